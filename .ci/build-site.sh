@@ -1,0 +1,42 @@
+#!/usr/bin/env bash
+# Builds the browser half of the site without cargo-leptos (which would try to download tools):
+# the hydrate wasm, wasm-bindgen glue, wasm-opt, CSS and static files, precompressed.
+#   .ci/build-site.sh release   -> target/site        (served by the release server)
+#   .ci/build-site.sh debug     -> target/site-debug  (served by the debug test server)
+# Never mix profiles: release and debug builds emit different hydration markers.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+PROFILE="${1:-release}"
+TOOLS="${NETRA_TOOLS:-$HOME/.cache/netra/tools}"
+export PATH="$TOOLS/node_modules/.bin:$PATH"
+TARGET_DIR="${CARGO_TARGET_DIR:-target}"
+# Baked into both halves at compile time (also set in .cargo/config.toml).
+export LEPTOS_OUTPUT_NAME=netra
+
+case "$PROFILE" in
+  release) CARGO_PROFILE=wasm-release; PROFILE_DIR=wasm-release; SITE=target/site ;;
+  debug) CARGO_PROFILE=dev; PROFILE_DIR=debug; SITE=target/site-debug ;;
+  *) echo "usage: $0 release|debug" >&2; exit 2 ;;
+esac
+
+cargo build -p app --lib --target wasm32-unknown-unknown --profile "$CARGO_PROFILE" \
+  --no-default-features --features hydrate
+
+rm -rf "$SITE.tmp" && mkdir -p "$SITE.tmp/pkg"
+wasm-bindgen --target web --out-name netra --out-dir "$SITE.tmp/pkg" \
+  "$TARGET_DIR/wasm32-unknown-unknown/$PROFILE_DIR/app.wasm"
+mv "$SITE.tmp/pkg/netra_bg.wasm" "$SITE.tmp/pkg/netra.wasm"
+if [ "$PROFILE" = release ]; then
+  wasm-opt -Oz --enable-bulk-memory --enable-nontrapping-float-to-int \
+    "$SITE.tmp/pkg/netra.wasm" -o "$SITE.tmp/pkg/netra.wasm"
+fi
+cp style/main.css "$SITE.tmp/pkg/netra.css"
+cp -r public/. "$SITE.tmp/"
+for f in "$SITE.tmp"/pkg/*.wasm "$SITE.tmp"/pkg/*.js "$SITE.tmp"/pkg/*.css "$SITE.tmp"/*.svg; do
+  [ -f "$f" ] || continue
+  gzip -9 -k -f "$f"
+  brotli -q 11 -f "$f" -o "$f.br"
+done
+rm -rf "$SITE" && mv "$SITE.tmp" "$SITE"
+echo "site built in $SITE ($(du -b "$SITE/pkg/netra.wasm" | cut -f1) bytes wasm, $(du -b "$SITE/pkg/netra.wasm.br" | cut -f1) brotli)"

@@ -1,0 +1,130 @@
+//! Catalogue and lesson pages.
+
+use crate::error::AppError;
+use crate::model::catalog::{LessonPage, ModuleCard, ModuleDetail};
+use leptos::prelude::*;
+
+/// Every module with the learner's status when known.
+#[server(endpoint = "modules")]
+pub async fn list_modules() -> Result<Vec<ModuleCard>, AppError> {
+    use crate::model::catalog::ModuleStatus;
+    use crate::ssr::{db, learner, respond::OrFail, AppState};
+
+    let state = AppState::current()?;
+    let me = learner::current(&state).await?;
+    let (read, attempts) = match &me {
+        Some(me) => (
+            db::progress::read_by_module(&state.db, me.id).await.or_fail()?,
+            db::attempts::list_for_employee(&state.db, me.id).await.or_fail()?,
+        ),
+        None => Default::default(),
+    };
+    Ok(state
+        .catalog
+        .modules()
+        .iter()
+        .map(|m| {
+            let scores: Vec<_> = attempts.iter().filter(|a| a.module_slug == m.slug && a.score.is_some()).collect();
+            let best = scores.iter().filter_map(|a| a.score).max().unwrap_or(0).max(0) as u32;
+            let lessons_read = read.get(&m.slug).map(|s| s.len()).unwrap_or(0);
+            let status = if scores.iter().any(|a| a.passed == Some(true)) {
+                ModuleStatus::Passed { best_score: best }
+            } else if !scores.is_empty() {
+                ModuleStatus::NotPassed { best_score: best }
+            } else if lessons_read > 0 {
+                ModuleStatus::InProgress { lessons_read }
+            } else {
+                ModuleStatus::NotStarted
+            };
+            ModuleCard {
+                slug: m.slug.clone(),
+                title: m.title.clone(),
+                summary: m.summary.clone(),
+                estimated_minutes: m.estimated_minutes,
+                jp: m.jp,
+                lesson_count: m.lessons.len(),
+                status,
+            }
+        })
+        .collect())
+}
+
+/// The module overview: lessons in order, with which ones the learner has read.
+#[server(endpoint = "module")]
+pub async fn get_module(slug: String) -> Result<ModuleDetail, AppError> {
+    use crate::model::catalog::{LessonLink, ModuleStatus};
+    use crate::ssr::{db, learner, respond::OrFail, AppState};
+
+    let state = AppState::current()?;
+    let module = state.catalog.module(&slug).cloned().ok_or(AppError::NotFound).or_fail()?;
+    let me = learner::current(&state).await?;
+    let (read, status) = match &me {
+        Some(me) => {
+            let read = db::progress::read_in_module(&state.db, me.id, &slug).await.or_fail()?;
+            let attempts = db::attempts::list_for_employee(&state.db, me.id).await.or_fail()?;
+            let scored: Vec<_> = attempts.iter().filter(|a| a.module_slug == slug && a.score.is_some()).collect();
+            let best = scored.iter().filter_map(|a| a.score).max().unwrap_or(0).max(0) as u32;
+            let status = if scored.iter().any(|a| a.passed == Some(true)) {
+                ModuleStatus::Passed { best_score: best }
+            } else if !scored.is_empty() {
+                ModuleStatus::NotPassed { best_score: best }
+            } else if !read.is_empty() {
+                ModuleStatus::InProgress { lessons_read: read.len() }
+            } else {
+                ModuleStatus::NotStarted
+            };
+            (read, status)
+        }
+        None => (Default::default(), ModuleStatus::NotStarted),
+    };
+    Ok(ModuleDetail {
+        slug: module.slug.clone(),
+        title: module.title.clone(),
+        summary: module.summary.clone(),
+        version: module.version.clone(),
+        estimated_minutes: module.estimated_minutes,
+        jp: module.jp,
+        passing_score: module.passing_score,
+        attempt_limit: module.attempt_limit,
+        time_limit_minutes: module.time_limit_minutes,
+        question_count: module.questions_per_attempt,
+        legal_basis: module.legal_basis.clone(),
+        lessons: module
+            .lessons
+            .iter()
+            .map(|l| LessonLink { slug: l.slug.clone(), title: l.title.clone(), read: read.contains(&l.slug) })
+            .collect(),
+        status,
+    })
+}
+
+/// One lesson. Opening it marks it read for an identified learner.
+#[server(endpoint = "lesson")]
+pub async fn get_lesson(module: String, lesson: String) -> Result<LessonPage, AppError> {
+    use crate::model::catalog::LessonLink;
+    use crate::ssr::{db, learner, respond::OrFail, AppState};
+
+    let state = AppState::current()?;
+    let m = state.catalog.module(&module).cloned().ok_or(AppError::NotFound).or_fail()?;
+    let (position, current) = m.lesson(&lesson).ok_or(AppError::NotFound).or_fail()?;
+    let mut read = Default::default();
+    if let Some(me) = learner::current(&state).await? {
+        db::progress::mark_read(&state.db, me.id, &m.slug, &current.slug).await.or_fail()?;
+        read = db::progress::read_in_module(&state.db, me.id, &m.slug).await.or_fail()?;
+    }
+    let link = |i: usize| {
+        m.lessons.get(i).map(|l| LessonLink { slug: l.slug.clone(), title: l.title.clone(), read: read.contains(&l.slug) })
+    };
+    Ok(LessonPage {
+        module_slug: m.slug.clone(),
+        module_title: m.title.clone(),
+        slug: current.slug.clone(),
+        title: current.title.clone(),
+        html: current.html.clone(),
+        position: position + 1,
+        total: m.lessons.len(),
+        previous: position.checked_sub(1).and_then(link),
+        next: link(position + 1),
+        lessons_read: read.len(),
+    })
+}

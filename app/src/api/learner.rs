@@ -1,0 +1,62 @@
+//! Identifying the learner in this browser.
+
+use crate::error::AppError;
+use crate::model::catalog::Learner;
+use leptos::prelude::*;
+
+/// Who is identified in this browser, if anyone.
+#[server(endpoint = "me")]
+pub async fn current_learner() -> Result<Option<Learner>, AppError> {
+    use crate::ssr::{learner, quiz::learner_dto, AppState};
+    let state = AppState::current()?;
+    Ok(learner::current(&state).await?.as_ref().map(learner_dto))
+}
+
+/// Self-declared identification: NIP, full name, agency and unit. On success the learner is
+/// sent on to `next` (a path on this site).
+#[server(endpoint = "identify")]
+pub async fn identify(
+    nip: String,
+    name: String,
+    instansi: String,
+    unit_kerja: String,
+    #[server(default)] next: String,
+) -> Result<Learner, AppError> {
+    use crate::ssr::{learner, quiz::learner_dto, respond::OrFail, AppState};
+    let state = AppState::current()?;
+    let identity = learner::validate(&nip, &name, &instansi, &unit_kerja).or_fail()?;
+    let employee = learner::identify(&state, &identity).await.or_fail()?;
+    learner::start_session(&state, employee.id).await?;
+    leptos_axum::redirect(&safe_next(&next));
+    Ok(learner_dto(&employee))
+}
+
+/// Ends this browser's identification.
+#[server(endpoint = "sign_out")]
+pub async fn sign_out() -> Result<(), AppError> {
+    use crate::ssr::{learner, AppState};
+    let state = AppState::current()?;
+    learner::end_session(&state).await?;
+    leptos_axum::redirect("/");
+    Ok(())
+}
+
+/// Only local paths are followed after identifying: no open redirect to another site.
+pub fn safe_next(next: &str) -> String {
+    let ok = next.starts_with('/') && !next.starts_with("//") && !next.contains('\\') && !next.chars().any(char::is_control);
+    if ok { next.to_string() } else { "/".to_string() }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::safe_next;
+
+    #[test]
+    fn only_local_paths_are_followed() {
+        assert_eq!(safe_next("/modul/a/kuis"), "/modul/a/kuis");
+        assert_eq!(safe_next("https://evil.example"), "/");
+        assert_eq!(safe_next("//evil.example"), "/");
+        assert_eq!(safe_next("/\\evil.example"), "/");
+        assert_eq!(safe_next(""), "/");
+    }
+}

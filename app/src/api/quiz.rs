@@ -1,0 +1,74 @@
+//! Quiz attempts: state, start, autosave, submit, result and the learner's history.
+
+use crate::error::AppError;
+use crate::model::quiz::{AttemptResult, MyResults, QuizState};
+use leptos::prelude::*;
+use std::collections::BTreeMap;
+
+/// What the quiz page should show: identify first, a start button, or the attempt in progress.
+#[server(endpoint = "quiz_state")]
+pub async fn load_quiz(slug: String) -> Result<QuizState, AppError> {
+    use crate::ssr::{learner, quiz, AppState};
+    let state = AppState::current()?;
+    let me = learner::current(&state).await?;
+    quiz::state_for(&state, me.as_ref(), &slug).await
+}
+
+/// Starts (or resumes) an attempt and goes to the quiz page.
+#[server(endpoint = "start_attempt")]
+pub async fn start_attempt(slug: String) -> Result<i64, AppError> {
+    use crate::ssr::{learner, quiz, AppState};
+    let state = AppState::current()?;
+    let me = learner::require(&state).await?;
+    let id = quiz::start(&state, &me, &slug).await?;
+    leptos_axum::redirect(&format!("/modul/{slug}/kuis"));
+    Ok(id)
+}
+
+/// Autosaves the options chosen for one question (sent by the hydrated page on every change).
+#[server(endpoint = "save_answer")]
+pub async fn save_answer(
+    attempt_id: i64,
+    question_id: String,
+    #[server(default)] chosen: Vec<String>,
+) -> Result<(), AppError> {
+    use crate::ssr::{learner, quiz, AppState};
+    let state = AppState::current()?;
+    let me = learner::require(&state).await?;
+    quiz::save_answer(&state, &me, attempt_id, &question_id, chosen).await
+}
+
+/// Submits an attempt. The quiz form posts `answers[<question id>][]=<option key>` for every
+/// checked radio button or checkbox. Submitting twice records one attempt.
+#[server(endpoint = "submit_attempt")]
+pub async fn submit_attempt(
+    attempt_id: i64,
+    #[server(default)] answers: BTreeMap<String, Vec<String>>,
+) -> Result<i64, AppError> {
+    use crate::ssr::{learner, quiz, AppState};
+    let state = AppState::current()?;
+    let me = learner::require(&state).await?;
+    let slug = quiz::submit(&state, &me, attempt_id, answers).await?;
+    leptos_axum::redirect(&format!("/modul/{slug}/hasil/{attempt_id}"));
+    Ok(attempt_id)
+}
+
+/// A submitted attempt with score, key, explanations and legal basis.
+#[server(endpoint = "attempt_result")]
+pub async fn get_attempt_result(attempt_id: i64) -> Result<AttemptResult, AppError> {
+    use crate::ssr::{learner, quiz, AppState};
+    let state = AppState::current()?;
+    let me = learner::require(&state).await?;
+    quiz::result(&state, &me, attempt_id).await
+}
+
+/// The learner's attempts and best scores; `None` when nobody is identified.
+#[server(endpoint = "my_results")]
+pub async fn get_my_results() -> Result<Option<MyResults>, AppError> {
+    use crate::ssr::{learner, quiz, AppState};
+    let state = AppState::current()?;
+    match learner::current(&state).await? {
+        Some(me) => quiz::my_results(&state, &me).await.map(Some),
+        None => Ok(None),
+    }
+}

@@ -1,0 +1,89 @@
+//! The HTML shell, the route table and the app-wide learner context.
+
+use crate::api::learner::{Identify, SignOut};
+use crate::components::header::SiteHeader;
+use crate::pages::{
+    home::HomePage, identify::IdentifyPage, lesson::LessonPage, module::ModulePage, my_results::MyResultsPage,
+    not_found::NotFound, quiz::QuizPage, result::ResultPage,
+};
+use leptos::prelude::*;
+use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
+use leptos_router::{
+    components::{Route, Router, Routes},
+    path, SsrMode,
+};
+
+/// The document around the app. Rendered on the server only.
+pub fn shell(options: LeptosOptions) -> impl IntoView {
+    view! {
+        <!DOCTYPE html>
+        <html lang="id">
+            <head>
+                <meta charset="utf-8" />
+                <meta name="viewport" content="width=device-width, initial-scale=1" />
+                <meta name="theme-color" content="#0b5394" />
+                <link rel="icon" href="/favicon.svg" type="image/svg+xml" />
+                <HydrationScripts options />
+                <MetaTags />
+            </head>
+            <body>
+                <App />
+            </body>
+        </html>
+    }
+}
+
+/// Identification changes what several pages show; resources read this to refetch.
+#[derive(Clone, Copy)]
+pub struct LearnerActions {
+    pub identify: ServerAction<Identify>,
+    pub sign_out: ServerAction<SignOut>,
+}
+
+impl LearnerActions {
+    /// Changes whenever someone identifies or signs out in this tab.
+    pub fn epoch(&self) -> usize {
+        self.identify.version().get() + self.sign_out.version().get()
+    }
+}
+
+#[component]
+pub fn App() -> impl IntoView {
+    provide_meta_context();
+    view! {
+        <Stylesheet id="leptos" href="/pkg/netra.css" />
+        <Title formatter=|page: String| {
+            if page.is_empty() { "Netra".to_string() } else { format!("{page} · Netra") }
+        } />
+        <Router>
+            <Layout />
+        </Router>
+    }
+}
+
+/// Everything inside the router, so server actions can pick up errors from no-JS form posts.
+#[component]
+fn Layout() -> impl IntoView {
+    provide_context(LearnerActions { identify: ServerAction::new(), sign_out: ServerAction::new() });
+    view! {
+        <a class="skip-link" href="#konten">"Lewati ke konten"</a>
+        <SiteHeader />
+        <main id="konten" tabindex="-1">
+            <Routes fallback=NotFound>
+                <Route path=path!("/") view=HomePage ssr=SsrMode::Async />
+                <Route path=path!("/identitas") view=IdentifyPage ssr=SsrMode::Async />
+                <Route path=path!("/saya") view=MyResultsPage ssr=SsrMode::Async />
+                <Route path=path!("/modul/:slug") view=ModulePage ssr=SsrMode::Async />
+                <Route path=path!("/modul/:slug/kuis") view=QuizPage ssr=SsrMode::Async />
+                <Route path=path!("/modul/:slug/hasil/:attempt") view=ResultPage ssr=SsrMode::Async />
+                <Route path=path!("/modul/:slug/:lesson") view=LessonPage ssr=SsrMode::Async />
+            </Routes>
+        </main>
+        <footer class="site-footer">
+            <p>
+                "Netra · materi mengikuti UU 20/2023 tentang ASN, SKB netralitas 2022, PP 94/2021 dan PP 42/2004. "
+                "Selalu periksa teks resmi peraturan di JDIH."
+            </p>
+        </footer>
+    }
+}

@@ -1,0 +1,8 @@
+//! Reusable view pieces.
+
+pub mod countdown;
+pub mod error_notice;
+pub mod field;
+pub mod header;
+pub mod identify_form;
+pub mod progress_bar;

@@ -1,0 +1,40 @@
+//! Site header: name, navigation and who is identified in this browser.
+
+use crate::api::learner::current_learner;
+use crate::app::LearnerActions;
+use crate::model::nip::format_nip;
+use leptos::form::ActionForm;
+use leptos::prelude::*;
+use leptos_router::components::A;
+
+#[component]
+pub fn SiteHeader() -> impl IntoView {
+    let actions = expect_context::<LearnerActions>();
+    let learner = Resource::new(move || actions.epoch(), |_| current_learner());
+    view! {
+        <header class="site-header">
+            <A href="/" attr:class="brand">
+                "Netra"
+                <span class="brand-sub">"Netralitas ASN"</span>
+            </A>
+            <nav aria-label="Menu utama">
+                <A href="/">"Modul"</A>
+                <A href="/saya">"Hasil saya"</A>
+            </nav>
+            <Suspense fallback=|| ()>
+                {move || Suspend::new(async move {
+                    learner.await.ok().flatten().map(|l| {
+                        view! {
+                            <div class="whoami">
+                                <span>{l.name}" · NIP "{format_nip(&l.nip)}</span>
+                                <ActionForm action=actions.sign_out>
+                                    <button type="submit" class="button-link">"Bukan Anda? Ganti identitas"</button>
+                                </ActionForm>
+                            </div>
+                        }
+                    })
+                })}
+            </Suspense>
+        </header>
+    }
+}

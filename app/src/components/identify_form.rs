@@ -1,0 +1,66 @@
+//! The learner identification form: NIP, full name, agency and unit. Works as a plain HTML
+//! form; with JavaScript it submits without a reload.
+
+use crate::app::LearnerActions;
+use crate::components::field::TextField;
+use crate::error::AppError;
+use leptos::form::ActionForm;
+use leptos::prelude::*;
+
+#[component]
+pub fn IdentifyForm(#[prop(into)] next: String) -> impl IntoView {
+    let actions = expect_context::<LearnerActions>();
+    let action = actions.identify;
+    let error = move || action.value().get().and_then(Result::err);
+    let field = move |name: &'static str| Signal::derive(move || error().and_then(|e| e.field_message(name)));
+    let summary = move || {
+        error().map(|e| match e {
+            AppError::Invalid(_) => view! {
+                <div class="notice notice-error" role="alert">
+                    <p>"Identitas belum dapat disimpan. Perbaiki isian yang ditandai di bawah."</p>
+                    {e.field_message("form").map(|m| view! { <p>{m}</p> })}
+                </div>
+            }
+            .into_any(),
+            other => view! { <crate::components::error_notice::ErrorNotice error=other /> }.into_any(),
+        })
+    };
+    view! {
+        <section class="card identify" aria-labelledby="identify-title">
+            <h2 id="identify-title">"Isi identitas Anda"</h2>
+            <p>
+                "Hasil kuis dicatat per pegawai menurut NIP. Isi sekali; browser ini akan mengingat Anda."
+            </p>
+            {summary}
+            <ActionForm action=action>
+                <input type="hidden" name="next" value=next />
+                <TextField
+                    name="nip"
+                    label="NIP"
+                    hint="18 angka seperti di SK atau kartu pegawai, contoh: 19860912 201001 1 003"
+                    inputmode="numeric"
+                    autocomplete="off"
+                    maxlength=30
+                    error=field("nip")
+                />
+                <TextField name="name" label="Nama lengkap" autocomplete="name" error=field("name") />
+                <TextField
+                    name="instansi"
+                    label="Instansi"
+                    hint="Contoh: Pemerintah Kabupaten Sleman"
+                    autocomplete="organization"
+                    error=field("instansi")
+                />
+                <TextField
+                    name="unit_kerja"
+                    label="Unit kerja / OPD"
+                    hint="Contoh: Dinas Pendidikan"
+                    error=field("unit_kerja")
+                />
+                <button type="submit" class="button button-primary" disabled=move || action.pending().get()>
+                    {move || if action.pending().get() { "Menyimpan…" } else { "Simpan dan lanjutkan" }}
+                </button>
+            </ActionForm>
+        </section>
+    }
+}

@@ -1,0 +1,5 @@
+//! DTOs and pure domain logic shared by the server and the browser (wasm-safe, no database types).
+
+pub mod catalog;
+pub mod nip;
+pub mod quiz;

@@ -1,0 +1,201 @@
+//! Quiz DTOs (what the browser may see before and after submitting) and pure scoring rules.
+
+use super::catalog::LegalBasis;
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeSet;
+
+/// How a question is answered.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum QuestionKind {
+    /// Exactly one option is correct; rendered as radio buttons.
+    Single,
+    /// One or more options are correct; all of them and only them must be chosen.
+    Multiple,
+    /// "Benar" or "Salah".
+    TrueFalse,
+}
+
+impl QuestionKind {
+    pub fn allows_many(self) -> bool {
+        matches!(self, QuestionKind::Multiple)
+    }
+}
+
+/// An option as shown during the quiz: no hint of whether it is correct.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OptionView {
+    pub key: String,
+    pub text: String,
+}
+
+/// A drawn question as shown during the quiz. Deliberately has no answer key.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct QuestionView {
+    pub id: String,
+    pub kind: QuestionKind,
+    pub stem: String,
+    pub options: Vec<OptionView>,
+    /// What the learner already chose (autosaved), so a reload loses nothing.
+    pub chosen: Vec<String>,
+}
+
+/// An attempt in progress.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AttemptView {
+    pub attempt_id: i64,
+    pub module_slug: String,
+    pub module_title: String,
+    pub questions: Vec<QuestionView>,
+    /// Seconds left until the time limit, when the module has one.
+    pub seconds_left: Option<i64>,
+}
+
+/// The rules of a module's quiz, shown before starting.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct QuizRules {
+    pub module_slug: String,
+    pub module_title: String,
+    pub question_count: u32,
+    pub passing_score: u32,
+    pub time_limit_minutes: Option<u32>,
+    pub attempt_limit: Option<u32>,
+    pub attempts_used: u32,
+    pub best_score: Option<u32>,
+    pub last_attempt_id: Option<i64>,
+}
+
+impl QuizRules {
+    pub fn attempts_left(&self) -> Option<u32> {
+        self.attempt_limit.map(|limit| limit.saturating_sub(self.attempts_used))
+    }
+}
+
+/// What `/modul/{slug}/kuis` shows.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum QuizState {
+    /// The learner must identify first.
+    NeedsIdentity { module_title: String },
+    /// A start button (or a notice that no attempts are left).
+    Ready(QuizRules),
+    /// An unfinished attempt, resumed.
+    InProgress(AttemptView),
+}
+
+/// One question on the result page, with the key revealed.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ReviewedQuestion {
+    pub id: String,
+    pub kind: QuestionKind,
+    pub stem: String,
+    pub options: Vec<ReviewedOption>,
+    pub is_correct: bool,
+    pub explanation: String,
+    pub legal_basis: Vec<LegalBasis>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ReviewedOption {
+    pub key: String,
+    pub text: String,
+    pub correct: bool,
+    pub chosen: bool,
+}
+
+/// The result page.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AttemptResult {
+    pub attempt_id: i64,
+    pub module_slug: String,
+    pub module_title: String,
+    pub module_version: String,
+    pub score: u32,
+    pub correct_count: u32,
+    pub question_count: u32,
+    pub passing_score: u32,
+    pub passed: bool,
+    pub late: bool,
+    pub submitted_at: String,
+    pub questions: Vec<ReviewedQuestion>,
+}
+
+/// One line of `/saya`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AttemptSummary {
+    pub attempt_id: i64,
+    pub module_slug: String,
+    pub module_title: String,
+    pub score: Option<u32>,
+    pub passed: Option<bool>,
+    pub late: bool,
+    pub started_at: String,
+    pub submitted_at: Option<String>,
+}
+
+/// Best score per module on `/saya`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ModuleBest {
+    pub module_slug: String,
+    pub module_title: String,
+    pub best_score: u32,
+    pub passed: bool,
+    pub attempts: u32,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MyResults {
+    pub learner: super::catalog::Learner,
+    pub best: Vec<ModuleBest>,
+    pub attempts: Vec<AttemptSummary>,
+}
+
+/// A question is right when the chosen set equals the correct set (no partial credit).
+pub fn is_answer_correct(correct: &[String], chosen: &[String]) -> bool {
+    let correct: BTreeSet<&str> = correct.iter().map(String::as_str).collect();
+    let chosen: BTreeSet<&str> = chosen.iter().map(String::as_str).collect();
+    !chosen.is_empty() && correct == chosen
+}
+
+/// Score in whole percent, rounded down so "passing score 70" always means at least 70%.
+pub fn score_percent(correct: u32, total: u32) -> u32 {
+    if total == 0 {
+        0
+    } else {
+        correct * 100 / total
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn v(items: &[&str]) -> Vec<String> {
+        items.iter().map(|s| s.to_string()).collect()
+    }
+
+    #[test]
+    fn a_single_answer_is_right_only_when_it_matches() {
+        assert!(is_answer_correct(&v(&["b"]), &v(&["b"])));
+        assert!(!is_answer_correct(&v(&["b"]), &v(&["a"])));
+    }
+
+    #[test]
+    fn a_multiple_answer_needs_exactly_the_correct_set() {
+        let key = v(&["a", "c"]);
+        assert!(is_answer_correct(&key, &v(&["c", "a"])));
+        assert!(!is_answer_correct(&key, &v(&["a"])));
+        assert!(!is_answer_correct(&key, &v(&["a", "b", "c"])));
+    }
+
+    #[test]
+    fn no_answer_is_never_right() {
+        assert!(!is_answer_correct(&v(&["a"]), &[]));
+    }
+
+    #[test]
+    fn score_is_rounded_down() {
+        assert_eq!(score_percent(7, 10), 70);
+        assert_eq!(score_percent(2, 3), 66);
+        assert_eq!(score_percent(0, 0), 0);
+        assert_eq!(score_percent(10, 10), 100);
+    }
+}

@@ -1,0 +1,60 @@
+//! `/`: the module catalogue with the learner's status.
+
+use super::{error_view, loading};
+use crate::api::catalog::list_modules;
+use crate::app::LearnerActions;
+use crate::model::catalog::{ModuleCard, ModuleStatus};
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::components::A;
+
+#[component]
+pub fn HomePage() -> impl IntoView {
+    let actions = expect_context::<LearnerActions>();
+    let modules = Resource::new(move || actions.epoch(), |_| list_modules());
+    view! {
+        <Title text="Modul pelatihan" />
+        <h1>"Modul pelatihan netralitas ASN"</h1>
+        <p class="lead">
+            "Pelajari aturan netralitas ASN dalam Pemilu dan Pilkada, lalu uji pemahaman Anda dengan kuis. "
+            "Setiap jawaban disertai dasar hukumnya."
+        </p>
+        <Suspense fallback=loading>
+            {move || Suspend::new(async move {
+                match modules.await {
+                    Ok(list) => view! {
+                        <ul class="module-list">
+                            {list.into_iter().map(|m| view! { <ModuleCardView module=m /> }).collect_view()}
+                        </ul>
+                    }
+                    .into_any(),
+                    Err(e) => error_view(e),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+fn ModuleCardView(module: ModuleCard) -> impl IntoView {
+    let status_class = match module.status {
+        ModuleStatus::Passed { .. } => "status status-passed",
+        ModuleStatus::NotPassed { .. } => "status status-failed",
+        ModuleStatus::InProgress { .. } => "status status-progress",
+        ModuleStatus::NotStarted => "status",
+    };
+    view! {
+        <li class="card module-card">
+            <h2>
+                <A href=format!("/modul/{}", module.slug)>{module.title.clone()}</A>
+            </h2>
+            <p>{module.summary.clone()}</p>
+            <ul class="meta">
+                <li>{format!("± {} menit", module.estimated_minutes)}</li>
+                <li>{format!("{} JP", module.jp)}</li>
+                <li>{format!("{} materi", module.lesson_count)}</li>
+            </ul>
+            <p class=status_class>{module.status.label()}</p>
+        </li>
+    }
+}

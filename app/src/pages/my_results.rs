@@ -1,0 +1,92 @@
+//! `/saya`: the learner's attempts and best score per module.
+
+use super::{error_view, loading};
+use crate::api::quiz::get_my_results;
+use crate::app::LearnerActions;
+use crate::components::identify_form::IdentifyForm;
+use crate::model::nip::format_nip;
+use crate::model::quiz::MyResults;
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::components::A;
+
+#[component]
+pub fn MyResultsPage() -> impl IntoView {
+    let actions = expect_context::<LearnerActions>();
+    let results = Resource::new(move || actions.epoch(), |_| get_my_results());
+    view! {
+        <Title text="Hasil saya" />
+        <h1>"Hasil saya"</h1>
+        <Suspense fallback=loading>
+            {move || Suspend::new(async move {
+                match results.await {
+                    Ok(Some(r)) => view! { <ResultsView results=r /> }.into_any(),
+                    Ok(None) => view! { <IdentifyForm next="/saya" /> }.into_any(),
+                    Err(e) => error_view(e),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+fn ResultsView(results: MyResults) -> impl IntoView {
+    let learner = results.learner;
+    view! {
+        <p class="lead">
+            {learner.name.clone()}" · NIP "{format_nip(&learner.nip)}" · "{learner.instansi.clone()}" · "
+            {learner.unit_kerja.clone()}" · "
+            {if learner.verified { "identitas terverifikasi" } else { "identitas dinyatakan sendiri" }}
+        </p>
+        {if results.best.is_empty() {
+            view! {
+                <p>"Anda belum mengerjakan kuis. " <A href="/">"Pilih modul"</A> " untuk mulai."</p>
+            }
+            .into_any()
+        } else {
+            view! {
+                <h2>"Nilai terbaik per modul"</h2>
+                <div class="table-wrap">
+                    <table>
+                        <thead>
+                            <tr><th scope="col">"Modul"</th><th scope="col">"Nilai terbaik"</th><th scope="col">"Status"</th><th scope="col">"Percobaan"</th></tr>
+                        </thead>
+                        <tbody>
+                            {results.best.into_iter().map(|b| view! {
+                                <tr>
+                                    <th scope="row"><A href=format!("/modul/{}", b.module_slug)>{b.module_title}</A></th>
+                                    <td>{b.best_score}</td>
+                                    <td>{if b.passed { "Lulus" } else { "Belum lulus" }}</td>
+                                    <td>{b.attempts}</td>
+                                </tr>
+                            }).collect_view()}
+                        </tbody>
+                    </table>
+                </div>
+                <h2>"Riwayat percobaan"</h2>
+                <ul class="attempt-list">
+                    {results.attempts.into_iter().map(|a| {
+                        let text = match (a.score, a.submitted_at.clone()) {
+                            (Some(score), Some(at)) => format!(
+                                "{} · nilai {} · {}{} · {}",
+                                a.module_title,
+                                score,
+                                if a.passed == Some(true) { "lulus" } else { "belum lulus" },
+                                if a.late { " · terlambat" } else { "" },
+                                at,
+                            ),
+                            _ => format!("{} · sedang dikerjakan · dimulai {}", a.module_title, a.started_at),
+                        };
+                        let href = if a.submitted_at.is_some() {
+                            format!("/modul/{}/hasil/{}", a.module_slug, a.attempt_id)
+                        } else {
+                            format!("/modul/{}/kuis", a.module_slug)
+                        };
+                        view! { <li><A href=href>{text}</A></li> }
+                    }).collect_view()}
+                </ul>
+            }
+            .into_any()
+        }}
+    }
+}

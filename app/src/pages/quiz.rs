@@ -1,0 +1,210 @@
+//! `/modul/{slug}/kuis`: identify, start, answer (with autosave and countdown), submit.
+
+use super::{error_view, loading};
+use crate::api::quiz::{load_quiz, SaveAnswer, StartAttempt, SubmitAttempt};
+use crate::app::LearnerActions;
+use crate::components::countdown::Countdown;
+use crate::components::error_notice::ErrorNotice;
+use crate::components::identify_form::IdentifyForm;
+use crate::model::quiz::{AttemptView, QuestionView, QuizRules, QuizState};
+use leptos::form::ActionForm;
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::components::A;
+use leptos_router::hooks::use_params_map;
+use std::collections::BTreeMap;
+
+#[component]
+pub fn QuizPage() -> impl IntoView {
+    let params = use_params_map();
+    let actions = expect_context::<LearnerActions>();
+    let start = ServerAction::<StartAttempt>::new();
+    let submit = ServerAction::<SubmitAttempt>::new();
+    let slug = move || params.read().get("slug").unwrap_or_default();
+    let state = Resource::new(
+        move || (slug(), actions.epoch(), start.version().get()),
+        |(slug, _, _)| load_quiz(slug),
+    );
+    view! {
+        <Suspense fallback=loading>
+            {move || Suspend::new(async move {
+                match state.await {
+                    Ok(QuizState::NeedsIdentity { module_title }) => view! {
+                        <Title text=format!("Kuis: {module_title}") />
+                        <h1>"Kuis: "{module_title}</h1>
+                        <IdentifyForm next=format!("/modul/{}/kuis", slug()) />
+                    }
+                    .into_any(),
+                    Ok(QuizState::Ready(rules)) => view! { <StartView rules start /> }.into_any(),
+                    Ok(QuizState::InProgress(attempt)) => view! { <QuizForm attempt submit /> }.into_any(),
+                    Err(e) => error_view(e),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+fn StartView(rules: QuizRules, start: ServerAction<StartAttempt>) -> impl IntoView {
+    let left = rules.attempts_left();
+    let can_start = left != Some(0);
+    let title = rules.module_title.clone();
+    let crumb = title.clone();
+    let slug = rules.module_slug.clone();
+    let start_error = move || start.value().get().and_then(Result::err).map(|error| view! { <ErrorNotice error /> });
+    view! {
+        <Title text=format!("Kuis: {}", rules.module_title) />
+        <nav aria-label="Jejak" class="breadcrumb">
+            <A href=format!("/modul/{slug}")>{crumb}</A>
+        </nav>
+        <h1>"Kuis: "{title}</h1>
+        <ul class="meta-list">
+            <li>{format!("{} soal, diacak untuk setiap percobaan", rules.question_count)}</li>
+            <li>{format!("Nilai lulus: {}", rules.passing_score)}</li>
+            <li>
+                {match rules.time_limit_minutes {
+                    Some(m) => format!("Batas waktu {m} menit, dihitung sejak Anda menekan Mulai"),
+                    None => "Tanpa batas waktu".to_string(),
+                }}
+            </li>
+            <li>
+                {match (rules.attempt_limit, left) {
+                    (Some(limit), Some(left)) => format!("Percobaan: {} dari {limit} terpakai, sisa {left}", rules.attempts_used),
+                    _ => format!("Percobaan tidak dibatasi ({} terpakai)", rules.attempts_used),
+                }}
+            </li>
+            {rules.best_score.map(|s| view! { <li>{format!("Nilai terbaik Anda: {s}")}</li> })}
+        </ul>
+        {rules.last_attempt_id.map(|id| view! {
+            <p><A href=format!("/modul/{slug}/hasil/{id}")>"Lihat hasil percobaan terakhir"</A></p>
+        })}
+        {start_error}
+        {if can_start {
+            view! {
+                <ActionForm action=start>
+                    <input type="hidden" name="slug" value=rules.module_slug />
+                    <p class="hint">"Jawaban tersimpan otomatis selama Anda mengerjakan."</p>
+                    <button type="submit" class="button button-primary" disabled=move || start.pending().get()>
+                        "Mulai kuis"
+                    </button>
+                </ActionForm>
+            }
+            .into_any()
+        } else {
+            view! {
+                <div class="notice" role="status">
+                    <p>"Batas percobaan untuk modul ini sudah habis. Hubungi admin BKPSDM bila Anda memerlukan percobaan tambahan."</p>
+                </div>
+            }
+            .into_any()
+        }}
+    }
+}
+
+#[component]
+fn QuizForm(attempt: AttemptView, submit: ServerAction<SubmitAttempt>) -> impl IntoView {
+    let save = ServerAction::<SaveAnswer>::new();
+    let attempt_id = attempt.attempt_id;
+    let total = attempt.questions.len();
+    let answers = RwSignal::new(
+        attempt.questions.iter().map(|q| (q.id.clone(), q.chosen.clone())).collect::<BTreeMap<_, _>>(),
+    );
+    let answered = move || answers.with(|a| a.values().filter(|v| !v.is_empty()).count());
+    let on_expire = Callback::new(move |()| {
+        submit.dispatch(SubmitAttempt { attempt_id, answers: answers.get_untracked() });
+    });
+    let autosave_status = move || {
+        if save.pending().get() {
+            return Some("Menyimpan jawaban…".to_string());
+        }
+        match save.value().get() {
+            Some(Ok(())) => Some("Jawaban tersimpan otomatis.".to_string()),
+            Some(Err(e)) => Some(format!("Jawaban belum tersimpan: {e}")),
+            None => None,
+        }
+    };
+    let submit_error = move || submit.value().get().and_then(Result::err).map(|error| view! { <ErrorNotice error /> });
+    view! {
+        <Title text=format!("Kuis: {}", attempt.module_title) />
+        <h1>"Kuis: "{attempt.module_title.clone()}</h1>
+        <div class="quiz-status">
+            {attempt.seconds_left.map(|s| view! { <Countdown seconds_left=s on_expire /> })}
+            <p>{move || format!("{} dari {total} soal dijawab", answered())}</p>
+            <p class="autosave" role="status" aria-live="polite">{autosave_status}</p>
+        </div>
+        {submit_error}
+        <ActionForm action=submit>
+            <input type="hidden" name="attempt_id" value=attempt_id />
+            {attempt
+                .questions
+                .into_iter()
+                .enumerate()
+                .map(|(i, q)| view! { <QuestionField number=i + 1 total question=q answers save attempt_id /> })
+                .collect_view()}
+            <button type="submit" class="button button-primary" disabled=move || submit.pending().get()>
+                {move || if submit.pending().get() { "Mengumpulkan…" } else { "Kumpulkan jawaban" }}
+            </button>
+        </ActionForm>
+    }
+}
+
+#[component]
+fn QuestionField(
+    number: usize,
+    total: usize,
+    question: QuestionView,
+    answers: RwSignal<BTreeMap<String, Vec<String>>>,
+    save: ServerAction<SaveAnswer>,
+    attempt_id: i64,
+) -> impl IntoView {
+    let many = question.kind.allows_many();
+    let qid = question.id.clone();
+    view! {
+        <fieldset class="card question">
+            <legend>
+                <span class="question-number">{format!("Soal {number} dari {total}")}</span>
+                <span class="question-stem">{question.stem.clone()}</span>
+                {many.then(|| view! { <span class="hint">" (pilih semua jawaban yang benar)"</span> })}
+            </legend>
+            {question
+                .options
+                .iter()
+                .map(|o| {
+                    let id = format!("q-{}-{}", qid, o.key);
+                    let checked = question.chosen.contains(&o.key);
+                    let value = o.key.clone();
+                    let name = format!("answers[{qid}][]");
+                    let (qid, key) = (qid.clone(), o.key.clone());
+                    let on_change = move |ev: leptos::ev::Event| {
+                        let on = event_target_checked(&ev);
+                        answers.update(|a| {
+                            let chosen = a.entry(qid.clone()).or_default();
+                            if !many {
+                                chosen.clear();
+                            }
+                            chosen.retain(|k| k != &key);
+                            if on {
+                                chosen.push(key.clone());
+                            }
+                        });
+                        let chosen = answers.with_untracked(|a| a.get(&qid).cloned().unwrap_or_default());
+                        save.dispatch(SaveAnswer { attempt_id, question_id: qid.clone(), chosen });
+                    };
+                    view! {
+                        <div class="option">
+                            <input
+                                type=if many { "checkbox" } else { "radio" }
+                                id=id.clone()
+                                name=name
+                                value=value
+                                checked=checked
+                                on:change=on_change
+                            />
+                            <label for=id>{o.text.clone()}</label>
+                        </div>
+                    }
+                })
+                .collect_view()}
+        </fieldset>
+    }
+}

@@ -1,0 +1,10 @@
+//! Everything that runs only on the server: state, database access, content loading, identity.
+
+pub mod content;
+pub mod db;
+pub mod learner;
+pub mod quiz;
+pub mod respond;
+pub mod state;
+
+pub use state::{AppState, Settings};

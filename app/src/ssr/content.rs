@@ -1,0 +1,158 @@
+//! Training content loaded from `content/`: parsed and validated once at start-up into a `Catalog`.
+//!
+//! A module is a folder holding `module.toml` (the manifest), `lessons/NN-slug.md` (Markdown with
+//! `+++` TOML front matter, ordered by file name) and `questions.toml` (the question bank).
+//! Every problem is reported with the file and line it comes from.
+
+mod markdown;
+mod parse;
+
+use crate::model::catalog::LegalBasis;
+use crate::model::quiz::QuestionKind;
+use std::collections::HashMap;
+use std::fmt;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+pub use parse::load_catalog;
+
+/// One problem in the content, pointing at a file and (when known) a line.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ContentError {
+    pub file: PathBuf,
+    pub line: Option<usize>,
+    pub message: String,
+}
+
+impl fmt::Display for ContentError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.line {
+            Some(line) => write!(f, "{}:{}: {}", self.file.display(), line, self.message),
+            None => write!(f, "{}: {}", self.file.display(), self.message),
+        }
+    }
+}
+
+/// All problems found in one pass, so an author can fix them together.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ContentErrors(pub Vec<ContentError>);
+
+impl fmt::Display for ContentErrors {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for (i, e) in self.0.iter().enumerate() {
+            if i > 0 {
+                writeln!(f)?;
+            }
+            write!(f, "{e}")?;
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for ContentErrors {}
+
+/// A validated catalogue of modules, in display order.
+#[derive(Debug, Default)]
+pub struct Catalog {
+    modules: Vec<Arc<Module>>,
+    by_slug: HashMap<String, usize>,
+}
+
+impl Catalog {
+    pub fn new(modules: Vec<Module>) -> Self {
+        let modules: Vec<Arc<Module>> = modules.into_iter().map(Arc::new).collect();
+        let by_slug = modules.iter().enumerate().map(|(i, m)| (m.slug.clone(), i)).collect();
+        Self { modules, by_slug }
+    }
+
+    pub fn modules(&self) -> &[Arc<Module>] {
+        &self.modules
+    }
+
+    pub fn module(&self, slug: &str) -> Option<&Arc<Module>> {
+        self.by_slug.get(slug).map(|&i| &self.modules[i])
+    }
+
+    pub fn lesson_count(&self) -> usize {
+        self.modules.iter().map(|m| m.lessons.len()).sum()
+    }
+
+    pub fn question_count(&self) -> usize {
+        self.modules.iter().map(|m| m.questions.len()).sum()
+    }
+}
+
+/// A training module as authored.
+#[derive(Debug, Clone)]
+pub struct Module {
+    pub slug: String,
+    pub title: String,
+    pub summary: String,
+    pub version: String,
+    pub estimated_minutes: u32,
+    pub jp: u32,
+    pub passing_score: u32,
+    pub attempt_limit: Option<u32>,
+    pub time_limit_minutes: Option<u32>,
+    pub questions_per_attempt: u32,
+    pub legal_basis: Vec<LegalBasis>,
+    pub lessons: Vec<Lesson>,
+    pub questions: Vec<Question>,
+    /// SHA-256 over every file of the module: a changed file is a new content version.
+    pub content_hash: String,
+    pub dir: PathBuf,
+}
+
+impl Module {
+    pub fn lesson(&self, slug: &str) -> Option<(usize, &Lesson)> {
+        self.lessons.iter().enumerate().find(|(_, l)| l.slug == slug)
+    }
+
+    pub fn question(&self, id: &str) -> Option<&Question> {
+        self.questions.iter().find(|q| q.id == id)
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Lesson {
+    pub slug: String,
+    pub title: String,
+    /// Sanitised HTML, rendered once at load time.
+    pub html: String,
+}
+
+#[derive(Debug, Clone)]
+pub struct Question {
+    pub id: String,
+    pub kind: QuestionKind,
+    pub stem: String,
+    pub options: Vec<AnswerOption>,
+    pub explanation: String,
+    pub legal_basis: Vec<LegalBasis>,
+}
+
+impl Question {
+    pub fn correct_keys(&self) -> Vec<String> {
+        self.options.iter().filter(|o| o.correct).map(|o| o.key.clone()).collect()
+    }
+
+    pub fn option(&self, key: &str) -> Option<&AnswerOption> {
+        self.options.iter().find(|o| o.key == key)
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct AnswerOption {
+    pub key: String,
+    pub text: String,
+    pub correct: bool,
+}
+
+/// Byte offset -> 1-based line number.
+pub(crate) fn line_of(text: &str, offset: usize) -> usize {
+    text[..offset.min(text.len())].bytes().filter(|&b| b == b'\n').count() + 1
+}
+
+pub(crate) fn relative(path: &Path, root: &Path) -> PathBuf {
+    path.strip_prefix(root.parent().unwrap_or(root)).unwrap_or(path).to_path_buf()
+}

@@ -1,0 +1,534 @@
+//! Reading a content directory: manifests, lessons and question banks, with file:line errors.
+
+use super::{line_of, markdown, relative, AnswerOption, Catalog, ContentError, ContentErrors, Lesson, Module, Question};
+use crate::model::catalog::LegalBasis;
+use crate::model::quiz::QuestionKind;
+use serde::Deserialize;
+use sha2::{Digest, Sha256};
+use std::collections::HashSet;
+use std::path::{Path, PathBuf};
+use toml::Spanned;
+
+/// Slugs that would collide with fixed routes under `/modul/{slug}/`.
+const RESERVED_LESSON_SLUGS: &[&str] = &["kuis", "hasil"];
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ManifestToml {
+    slug: Spanned<String>,
+    title: String,
+    summary: String,
+    version: String,
+    estimated_minutes: u32,
+    jp: u32,
+    passing_score: Spanned<u32>,
+    attempt_limit: Option<Spanned<u32>>,
+    time_limit_minutes: Option<Spanned<u32>>,
+    questions_per_attempt: Spanned<u32>,
+    #[serde(default)]
+    legal_basis: Vec<BasisToml>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct BasisToml {
+    regulation: String,
+    #[serde(default)]
+    article: String,
+}
+
+impl From<BasisToml> for LegalBasis {
+    fn from(b: BasisToml) -> Self {
+        LegalBasis { regulation: b.regulation.trim().to_string(), article: b.article.trim().to_string() }
+    }
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct BankToml {
+    #[serde(default)]
+    question: Vec<QuestionToml>,
+}
+
+#[derive(Deserialize, Clone, Copy)]
+#[serde(rename_all = "snake_case")]
+enum KindToml {
+    Single,
+    Multiple,
+    TrueFalse,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct QuestionToml {
+    id: Spanned<String>,
+    #[serde(rename = "type")]
+    kind: KindToml,
+    stem: String,
+    #[serde(default)]
+    options: Vec<OptionToml>,
+    /// Only for `true_false`.
+    answer: Option<bool>,
+    explanation: String,
+    #[serde(default)]
+    legal_basis: Vec<BasisToml>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct OptionToml {
+    key: String,
+    text: String,
+    #[serde(default)]
+    correct: bool,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FrontMatter {
+    title: String,
+}
+
+/// Collects errors for one file.
+struct Report<'a> {
+    errors: &'a mut Vec<ContentError>,
+    file: PathBuf,
+    text: &'a str,
+}
+
+impl Report<'_> {
+    fn at(&mut self, offset: Option<usize>, message: impl Into<String>) {
+        self.errors.push(ContentError {
+            file: self.file.clone(),
+            line: offset.map(|o| line_of(self.text, o)),
+            message: message.into(),
+        });
+    }
+
+    fn toml_error(&mut self, err: &toml::de::Error, line_offset: usize) {
+        let line = err.span().map(|s| line_of(self.text, s.start) + line_offset);
+        self.errors.push(ContentError {
+            file: self.file.clone(),
+            line,
+            message: err.message().trim().to_string(),
+        });
+    }
+}
+
+/// Loads and validates every module folder under `root`.
+pub fn load_catalog(root: &Path) -> Result<Catalog, ContentErrors> {
+    let mut errors = Vec::new();
+    let entries = match std::fs::read_dir(root) {
+        Ok(entries) => entries,
+        Err(e) => {
+            return Err(ContentErrors(vec![ContentError {
+                file: root.to_path_buf(),
+                line: None,
+                message: format!("cannot read content directory: {e}"),
+            }]))
+        }
+    };
+    let mut dirs: Vec<PathBuf> = entries
+        .filter_map(Result::ok)
+        .map(|e| e.path())
+        .filter(|p| p.is_dir() && p.join("module.toml").is_file())
+        .collect();
+    dirs.sort();
+    if dirs.is_empty() {
+        errors.push(ContentError {
+            file: root.to_path_buf(),
+            line: None,
+            message: "no module found (expected folders containing module.toml)".into(),
+        });
+    }
+    let mut modules = Vec::new();
+    let mut slugs = HashSet::new();
+    for dir in dirs {
+        if let Some(module) = load_module(root, &dir, &mut errors) {
+            if !slugs.insert(module.slug.clone()) {
+                errors.push(ContentError {
+                    file: relative(&dir.join("module.toml"), root),
+                    line: Some(1),
+                    message: format!("duplicate module slug `{}`", module.slug),
+                });
+            }
+            modules.push(module);
+        }
+    }
+    if errors.is_empty() {
+        Ok(Catalog::new(modules))
+    } else {
+        Err(ContentErrors(errors))
+    }
+}
+
+fn read(path: &Path, root: &Path, errors: &mut Vec<ContentError>) -> Option<String> {
+    match std::fs::read_to_string(path) {
+        Ok(text) => Some(text.strip_prefix('\u{feff}').map(str::to_string).unwrap_or(text)),
+        Err(e) => {
+            errors.push(ContentError { file: relative(path, root), line: None, message: format!("cannot read file: {e}") });
+            None
+        }
+    }
+}
+
+fn valid_token(s: &str) -> bool {
+    !s.is_empty() && s.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+}
+
+fn load_module(root: &Path, dir: &Path, errors: &mut Vec<ContentError>) -> Option<Module> {
+    let before = errors.len();
+    let mut hasher = Sha256::new();
+
+    let manifest_path = dir.join("module.toml");
+    let manifest_text = read(&manifest_path, root, errors)?;
+    hash_file(&mut hasher, "module.toml", &manifest_text);
+    let mut report = Report { errors, file: relative(&manifest_path, root), text: &manifest_text };
+    let manifest: ManifestToml = match toml::from_str(&manifest_text) {
+        Ok(m) => m,
+        Err(e) => {
+            report.toml_error(&e, 0);
+            return None;
+        }
+    };
+    let slug = manifest.slug.get_ref().clone();
+    if !valid_token(&slug) || slug.chars().any(|c| c.is_ascii_uppercase()) {
+        report.at(Some(manifest.slug.span().start), "slug may contain only a-z, 0-9, '-' and '_'");
+    }
+    if *manifest.passing_score.get_ref() > 100 {
+        report.at(Some(manifest.passing_score.span().start), "passing_score is a percentage (0-100)");
+    }
+    for (field, value) in [("attempt_limit", &manifest.attempt_limit), ("time_limit_minutes", &manifest.time_limit_minutes)] {
+        if let Some(v) = value {
+            if *v.get_ref() == 0 {
+                report.at(Some(v.span().start), format!("{field} must be at least 1 (leave it out for no limit)"));
+            }
+        }
+    }
+    if manifest.title.trim().is_empty() {
+        report.at(Some(0), "title must not be empty");
+    }
+
+    // Lessons, ordered by file name.
+    let lessons_dir = dir.join("lessons");
+    let mut lesson_files: Vec<PathBuf> = std::fs::read_dir(&lessons_dir)
+        .map(|rd| rd.filter_map(Result::ok).map(|e| e.path()).filter(|p| p.extension().is_some_and(|x| x == "md")).collect())
+        .unwrap_or_default();
+    lesson_files.sort();
+    if lesson_files.is_empty() {
+        errors.push(ContentError {
+            file: relative(&lessons_dir, root),
+            line: None,
+            message: "module has no lessons (expected lessons/NN-slug.md files)".into(),
+        });
+    }
+    let mut lessons = Vec::new();
+    let mut lesson_slugs = HashSet::new();
+    for path in &lesson_files {
+        let Some(text) = read(path, root, errors) else { continue };
+        let name = path.file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_default();
+        hash_file(&mut hasher, &format!("lessons/{name}"), &text);
+        let mut report = Report { errors, file: relative(path, root), text: &text };
+        if let Some(lesson) = parse_lesson(&name, &text, &mut report) {
+            if !lesson_slugs.insert(lesson.slug.clone()) {
+                report.at(Some(0), format!("duplicate lesson slug `{}`", lesson.slug));
+            }
+            lessons.push(lesson);
+        }
+    }
+
+    // Question bank.
+    let bank_path = dir.join("questions.toml");
+    let mut questions = Vec::new();
+    if let Some(bank_text) = read(&bank_path, root, errors) {
+        hash_file(&mut hasher, "questions.toml", &bank_text);
+        let mut report = Report { errors, file: relative(&bank_path, root), text: &bank_text };
+        match toml::from_str::<BankToml>(&bank_text) {
+            Ok(bank) => questions = validate_bank(bank, &mut report),
+            Err(e) => report.toml_error(&e, 0),
+        }
+    }
+    let draw = *manifest.questions_per_attempt.get_ref();
+    if draw == 0 || draw as usize > questions.len() {
+        errors.push(ContentError {
+            file: relative(&manifest_path, root),
+            line: Some(line_of(&manifest_text, manifest.questions_per_attempt.span().start)),
+            message: format!(
+                "questions_per_attempt is {draw} but the bank has {} valid question(s)",
+                questions.len()
+            ),
+        });
+    }
+
+    if errors.len() > before {
+        return None;
+    }
+    Some(Module {
+        slug,
+        title: manifest.title.trim().to_string(),
+        summary: manifest.summary.trim().to_string(),
+        version: manifest.version.trim().to_string(),
+        estimated_minutes: manifest.estimated_minutes,
+        jp: manifest.jp,
+        passing_score: *manifest.passing_score.get_ref(),
+        attempt_limit: manifest.attempt_limit.map(|v| *v.get_ref()),
+        time_limit_minutes: manifest.time_limit_minutes.map(|v| *v.get_ref()),
+        questions_per_attempt: draw,
+        legal_basis: manifest.legal_basis.into_iter().map(Into::into).collect(),
+        lessons,
+        questions,
+        content_hash: hex::encode(hasher.finalize()),
+        dir: dir.to_path_buf(),
+    })
+}
+
+fn hash_file(hasher: &mut Sha256, name: &str, text: &str) {
+    hasher.update(name.as_bytes());
+    hasher.update([0]);
+    hasher.update(text.as_bytes());
+    hasher.update([0]);
+}
+
+fn parse_lesson(file_name: &str, text: &str, report: &mut Report<'_>) -> Option<Lesson> {
+    let stem = file_name.trim_end_matches(".md");
+    let slug = match stem.split_once('-') {
+        Some((order, rest)) if order.chars().all(|c| c.is_ascii_digit()) && !order.is_empty() => rest.to_string(),
+        _ => {
+            report.at(None, "lesson file name must look like NN-slug.md (NN gives the order)");
+            return None;
+        }
+    };
+    if !valid_token(&slug) || RESERVED_LESSON_SLUGS.contains(&slug.as_str()) {
+        report.at(None, format!("lesson slug `{slug}` is not allowed (a-z, 0-9, '-', not kuis/hasil)"));
+        return None;
+    }
+    let Some(rest) = text.strip_prefix("+++\n").or_else(|| text.strip_prefix("+++\r\n")) else {
+        report.at(Some(0), "lesson must start with TOML front matter between +++ lines");
+        return None;
+    };
+    let Some(end) = rest.find("\n+++") else {
+        report.at(Some(0), "front matter is not closed: add a line with +++ after it");
+        return None;
+    };
+    let front = &rest[..end];
+    let body = rest[end + 4..].trim_start_matches(['\r', '\n']);
+    let meta: FrontMatter = match toml::from_str(front) {
+        Ok(m) => m,
+        Err(e) => {
+            // Front matter starts on line 2 of the file.
+            let line = e.span().map(|s| line_of(front, s.start) + 1);
+            report.errors.push(ContentError { file: report.file.clone(), line, message: e.message().trim().to_string() });
+            return None;
+        }
+    };
+    if meta.title.trim().is_empty() {
+        report.at(Some(4), "title must not be empty");
+        return None;
+    }
+    if body.trim().is_empty() {
+        report.at(Some(text.len()), "lesson has no text after the front matter");
+        return None;
+    }
+    Some(Lesson { slug, title: meta.title.trim().to_string(), html: markdown::render(body) })
+}
+
+fn validate_bank(bank: BankToml, report: &mut Report<'_>) -> Vec<Question> {
+    let mut seen = HashSet::new();
+    let mut questions = Vec::new();
+    if bank.question.is_empty() {
+        report.at(None, "question bank is empty (add [[question]] tables)");
+    }
+    for q in bank.question {
+        let at = Some(q.id.span().start);
+        let id = q.id.get_ref().trim().to_string();
+        let mut ok = true;
+        if !valid_token(&id) {
+            report.at(at, format!("question id `{id}` may contain only letters, digits, '-' and '_'"));
+            ok = false;
+        }
+        if !seen.insert(id.clone()) {
+            report.at(at, format!("duplicate question id `{id}`"));
+            ok = false;
+        }
+        if q.stem.trim().is_empty() {
+            report.at(at, format!("question `{id}` has an empty stem"));
+            ok = false;
+        }
+        if q.explanation.trim().is_empty() {
+            report.at(at, format!("question `{id}` needs an explanation"));
+            ok = false;
+        }
+        if q.legal_basis.is_empty() || q.legal_basis.iter().any(|b| b.regulation.trim().is_empty()) {
+            report.at(at, format!("question `{id}` needs a legal_basis (regulation and article)"));
+            ok = false;
+        }
+        let (kind, options) = match q.kind {
+            KindToml::TrueFalse => {
+                if !q.options.is_empty() {
+                    report.at(at, format!("true_false question `{id}` takes `answer = true|false`, not options"));
+                    ok = false;
+                }
+                let Some(answer) = q.answer else {
+                    report.at(at, format!("true_false question `{id}` needs `answer = true` or `answer = false`"));
+                    continue;
+                };
+                (
+                    QuestionKind::TrueFalse,
+                    vec![
+                        AnswerOption { key: "benar".into(), text: "Benar".into(), correct: answer },
+                        AnswerOption { key: "salah".into(), text: "Salah".into(), correct: !answer },
+                    ],
+                )
+            }
+            kind @ (KindToml::Single | KindToml::Multiple) => {
+                if q.answer.is_some() {
+                    report.at(at, format!("question `{id}`: `answer` is only for true_false; mark options with correct = true"));
+                    ok = false;
+                }
+                let mut keys = HashSet::new();
+                for o in &q.options {
+                    if !valid_token(&o.key) || !keys.insert(o.key.clone()) {
+                        report.at(at, format!("question `{id}`: option key `{}` is invalid or repeated", o.key));
+                        ok = false;
+                    }
+                    if o.text.trim().is_empty() {
+                        report.at(at, format!("question `{id}`: option `{}` has no text", o.key));
+                        ok = false;
+                    }
+                }
+                let correct = q.options.iter().filter(|o| o.correct).count();
+                if q.options.len() < 2 {
+                    report.at(at, format!("question `{id}` needs at least two options"));
+                    ok = false;
+                }
+                let kind = match kind {
+                    KindToml::Single => QuestionKind::Single,
+                    _ => QuestionKind::Multiple,
+                };
+                if correct == 0 {
+                    report.at(at, format!("question `{id}` has no correct option"));
+                    ok = false;
+                } else if kind == QuestionKind::Single && correct > 1 {
+                    report.at(at, format!("single-answer question `{id}` has {correct} correct options (use type = \"multiple\")"));
+                    ok = false;
+                }
+                let options = q
+                    .options
+                    .into_iter()
+                    .map(|o| AnswerOption { key: o.key, text: o.text.trim().to_string(), correct: o.correct })
+                    .collect();
+                (kind, options)
+            }
+        };
+        if ok {
+            questions.push(Question {
+                id,
+                kind,
+                stem: q.stem.trim().to_string(),
+                options,
+                explanation: q.explanation.trim().to_string(),
+                legal_basis: q.legal_basis.into_iter().map(Into::into).collect(),
+            });
+        }
+    }
+    questions
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::fs;
+
+    struct TempContent(PathBuf);
+
+    impl TempContent {
+        fn new(name: &str) -> Self {
+            let dir = std::env::temp_dir().join(format!("netra-content-{name}-{}", std::process::id()));
+            let _ = fs::remove_dir_all(&dir);
+            fs::create_dir_all(dir.join("m/lessons")).expect("temp dir");
+            TempContent(dir)
+        }
+        fn write(&self, rel: &str, text: &str) {
+            fs::write(self.0.join(rel), text).expect("write");
+        }
+    }
+
+    impl Drop for TempContent {
+        fn drop(&mut self) {
+            let _ = fs::remove_dir_all(&self.0);
+        }
+    }
+
+    const MANIFEST: &str = "slug = \"m\"\ntitle = \"Modul\"\nsummary = \"s\"\nversion = \"1\"\nestimated_minutes = 5\njp = 1\npassing_score = 70\nquestions_per_attempt = 1\n";
+    const LESSON: &str = "+++\ntitle = \"Pelajaran\"\n+++\n\nIsi **materi**.\n";
+    const BANK: &str = "[[question]]\nid = \"q1\"\ntype = \"single\"\nstem = \"Soal?\"\noptions = [\n  { key = \"a\", text = \"Ya\", correct = true },\n  { key = \"b\", text = \"Tidak\" },\n]\nexplanation = \"Karena.\"\nlegal_basis = [{ regulation = \"UU 20/2023\", article = \"Pasal 24\" }]\n";
+
+    fn valid(name: &str) -> TempContent {
+        let t = TempContent::new(name);
+        t.write("m/module.toml", MANIFEST);
+        t.write("m/lessons/01-satu.md", LESSON);
+        t.write("m/questions.toml", BANK);
+        t
+    }
+
+    fn errors_of(t: &TempContent) -> Vec<String> {
+        match load_catalog(&t.0) {
+            Ok(_) => vec![],
+            Err(e) => e.0.iter().map(|e| e.to_string()).collect(),
+        }
+    }
+
+    #[test]
+    fn a_valid_module_loads_with_rendered_lessons() {
+        let t = valid("ok");
+        let catalog = load_catalog(&t.0).expect("valid content");
+        let module = catalog.module("m").expect("module m");
+        assert_eq!(module.lessons[0].slug, "satu");
+        assert!(module.lessons[0].html.contains("<strong>materi</strong>"));
+        assert_eq!(module.questions[0].correct_keys(), vec!["a".to_string()]);
+        assert_eq!(module.content_hash.len(), 64);
+    }
+
+    #[test]
+    fn a_duplicate_question_id_names_the_file_and_line() {
+        let t = valid("dup");
+        t.write("m/questions.toml", &format!("{BANK}{BANK}"));
+        let errors = errors_of(&t);
+        assert!(errors.iter().any(|e| e.contains("questions.toml:12:") && e.contains("duplicate question id `q1`")), "{errors:?}");
+    }
+
+    #[test]
+    fn a_question_without_a_correct_option_is_rejected() {
+        let t = valid("nocorrect");
+        t.write("m/questions.toml", &BANK.replace(", correct = true", ""));
+        let errors = errors_of(&t);
+        assert!(errors.iter().any(|e| e.contains("questions.toml:2:") && e.contains("no correct option")), "{errors:?}");
+    }
+
+    #[test]
+    fn drawing_more_questions_than_the_bank_holds_is_rejected() {
+        let t = valid("draw");
+        t.write("m/module.toml", &MANIFEST.replace("questions_per_attempt = 1", "questions_per_attempt = 5"));
+        let errors = errors_of(&t);
+        assert!(errors.iter().any(|e| e.contains("module.toml:8:") && e.contains("bank has 1")), "{errors:?}");
+    }
+
+    #[test]
+    fn unknown_fields_are_rejected_with_their_line() {
+        let t = valid("unknown");
+        t.write("m/module.toml", &format!("{MANIFEST}colour = \"red\"\n"));
+        let errors = errors_of(&t);
+        assert!(errors.iter().any(|e| e.contains("module.toml:9:") && e.contains("unknown field")), "{errors:?}");
+    }
+
+    #[test]
+    fn broken_front_matter_is_reported() {
+        let t = valid("front");
+        t.write("m/lessons/01-satu.md", "+++\ntitle = \n+++\nIsi\n");
+        let errors = errors_of(&t);
+        assert!(errors.iter().any(|e| e.contains("01-satu.md:2:")), "{errors:?}");
+        t.write("m/lessons/01-satu.md", "Tanpa front matter\n");
+        let errors = errors_of(&t);
+        assert!(errors.iter().any(|e| e.contains("01-satu.md:1:") && e.contains("front matter")), "{errors:?}");
+    }
+}

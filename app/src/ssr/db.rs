@@ -1,0 +1,40 @@
+//! Database access: connecting, and one module of queries per aggregate. Queries are free
+//! functions over `&impl ConnectionTrait` so they run on the pool or inside a transaction.
+
+pub mod attempts;
+pub mod employees;
+pub mod entities;
+pub mod modules;
+pub mod progress;
+pub mod sessions;
+
+use sea_orm::{sqlx, ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DbErr};
+use std::time::Duration;
+
+/// Opens a pool for a `sqlite://` or `postgres://` URL with settings suited to each.
+///
+/// SQLite: WAL (readers never block the writer), `synchronous = FULL` (an acknowledged
+/// answer survives power loss, not just a crash), a 5 s busy timeout and foreign keys on.
+pub async fn connect(url: &str) -> Result<DatabaseConnection, DbErr> {
+    let mut opts = ConnectOptions::new(url.to_string());
+    opts.sqlx_logging(false)
+        // Fail fast when the database is down so pages answer 503 instead of hanging.
+        .acquire_timeout(Duration::from_secs(3))
+        .connect_timeout(Duration::from_secs(3));
+    if url.starts_with("sqlite:") {
+        opts.max_connections(8).min_connections(1).map_sqlx_sqlite_opts(|o| {
+            o.journal_mode(sqlx::sqlite::SqliteJournalMode::Wal)
+                .synchronous(sqlx::sqlite::SqliteSynchronous::Full)
+                .busy_timeout(Duration::from_secs(5))
+                .foreign_keys(true)
+        });
+    } else {
+        opts.max_connections(20).min_connections(0).test_before_acquire(true);
+    }
+    Database::connect(opts).await
+}
+
+/// A cheap round trip, for `/readyz`.
+pub async fn ping(db: &impl ConnectionTrait) -> Result<(), DbErr> {
+    db.execute_unprepared("SELECT 1").await.map(|_| ())
+}

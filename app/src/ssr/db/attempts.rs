@@ -1,0 +1,144 @@
+//! Quiz attempts and their answers.
+
+use super::entities::{answer, attempt};
+use chrono::{DateTime, Utc};
+use sea_orm::sea_query::{Expr, OnConflict};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, Set,
+};
+
+/// What is needed to open a new attempt.
+pub struct NewAttempt<'a> {
+    pub employee_id: i64,
+    pub content_module_id: i64,
+    pub module_slug: &'a str,
+    pub instansi: &'a str,
+    pub unit_kerja: &'a str,
+    pub draw_json: String,
+    pub question_count: i32,
+    pub started_at: DateTime<Utc>,
+    pub deadline_at: Option<DateTime<Utc>>,
+}
+
+pub async fn insert(db: &impl ConnectionTrait, new: NewAttempt<'_>) -> Result<attempt::Model, DbErr> {
+    attempt::ActiveModel {
+        employee_id: Set(new.employee_id),
+        content_module_id: Set(new.content_module_id),
+        module_slug: Set(new.module_slug.to_string()),
+        context: Set("self".into()),
+        identity: Set("self_declared".into()),
+        instansi_at_time: Set(new.instansi.to_string()),
+        unit_kerja_at_time: Set(new.unit_kerja.to_string()),
+        draw: Set(new.draw_json),
+        started_at: Set(new.started_at),
+        deadline_at: Set(new.deadline_at),
+        question_count: Set(new.question_count),
+        late: Set(false),
+        ..Default::default()
+    }
+    .insert(db)
+    .await
+}
+
+pub async fn find(db: &impl ConnectionTrait, id: i64) -> Result<Option<attempt::Model>, DbErr> {
+    attempt::Entity::find_by_id(id).one(db).await
+}
+
+/// The unfinished attempt of a learner in a module, if any (at most one exists).
+pub async fn find_open(db: &impl ConnectionTrait, employee_id: i64, module: &str) -> Result<Option<attempt::Model>, DbErr> {
+    attempt::Entity::find()
+        .filter(attempt::Column::EmployeeId.eq(employee_id))
+        .filter(attempt::Column::ModuleSlug.eq(module))
+        .filter(attempt::Column::SubmittedAt.is_null())
+        .one(db)
+        .await
+}
+
+/// Attempts used in a module (finished or not): what the attempt limit counts.
+pub async fn count_for(db: &impl ConnectionTrait, employee_id: i64, module: &str) -> Result<u64, DbErr> {
+    attempt::Entity::find()
+        .filter(attempt::Column::EmployeeId.eq(employee_id))
+        .filter(attempt::Column::ModuleSlug.eq(module))
+        .count(db)
+        .await
+}
+
+/// Every attempt of a learner, newest first.
+pub async fn list_for_employee(db: &impl ConnectionTrait, employee_id: i64) -> Result<Vec<attempt::Model>, DbErr> {
+    attempt::Entity::find()
+        .filter(attempt::Column::EmployeeId.eq(employee_id))
+        .order_by_desc(attempt::Column::StartedAt)
+        .order_by_desc(attempt::Column::Id)
+        .all(db)
+        .await
+}
+
+/// Takes a row lock on an unfinished attempt (a no-op update). Returns false when the
+/// attempt is already submitted, so a late autosave can never touch a scored attempt.
+pub async fn lock_open(db: &impl ConnectionTrait, id: i64) -> Result<bool, DbErr> {
+    let res = attempt::Entity::update_many()
+        .col_expr(attempt::Column::Late, Expr::col(attempt::Column::Late).into())
+        .filter(attempt::Column::Id.eq(id))
+        .filter(attempt::Column::SubmittedAt.is_null())
+        .exec(db)
+        .await?;
+    Ok(res.rows_affected == 1)
+}
+
+/// The final figures of an attempt.
+pub struct Outcome {
+    pub submitted_at: DateTime<Utc>,
+    pub score: i32,
+    pub correct_count: i32,
+    pub passed: bool,
+    pub late: bool,
+}
+
+/// Marks an attempt submitted, only if it was not already. Returns false when another
+/// request got there first: the caller then rolls back and shows the stored result.
+pub async fn claim_submission(db: &impl ConnectionTrait, id: i64, outcome: &Outcome) -> Result<bool, DbErr> {
+    let res = attempt::Entity::update_many()
+        .col_expr(attempt::Column::SubmittedAt, Expr::value(outcome.submitted_at))
+        .col_expr(attempt::Column::Score, Expr::value(outcome.score))
+        .col_expr(attempt::Column::CorrectCount, Expr::value(outcome.correct_count))
+        .col_expr(attempt::Column::Passed, Expr::value(outcome.passed))
+        .col_expr(attempt::Column::Late, Expr::value(outcome.late))
+        .filter(attempt::Column::Id.eq(id))
+        .filter(attempt::Column::SubmittedAt.is_null())
+        .exec(db)
+        .await?;
+    Ok(res.rows_affected == 1)
+}
+
+/// Inserts or replaces the answer to one question.
+pub async fn save_answer(
+    db: &impl ConnectionTrait,
+    attempt_id: i64,
+    question_id: &str,
+    chosen_json: String,
+    correct: Option<bool>,
+) -> Result<(), DbErr> {
+    answer::Entity::insert(answer::ActiveModel {
+        attempt_id: Set(attempt_id),
+        question_id: Set(question_id.to_string()),
+        chosen: Set(chosen_json),
+        correct: Set(correct),
+        ..Default::default()
+    })
+    .on_conflict(
+        OnConflict::columns([answer::Column::AttemptId, answer::Column::QuestionId])
+            .update_columns([answer::Column::Chosen, answer::Column::Correct])
+            .to_owned(),
+    )
+    .exec(db)
+    .await
+    .map(|_| ())
+}
+
+pub async fn answers_of(db: &impl ConnectionTrait, attempt_id: i64) -> Result<Vec<answer::Model>, DbErr> {
+    answer::Entity::find()
+        .filter(answer::Column::AttemptId.eq(attempt_id))
+        .order_by_asc(answer::Column::Id)
+        .all(db)
+        .await
+}

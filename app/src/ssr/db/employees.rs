@@ -1,0 +1,45 @@
+//! Employees (ASN) identified by NIP.
+
+use super::entities::employee;
+use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, Set};
+
+pub async fn find_by_nip(db: &impl ConnectionTrait, nip: &str) -> Result<Option<employee::Model>, DbErr> {
+    employee::Entity::find().filter(employee::Column::Nip.eq(nip)).one(db).await
+}
+
+pub async fn find(db: &impl ConnectionTrait, id: i64) -> Result<Option<employee::Model>, DbErr> {
+    employee::Entity::find_by_id(id).one(db).await
+}
+
+/// Inserts a new employee, or refreshes the self-declared agency and unit of an existing one.
+pub async fn upsert(
+    db: &impl ConnectionTrait,
+    nip: &str,
+    name: &str,
+    instansi: &str,
+    unit_kerja: &str,
+) -> Result<employee::Model, DbErr> {
+    match find_by_nip(db, nip).await? {
+        Some(existing) => {
+            if existing.instansi == instansi && existing.unit_kerja == unit_kerja && existing.name == name {
+                return Ok(existing);
+            }
+            let mut active: employee::ActiveModel = existing.into();
+            active.name = Set(name.to_string());
+            active.instansi = Set(instansi.to_string());
+            active.unit_kerja = Set(unit_kerja.to_string());
+            active.update(db).await
+        }
+        None => {
+            employee::ActiveModel {
+                nip: Set(nip.to_string()),
+                name: Set(name.to_string()),
+                instansi: Set(instansi.to_string()),
+                unit_kerja: Set(unit_kerja.to_string()),
+                ..Default::default()
+            }
+            .insert(db)
+            .await
+        }
+    }
+}

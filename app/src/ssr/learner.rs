@@ -1,0 +1,182 @@
+//! Learner identity: validating the self-declared identity form and keeping the learner
+//! identified with a server-side session behind an HttpOnly, SameSite=Lax cookie.
+
+use super::db::{self, entities::employee};
+use super::respond::{db_error, OrFail};
+use super::AppState;
+use crate::error::{AppError, FieldError};
+use crate::model::nip::{Nip, YearMonth};
+use axum::http::{header, request::Parts, HeaderValue};
+use chrono::{Datelike, Duration, Utc};
+use leptos::prelude::use_context;
+use leptos_axum::ResponseOptions;
+use sha2::{Digest, Sha256};
+
+pub const COOKIE_NAME: &str = "netra_sesi";
+const MAX_TEXT: usize = 200;
+
+/// A validated identity form.
+#[derive(Debug, Clone)]
+pub struct Identity {
+    pub nip: Nip,
+    pub name: String,
+    pub instansi: String,
+    pub unit_kerja: String,
+}
+
+fn clean(s: &str) -> String {
+    s.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// Checks every field and reports all problems at once, in Indonesian.
+pub fn validate(nip: &str, name: &str, instansi: &str, unit_kerja: &str) -> Result<Identity, AppError> {
+    let now = Utc::now();
+    let today = YearMonth { year: now.year() as u32, month: now.month() };
+    let mut errors = Vec::new();
+    let nip = match Nip::parse(nip, today) {
+        Ok(nip) => Some(nip),
+        Err(e) => {
+            errors.push(FieldError::new("nip", e.to_string()));
+            None
+        }
+    };
+    let mut text = |field: &str, value: &str, label: &str| -> String {
+        let value = clean(value);
+        if value.chars().count() < 2 {
+            errors.push(FieldError::new(field, format!("{label} wajib diisi.")));
+        } else if value.chars().count() > MAX_TEXT {
+            errors.push(FieldError::new(field, format!("{label} terlalu panjang (maksimal {MAX_TEXT} karakter).")));
+        } else if value.chars().any(char::is_control) {
+            errors.push(FieldError::new(field, format!("{label} berisi karakter yang tidak diizinkan.")));
+        }
+        value
+    };
+    let name = text("name", name, "Nama lengkap");
+    let instansi = text("instansi", instansi, "Instansi");
+    let unit_kerja = text("unit_kerja", unit_kerja, "Unit kerja");
+    match nip {
+        Some(nip) if errors.is_empty() => Ok(Identity { nip, name, instansi, unit_kerja }),
+        _ => Err(AppError::Invalid(errors)),
+    }
+}
+
+/// Names compared loosely: case, spacing, punctuation and academic titles' dots do not matter.
+fn name_key(name: &str) -> String {
+    name.chars().filter(|c| c.is_alphanumeric()).flat_map(char::to_lowercase).collect()
+}
+
+/// Finds or creates the employee for an identity. A NIP already on record under a clearly
+/// different name is refused, so typing someone else's NIP does not open their results.
+pub async fn identify(state: &AppState, identity: &Identity) -> Result<employee::Model, AppError> {
+    let existing = db::employees::find_by_nip(&state.db, identity.nip.as_str()).await.or_fail()?;
+    if let Some(existing) = &existing {
+        if name_key(&existing.name) != name_key(&identity.name) {
+            return Err(AppError::Invalid(vec![FieldError::new(
+                "name",
+                "NIP ini sudah tercatat dengan nama lain. Tulis nama lengkap Anda persis seperti saat pertama kali \
+                 mengisi, atau hubungi admin BKPSDM instansi Anda.",
+            )]));
+        }
+    }
+    db::employees::upsert(&state.db, identity.nip.as_str(), &identity.name, &identity.instansi, &identity.unit_kerja)
+        .await
+        .or_fail()
+}
+
+fn hash_token(token: &str) -> String {
+    hex::encode(Sha256::digest(token.as_bytes()))
+}
+
+fn session_token_from_request() -> Option<String> {
+    let parts = use_context::<Parts>()?;
+    parts
+        .headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|pair| pair.trim().split_once('='))
+        .find(|(name, _)| *name == COOKIE_NAME)
+        .map(|(_, value)| value.to_string())
+        .filter(|v| v.len() == 64 && v.chars().all(|c| c.is_ascii_hexdigit()))
+}
+
+fn set_cookie(value: &str, max_age_secs: i64, secure: bool) {
+    if let Some(res) = use_context::<ResponseOptions>() {
+        let cookie = format!(
+            "{COOKIE_NAME}={value}; Path=/; Max-Age={max_age_secs}; HttpOnly; SameSite=Lax{}",
+            if secure { "; Secure" } else { "" }
+        );
+        if let Ok(v) = HeaderValue::from_str(&cookie) {
+            res.append_header(header::SET_COOKIE, v);
+        }
+    }
+}
+
+/// The learner identified in this browser, if any. Slides the session's expiry forward.
+pub async fn current(state: &AppState) -> Result<Option<employee::Model>, AppError> {
+    let Some(token) = session_token_from_request() else { return Ok(None) };
+    let now = Utc::now();
+    let Some(session) = db::sessions::find_live(&state.db, &hash_token(&token), now).await.or_fail()? else {
+        return Ok(None);
+    };
+    // Refresh at most every few minutes: one write per page view would be wasteful.
+    if now - session.last_seen_at > Duration::minutes(5) {
+        let expires = now + Duration::days(state.settings.session_idle_days);
+        db::sessions::touch(&state.db, session.id, now, expires).await.or_fail()?;
+    }
+    db::employees::find(&state.db, session.employee_id).await.map_err(db_error)
+}
+
+/// The learner, or `Unauthorized`.
+pub async fn require(state: &AppState) -> Result<employee::Model, AppError> {
+    current(state).await?.ok_or(AppError::Unauthorized).or_fail()
+}
+
+/// Starts a fresh session for an employee (a new token every time: no session fixation).
+pub async fn start_session(state: &AppState, employee_id: i64) -> Result<(), AppError> {
+    if let Some(old) = session_token_from_request() {
+        db::sessions::delete(&state.db, &hash_token(&old)).await.or_fail()?;
+    }
+    let token = hex::encode(rand::random::<[u8; 32]>());
+    let now = Utc::now();
+    let ttl = Duration::days(state.settings.session_idle_days);
+    db::sessions::create(&state.db, &hash_token(&token), employee_id, now, now + ttl).await.or_fail()?;
+    set_cookie(&token, ttl.num_seconds(), state.settings.secure_cookies);
+    Ok(())
+}
+
+/// Ends the session on the server and clears the cookie.
+pub async fn end_session(state: &AppState) -> Result<(), AppError> {
+    if let Some(token) = session_token_from_request() {
+        db::sessions::delete(&state.db, &hash_token(&token)).await.or_fail()?;
+    }
+    set_cookie("", 0, state.settings.secure_cookies);
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_invalid_field_is_reported_at_once() {
+        let err = validate("123", " ", "", "x").expect_err("invalid");
+        for field in ["nip", "name", "instansi", "unit_kerja"] {
+            assert!(err.field_message(field).is_some(), "missing error for {field}: {err:?}");
+        }
+    }
+
+    #[test]
+    fn whitespace_is_normalised() {
+        let id = validate("19860912 201001 1 003", "  Budi   Santoso ", "Pemkab Sleman", "BKPSDM").expect("valid");
+        assert_eq!(id.name, "Budi Santoso");
+        assert_eq!(id.nip.as_str(), "198609122010011003");
+    }
+
+    #[test]
+    fn names_match_regardless_of_case_and_punctuation() {
+        assert_eq!(name_key("Dr. Budi Santoso, S.H."), name_key("dr budi santoso sh"));
+        assert_ne!(name_key("Budi Santoso"), name_key("Siti Aminah"));
+    }
+}

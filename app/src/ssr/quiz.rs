@@ -1,0 +1,411 @@
+//! The quiz engine: drawing questions, autosaving, time limits, attempt limits and scoring.
+//! Answer keys stay here; the browser receives them only in a submitted attempt's result.
+
+use super::content::Module;
+use super::db::{self, entities::attempt, entities::employee};
+use super::respond::{db_error, fail, OrFail};
+use super::AppState;
+use crate::error::AppError;
+use crate::model::catalog::Learner;
+use crate::model::quiz::{
+    is_answer_correct, score_percent, AttemptResult, AttemptSummary, AttemptView, ModuleBest, MyResults,
+    OptionView, QuestionKind, QuestionView, QuizRules, QuizState, ReviewedOption, ReviewedQuestion,
+};
+use chrono::{DateTime, Duration, FixedOffset, Utc};
+use rand::seq::{IndexedRandom, SliceRandom};
+use sea_orm::{SqlErr, TransactionTrait};
+use serde::{Deserialize, Serialize};
+use std::collections::{BTreeMap, HashMap};
+use std::sync::Arc;
+
+/// One drawn question and the order its options were shown in.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+struct Drawn {
+    q: String,
+    o: Vec<String>,
+}
+
+fn parse_draw(json: &str) -> Result<Vec<Drawn>, AppError> {
+    serde_json::from_str(json).map_err(|e| {
+        tracing::error!(error = %e, "stored draw is not valid JSON");
+        AppError::Internal
+    })
+}
+
+fn parse_chosen(json: &str) -> Vec<String> {
+    serde_json::from_str(json).unwrap_or_default()
+}
+
+/// Times shown to learners are in WIB (UTC+7), the zone of most agencies; stored times are UTC.
+pub fn format_wib(at: DateTime<Utc>) -> String {
+    let wib = FixedOffset::east_opt(7 * 3600).map(|tz| at.with_timezone(&tz));
+    match wib {
+        Some(t) => t.format("%d-%m-%Y %H:%M WIB").to_string(),
+        None => at.format("%d-%m-%Y %H:%M UTC").to_string(),
+    }
+}
+
+fn module<'a>(state: &'a AppState, slug: &str) -> Result<&'a Arc<Module>, AppError> {
+    state.catalog.module(slug).ok_or(AppError::NotFound).or_fail()
+}
+
+fn is_expired(state: &AppState, attempt: &attempt::Model, now: DateTime<Utc>) -> bool {
+    attempt.deadline_at.is_some_and(|d| now > d + Duration::seconds(state.settings.grace_seconds))
+}
+
+/// Loads an attempt that belongs to this learner. Someone else's attempt is "not found",
+/// so ids cannot be probed.
+async fn owned_attempt(state: &AppState, learner: &employee::Model, id: i64) -> Result<attempt::Model, AppError> {
+    match db::attempts::find(&state.db, id).await.or_fail()? {
+        Some(a) if a.employee_id == learner.id => Ok(a),
+        _ => Err(fail(AppError::NotFound)),
+    }
+}
+
+/// What `/modul/{slug}/kuis` shows for this learner.
+pub async fn state_for(state: &AppState, learner: Option<&employee::Model>, slug: &str) -> Result<QuizState, AppError> {
+    let module = module(state, slug)?;
+    let Some(learner) = learner else {
+        return Ok(QuizState::NeedsIdentity { module_title: module.title.clone() });
+    };
+    let now = Utc::now();
+    if let Some(open) = db::attempts::find_open(&state.db, learner.id, slug).await.or_fail()? {
+        if is_expired(state, &open, now) {
+            finalize(state, module, &open, None, now).await?;
+        } else {
+            return Ok(QuizState::InProgress(view(state, module, &open, now).await?));
+        }
+    }
+    Ok(QuizState::Ready(rules(state, module, learner).await?))
+}
+
+async fn rules(state: &AppState, module: &Module, learner: &employee::Model) -> Result<QuizRules, AppError> {
+    let attempts: Vec<attempt::Model> = db::attempts::list_for_employee(&state.db, learner.id)
+        .await
+        .or_fail()?
+        .into_iter()
+        .filter(|a| a.module_slug == module.slug)
+        .collect();
+    let best_score = attempts.iter().filter_map(|a| a.score).max().map(|s| s.max(0) as u32);
+    let last_attempt_id = attempts.iter().find(|a| a.submitted_at.is_some()).map(|a| a.id);
+    Ok(QuizRules {
+        module_slug: module.slug.clone(),
+        module_title: module.title.clone(),
+        question_count: module.questions_per_attempt,
+        passing_score: module.passing_score,
+        time_limit_minutes: module.time_limit_minutes,
+        attempt_limit: module.attempt_limit,
+        attempts_used: attempts.len() as u32,
+        best_score,
+        last_attempt_id,
+    })
+}
+
+async fn view(state: &AppState, module: &Module, attempt: &attempt::Model, now: DateTime<Utc>) -> Result<AttemptView, AppError> {
+    let draw = parse_draw(&attempt.draw)?;
+    let saved: HashMap<String, Vec<String>> = db::attempts::answers_of(&state.db, attempt.id)
+        .await
+        .or_fail()?
+        .into_iter()
+        .map(|a| (a.question_id, parse_chosen(&a.chosen)))
+        .collect();
+    let mut questions = Vec::with_capacity(draw.len());
+    for d in &draw {
+        let Some(q) = module.question(&d.q) else {
+            tracing::error!(question = %d.q, module = %module.slug, "drawn question missing from content");
+            return Err(fail(AppError::Internal));
+        };
+        questions.push(QuestionView {
+            id: q.id.clone(),
+            kind: q.kind,
+            stem: q.stem.clone(),
+            options: d
+                .o
+                .iter()
+                .filter_map(|key| q.option(key))
+                .map(|o| OptionView { key: o.key.clone(), text: o.text.clone() })
+                .collect(),
+            chosen: saved.get(&q.id).cloned().unwrap_or_default(),
+        });
+    }
+    Ok(AttemptView {
+        attempt_id: attempt.id,
+        module_slug: module.slug.clone(),
+        module_title: module.title.clone(),
+        questions,
+        seconds_left: attempt.deadline_at.map(|d| (d - now).num_seconds().max(0)),
+    })
+}
+
+/// Opens a new attempt (or returns the unfinished one). Enforces the attempt limit.
+pub async fn start(state: &AppState, learner: &employee::Model, slug: &str) -> Result<i64, AppError> {
+    let module = module(state, slug)?;
+    let now = Utc::now();
+    if let Some(open) = db::attempts::find_open(&state.db, learner.id, slug).await.or_fail()? {
+        if !is_expired(state, &open, now) {
+            return Ok(open.id);
+        }
+        finalize(state, module, &open, None, now).await?;
+    }
+    if let Some(limit) = module.attempt_limit {
+        let used = db::attempts::count_for(&state.db, learner.id, slug).await.or_fail()?;
+        if used >= u64::from(limit) {
+            return Err(fail(AppError::Conflict(format!(
+                "Batas {limit} kali percobaan untuk modul ini sudah habis."
+            ))));
+        }
+    }
+    let module_id = *state.module_ids.get(slug).ok_or(AppError::Internal).or_fail()?;
+    let draw = draw_questions(module);
+    let draw_json = serde_json::to_string(&draw).map_err(|_| AppError::Internal).or_fail()?;
+    let inserted = db::attempts::insert(
+        &state.db,
+        db::attempts::NewAttempt {
+            employee_id: learner.id,
+            content_module_id: module_id,
+            module_slug: slug,
+            instansi: &learner.instansi,
+            unit_kerja: &learner.unit_kerja,
+            draw_json,
+            question_count: draw.len() as i32,
+            started_at: now,
+            deadline_at: module.time_limit_minutes.map(|m| now + Duration::minutes(i64::from(m))),
+        },
+    )
+    .await;
+    match inserted {
+        Ok(a) => Ok(a.id),
+        // A concurrent start (double click) won the race: resume its attempt.
+        Err(e) if matches!(e.sql_err(), Some(SqlErr::UniqueConstraintViolation(_))) => {
+            match db::attempts::find_open(&state.db, learner.id, slug).await.or_fail()? {
+                Some(open) => Ok(open.id),
+                None => Err(fail(db_error(e))),
+            }
+        }
+        Err(e) => Err(fail(db_error(e))),
+    }
+}
+
+fn draw_questions(module: &Module) -> Vec<Drawn> {
+    let mut rng = rand::rng();
+    module
+        .questions
+        .choose_multiple(&mut rng, module.questions_per_attempt as usize)
+        .map(|q| {
+            let mut order: Vec<String> = q.options.iter().map(|o| o.key.clone()).collect();
+            // "Benar" before "Salah" reads naturally; other options are shuffled.
+            if q.kind != QuestionKind::TrueFalse {
+                order.shuffle(&mut rng);
+            }
+            Drawn { q: q.id.clone(), o: order }
+        })
+        .collect()
+}
+
+/// Autosaves one answer of an unfinished attempt.
+pub async fn save_answer(
+    state: &AppState,
+    learner: &employee::Model,
+    attempt_id: i64,
+    question_id: &str,
+    chosen: Vec<String>,
+) -> Result<(), AppError> {
+    let attempt = owned_attempt(state, learner, attempt_id).await?;
+    let now = Utc::now();
+    if attempt.submitted_at.is_some() || is_expired(state, &attempt, now) {
+        return Err(fail(AppError::Conflict("Waktu kuis sudah habis atau jawaban sudah dikumpulkan.".into())));
+    }
+    let draw = parse_draw(&attempt.draw)?;
+    let Some(drawn) = draw.iter().find(|d| d.q == question_id) else {
+        return Err(fail(AppError::NotFound));
+    };
+    let chosen = keep_offered(drawn, chosen);
+    let chosen_json = serde_json::to_string(&chosen).map_err(|_| AppError::Internal).or_fail()?;
+    let txn = state.db.begin().await.or_fail()?;
+    if !db::attempts::lock_open(&txn, attempt_id).await.or_fail()? {
+        return Err(fail(AppError::Conflict("Jawaban sudah dikumpulkan.".into())));
+    }
+    db::attempts::save_answer(&txn, attempt_id, question_id, chosen_json, None).await.or_fail()?;
+    txn.commit().await.or_fail()
+}
+
+/// Only options that were actually offered for the question count; duplicates are dropped.
+fn keep_offered(drawn: &Drawn, chosen: Vec<String>) -> Vec<String> {
+    let mut kept: Vec<String> = Vec::new();
+    for c in chosen {
+        if drawn.o.contains(&c) && !kept.contains(&c) {
+            kept.push(c);
+        }
+    }
+    kept
+}
+
+/// Submits an attempt. Idempotent: a second submit (double click, retry) changes nothing and
+/// returns the same attempt. After the deadline (plus grace) the posted answers are ignored and
+/// the attempt is scored on what was autosaved, marked late.
+pub async fn submit(
+    state: &AppState,
+    learner: &employee::Model,
+    attempt_id: i64,
+    answers: BTreeMap<String, Vec<String>>,
+) -> Result<String, AppError> {
+    let attempt = owned_attempt(state, learner, attempt_id).await?;
+    let module = module(state, &attempt.module_slug)?;
+    if attempt.submitted_at.is_none() {
+        finalize(state, module, &attempt, Some(answers), Utc::now()).await?;
+    }
+    Ok(attempt.module_slug)
+}
+
+/// Scores and closes an attempt in one transaction: the attempt row and all its answers are
+/// written together or not at all.
+async fn finalize(
+    state: &AppState,
+    module: &Module,
+    attempt: &attempt::Model,
+    posted: Option<BTreeMap<String, Vec<String>>>,
+    now: DateTime<Utc>,
+) -> Result<(), AppError> {
+    let draw = parse_draw(&attempt.draw)?;
+    let late = is_expired(state, attempt, now);
+    let txn = state.db.begin().await.or_fail()?;
+    let saved: HashMap<String, Vec<String>> = db::attempts::answers_of(&txn, attempt.id)
+        .await
+        .or_fail()?
+        .into_iter()
+        .map(|a| (a.question_id, parse_chosen(&a.chosen)))
+        .collect();
+    let mut graded = Vec::with_capacity(draw.len());
+    for d in &draw {
+        let chosen = match (&posted, late) {
+            (Some(posted), false) => keep_offered(d, posted.get(&d.q).cloned().unwrap_or_default()),
+            _ => saved.get(&d.q).cloned().unwrap_or_default(),
+        };
+        let correct = module.question(&d.q).is_some_and(|q| is_answer_correct(&q.correct_keys(), &chosen));
+        graded.push((d.q.clone(), chosen, correct));
+    }
+    let correct_count = graded.iter().filter(|g| g.2).count() as u32;
+    let score = score_percent(correct_count, draw.len() as u32);
+    let outcome = db::attempts::Outcome {
+        submitted_at: now,
+        score: score as i32,
+        correct_count: correct_count as i32,
+        passed: score >= module.passing_score,
+        late,
+    };
+    if !db::attempts::claim_submission(&txn, attempt.id, &outcome).await.or_fail()? {
+        // Someone else submitted it a moment ago; their result stands.
+        txn.rollback().await.or_fail()?;
+        return Ok(());
+    }
+    for (question_id, chosen, correct) in graded {
+        let json = serde_json::to_string(&chosen).map_err(|_| AppError::Internal).or_fail()?;
+        db::attempts::save_answer(&txn, attempt.id, &question_id, json, Some(correct)).await.or_fail()?;
+    }
+    txn.commit().await.or_fail()
+}
+
+/// A submitted attempt with the answer key revealed.
+pub async fn result(state: &AppState, learner: &employee::Model, attempt_id: i64) -> Result<AttemptResult, AppError> {
+    let attempt = owned_attempt(state, learner, attempt_id).await?;
+    let (Some(submitted_at), Some(score)) = (attempt.submitted_at, attempt.score) else {
+        return Err(fail(AppError::Conflict("Percobaan ini belum dikumpulkan.".into())));
+    };
+    let module = module(state, &attempt.module_slug)?;
+    let version = db::modules::version_of(&state.db, attempt.content_module_id)
+        .await
+        .or_fail()?
+        .unwrap_or_else(|| module.version.clone());
+    let answers: HashMap<String, (Vec<String>, bool)> = db::attempts::answers_of(&state.db, attempt.id)
+        .await
+        .or_fail()?
+        .into_iter()
+        .map(|a| (a.question_id, (parse_chosen(&a.chosen), a.correct.unwrap_or(false))))
+        .collect();
+    let mut questions = Vec::new();
+    for d in parse_draw(&attempt.draw)? {
+        let Some(q) = module.question(&d.q) else { continue };
+        let (chosen, is_correct) = answers.get(&q.id).cloned().unwrap_or_default();
+        questions.push(ReviewedQuestion {
+            id: q.id.clone(),
+            kind: q.kind,
+            stem: q.stem.clone(),
+            options: d
+                .o
+                .iter()
+                .filter_map(|k| q.option(k))
+                .map(|o| ReviewedOption {
+                    key: o.key.clone(),
+                    text: o.text.clone(),
+                    correct: o.correct,
+                    chosen: chosen.contains(&o.key),
+                })
+                .collect(),
+            is_correct,
+            explanation: q.explanation.clone(),
+            legal_basis: q.legal_basis.clone(),
+        });
+    }
+    Ok(AttemptResult {
+        attempt_id: attempt.id,
+        module_slug: module.slug.clone(),
+        module_title: module.title.clone(),
+        module_version: version,
+        score: score.max(0) as u32,
+        correct_count: attempt.correct_count.unwrap_or(0).max(0) as u32,
+        question_count: attempt.question_count.max(0) as u32,
+        passing_score: module.passing_score,
+        passed: attempt.passed.unwrap_or(false),
+        late: attempt.late,
+        submitted_at: format_wib(submitted_at),
+        questions,
+    })
+}
+
+pub fn learner_dto(e: &employee::Model) -> Learner {
+    Learner {
+        nip: e.nip.clone(),
+        name: e.name.clone(),
+        instansi: e.instansi.clone(),
+        unit_kerja: e.unit_kerja.clone(),
+        verified: false,
+    }
+}
+
+/// The learner's attempts and best score per module.
+pub async fn my_results(state: &AppState, learner: &employee::Model) -> Result<MyResults, AppError> {
+    let attempts = db::attempts::list_for_employee(&state.db, learner.id).await.or_fail()?;
+    let title = |slug: &str| state.catalog.module(slug).map(|m| m.title.clone()).unwrap_or_else(|| slug.to_string());
+    let mut best: BTreeMap<String, ModuleBest> = BTreeMap::new();
+    for a in &attempts {
+        let entry = best.entry(a.module_slug.clone()).or_insert_with(|| ModuleBest {
+            module_slug: a.module_slug.clone(),
+            module_title: title(&a.module_slug),
+            best_score: 0,
+            passed: false,
+            attempts: 0,
+        });
+        entry.attempts += 1;
+        if let Some(score) = a.score {
+            entry.best_score = entry.best_score.max(score.max(0) as u32);
+        }
+        entry.passed |= a.passed.unwrap_or(false);
+    }
+    Ok(MyResults {
+        learner: learner_dto(learner),
+        best: best.into_values().collect(),
+        attempts: attempts
+            .iter()
+            .map(|a| AttemptSummary {
+                attempt_id: a.id,
+                module_slug: a.module_slug.clone(),
+                module_title: title(&a.module_slug),
+                score: a.score.map(|s| s.max(0) as u32),
+                passed: a.passed,
+                late: a.late,
+                started_at: format_wib(a.started_at),
+                submitted_at: a.submitted_at.map(format_wib),
+            })
+            .collect(),
+    })
+}

@@ -1,0 +1,54 @@
+//! Shared server state handed to every request and server function.
+
+use super::content::Catalog;
+use crate::error::AppError;
+use axum::extract::FromRef;
+use leptos::config::LeptosOptions;
+use sea_orm::DatabaseConnection;
+use std::collections::HashMap;
+use std::sync::Arc;
+
+/// Tunables that are not Leptos options.
+#[derive(Debug, Clone)]
+pub struct Settings {
+    /// Add `Secure` to cookies (the site is served over HTTPS).
+    pub secure_cookies: bool,
+    /// How long an idle learner session stays valid.
+    pub session_idle_days: i64,
+    /// Seconds accepted after a quiz deadline before a submission counts as late
+    /// (covers a slow phone connection at the last second).
+    pub grace_seconds: i64,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Self { secure_cookies: false, session_idle_days: 30, grace_seconds: 30 }
+    }
+}
+
+/// Everything a request needs: options, the database pool and the loaded content.
+#[derive(Clone)]
+pub struct AppState {
+    pub leptos_options: LeptosOptions,
+    pub db: DatabaseConnection,
+    pub catalog: Arc<Catalog>,
+    /// slug -> `content_modules.id` of the version currently loaded.
+    pub module_ids: Arc<HashMap<String, i64>>,
+    pub settings: Arc<Settings>,
+}
+
+impl FromRef<AppState> for LeptosOptions {
+    fn from_ref(state: &AppState) -> Self {
+        state.leptos_options.clone()
+    }
+}
+
+impl AppState {
+    /// The state provided to the current request. Its absence is a wiring bug, reported as Internal.
+    pub fn current() -> Result<Self, AppError> {
+        leptos::prelude::use_context::<AppState>().ok_or_else(|| {
+            tracing::error!("AppState missing from the Leptos context");
+            AppError::Internal
+        })
+    }
+}

@@ -1,0 +1,14 @@
+//! Netra's database schema as reversible sea-orm migrations. Migrations are the source of truth.
+
+pub use sea_orm_migration::prelude::*;
+
+mod m20261125_000001_learning_records;
+
+pub struct Migrator;
+
+#[async_trait::async_trait]
+impl MigratorTrait for Migrator {
+    fn migrations() -> Vec<Box<dyn MigrationTrait>> {
+        vec![Box::new(m20261125_000001_learning_records::Migration)]
+    }
+}

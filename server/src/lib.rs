@@ -1,0 +1,7 @@
+//! The `netra` server: configuration, start-up and the axum router around the Leptos app.
+//! A library so integration tests can start the exact same app in-process.
+
+pub mod cli;
+pub mod middleware;
+pub mod startup;
+pub mod telemetry;

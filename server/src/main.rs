@@ -1,0 +1,89 @@
+//! The `netra` binary: `serve` (default), `migrate`, `check-content`.
+
+use anyhow::Context;
+use clap::Parser;
+use migrations::{Migrator, MigratorTrait};
+use server::cli::{Cli, Command, MigrateAction};
+use server::startup::{self, ServerConfig};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+#[tokio::main]
+async fn main() -> ExitCode {
+    server::telemetry::init();
+    let cli = Cli::parse();
+    match run(cli).await {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
+    match cli.command {
+        None => serve(cli.serve.into()).await,
+        Some(Command::Serve(args)) => serve(args.into()).await,
+        Some(Command::Migrate { db, action }) => migrate(&db.database_url, action.unwrap_or(MigrateAction::Up)).await,
+        Some(Command::CheckContent { dir }) => Ok(check_content(dir)),
+    }
+}
+
+async fn serve(config: ServerConfig) -> anyhow::Result<ExitCode> {
+    let state = startup::prepare(&config).await?;
+    let listener = tokio::net::TcpListener::bind(config.addr)
+        .await
+        .with_context(|| format!("binding {}", config.addr))?;
+    tracing::info!("Netra siap di http://{}", listener.local_addr()?);
+    startup::serve(listener, startup::router(state), startup::shutdown_signal()).await?;
+    Ok(ExitCode::SUCCESS)
+}
+
+async fn migrate(url: &str, action: MigrateAction) -> anyhow::Result<ExitCode> {
+    startup::ensure_sqlite_dir(url)?;
+    let db = app::ssr::db::connect(url).await.with_context(|| format!("connecting to {}", startup::redact(url)))?;
+    match action {
+        MigrateAction::Up => Migrator::up(&db, None).await?,
+        MigrateAction::Down => Migrator::down(&db, Some(1)).await?,
+        MigrateAction::Status => {}
+    }
+    for m in Migrator::get_migration_with_status(&db).await? {
+        println!("{:?}\t{}", m.status(), m.name());
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn check_content(dir: Option<PathBuf>) -> ExitCode {
+    let dir = dir
+        .or_else(|| std::env::var_os("NETRA_CONTENT_DIR").map(PathBuf::from))
+        .unwrap_or_else(|| PathBuf::from("content"));
+    match app::ssr::content::load_catalog(&dir) {
+        Ok(catalog) => {
+            for m in catalog.modules() {
+                println!(
+                    "{}\tv{}\t{} lessons\t{} questions (draws {})",
+                    m.slug,
+                    m.version,
+                    m.lessons.len(),
+                    m.questions.len(),
+                    m.questions_per_attempt
+                );
+            }
+            println!(
+                "OK: {} modules, {} lessons, {} questions",
+                catalog.modules().len(),
+                catalog.lesson_count(),
+                catalog.question_count()
+            );
+            ExitCode::SUCCESS
+        }
+        Err(errors) => {
+            for e in &errors.0 {
+                eprintln!("{e}");
+            }
+            eprintln!("{} error(s) in {}", errors.0.len(), dir.display());
+            ExitCode::FAILURE
+        }
+    }
+}

@@ -1,0 +1,209 @@
+//! Start-up: load and validate content, connect and migrate the database, build the router.
+
+use crate::middleware;
+use anyhow::Context;
+use app::ssr::{content, db, AppState, Settings};
+use app::{shell, App};
+use axum::extract::State;
+use axum::http::{header, HeaderValue, StatusCode};
+use axum::response::IntoResponse;
+use axum::routing::get;
+use axum::{Json, Router};
+use leptos::prelude::provide_context;
+use leptos::config::LeptosOptions;
+use leptos_axum::{generate_route_list, LeptosRoutes};
+use migrations::{Migrator, MigratorTrait};
+use std::future::Future;
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::Duration;
+use tower_http::catch_panic::CatchPanicLayer;
+use tower_http::compression::CompressionLayer;
+use tower_http::limit::RequestBodyLimitLayer;
+use tower_http::services::ServeDir;
+use tower_http::set_header::SetResponseHeaderLayer;
+use tower_http::timeout::TimeoutLayer;
+use tower_http::trace::TraceLayer;
+
+/// Largest request body accepted: quiz forms are a few KB.
+const BODY_LIMIT: usize = 256 * 1024;
+
+/// What the server needs to start, independent of where it came from (CLI or tests).
+#[derive(Debug, Clone)]
+pub struct ServerConfig {
+    pub addr: SocketAddr,
+    pub database_url: String,
+    pub content_dir: PathBuf,
+    pub site_root: PathBuf,
+    pub public_url: Option<String>,
+}
+
+impl From<crate::cli::ServeArgs> for ServerConfig {
+    fn from(a: crate::cli::ServeArgs) -> Self {
+        Self {
+            addr: a.addr,
+            database_url: a.db.database_url,
+            content_dir: a.content_dir,
+            site_root: a.site_root,
+            public_url: a.public_url,
+        }
+    }
+}
+
+/// Creates the folder of a SQLite database file so `?mode=rwc` can create the file itself.
+pub fn ensure_sqlite_dir(url: &str) -> anyhow::Result<()> {
+    if let Some(rest) = url.strip_prefix("sqlite://") {
+        let path = Path::new(rest.split('?').next().unwrap_or(rest));
+        if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
+            std::fs::create_dir_all(parent).with_context(|| format!("creating {}", parent.display()))?;
+        }
+    }
+    Ok(())
+}
+
+/// Connects to the database and applies pending migrations.
+pub async fn connect_and_migrate(url: &str) -> anyhow::Result<sea_orm::DatabaseConnection> {
+    ensure_sqlite_dir(url)?;
+    let conn = db::connect(url).await.with_context(|| format!("connecting to {}", redact(url)))?;
+    Migrator::up(&conn, None).await.context("applying migrations")?;
+    Ok(conn)
+}
+
+/// Hides a password in a database URL for logs.
+pub fn redact(url: &str) -> String {
+    match (url.find("://"), url.rfind('@')) {
+        (Some(scheme), Some(at)) if at > scheme => {
+            let creds = &url[scheme + 3..at];
+            match creds.split_once(':') {
+                Some((user, _)) => format!("{}{}:***{}", &url[..scheme + 3], user, &url[at..]),
+                None => url.to_string(),
+            }
+        }
+        _ => url.to_string(),
+    }
+}
+
+/// Loads content (refusing to start on any error), prepares the database, builds the state.
+pub async fn prepare(config: &ServerConfig) -> anyhow::Result<AppState> {
+    let catalog = content::load_catalog(&config.content_dir)
+        .map_err(|errors| anyhow::anyhow!("content in {} is invalid:\n{errors}", config.content_dir.display()))?;
+    tracing::info!(
+        modules = catalog.modules().len(),
+        lessons = catalog.lesson_count(),
+        questions = catalog.question_count(),
+        "content loaded"
+    );
+    let conn = connect_and_migrate(&config.database_url).await?;
+    let module_ids = db::modules::sync(&conn, &catalog).await.context("recording content versions")?;
+    let leptos_options = LeptosOptions::builder()
+        .output_name("netra")
+        .site_root(config.site_root.to_string_lossy().to_string())
+        .site_pkg_dir("pkg")
+        .site_addr(config.addr)
+        .build();
+    let settings = Settings {
+        secure_cookies: config.public_url.as_deref().is_some_and(|u| u.starts_with("https://")),
+        ..Settings::default()
+    };
+    Ok(AppState {
+        leptos_options,
+        db: conn,
+        catalog: Arc::new(catalog),
+        module_ids: Arc::new(module_ids),
+        settings: Arc::new(settings),
+    })
+}
+
+async fn healthz() -> impl IntoResponse {
+    Json(serde_json::json!({ "status": "ok" }))
+}
+
+async fn readyz(State(state): State<AppState>) -> impl IntoResponse {
+    match tokio::time::timeout(Duration::from_secs(2), db::ping(&state.db)).await {
+        Ok(Ok(())) => (StatusCode::OK, Json(serde_json::json!({ "status": "ok", "database": "ok" }))),
+        Ok(Err(e)) => {
+            tracing::warn!(error = %e, "readiness check failed");
+            (StatusCode::SERVICE_UNAVAILABLE, Json(serde_json::json!({ "status": "unavailable", "database": "error" })))
+        }
+        Err(_) => (StatusCode::SERVICE_UNAVAILABLE, Json(serde_json::json!({ "status": "unavailable", "database": "timeout" }))),
+    }
+}
+
+/// The whole HTTP surface: probes, static assets, the Leptos app and server functions.
+pub fn router(state: AppState) -> Router {
+    let routes = generate_route_list(App);
+    let site_root = PathBuf::from(state.leptos_options.site_root.as_ref());
+    // wasm/JS/CSS are served precompressed when .br/.gz siblings exist. Their names are not
+    // content-hashed, so browsers revalidate (cheap 304s) instead of caching blindly.
+    let pkg = tower::ServiceBuilder::new()
+        .layer(SetResponseHeaderLayer::overriding(header::CACHE_CONTROL, HeaderValue::from_static("no-cache")))
+        .service(ServeDir::new(site_root.join("pkg")).precompressed_br().precompressed_gzip());
+    let context = {
+        let state = state.clone();
+        move || provide_context(state.clone())
+    };
+    let render = {
+        let options = state.leptos_options.clone();
+        move || shell(options.clone())
+    };
+    Router::new()
+        .route("/healthz", get(healthz))
+        .route("/readyz", get(readyz))
+        .nest_service("/pkg", pkg)
+        .leptos_routes_with_context(&state, routes, context.clone(), render)
+        .fallback(leptos_axum::file_and_error_handler_with_context::<AppState, _>(context, shell))
+        .layer(axum::middleware::from_fn(middleware::same_origin))
+        .layer(axum::middleware::from_fn(middleware::security_headers))
+        .layer(CompressionLayer::new())
+        .layer(RequestBodyLimitLayer::new(BODY_LIMIT))
+        .layer(TimeoutLayer::with_status_code(StatusCode::REQUEST_TIMEOUT, Duration::from_secs(30)))
+        .layer(CatchPanicLayer::new())
+        .layer(TraceLayer::new_for_http())
+        .with_state(state)
+}
+
+/// Serves until `shutdown` resolves, then finishes in-flight requests.
+pub async fn serve(
+    listener: tokio::net::TcpListener,
+    router: Router,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    axum::serve(listener, router.into_make_service_with_connect_info::<SocketAddr>())
+        .with_graceful_shutdown(shutdown)
+        .await
+}
+
+/// Resolves on Ctrl-C or SIGTERM.
+pub async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        _ = ctrl_c => {},
+        _ = terminate => {},
+    }
+    tracing::info!("shutting down: finishing in-flight requests");
+}
+
+#[cfg(test)]
+mod tests {
+    use super::redact;
+
+    #[test]
+    fn passwords_are_hidden_in_logged_urls() {
+        assert_eq!(redact("postgres://netra:secret@db/netra"), "postgres://netra:***@db/netra");
+        assert_eq!(redact("sqlite://data/netra.db?mode=rwc"), "sqlite://data/netra.db?mode=rwc");
+    }
+}
