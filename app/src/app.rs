@@ -1,6 +1,5 @@
 //! The HTML shell, the route table and the app-wide learner context.
 
-use crate::api::learner::{Identify, SignOut};
 use crate::components::header::SiteHeader;
 use crate::pages::{
     home::HomePage, identify::IdentifyPage, lesson::LessonPage, module::ModulePage, my_results::MyResultsPage,
@@ -34,22 +33,45 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
 }
 
 /// Identification changes what several pages show; resources read this to refetch.
+/// (The actions themselves live in the forms: only views inside `<Routes>` can pick up the
+/// errors of a no-JS form post.)
 #[derive(Clone, Copy)]
 pub struct LearnerActions {
-    pub identify: ServerAction<Identify>,
-    pub sign_out: ServerAction<SignOut>,
+    epoch: RwSignal<usize>,
 }
 
 impl LearnerActions {
     /// Changes whenever someone identifies or signs out in this tab.
     pub fn epoch(&self) -> usize {
-        self.identify.version().get() + self.sign_out.version().get()
+        self.epoch.get()
+    }
+
+    /// Makes the epoch follow an action: each successful call bumps it (in the browser only).
+    /// Failed calls do not, so the form that shows their errors is not re-rendered away.
+    pub fn follow<T, O, E>(&self, action: Action<T, Result<O, E>>)
+    where
+        T: Send + Sync + 'static,
+        O: Send + Sync + 'static,
+        E: Send + Sync + 'static,
+    {
+        let epoch = self.epoch;
+        Effect::new(move |_| {
+            if action.value().with(|v| matches!(v, Some(Ok(_)))) {
+                epoch.update(|e| *e += 1);
+            }
+        });
     }
 }
 
 #[component]
 pub fn App() -> impl IntoView {
     provide_meta_context();
+    // Effects run only in the browser, after hydration: tests and CSS can rely on this flag.
+    Effect::new(|_| {
+        if let Some(body) = document().body() {
+            let _ = body.set_attribute("data-hydrated", "true");
+        }
+    });
     view! {
         <Stylesheet id="leptos" href="/pkg/netra.css" />
         <Title formatter=|page: String| {
@@ -64,7 +86,7 @@ pub fn App() -> impl IntoView {
 /// Everything inside the router, so server actions can pick up errors from no-JS form posts.
 #[component]
 fn Layout() -> impl IntoView {
-    provide_context(LearnerActions { identify: ServerAction::new(), sign_out: ServerAction::new() });
+    provide_context(LearnerActions { epoch: RwSignal::new(0) });
     view! {
         <a class="skip-link" href="#konten">"Lewati ke konten"</a>
         <SiteHeader />

@@ -1,1 +1,279 @@
-//! placeholder
+//! Test harness: starts the real Netra router on a random port against a fresh database
+//! (a temporary SQLite file, or a new PostgreSQL database dropped afterwards).
+
+use anyhow::{bail, Context, Result};
+use app::ssr::AppState;
+use reqwest::header::{HeaderMap, HeaderValue, ACCEPT, LOCATION, REFERER};
+use reqwest::{redirect::Policy, Client, Response, StatusCode};
+use sea_orm::{ConnectionTrait, Database, DatabaseConnection};
+use server::startup::{self, ServerConfig};
+use std::path::{Path, PathBuf};
+use tokio::sync::oneshot;
+
+pub const MODULE: &str = "dasar-netralitas-asn";
+/// A NIP that passes every rule (born 12 Sep 1986, TMT Jan 2010, male, sequence 003).
+pub const NIP: &str = "198609122010011003";
+pub const NIP_OTHER: &str = "199001152015032001";
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+/// The repository root (tests run with the `tests/` package as working directory).
+pub fn repo_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).parent().map(Path::to_path_buf).unwrap_or_default()
+}
+
+fn pg_admin_url() -> String {
+    std::env::var("NETRA_TEST_PG_URL").unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into())
+}
+
+fn random_suffix() -> String {
+    format!("{:016x}", rand::random::<u64>())
+}
+
+/// A running app plus a database handle for assertions. Dropping it stops the server and
+/// removes the database.
+pub struct TestApp {
+    pub base: String,
+    pub db: DatabaseConnection,
+    pub state: AppState,
+    pub backend: Backend,
+    cleanup: Cleanup,
+    _shutdown: oneshot::Sender<()>,
+}
+
+enum Cleanup {
+    SqliteFile(PathBuf),
+    Postgres { admin_url: String, name: String },
+}
+
+impl TestApp {
+    pub async fn spawn(backend: Backend) -> Result<Self> {
+        Self::spawn_with_content(backend, repo_root().join("content")).await
+    }
+
+    pub async fn spawn_with_content(backend: Backend, content_dir: PathBuf) -> Result<Self> {
+        let (database_url, cleanup) = match backend {
+            Backend::Sqlite => {
+                let path = std::env::temp_dir().join(format!("netra-test-{}.db", random_suffix()));
+                (format!("sqlite://{}?mode=rwc", path.display()), Cleanup::SqliteFile(path))
+            }
+            Backend::Postgres => {
+                let admin_url = pg_admin_url();
+                let name = format!("netra_test_{}", random_suffix());
+                let admin = Database::connect(&admin_url)
+                    .await
+                    .with_context(|| format!("PostgreSQL is required for the tests ({admin_url}); run `make test`"))?;
+                admin.execute_unprepared(&format!("CREATE DATABASE {name}")).await?;
+                admin.close().await?;
+                let base = admin_url.rsplit_once('/').map(|(b, _)| b).unwrap_or(&admin_url).to_string();
+                (format!("{base}/{name}"), Cleanup::Postgres { admin_url, name })
+            }
+        };
+        let config = ServerConfig {
+            addr: "127.0.0.1:0".parse()?,
+            database_url: database_url.clone(),
+            content_dir,
+            site_root: repo_root().join("target/site-debug"),
+            public_url: None,
+        };
+        let state = match startup::prepare(&config).await {
+            Ok(state) => state,
+            Err(e) => {
+                drop_database(&cleanup);
+                return Err(e);
+            }
+        };
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
+        let base = format!("http://{}", listener.local_addr()?);
+        let (tx, rx) = oneshot::channel::<()>();
+        let router = startup::router(state.clone());
+        tokio::spawn(async move {
+            let _ = startup::serve(listener, router, async {
+                let _ = rx.await;
+            })
+            .await;
+        });
+        let db = state.db.clone();
+        Ok(TestApp { base, db, state, backend, cleanup, _shutdown: tx })
+    }
+
+    /// A browser without JavaScript: keeps cookies, does not follow redirects by itself.
+    pub fn browser(&self) -> Result<Browser> {
+        let client = Client::builder().cookie_store(true).redirect(Policy::none()).build()?;
+        Ok(Browser { client, base: self.base.clone() })
+    }
+}
+
+impl Drop for TestApp {
+    fn drop(&mut self) {
+        drop_database(&self.cleanup);
+    }
+}
+
+fn drop_database(cleanup: &Cleanup) {
+    match cleanup {
+        Cleanup::SqliteFile(path) => {
+            for suffix in ["", "-wal", "-shm"] {
+                let _ = std::fs::remove_file(format!("{}{suffix}", path.display()));
+            }
+        }
+        Cleanup::Postgres { admin_url, name } => {
+            let (admin_url, name) = (admin_url.clone(), name.clone());
+            // Drop runs inside the test's runtime: use a separate thread with its own runtime.
+            let _ = std::thread::spawn(move || {
+                let rt = tokio::runtime::Builder::new_current_thread().enable_all().build();
+                if let Ok(rt) = rt {
+                    rt.block_on(async {
+                        if let Ok(admin) = Database::connect(&admin_url).await {
+                            let _ = admin.execute_unprepared(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)")).await;
+                            let _ = admin.close().await;
+                        }
+                    });
+                }
+            })
+            .join();
+        }
+    }
+}
+
+/// An HTTP client that behaves like a browser with JavaScript off (plain form posts),
+/// or like the hydrated app (server-function calls answered with JSON).
+pub struct Browser {
+    pub client: Client,
+    pub base: String,
+}
+
+impl Browser {
+    pub fn url(&self, path: &str) -> String {
+        if path.starts_with("http") { path.to_string() } else { format!("{}{}", self.base, path) }
+    }
+
+    pub async fn get(&self, path: &str) -> Result<Response> {
+        Ok(self.client.get(self.url(path)).send().await?)
+    }
+
+    /// GET and return status and body.
+    pub async fn page(&self, path: &str) -> Result<(StatusCode, String)> {
+        let res = self.get(path).await?;
+        let status = res.status();
+        Ok((status, res.text().await?))
+    }
+
+    /// A plain HTML form post from the page at `from`, as a browser without JS sends it.
+    pub async fn submit_form(&self, from: &str, action: &str, form: &[(&str, &str)]) -> Result<Response> {
+        let mut headers = HeaderMap::new();
+        headers.insert(ACCEPT, HeaderValue::from_static("text/html,application/xhtml+xml"));
+        headers.insert(REFERER, HeaderValue::from_str(&self.url(from))?);
+        Ok(self.client.post(self.url(action)).headers(headers).form(form).send().await?)
+    }
+
+    /// Posts a form and follows the redirect to the resulting page.
+    pub async fn submit_and_follow(&self, from: &str, action: &str, form: &[(&str, &str)]) -> Result<(String, String)> {
+        let res = self.submit_form(from, action, form).await?;
+        let location = location(&res)?;
+        let (status, body) = self.page(&location).await?;
+        if !status.is_success() {
+            bail!("GET {location} after posting to {action} answered {status}");
+        }
+        Ok((location, body))
+    }
+
+    /// A server-function call as the hydrated app makes it (form-encoded in, JSON out).
+    pub async fn call(&self, action: &str, form: &[(&str, &str)]) -> Result<Response> {
+        Ok(self
+            .client
+            .post(self.url(action))
+            .header(ACCEPT, "application/json")
+            .form(form)
+            .send()
+            .await?)
+    }
+
+    /// Identifies with a valid identity (no-JS form post).
+    pub async fn identify(&self, nip: &str, name: &str) -> Result<()> {
+        let res = self
+            .submit_form(
+                "/identitas",
+                "/api/identify",
+                &[("nip", nip), ("name", name), ("instansi", "Pemerintah Kabupaten Sleman"), ("unit_kerja", "BKPSDM"), ("next", "/")],
+            )
+            .await?;
+        let loc = location(&res)?;
+        if loc.contains("__err") {
+            bail!("identification refused: {loc}");
+        }
+        Ok(())
+    }
+
+    /// Starts an attempt and returns the quiz page HTML.
+    pub async fn start_quiz(&self) -> Result<String> {
+        let quiz = format!("/modul/{MODULE}/kuis");
+        let (_, body) = self.submit_and_follow(&quiz, "/api/start_attempt", &[("slug", MODULE)]).await?;
+        Ok(body)
+    }
+}
+
+/// The Location header of a redirect.
+pub fn location(res: &Response) -> Result<String> {
+    res.headers()
+        .get(LOCATION)
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_string)
+        .with_context(|| format!("expected a redirect, got {}", res.status()))
+}
+
+/// Question ids and offered option keys in a quiz page, from `name="answers[ID][]" value="KEY"`.
+pub fn drawn_questions(html: &str) -> Vec<(String, Vec<String>)> {
+    let mut out: Vec<(String, Vec<String>)> = Vec::new();
+    for part in html.split("name=\"answers[").skip(1) {
+        let Some((id, rest)) = part.split_once("][]\"") else { continue };
+        let Some(value) = rest.split("value=\"").nth(1).and_then(|v| v.split('"').next()) else { continue };
+        match out.iter_mut().find(|(q, _)| q == id) {
+            Some((_, keys)) => keys.push(value.to_string()),
+            None => out.push((id.to_string(), vec![value.to_string()])),
+        }
+    }
+    out
+}
+
+/// The attempt id in a quiz page.
+pub fn attempt_id(html: &str) -> Option<String> {
+    html.split("name=\"attempt_id\"").nth(1)?.split("value=\"").nth(1)?.split('"').next().map(str::to_string)
+}
+
+/// Decodes the `__err` a no-JS form post carries back in its redirect, as JSON text.
+pub fn form_error(location: &str) -> Option<String> {
+    let err = location.split("__err=").nth(1)?.split('&').next()?;
+    let err = err.replace("%3D", "=").replace("%2B", "+").replace("%2F", "/");
+    decode_base64_url(&err).and_then(|b| String::from_utf8(b).ok())
+}
+
+fn decode_base64_url(s: &str) -> Option<Vec<u8>> {
+    let val = |c: u8| -> Option<u32> {
+        Some(match c {
+            b'A'..=b'Z' => c - b'A',
+            b'a'..=b'z' => c - b'a' + 26,
+            b'0'..=b'9' => c - b'0' + 52,
+            b'-' | b'+' => 62,
+            b'_' | b'/' => 63,
+            _ => return None,
+        } as u32)
+    };
+    let bytes: Vec<u8> = s.bytes().filter(|&b| b != b'=').collect();
+    let mut out = Vec::new();
+    for chunk in bytes.chunks(4) {
+        let mut n = 0u32;
+        for (i, &c) in chunk.iter().enumerate() {
+            n |= val(c)? << (18 - 6 * i);
+        }
+        let take = chunk.len() * 6 / 8;
+        for i in 0..take {
+            out.push((n >> (16 - 8 * i)) as u8);
+        }
+    }
+    Some(out)
+}

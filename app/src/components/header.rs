@@ -1,6 +1,6 @@
 //! Site header: name, navigation and who is identified in this browser.
 
-use crate::api::learner::current_learner;
+use crate::api::learner::{current_learner, SignOut};
 use crate::app::LearnerActions;
 use crate::model::nip::format_nip;
 use leptos::form::ActionForm;
@@ -10,6 +10,8 @@ use leptos_router::components::A;
 #[component]
 pub fn SiteHeader() -> impl IntoView {
     let actions = expect_context::<LearnerActions>();
+    let sign_out = ServerAction::<SignOut>::new();
+    actions.follow(sign_out.into());
     let learner = Resource::new(move || actions.epoch(), |_| current_learner());
     view! {
         <header class="site-header">
@@ -27,7 +29,7 @@ pub fn SiteHeader() -> impl IntoView {
                         view! {
                             <div class="whoami">
                                 <span>{l.name}" · NIP "{format_nip(&l.nip)}</span>
-                                <ActionForm action=actions.sign_out>
+                                <ActionForm action=sign_out>
                                     <button type="submit" class="button-link">"Bukan Anda? Ganti identitas"</button>
                                 </ActionForm>
                             </div>

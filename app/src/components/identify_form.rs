@@ -1,6 +1,7 @@
 //! The learner identification form: NIP, full name, agency and unit. Works as a plain HTML
 //! form; with JavaScript it submits without a reload.
 
+use crate::api::learner::Identify;
 use crate::app::LearnerActions;
 use crate::components::field::TextField;
 use crate::error::AppError;
@@ -9,8 +10,8 @@ use leptos::prelude::*;
 
 #[component]
 pub fn IdentifyForm(#[prop(into)] next: String) -> impl IntoView {
-    let actions = expect_context::<LearnerActions>();
-    let action = actions.identify;
+    let action = ServerAction::<Identify>::new();
+    expect_context::<LearnerActions>().follow(action.into());
     let error = move || action.value().get().and_then(Result::err);
     let field = move |name: &'static str| Signal::derive(move || error().and_then(|e| e.field_message(name)));
     let summary = move || {

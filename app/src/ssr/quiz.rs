@@ -13,7 +13,7 @@ use crate::model::quiz::{
 };
 use chrono::{DateTime, Duration, FixedOffset, Utc};
 use rand::seq::{IndexedRandom, SliceRandom};
-use sea_orm::{SqlErr, TransactionTrait};
+use sea_orm::SqlErr;
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
@@ -221,7 +221,7 @@ pub async fn save_answer(
     };
     let chosen = keep_offered(drawn, chosen);
     let chosen_json = serde_json::to_string(&chosen).map_err(|_| AppError::Internal).or_fail()?;
-    let txn = state.db.begin().await.or_fail()?;
+    let txn = db::begin_write(&state.db).await.or_fail()?;
     if !db::attempts::lock_open(&txn, attempt_id).await.or_fail()? {
         return Err(fail(AppError::Conflict("Jawaban sudah dikumpulkan.".into())));
     }
@@ -268,7 +268,7 @@ async fn finalize(
 ) -> Result<(), AppError> {
     let draw = parse_draw(&attempt.draw)?;
     let late = is_expired(state, attempt, now);
-    let txn = state.db.begin().await.or_fail()?;
+    let txn = db::begin_write(&state.db).await.or_fail()?;
     let saved: HashMap<String, Vec<String>> = db::attempts::answers_of(&txn, attempt.id)
         .await
         .or_fail()?

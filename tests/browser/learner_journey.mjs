@@ -1,0 +1,89 @@
+// The learner's whole path in headless Chromium with JavaScript on: identify, start, answer with
+// autosave, submit, result, "Hasil saya". Proves hydration by interactions that need the wasm.
+// Usage: node learner_journey.mjs BASE_URL SCREENSHOT_DIR   (NETRA_TOOLS points at playwright-core)
+import { createRequire } from 'node:module';
+
+const [base, shots = '/tmp'] = process.argv.slice(2);
+const tools = process.env.NETRA_TOOLS;
+const { chromium } = createRequire(`${tools}/package.json`)('playwright-core');
+const MODULE = 'dasar-netralitas-asn';
+
+function check(cond, message) {
+  if (!cond) throw new Error(message);
+}
+
+const browser = await chromium.launch({
+  executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
+  args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-quic',
+    '--no-first-run', '--disable-component-update', '--disable-sync'],
+});
+const errors = [];
+try {
+  const context = await browser.newContext({ viewport: { width: 360, height: 740 } });
+  const page = await context.newPage();
+  page.on('pageerror', (e) => errors.push(String(e)));
+  page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
+  const hydrated = () => page.waitForSelector('body[data-hydrated="true"]', { timeout: 30000 });
+
+  await page.goto(`${base}/modul/${MODULE}/kuis`);
+  await hydrated();
+  // A marker on window survives only if no full page load happens: the wasm handles the forms.
+  await page.evaluate(() => { window.__netraMarker = 'same-document'; });
+
+  // Identification with a mangled NIP shows the message inline, without reloading.
+  await page.getByLabel('NIP').fill('1.98609E+17');
+  await page.getByLabel('Nama lengkap').fill('Budi Santoso');
+  await page.getByLabel('Instansi').fill('Pemerintah Kabupaten Sleman');
+  await page.getByLabel('Unit kerja / OPD').fill('BKPSDM');
+  await page.getByRole('button', { name: 'Simpan dan lanjutkan' }).click();
+  await page.getByText('format ilmiah').waitFor();
+  await page.getByLabel('NIP').fill('19860912 201001 1 003');
+  await page.getByRole('button', { name: 'Simpan dan lanjutkan' }).click();
+  await page.getByRole('button', { name: 'Mulai kuis' }).waitFor();
+  check(await page.evaluate(() => window.__netraMarker) === 'same-document', 'identification reloaded the page');
+
+  await page.getByRole('button', { name: 'Mulai kuis' }).click();
+  await page.getByText('Soal 1 dari 10').waitFor();
+  check(await page.evaluate(() => window.__netraMarker) === 'same-document', 'starting reloaded the page');
+
+  // The countdown ticks (only the wasm does that).
+  const t0 = await page.locator('.countdown time').textContent();
+  await page.waitForFunction((t) => document.querySelector('.countdown time')?.textContent !== t, t0, { timeout: 5000 });
+
+  // Answer every question; each change is autosaved (only the wasm does that).
+  const questions = page.locator('fieldset.question');
+  const n = await questions.count();
+  check(n === 10, `expected 10 questions, found ${n}`);
+  for (let i = 0; i < n; i++) {
+    await questions.nth(i).locator('input').first().check();
+  }
+  await page.getByText('Jawaban tersimpan otomatis.').waitFor();
+  await page.getByText('10 dari 10 soal dijawab').waitFor();
+  await page.screenshot({ path: `${shots}/netra-quiz.png`, fullPage: false });
+
+  await page.getByRole('button', { name: 'Kumpulkan jawaban' }).click();
+  await page.getByRole('heading', { name: 'Hasil kuis' }).waitFor();
+  check(page.url().includes(`/modul/${MODULE}/hasil/`), `result URL: ${page.url()}`);
+  check(await page.evaluate(() => window.__netraMarker) === 'same-document', 'submitting reloaded the page');
+  const score = Number(await page.getByTestId('score').textContent());
+  check(score >= 0 && score <= 100, `score ${score}`);
+  await page.getByText('Dasar hukum:').first().waitFor();
+  await page.screenshot({ path: `${shots}/netra-result.png`, fullPage: false });
+
+  // Client-side navigation to "Hasil saya".
+  await page.getByRole('navigation', { name: 'Menu utama' }).getByRole('link', { name: 'Hasil saya' }).click();
+  await page.getByRole('heading', { name: 'Nilai terbaik per modul' }).waitFor();
+  check(await page.evaluate(() => window.__netraMarker) === 'same-document', 'navigation reloaded the page');
+
+  // Reload: autosaved identity and result are server-side, so they are still there.
+  await page.reload();
+  await hydrated();
+  await page.getByText(`nilai ${score}`).first().waitFor();
+
+  // The deliberate invalid NIP answers 422, which Chromium logs as a failed resource load.
+  const relevant = errors.filter((e) => !e.includes('status of 422'));
+  check(relevant.length === 0, `browser errors: ${relevant.join(' | ')}`);
+  console.log(`browser journey passed (score ${score})`);
+} finally {
+  await browser.close();
+}

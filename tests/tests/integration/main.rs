@@ -1,0 +1,26 @@
+//! Integration tests: the whole app over HTTP, on SQLite and on PostgreSQL, plus the browser journey.
+
+mod browser;
+mod catalog;
+mod identity;
+mod platform;
+mod quiz;
+
+/// Runs an `async fn(Backend) -> anyhow::Result<()>` once per database backend.
+#[macro_export]
+macro_rules! on_both_backends {
+    ($($name:ident),* $(,)?) => {
+        $(
+            mod $name {
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn sqlite() -> anyhow::Result<()> {
+                    super::$name(tests::Backend::Sqlite).await
+                }
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn postgres() -> anyhow::Result<()> {
+                    super::$name(tests::Backend::Postgres).await
+                }
+            }
+        )*
+    };
+}
