@@ -23,9 +23,17 @@ esac
 cargo build -p app --lib --target wasm32-unknown-unknown --profile "$CARGO_PROFILE" \
   --no-default-features --features hydrate
 
+WASM="$TARGET_DIR/wasm32-unknown-unknown/$PROFILE_DIR/app.wasm"
+# Nothing changed since the last site build: keep it (bindgen, wasm-opt and brotli take ~25 s).
+if [ -f "$SITE/pkg/netra.wasm" ] && [ "$SITE/pkg/netra.wasm" -nt "$WASM" ] && [ "$SITE/pkg/netra.wasm" -nt style/main.css ] \
+   && [ -z "$(find public -newer "$SITE/pkg/netra.wasm" -print -quit)" ] && [ "$SITE/pkg/netra.wasm" -nt "$0" ]; then
+  echo "site in $SITE is up to date"
+  exit 0
+fi
+
 rm -rf "$SITE.tmp" && mkdir -p "$SITE.tmp/pkg"
 wasm-bindgen --target web --out-name netra --out-dir "$SITE.tmp/pkg" \
-  "$TARGET_DIR/wasm32-unknown-unknown/$PROFILE_DIR/app.wasm"
+  "$WASM"
 mv "$SITE.tmp/pkg/netra_bg.wasm" "$SITE.tmp/pkg/netra.wasm"
 if [ "$PROFILE" = release ]; then
   wasm-opt -Oz --enable-bulk-memory --enable-nontrapping-float-to-int \

@@ -10,12 +10,21 @@ pub mod quiz;
 pub mod result;
 
 use crate::components::error_notice::ErrorNotice;
+use crate::components::identify_form::IdentifyForm;
 use crate::error::AppError;
 use leptos::prelude::*;
+use leptos_router::hooks::use_location;
 
-/// The standard view of a failed page load.
+/// The standard view of a failed page load. A page that needs an identified learner shows the
+/// identification form and comes back to itself afterwards.
 pub(crate) fn error_view(error: AppError) -> AnyView {
-    view! { <ErrorNotice error /> }.into_any()
+    match error {
+        AppError::Unauthorized => {
+            let next = use_location().pathname.get_untracked();
+            view! { <IdentifyForm next /> }.into_any()
+        }
+        error => view! { <ErrorNotice error /> }.into_any(),
+    }
 }
 
 /// The text shown while a page's data loads on the client.

@@ -216,6 +216,10 @@ async fn results_are_private_to_their_learner(backend: Backend) -> Result<()> {
     let result_url = location(&submit(&owner, &html, &answers_for(&app, &html, 5)?).await?)?;
     let id = attempt_id(&html).context("attempt id")?;
 
+    // Nobody identified: the result page asks for identity instead.
+    let (status, page) = app.browser()?.page(&result_url).await?;
+    ensure!(status == 401 && page.contains("Isi identitas Anda"), "anonymous result page: {status}");
+
     let other = app.browser()?;
     other.identify(NIP_OTHER, "Siti Aminah").await?;
     let (status, page) = other.page(&result_url).await?;
