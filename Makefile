@@ -20,7 +20,9 @@ build:
 test:
 	.ci/tools.sh --test
 	.ci/build-site.sh debug
-	cargo test --workspace --features app/ssr
+	@mkdir -p target
+	set -o pipefail; cargo test --workspace --features app/ssr --all-targets 2>&1 | tee target/test-output.log
+	@awk '/^test result:/ { p += $$4; f += $$6 } END { printf "tests: %d passed, %d failed\n", p, f }' target/test-output.log
 
 check-content:
 	cargo run -q -p server --bin netra -- check-content

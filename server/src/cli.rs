@@ -1,6 +1,6 @@
 //! Command-line interface: every flag has an environment-variable fallback.
 
-use clap::{Args, Parser, Subcommand};
+use clap::{Args, Parser, Subcommand, ValueEnum};
 use std::net::SocketAddr;
 use std::path::PathBuf;
 
@@ -20,10 +20,11 @@ pub enum Command {
     Serve(ServeArgs),
     /// Apply or inspect database migrations.
     Migrate {
+        /// What to do.
+        #[arg(value_enum, default_value_t = MigrateAction::Up)]
+        action: MigrateAction,
         #[command(flatten)]
         db: DatabaseArgs,
-        #[command(subcommand)]
-        action: Option<MigrateAction>,
     },
     /// Validate the content directory and print a summary.
     CheckContent {
@@ -32,7 +33,7 @@ pub enum Command {
     },
 }
 
-#[derive(Debug, Clone, Copy, Subcommand)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum MigrateAction {
     /// Apply all pending migrations (the default).
     Up,

@@ -25,7 +25,7 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     match cli.command {
         None => serve(cli.serve.into()).await,
         Some(Command::Serve(args)) => serve(args.into()).await,
-        Some(Command::Migrate { db, action }) => migrate(&db.database_url, action.unwrap_or(MigrateAction::Up)).await,
+        Some(Command::Migrate { db, action }) => migrate(&db.database_url, action).await,
         Some(Command::CheckContent { dir }) => Ok(check_content(dir)),
     }
 }
