@@ -141,7 +141,10 @@ pub fn router(state: AppState) -> Router {
         .service(ServeDir::new(site_root.join("pkg")).precompressed_br().precompressed_gzip());
     let context = {
         let state = state.clone();
-        move || provide_context(state.clone())
+        move || {
+            provide_context(state.clone());
+            provide_context(app::ssr::learner::RequestLearner::default());
+        }
     };
     let render = {
         let options = state.leptos_options.clone();

@@ -113,8 +113,20 @@ fn set_cookie(value: &str, max_age_secs: i64, secure: bool) {
     }
 }
 
+/// Per-request memo of the identified learner: a page asks several times (header, page body),
+/// the database is asked once. Provided fresh for every request by the router.
+#[derive(Clone, Default)]
+pub struct RequestLearner(std::sync::Arc<tokio::sync::OnceCell<Option<employee::Model>>>);
+
 /// The learner identified in this browser, if any. Slides the session's expiry forward.
 pub async fn current(state: &AppState) -> Result<Option<employee::Model>, AppError> {
+    match use_context::<RequestLearner>() {
+        Some(memo) => memo.0.get_or_try_init(|| lookup(state)).await.cloned(),
+        None => lookup(state).await,
+    }
+}
+
+async fn lookup(state: &AppState) -> Result<Option<employee::Model>, AppError> {
     let Some(token) = session_token_from_request() else { return Ok(None) };
     let now = Utc::now();
     let Some(session) = db::sessions::find_live(&state.db, &hash_token(&token), now).await.or_fail()? else {

@@ -298,10 +298,15 @@ async fn finalize(
         txn.rollback().await.or_fail()?;
         return Ok(());
     }
-    for (question_id, chosen, correct) in graded {
-        let json = serde_json::to_string(&chosen).map_err(|_| AppError::Internal).or_fail()?;
-        db::attempts::save_answer(&txn, attempt.id, &question_id, json, Some(correct)).await.or_fail()?;
-    }
+    let rows = graded
+        .into_iter()
+        .map(|(question_id, chosen, correct)| {
+            serde_json::to_string(&chosen).map(|json| (question_id, json, correct))
+        })
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(|_| AppError::Internal)
+        .or_fail()?;
+    db::attempts::save_final_answers(&txn, attempt.id, rows).await.or_fail()?;
     txn.commit().await.or_fail()
 }
 

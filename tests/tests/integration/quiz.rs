@@ -133,9 +133,12 @@ async fn late_submissions_are_scored_on_saved_answers(backend: Backend) -> Resul
     let id = attempt_id(&html).context("attempt id")?;
     let all_right = answers_for(&app, &html, 10)?;
     // The hydrated page autosaves: save two correct answers while time remains.
-    let (first_q, first_key) = &all_right[0];
-    let qid = first_q.trim_start_matches("answers[").trim_end_matches("][]");
-    let res = browser.call("/api/save_answer", &[("attempt_id", id.as_str()), ("question_id", qid), ("chosen[]", first_key.as_str())]).await?;
+    // (A multiple-answer question needs all of its correct options.)
+    let first_field = all_right[0].0.clone();
+    let qid = first_field.trim_start_matches("answers[").trim_end_matches("][]");
+    let mut autosave = vec![("attempt_id", id.as_str()), ("question_id", qid)];
+    autosave.extend(all_right.iter().filter(|(k, _)| *k == first_field).map(|(_, v)| ("chosen[]", v.as_str())));
+    let res = browser.call("/api/save_answer", &autosave).await?;
     ensure!(res.status() == 200, "autosave status {}", res.status());
 
     // Time runs out: move the deadline well past the grace period.

@@ -135,6 +135,36 @@ pub async fn save_answer(
     .map(|_| ())
 }
 
+/// Writes the final answers of an attempt in one statement.
+pub async fn save_final_answers(
+    db: &impl ConnectionTrait,
+    attempt_id: i64,
+    graded: impl IntoIterator<Item = (String, String, bool)>,
+) -> Result<(), DbErr> {
+    let rows: Vec<answer::ActiveModel> = graded
+        .into_iter()
+        .map(|(question_id, chosen_json, correct)| answer::ActiveModel {
+            attempt_id: Set(attempt_id),
+            question_id: Set(question_id),
+            chosen: Set(chosen_json),
+            correct: Set(Some(correct)),
+            ..Default::default()
+        })
+        .collect();
+    if rows.is_empty() {
+        return Ok(());
+    }
+    answer::Entity::insert_many(rows)
+        .on_conflict(
+            OnConflict::columns([answer::Column::AttemptId, answer::Column::QuestionId])
+                .update_columns([answer::Column::Chosen, answer::Column::Correct])
+                .to_owned(),
+        )
+        .exec(db)
+        .await
+        .map(|_| ())
+}
+
 pub async fn answers_of(db: &impl ConnectionTrait, attempt_id: i64) -> Result<Vec<answer::Model>, DbErr> {
     answer::Entity::find()
         .filter(answer::Column::AttemptId.eq(attempt_id))
