@@ -7,8 +7,7 @@ use leptos::prelude::*;
 /// Every module with the learner's status when known.
 #[server(endpoint = "modules")]
 pub async fn list_modules() -> Result<Vec<ModuleCard>, AppError> {
-    use crate::model::catalog::ModuleStatus;
-    use crate::ssr::{db, learner, respond::OrFail, AppState};
+    use crate::ssr::{db, learner, quiz, respond::OrFail, AppState};
 
     let state = AppState::current()?;
     let me = learner::current(&state).await?;
@@ -24,18 +23,8 @@ pub async fn list_modules() -> Result<Vec<ModuleCard>, AppError> {
         .modules()
         .iter()
         .map(|m| {
-            let scores: Vec<_> = attempts.iter().filter(|a| a.module_slug == m.slug && a.score.is_some()).collect();
-            let best = scores.iter().filter_map(|a| a.score).max().unwrap_or(0).max(0) as u32;
             let lessons_read = read.get(&m.slug).map(|s| s.len()).unwrap_or(0);
-            let status = if scores.iter().any(|a| a.passed == Some(true)) {
-                ModuleStatus::Passed { best_score: best }
-            } else if !scores.is_empty() {
-                ModuleStatus::NotPassed { best_score: best }
-            } else if lessons_read > 0 {
-                ModuleStatus::InProgress { lessons_read }
-            } else {
-                ModuleStatus::NotStarted
-            };
+            let status = quiz::module_status(&attempts, &m.slug, lessons_read);
             ModuleCard {
                 slug: m.slug.clone(),
                 title: m.title.clone(),
@@ -53,7 +42,7 @@ pub async fn list_modules() -> Result<Vec<ModuleCard>, AppError> {
 #[server(endpoint = "module")]
 pub async fn get_module(slug: String) -> Result<ModuleDetail, AppError> {
     use crate::model::catalog::{LessonLink, ModuleStatus};
-    use crate::ssr::{db, learner, respond::OrFail, AppState};
+    use crate::ssr::{db, learner, quiz, respond::OrFail, AppState};
 
     let state = AppState::current()?;
     let module = state.catalog.module(&slug).cloned().ok_or(AppError::NotFound).or_fail()?;
@@ -62,17 +51,7 @@ pub async fn get_module(slug: String) -> Result<ModuleDetail, AppError> {
         Some(me) => {
             let read = db::progress::read_in_module(&state.db, me.id, &slug).await.or_fail()?;
             let attempts = db::attempts::list_for_employee(&state.db, me.id).await.or_fail()?;
-            let scored: Vec<_> = attempts.iter().filter(|a| a.module_slug == slug && a.score.is_some()).collect();
-            let best = scored.iter().filter_map(|a| a.score).max().unwrap_or(0).max(0) as u32;
-            let status = if scored.iter().any(|a| a.passed == Some(true)) {
-                ModuleStatus::Passed { best_score: best }
-            } else if !scored.is_empty() {
-                ModuleStatus::NotPassed { best_score: best }
-            } else if !read.is_empty() {
-                ModuleStatus::InProgress { lessons_read: read.len() }
-            } else {
-                ModuleStatus::NotStarted
-            };
+            let status = quiz::module_status(&attempts, &slug, read.len());
             (read, status)
         }
         None => (Default::default(), ModuleStatus::NotStarted),

@@ -157,11 +157,7 @@ pub fn is_answer_correct(correct: &[String], chosen: &[String]) -> bool {
 
 /// Score in whole percent, rounded down so "passing score 70" always means at least 70%.
 pub fn score_percent(correct: u32, total: u32) -> u32 {
-    if total == 0 {
-        0
-    } else {
-        correct * 100 / total
-    }
+    (correct * 100).checked_div(total).unwrap_or(0)
 }
 
 #[cfg(test)]

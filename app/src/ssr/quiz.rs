@@ -6,7 +6,7 @@ use super::db::{self, entities::attempt, entities::employee};
 use super::respond::{db_error, fail, OrFail};
 use super::AppState;
 use crate::error::AppError;
-use crate::model::catalog::Learner;
+use crate::model::catalog::{Learner, ModuleStatus};
 use crate::model::quiz::{
     is_answer_correct, score_percent, AttemptResult, AttemptSummary, AttemptView, ModuleBest, MyResults,
     OptionView, QuestionKind, QuestionView, QuizRules, QuizState, ReviewedOption, ReviewedQuestion,
@@ -365,6 +365,21 @@ pub async fn result(state: &AppState, learner: &employee::Model, attempt_id: i64
         submitted_at: format_wib(submitted_at),
         questions,
     })
+}
+
+/// A learner's standing in a module from their attempts (any order) and lessons read.
+pub fn module_status(attempts: &[attempt::Model], slug: &str, lessons_read: usize) -> ModuleStatus {
+    let scored: Vec<&attempt::Model> = attempts.iter().filter(|a| a.module_slug == slug && a.score.is_some()).collect();
+    let best = scored.iter().filter_map(|a| a.score).max().unwrap_or(0).max(0) as u32;
+    if scored.iter().any(|a| a.passed == Some(true)) {
+        ModuleStatus::Passed { best_score: best }
+    } else if !scored.is_empty() {
+        ModuleStatus::NotPassed { best_score: best }
+    } else if lessons_read > 0 {
+        ModuleStatus::InProgress { lessons_read }
+    } else {
+        ModuleStatus::NotStarted
+    }
 }
 
 pub fn learner_dto(e: &employee::Model) -> Learner {

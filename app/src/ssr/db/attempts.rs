@@ -77,7 +77,7 @@ pub async fn list_for_employee(db: &impl ConnectionTrait, employee_id: i64) -> R
 /// attempt is already submitted, so a late autosave can never touch a scored attempt.
 pub async fn lock_open(db: &impl ConnectionTrait, id: i64) -> Result<bool, DbErr> {
     let res = attempt::Entity::update_many()
-        .col_expr(attempt::Column::Late, Expr::col(attempt::Column::Late).into())
+        .col_expr(attempt::Column::Late, Expr::col(attempt::Column::Late))
         .filter(attempt::Column::Id.eq(id))
         .filter(attempt::Column::SubmittedAt.is_null())
         .exec(db)
@@ -110,6 +110,13 @@ pub async fn claim_submission(db: &impl ConnectionTrait, id: i64, outcome: &Outc
     Ok(res.rows_affected == 1)
 }
 
+/// An answer row is unique per attempt and question: a later write replaces the earlier one.
+fn replace_answer() -> OnConflict {
+    OnConflict::columns([answer::Column::AttemptId, answer::Column::QuestionId])
+        .update_columns([answer::Column::Chosen, answer::Column::Correct])
+        .to_owned()
+}
+
 /// Inserts or replaces the answer to one question.
 pub async fn save_answer(
     db: &impl ConnectionTrait,
@@ -125,11 +132,7 @@ pub async fn save_answer(
         correct: Set(correct),
         ..Default::default()
     })
-    .on_conflict(
-        OnConflict::columns([answer::Column::AttemptId, answer::Column::QuestionId])
-            .update_columns([answer::Column::Chosen, answer::Column::Correct])
-            .to_owned(),
-    )
+    .on_conflict(replace_answer())
     .exec(db)
     .await
     .map(|_| ())
@@ -155,11 +158,7 @@ pub async fn save_final_answers(
         return Ok(());
     }
     answer::Entity::insert_many(rows)
-        .on_conflict(
-            OnConflict::columns([answer::Column::AttemptId, answer::Column::QuestionId])
-                .update_columns([answer::Column::Chosen, answer::Column::Correct])
-                .to_owned(),
-        )
+        .on_conflict(replace_answer())
         .exec(db)
         .await
         .map(|_| ())
