@@ -1,0 +1,137 @@
+//! The `netra` binary as an operator uses it: content checks, refusing bad content, migrations,
+//! and a graceful stop on SIGTERM that lets an in-flight request finish.
+
+use std::io::{Read, Write};
+use std::net::{TcpListener, TcpStream};
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+const NETRA: &str = env!("CARGO_BIN_EXE_netra");
+
+fn content_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../content")
+}
+
+fn temp_path(name: &str) -> PathBuf {
+    std::env::temp_dir().join(format!("netra-cli-{name}-{}-{}", std::process::id(), rand_suffix()))
+}
+
+fn rand_suffix() -> u128 {
+    std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_nanos()).unwrap_or(0)
+}
+
+fn bad_content() -> PathBuf {
+    let dir = temp_path("content");
+    std::fs::create_dir_all(dir.join("m/lessons")).expect("temp dir");
+    std::fs::write(dir.join("m/module.toml"), "slug = \"m\"\ntitle = \"M\"\nsummary = \"s\"\nversion = \"1\"\nestimated_minutes = 1\njp = 1\npassing_score = 150\nquestions_per_attempt = 1\n").expect("write");
+    std::fs::write(dir.join("m/lessons/01-a.md"), "+++\ntitle = \"A\"\n+++\nIsi.\n").expect("write");
+    std::fs::write(dir.join("m/questions.toml"), "[[question]]\nid = \"q\"\ntype = \"single\"\nstem = \"?\"\noptions = [{ key = \"a\", text = \"x\" }, { key = \"b\", text = \"y\" }]\nexplanation = \"e\"\nlegal_basis = [{ regulation = \"R\" }]\n").expect("write");
+    dir
+}
+
+#[test]
+fn check_content_prints_a_summary_for_the_shipped_curriculum() {
+    let out = Command::new(NETRA).arg("check-content").arg(content_dir()).output().expect("run netra");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "exit {:?}: {stdout}", out.status);
+    assert!(stdout.contains("OK: 1 modules, 4 lessons, 26 questions"), "{stdout}");
+}
+
+#[test]
+fn check_content_fails_with_file_and_line() {
+    let dir = bad_content();
+    let out = Command::new(NETRA).arg("check-content").arg(&dir).output().expect("run netra");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    let _ = std::fs::remove_dir_all(&dir);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(stderr.contains("m/module.toml:7: passing_score is a percentage"), "{stderr}");
+    assert!(stderr.contains("m/questions.toml:2: question `q` has no correct option"), "{stderr}");
+}
+
+#[test]
+fn serve_refuses_to_start_on_invalid_content() {
+    let dir = bad_content();
+    let db = temp_path("refuse.db");
+    let out = Command::new(NETRA)
+        .args(["serve", "--addr", "127.0.0.1:0", "--content-dir"])
+        .arg(&dir)
+        .arg("--database-url")
+        .arg(format!("sqlite://{}?mode=rwc", db.display()))
+        .output()
+        .expect("run netra");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    let _ = std::fs::remove_dir_all(&dir);
+    assert!(!out.status.success(), "it started on invalid content");
+    assert!(stderr.contains("module.toml:7"), "{stderr}");
+    assert!(!db.exists(), "no database should be created before content is valid");
+}
+
+#[test]
+fn migrate_reports_status_and_goes_down_and_up() {
+    let db = temp_path("migrate.db");
+    let url = format!("sqlite://{}?mode=rwc", db.display());
+    let run = |action: &str| {
+        let out = Command::new(NETRA).args(["migrate", action, "--database-url", &url]).output().expect("run netra");
+        assert!(out.status.success(), "migrate {action}: {}", String::from_utf8_lossy(&out.stderr));
+        String::from_utf8_lossy(&out.stdout).to_string()
+    };
+    assert!(run("status").starts_with("Pending"));
+    assert!(run("up").starts_with("Applied"));
+    assert!(run("down").starts_with("Pending"));
+    assert!(run("up").starts_with("Applied"));
+    for suffix in ["", "-wal", "-shm"] {
+        let _ = std::fs::remove_file(format!("{}{suffix}", db.display()));
+    }
+}
+
+fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0").and_then(|l| l.local_addr()).map(|a| a.port()).expect("free port")
+}
+
+#[test]
+fn sigterm_stops_the_server_after_in_flight_requests() {
+    let port = free_port();
+    let db = temp_path("serve.db");
+    let mut child = Command::new(NETRA)
+        .args(["serve", "--addr", &format!("127.0.0.1:{port}"), "--content-dir"])
+        .arg(content_dir())
+        .arg("--database-url")
+        .arg(format!("sqlite://{}?mode=rwc", db.display()))
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("spawn netra");
+    let deadline = Instant::now() + Duration::from_secs(30);
+    let mut stream = loop {
+        match TcpStream::connect(("127.0.0.1", port)) {
+            Ok(s) => break s,
+            Err(_) if Instant::now() < deadline => std::thread::sleep(Duration::from_millis(100)),
+            Err(e) => panic!("server did not start: {e}"),
+        }
+    };
+    // Send half a request, stop the server, then finish it: the request must still be answered.
+    stream.write_all(b"GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\n").expect("write");
+    std::thread::sleep(Duration::from_millis(200));
+    let killed = Command::new("kill").args(["-TERM", &child.id().to_string()]).status().expect("kill");
+    assert!(killed.success());
+    std::thread::sleep(Duration::from_millis(200));
+    stream.write_all(b"Connection: close\r\n\r\n").expect("finish request");
+    let mut response = String::new();
+    stream.read_to_string(&mut response).expect("read");
+    assert!(response.starts_with("HTTP/1.1 200"), "in-flight request answered: {response}");
+    let stop = Instant::now() + Duration::from_secs(10);
+    let status = loop {
+        if let Some(status) = child.try_wait().expect("wait") {
+            break status;
+        }
+        assert!(Instant::now() < stop, "server did not stop after SIGTERM");
+        std::thread::sleep(Duration::from_millis(50));
+    };
+    assert!(status.success(), "exit status {status:?}");
+    // New connections are refused once it has stopped.
+    assert!(TcpStream::connect(("127.0.0.1", port)).is_err());
+    for suffix in ["", "-wal", "-shm"] {
+        let _ = std::fs::remove_file(format!("{}{suffix}", db.display()));
+    }
+}
