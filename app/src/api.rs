@@ -4,3 +4,4 @@
 pub mod catalog;
 pub mod learner;
 pub mod quiz;
+pub mod violations;

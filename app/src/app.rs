@@ -4,11 +4,13 @@ use crate::components::header::SiteHeader;
 use crate::pages::{
     home::HomePage, identify::IdentifyPage, lesson::LessonPage, module::ModulePage, my_results::MyResultsPage,
     not_found::NotFound, quiz::QuizPage, result::ResultPage,
+    violations::{ViolationPage, ViolationsPage},
 };
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
 use leptos_router::{
     components::{Route, Router, Routes},
+    hooks::use_location,
     path, SsrMode,
 };
 
@@ -87,14 +89,29 @@ pub fn App() -> impl IntoView {
 #[component]
 fn Layout() -> impl IntoView {
     provide_context(LearnerActions { epoch: RwSignal::new(0) });
+    // After a client-side navigation, move focus to the new page's content, as a full page load
+    // would: keyboard and screen-reader users otherwise stay on the link they activated.
+    let main_ref = NodeRef::<leptos::html::Main>::new();
+    let pathname = use_location().pathname;
+    Effect::new(move |previous: Option<String>| {
+        let current = pathname.get();
+        if previous.is_some_and(|p| p != current) {
+            if let Some(main) = main_ref.get() {
+                let _ = main.focus();
+            }
+        }
+        current
+    });
     view! {
         <a class="skip-link" href="#konten">"Lewati ke konten"</a>
         <SiteHeader />
-        <main id="konten" tabindex="-1">
+        <main id="konten" tabindex="-1" node_ref=main_ref>
             <Routes fallback=NotFound>
                 <Route path=path!("/") view=HomePage ssr=SsrMode::Async />
                 <Route path=path!("/identitas") view=IdentifyPage ssr=SsrMode::Async />
                 <Route path=path!("/saya") view=MyResultsPage ssr=SsrMode::Async />
+                <Route path=path!("/pelanggaran") view=ViolationsPage ssr=SsrMode::Async />
+                <Route path=path!("/pelanggaran/:id") view=ViolationPage ssr=SsrMode::Async />
                 <Route path=path!("/modul/:slug") view=ModulePage ssr=SsrMode::Async />
                 <Route path=path!("/modul/:slug/kuis") view=QuizPage ssr=SsrMode::Async />
                 <Route path=path!("/modul/:slug/hasil/:attempt") view=ResultPage ssr=SsrMode::Async />

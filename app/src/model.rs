@@ -3,3 +3,4 @@
 pub mod catalog;
 pub mod nip;
 pub mod quiz;
+pub mod violations;

@@ -8,6 +8,7 @@ pub mod my_results;
 pub mod not_found;
 pub mod quiz;
 pub mod result;
+pub mod violations;
 
 use crate::components::error_notice::ErrorNotice;
 use crate::components::identify_form::IdentifyForm;

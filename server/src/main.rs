@@ -71,10 +71,11 @@ fn check_content(dir: Option<PathBuf>) -> ExitCode {
                 );
             }
             println!(
-                "OK: {} modules, {} lessons, {} questions",
+                "OK: {} modules, {} lessons, {} questions, {} catalogued violations",
                 catalog.modules().len(),
                 catalog.lesson_count(),
-                catalog.question_count()
+                catalog.question_count(),
+                catalog.violations().len()
             );
             ExitCode::SUCCESS
         }

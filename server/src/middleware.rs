@@ -2,25 +2,45 @@
 
 use axum::body::Body;
 use axum::http::{header, HeaderValue, Method, Request, StatusCode};
+use axum::extract::State;
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 
+/// The site state-changing requests must come from: the host of `--public-url` when configured
+/// (a reverse proxy may rewrite `Host`), else the request's own `Host`.
+#[derive(Clone, Debug, Default)]
+pub struct AllowedOrigin(Option<String>);
+
+impl AllowedOrigin {
+    pub fn new(public_url: Option<&str>) -> Self {
+        Self(public_url.and_then(host_of).map(str::to_ascii_lowercase))
+    }
+}
+
+/// `https://example.org:8443/path` -> `example.org:8443`.
+fn host_of(url: &str) -> Option<&str> {
+    url.split_once("://").map(|(_, rest)| rest.split(['/', '?', '#']).next().unwrap_or(""))
+}
+
 /// Refuses a state-changing request whose `Origin` (or `Referer`) names another site.
 /// Leptos has no CSRF protection of its own; SameSite=Lax cookies plus this check close the gap.
-pub async fn same_origin(req: Request<Body>, next: Next) -> Response {
+pub async fn same_origin(State(allowed): State<AllowedOrigin>, req: Request<Body>, next: Next) -> Response {
     if matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS) {
         return next.run(req).await;
     }
-    let host = req.headers().get(header::HOST).and_then(|h| h.to_str().ok()).map(str::to_owned);
+    let expected = allowed
+        .0
+        .clone()
+        .or_else(|| req.headers().get(header::HOST).and_then(|h| h.to_str().ok()).map(str::to_ascii_lowercase));
     let source = req
         .headers()
         .get(header::ORIGIN)
         .or_else(|| req.headers().get(header::REFERER))
         .and_then(|v| v.to_str().ok())
-        .map(str::to_owned);
-    if let (Some(host), Some(source)) = (host, source) {
-        let source_host = source.split("://").nth(1).map(|rest| rest.split('/').next().unwrap_or(""));
-        if source_host != Some(host.as_str()) {
+        .and_then(host_of)
+        .map(str::to_ascii_lowercase);
+    if let (Some(expected), Some(source)) = (expected, source) {
+        if source != expected {
             return (StatusCode::FORBIDDEN, "Permintaan ditolak: asal permintaan tidak sesuai.").into_response();
         }
     }
@@ -45,4 +65,17 @@ pub async fn security_headers(req: Request<Body>, next: Next) -> Response {
          img-src 'self' data:; connect-src 'self'; frame-ancestors 'none'; base-uri 'self'; form-action 'self'",
     );
     res
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{host_of, AllowedOrigin};
+
+    #[test]
+    fn hosts_are_taken_from_urls() {
+        assert_eq!(host_of("https://netra.example.go.id/modul?x=1"), Some("netra.example.go.id"));
+        assert_eq!(host_of("http://127.0.0.1:3000"), Some("127.0.0.1:3000"));
+        assert_eq!(host_of("no-scheme"), None);
+        assert_eq!(AllowedOrigin::new(Some("https://Netra.Example.go.id/")).0.as_deref(), Some("netra.example.go.id"));
+    }
 }

@@ -104,6 +104,7 @@ pub async fn prepare(config: &ServerConfig) -> anyhow::Result<AppState> {
         .build();
     let settings = Settings {
         secure_cookies: config.public_url.as_deref().is_some_and(|u| u.starts_with("https://")),
+        public_url: config.public_url.clone(),
         ..Settings::default()
     };
     Ok(AppState {
@@ -156,7 +157,10 @@ pub fn router(state: AppState) -> Router {
         .nest_service("/pkg", pkg)
         .leptos_routes_with_context(&state, routes, context.clone(), render)
         .fallback(leptos_axum::file_and_error_handler_with_context::<AppState, _>(context, shell))
-        .layer(axum::middleware::from_fn(middleware::same_origin))
+        .layer(axum::middleware::from_fn_with_state(
+            middleware::AllowedOrigin::new(state.settings.public_url.as_deref()),
+            middleware::same_origin,
+        ))
         .layer(axum::middleware::from_fn(middleware::security_headers))
         .layer(CompressionLayer::new())
         .layer(RequestBodyLimitLayer::new(BODY_LIMIT))

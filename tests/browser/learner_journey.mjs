@@ -75,6 +75,18 @@ try {
   await page.getByRole('heading', { name: 'Nilai terbaik per modul' }).waitFor();
   check(await page.evaluate(() => window.__netraMarker) === 'same-document', 'navigation reloaded the page');
 
+  // The violation catalogue filters in place once hydrated (a GET form handled by the router).
+  await page.getByRole('navigation', { name: 'Menu utama' }).getByRole('link', { name: 'Pelanggaran' }).click();
+  await page.getByRole('heading', { name: 'Katalog pelanggaran netralitas ASN' }).waitFor();
+  await page.getByLabel('Kategori').selectOption('pidana');
+  await page.getByRole('button', { name: 'Terapkan' }).click();
+  await page.getByText('Menjadi pelaksana atau anggota tim kampanye pemilu').waitFor();
+  await page.waitForFunction(() => !document.body.textContent.includes('Menjadi anggota atau pengurus partai politik'));
+  check(page.url().includes('kategori=pidana'), `filter not in URL: ${page.url()}`);
+  check(await page.evaluate(() => window.__netraMarker) === 'same-document', 'filtering reloaded the page');
+  await page.getByRole('navigation', { name: 'Menu utama' }).getByRole('link', { name: 'Hasil saya' }).click();
+  await page.getByRole('heading', { name: 'Nilai terbaik per modul' }).waitFor();
+
   // Reload: autosaved identity and result are server-side, so they are still there.
   await page.reload();
   await hydrated();

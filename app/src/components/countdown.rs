@@ -1,5 +1,7 @@
-//! Time left in a quiz. The server renders the starting value; once hydrated it counts down
-//! and calls `on_expire` at zero. The server enforces the limit either way.
+//! Time left in a quiz. The server renders the starting value; once hydrated the countdown is
+//! computed from an absolute deadline on every tick (timers in background tabs and on locked
+//! phones run late, so counting ticks would drift) and `on_expire` runs once at zero.
+//! The server enforces the limit either way.
 
 use leptos::prelude::*;
 
@@ -8,20 +10,33 @@ fn format(seconds: i64) -> String {
     format!("{:02}:{:02}", s / 60, s % 60)
 }
 
+/// Milliseconds since the epoch, in the browser.
+#[cfg(feature = "hydrate")]
+fn now_ms() -> f64 {
+    js_sys::Date::now()
+}
+
+#[cfg(not(feature = "hydrate"))]
+fn now_ms() -> f64 {
+    0.0
+}
+
 #[component]
 pub fn Countdown(seconds_left: i64, on_expire: Callback<()>) -> impl IntoView {
     let left = RwSignal::new(seconds_left);
     Effect::new(move |_| {
-        if let Ok(handle) = set_interval_with_handle(
-            move || {
-                let now = left.get_untracked() - 1;
-                left.set(now.max(0));
-                if now == 0 {
-                    on_expire.run(());
-                }
-            },
-            std::time::Duration::from_secs(1),
-        ) {
+        let deadline = now_ms() + seconds_left as f64 * 1000.0;
+        let fired = StoredValue::new(false);
+        let tick = move || {
+            let remaining = ((deadline - now_ms()) / 1000.0).ceil() as i64;
+            left.set(remaining.max(0));
+            if remaining <= 0 && !fired.get_value() {
+                fired.set_value(true);
+                on_expire.run(());
+            }
+        };
+        tick();
+        if let Ok(handle) = set_interval_with_handle(tick, std::time::Duration::from_millis(500)) {
             on_cleanup(move || handle.clear());
         }
     });

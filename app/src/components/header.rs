@@ -21,6 +21,7 @@ pub fn SiteHeader() -> impl IntoView {
             </A>
             <nav aria-label="Menu utama">
                 <A href="/">"Modul"</A>
+                <A href="/pelanggaran">"Pelanggaran"</A>
                 <A href="/saya">"Hasil saya"</A>
             </nav>
             <Suspense fallback=|| ()>

@@ -110,8 +110,36 @@ fn QuizForm(attempt: AttemptView, submit: ServerAction<SubmitAttempt>) -> impl I
         attempt.questions.iter().map(|q| (q.id.clone(), q.chosen.clone())).collect::<BTreeMap<_, _>>(),
     );
     let answered = move || answers.with(|a| a.values().filter(|v| !v.is_empty()).count());
+    // Time is up: submit the form itself, so every checked input counts (including choices made
+    // before the page hydrated), exactly as a click on "Kumpulkan" would.
+    let form_ref = NodeRef::<leptos::html::Form>::new();
     let on_expire = Callback::new(move |()| {
-        submit.dispatch(SubmitAttempt { attempt_id, answers: answers.get_untracked() });
+        if let Some(form) = form_ref.get_untracked() {
+            let _ = form.request_submit();
+        }
+    });
+    // Autosaves go out one at a time, newest choice per question last, so a slow earlier
+    // request can never overwrite a later choice.
+    let queue = StoredValue::new(Vec::<SaveAnswer>::new());
+    let send_next = move || {
+        if !save.pending().get_untracked() {
+            let next = queue.try_update_value(|q| (!q.is_empty()).then(|| q.remove(0))).flatten();
+            if let Some(next) = next {
+                save.dispatch(next);
+            }
+        }
+    };
+    Effect::new(move |_| {
+        if !save.pending().get() {
+            send_next();
+        }
+    });
+    let enqueue = Callback::new(move |item: SaveAnswer| {
+        queue.update_value(|q| {
+            q.retain(|s| s.question_id != item.question_id);
+            q.push(item);
+        });
+        send_next();
     });
     let autosave_status = move || {
         if save.pending().get() {
@@ -133,13 +161,13 @@ fn QuizForm(attempt: AttemptView, submit: ServerAction<SubmitAttempt>) -> impl I
             <p class="autosave" role="status" aria-live="polite">{autosave_status}</p>
         </div>
         {submit_error}
-        <ActionForm action=submit>
+        <ActionForm action=submit node_ref=form_ref>
             <input type="hidden" name="attempt_id" value=attempt_id />
             {attempt
                 .questions
                 .into_iter()
                 .enumerate()
-                .map(|(i, q)| view! { <QuestionField number=i + 1 total question=q answers save attempt_id /> })
+                .map(|(i, q)| view! { <QuestionField number=i + 1 total question=q answers enqueue attempt_id /> })
                 .collect_view()}
             <button type="submit" class="button button-primary" disabled=move || submit.pending().get()>
                 {move || if submit.pending().get() { "Mengumpulkan…" } else { "Kumpulkan jawaban" }}
@@ -154,7 +182,7 @@ fn QuestionField(
     total: usize,
     question: QuestionView,
     answers: RwSignal<BTreeMap<String, Vec<String>>>,
-    save: ServerAction<SaveAnswer>,
+    enqueue: Callback<SaveAnswer>,
     attempt_id: i64,
 ) -> impl IntoView {
     let many = question.kind.allows_many();
@@ -188,7 +216,7 @@ fn QuestionField(
                             }
                         });
                         let chosen = answers.with_untracked(|a| a.get(&qid).cloned().unwrap_or_default());
-                        save.dispatch(SaveAnswer { attempt_id, question_id: qid.clone(), chosen });
+                        enqueue.run(SaveAnswer { attempt_id, question_id: qid.clone(), chosen });
                     };
                     view! {
                         <div class="option">

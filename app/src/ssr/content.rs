@@ -6,6 +6,7 @@
 
 mod markdown;
 mod parse;
+pub mod violations;
 
 use crate::model::catalog::LegalBasis;
 use crate::model::quiz::QuestionKind;
@@ -56,13 +57,19 @@ impl std::error::Error for ContentErrors {}
 pub struct Catalog {
     modules: Vec<Arc<Module>>,
     by_slug: HashMap<String, usize>,
+    violations: Vec<crate::model::violations::ViolationView>,
 }
 
 impl Catalog {
     pub fn new(modules: Vec<Module>) -> Self {
         let modules: Vec<Arc<Module>> = modules.into_iter().map(Arc::new).collect();
         let by_slug = modules.iter().enumerate().map(|(i, m)| (m.slug.clone(), i)).collect();
-        Self { modules, by_slug }
+        Self { modules, by_slug, violations: Vec::new() }
+    }
+
+    /// The violation catalogue (`pelanggaran.toml`), in file order.
+    pub fn violations(&self) -> &[crate::model::violations::ViolationView] {
+        &self.violations
     }
 
     pub fn modules(&self) -> &[Arc<Module>] {

@@ -18,11 +18,25 @@ use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
 
-/// One drawn question and the order its options were shown in.
+/// One drawn question, the order its options were shown in, and its key at the time of the
+/// draw, so editing the content later never changes how an open attempt is scored.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 struct Drawn {
     q: String,
     o: Vec<String>,
+    #[serde(default)]
+    k: Vec<String>,
+}
+
+impl Drawn {
+    /// The key stored with the draw (falls back to the current content for old draws).
+    fn key(&self, module: &Module) -> Vec<String> {
+        if self.k.is_empty() {
+            module.question(&self.q).map(|q| q.correct_keys()).unwrap_or_default()
+        } else {
+            self.k.clone()
+        }
+    }
 }
 
 fn parse_draw(json: &str) -> Result<Vec<Drawn>, AppError> {
@@ -112,8 +126,10 @@ async fn view(state: &AppState, module: &Module, attempt: &attempt::Model, now: 
     let mut questions = Vec::with_capacity(draw.len());
     for d in &draw {
         let Some(q) = module.question(&d.q) else {
-            tracing::error!(question = %d.q, module = %module.slug, "drawn question missing from content");
-            return Err(fail(AppError::Internal));
+            // The content changed under an open attempt: leave the question out rather than fail
+            // the whole page; it is scored from the key stored with the draw.
+            tracing::warn!(question = %d.q, module = %module.slug, "drawn question missing from current content");
+            continue;
         };
         questions.push(QuestionView {
             id: q.id.clone(),
@@ -147,19 +163,24 @@ pub async fn start(state: &AppState, learner: &employee::Model, slug: &str) -> R
         }
         finalize(state, module, &open, None, now).await?;
     }
+    let module_id = *state.module_ids.get(slug).ok_or(AppError::Internal).or_fail()?;
+    let draw = draw_questions(module);
+    let draw_json = serde_json::to_string(&draw).map_err(|_| AppError::Internal).or_fail()?;
+    // Counting and inserting happen under one lock per learner, so concurrent starts cannot
+    // both see "one attempt left".
+    let txn = db::begin_write(&state.db).await.or_fail()?;
+    db::employees::lock(&txn, learner.id).await.or_fail()?;
     if let Some(limit) = module.attempt_limit {
-        let used = db::attempts::count_for(&state.db, learner.id, slug).await.or_fail()?;
+        let used = db::attempts::count_for(&txn, learner.id, slug).await.or_fail()?;
         if used >= u64::from(limit) {
+            txn.rollback().await.or_fail()?;
             return Err(fail(AppError::Conflict(format!(
                 "Batas {limit} kali percobaan untuk modul ini sudah habis."
             ))));
         }
     }
-    let module_id = *state.module_ids.get(slug).ok_or(AppError::Internal).or_fail()?;
-    let draw = draw_questions(module);
-    let draw_json = serde_json::to_string(&draw).map_err(|_| AppError::Internal).or_fail()?;
     let inserted = db::attempts::insert(
-        &state.db,
+        &txn,
         db::attempts::NewAttempt {
             employee_id: learner.id,
             content_module_id: module_id,
@@ -173,6 +194,13 @@ pub async fn start(state: &AppState, learner: &employee::Model, slug: &str) -> R
         },
     )
     .await;
+    let inserted = match inserted {
+        Ok(a) => txn.commit().await.map(|_| a),
+        Err(e) => {
+            txn.rollback().await.or_fail()?;
+            Err(e)
+        }
+    };
     match inserted {
         Ok(a) => Ok(a.id),
         // A concurrent start (double click) won the race: resume its attempt.
@@ -197,7 +225,7 @@ fn draw_questions(module: &Module) -> Vec<Drawn> {
             if q.kind != QuestionKind::TrueFalse {
                 order.shuffle(&mut rng);
             }
-            Drawn { q: q.id.clone(), o: order }
+            Drawn { q: q.id.clone(), o: order, k: q.correct_keys() }
         })
         .collect()
 }
@@ -269,6 +297,12 @@ async fn finalize(
     let draw = parse_draw(&attempt.draw)?;
     let late = is_expired(state, attempt, now);
     let txn = db::begin_write(&state.db).await.or_fail()?;
+    // Lock the attempt before reading its autosaved answers, so no autosave can commit between
+    // the read and the final write (autosave takes the same lock).
+    if !db::attempts::lock_open(&txn, attempt.id).await.or_fail()? {
+        txn.rollback().await.or_fail()?;
+        return Ok(());
+    }
     let saved: HashMap<String, Vec<String>> = db::attempts::answers_of(&txn, attempt.id)
         .await
         .or_fail()?
@@ -281,7 +315,7 @@ async fn finalize(
             (Some(posted), false) => keep_offered(d, posted.get(&d.q).cloned().unwrap_or_default()),
             _ => saved.get(&d.q).cloned().unwrap_or_default(),
         };
-        let correct = module.question(&d.q).is_some_and(|q| is_answer_correct(&q.correct_keys(), &chosen));
+        let correct = is_answer_correct(&d.key(module), &chosen);
         graded.push((d.q.clone(), chosen, correct));
     }
     let correct_count = graded.iter().filter(|g| g.2).count() as u32;
@@ -330,6 +364,7 @@ pub async fn result(state: &AppState, learner: &employee::Model, attempt_id: i64
     let mut questions = Vec::new();
     for d in parse_draw(&attempt.draw)? {
         let Some(q) = module.question(&d.q) else { continue };
+        let key = d.key(module);
         let (chosen, is_correct) = answers.get(&q.id).cloned().unwrap_or_default();
         questions.push(ReviewedQuestion {
             id: q.id.clone(),
@@ -342,7 +377,7 @@ pub async fn result(state: &AppState, learner: &employee::Model, attempt_id: i64
                 .map(|o| ReviewedOption {
                     key: o.key.clone(),
                     text: o.text.clone(),
-                    correct: o.correct,
+                    correct: key.contains(&o.key),
                     chosen: chosen.contains(&o.key),
                 })
                 .collect(),

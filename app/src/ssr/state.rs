@@ -13,6 +13,8 @@ use std::sync::Arc;
 pub struct Settings {
     /// Add `Secure` to cookies (the site is served over HTTPS).
     pub secure_cookies: bool,
+    /// The configured public URL (`--public-url`), e.g. `https://netra.example.go.id`.
+    pub public_url: Option<String>,
     /// How long an idle learner session stays valid.
     pub session_idle_days: i64,
     /// Seconds accepted after a quiz deadline before a submission counts as late
@@ -22,7 +24,7 @@ pub struct Settings {
 
 impl Default for Settings {
     fn default() -> Self {
-        Self { secure_cookies: false, session_idle_days: 30, grace_seconds: 30 }
+        Self { secure_cookies: false, public_url: None, session_idle_days: 30, grace_seconds: 30 }
     }
 }
 

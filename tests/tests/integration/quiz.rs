@@ -13,6 +13,7 @@ crate::on_both_backends!(
     the_attempt_limit_is_enforced,
     submitting_twice_records_one_attempt,
     results_are_private_to_their_learner,
+    an_open_attempt_is_scored_with_the_key_it_was_drawn_with,
 );
 
 /// Form fields answering the first `correct` questions right and the rest wrong.
@@ -234,5 +235,31 @@ async fn results_are_private_to_their_learner(backend: Backend) -> Result<()> {
     ensure!(res.status() == 404, "foreign submit: {}", res.status());
     let (_, mine) = other.page("/saya").await?;
     ensure!(!mine.contains("nilai 50") && mine.contains("belum mengerjakan kuis"), "isolation in /saya");
+    Ok(())
+}
+
+async fn an_open_attempt_is_scored_with_the_key_it_was_drawn_with(backend: Backend) -> Result<()> {
+    use sea_orm::{ActiveModelTrait, Set};
+    let app = TestApp::spawn(backend).await?;
+    let browser = app.browser()?;
+    browser.identify(NIP, "Budi Santoso").await?;
+    let html = browser.start_quiz().await?;
+    let row = attempt::Entity::find().one(&app.db).await?.context("attempt")?;
+    let mut draw: Vec<serde_json::Value> = serde_json::from_str(&row.draw)?;
+    ensure!(draw.iter().all(|d| d["k"].as_array().is_some_and(|k| !k.is_empty())), "the key is stored with the draw");
+    // Pretend the content's key for the first question changed after the draw: the stored key
+    // (here made deliberately different) is what counts.
+    let first_options: Vec<String> = serde_json::from_value(draw[0]["o"].clone())?;
+    let first_key: Vec<String> = serde_json::from_value(draw[0]["k"].clone())?;
+    let other = first_options.iter().find(|o| !first_key.contains(o)).context("another option")?.clone();
+    draw[0]["k"] = serde_json::json!([other]);
+    let mut active: attempt::ActiveModel = row.into();
+    active.draw = Set(serde_json::to_string(&draw)?);
+    active.update(&app.db).await?;
+    let res = submit(&browser, &html, &answers_for(&app, &html, 10)?).await?;
+    let (_, page) = browser.page(&location(&res)?).await?;
+    let stored = attempt::Entity::find().one(&app.db).await?.context("attempt")?;
+    ensure!(stored.score == Some(90), "scored against the stored key: {:?}", stored.score);
+    ensure!(page.contains("9 dari 10 soal benar"), "result page agrees");
     Ok(())
 }

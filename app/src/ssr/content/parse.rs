@@ -155,8 +155,10 @@ pub fn load_catalog(root: &Path) -> Result<Catalog, ContentErrors> {
             modules.push(module);
         }
     }
+    let mut catalog = Catalog::new(modules);
+    catalog.violations = super::violations::load(root, &catalog, &mut errors);
     if errors.is_empty() {
-        Ok(Catalog::new(modules))
+        Ok(catalog)
     } else {
         Err(ContentErrors(errors))
     }
@@ -342,8 +344,10 @@ fn validate_bank(bank: BankToml, report: &mut Report<'_>) -> Vec<Question> {
         let at = Some(q.id.span().start);
         let id = q.id.get_ref().trim().to_string();
         let mut ok = true;
-        if !valid_token(&id) {
-            report.at(at, format!("question id `{id}` may contain only letters, digits, '-' and '_'"));
+        // Ids become form field names (`answers[<id>][]`); one starting with a digit would be read
+        // as a list index by the form decoder.
+        if !valid_token(&id) || !id.starts_with(|c: char| c.is_ascii_alphabetic()) {
+            report.at(at, format!("question id `{id}` must start with a letter and contain only letters, digits, '-' and '_'"));
             ok = false;
         }
         if !seen.insert(id.clone()) {
@@ -506,6 +510,14 @@ mod tests {
     }
 
     #[test]
+    fn a_question_id_must_start_with_a_letter() {
+        let t = valid("digitid");
+        t.write("m/questions.toml", &BANK.replace("id = \"q1\"", "id = \"1a\""));
+        let errors = errors_of(&t);
+        assert!(errors.iter().any(|e| e.contains("questions.toml:2:") && e.contains("must start with a letter")), "{errors:?}");
+    }
+
+    #[test]
     fn drawing_more_questions_than_the_bank_holds_is_rejected() {
         let t = valid("draw");
         t.write("m/module.toml", &MANIFEST.replace("questions_per_attempt = 1", "questions_per_attempt = 5"));
@@ -519,6 +531,23 @@ mod tests {
         t.write("m/module.toml", &format!("{MANIFEST}colour = \"red\"\n"));
         let errors = errors_of(&t);
         assert!(errors.iter().any(|e| e.contains("module.toml:9:") && e.contains("unknown field")), "{errors:?}");
+    }
+
+    #[test]
+    fn the_violation_catalogue_must_cite_existing_lessons_and_questions() {
+        let t = valid("violations");
+        let entry = |lesson: &str, question: &str| {
+            format!("[[violation]]\nid = \"v\"\nname = \"N\"\ndescription = \"D\"\ncategory = \"etik\"\nsanction = \"moral\"\nelection = \"keduanya\"\nlegal_basis = [{{ regulation = \"R\", article = \"A\" }}]\nlessons = [\"{lesson}\"]\nquestions = [\"{question}\"]\n")
+        };
+        t.write("pelanggaran.toml", &entry("m/satu", "m/q1"));
+        let catalog = load_catalog(&t.0).expect("valid catalogue");
+        assert_eq!(catalog.violations()[0].lessons[0].href, "/modul/m/satu");
+        t.write("pelanggaran.toml", &entry("m/dua", "m/q9"));
+        let errors = errors_of(&t);
+        assert!(errors.iter().any(|e| e.contains("pelanggaran.toml:2:") && e.contains("unknown lesson `m/dua`")), "{errors:?}");
+        assert!(errors.iter().any(|e| e.contains("unknown question `m/q9`")), "{errors:?}");
+        t.write("pelanggaran.toml", &entry("m/satu", "m/q1").replace("etik", "etika"));
+        assert!(errors_of(&t).iter().any(|e| e.contains("pelanggaran.toml:5:")), "bad category line");
     }
 
     #[test]

@@ -1,7 +1,7 @@
 //! Employees (ASN) identified by NIP.
 
 use super::entities::employee;
-use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, Set};
+use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QuerySelect, Set};
 
 pub async fn find_by_nip(db: &impl ConnectionTrait, nip: &str) -> Result<Option<employee::Model>, DbErr> {
     employee::Entity::find().filter(employee::Column::Nip.eq(nip)).one(db).await
@@ -9,6 +9,15 @@ pub async fn find_by_nip(db: &impl ConnectionTrait, nip: &str) -> Result<Option<
 
 pub async fn find(db: &impl ConnectionTrait, id: i64) -> Result<Option<employee::Model>, DbErr> {
     employee::Entity::find_by_id(id).one(db).await
+}
+
+/// Serialises writers per employee inside a transaction: a row lock on PostgreSQL. SQLite
+/// write transactions (`BEGIN IMMEDIATE`) are already serialised.
+pub async fn lock(db: &impl ConnectionTrait, id: i64) -> Result<(), DbErr> {
+    if db.get_database_backend() == sea_orm::DbBackend::Postgres {
+        employee::Entity::find_by_id(id).lock_exclusive().one(db).await?;
+    }
+    Ok(())
 }
 
 /// Inserts a new employee, or refreshes the self-declared agency and unit of an existing one.

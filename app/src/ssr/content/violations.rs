@@ -1,0 +1,104 @@
+//! `content/pelanggaran.toml`: the violation catalogue, validated against the modules it cites.
+
+use super::{line_of, relative, Catalog, ContentError};
+use crate::model::catalog::LegalBasis;
+use crate::model::violations::{Category, Election, LessonRef, Sanction, ViolationView};
+use serde::Deserialize;
+use std::collections::HashSet;
+use std::path::Path;
+use toml::Spanned;
+
+pub const FILE_NAME: &str = "pelanggaran.toml";
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FileToml {
+    #[serde(default)]
+    violation: Vec<ViolationToml>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ViolationToml {
+    id: Spanned<String>,
+    name: String,
+    description: String,
+    category: Category,
+    sanction: Sanction,
+    election: Election,
+    legal_basis: Vec<LegalBasis>,
+    #[serde(default)]
+    examples: Vec<String>,
+    caveat: Option<String>,
+    #[serde(default)]
+    lessons: Vec<String>,
+    #[serde(default)]
+    questions: Vec<String>,
+}
+
+/// Reads and checks the catalogue; every lesson and question it cites must exist.
+pub fn load(root: &Path, catalog: &Catalog, errors: &mut Vec<ContentError>) -> Vec<ViolationView> {
+    let path = root.join(FILE_NAME);
+    let Ok(text) = std::fs::read_to_string(&path) else { return Vec::new() };
+    let file = relative(&path, root);
+    let err = |errors: &mut Vec<ContentError>, offset: Option<usize>, message: String| {
+        errors.push(ContentError { file: file.clone(), line: offset.map(|o| line_of(&text, o)), message });
+    };
+    let parsed: FileToml = match toml::from_str(&text) {
+        Ok(p) => p,
+        Err(e) => {
+            err(errors, e.span().map(|s| s.start), e.message().trim().to_string());
+            return Vec::new();
+        }
+    };
+    let mut seen = HashSet::new();
+    let mut out = Vec::new();
+    for v in parsed.violation {
+        let at = Some(v.id.span().start);
+        let id = v.id.get_ref().clone();
+        if id.is_empty() || !id.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-') {
+            err(errors, at, format!("violation id `{id}` may contain only a-z, 0-9 and '-'"));
+        }
+        if !seen.insert(id.clone()) {
+            err(errors, at, format!("duplicate violation id `{id}`"));
+        }
+        if v.legal_basis.is_empty() {
+            err(errors, at, format!("violation `{id}` needs a legal_basis"));
+        }
+        let mut lessons = Vec::new();
+        for reference in &v.lessons {
+            let found = reference
+                .split_once('/')
+                .and_then(|(m, l)| catalog.module(m).and_then(|module| module.lesson(l).map(|(_, lesson)| (module, lesson))));
+            match found {
+                Some((module, lesson)) => lessons.push(LessonRef {
+                    href: format!("/modul/{}/{}", module.slug, lesson.slug),
+                    title: format!("{}: {}", module.title, lesson.title),
+                }),
+                None => err(errors, at, format!("violation `{id}` cites unknown lesson `{reference}`")),
+            }
+        }
+        for reference in &v.questions {
+            let exists = reference
+                .split_once('/')
+                .is_some_and(|(m, q)| catalog.module(m).is_some_and(|module| module.question(q).is_some()));
+            if !exists {
+                err(errors, at, format!("violation `{id}` cites unknown question `{reference}`"));
+            }
+        }
+        out.push(ViolationView {
+            id,
+            name: v.name.trim().to_string(),
+            description: v.description.trim().to_string(),
+            category: v.category,
+            sanction: v.sanction,
+            election: v.election,
+            legal_basis: v.legal_basis,
+            examples: v.examples,
+            caveat: v.caveat.filter(|c| !c.trim().is_empty()),
+            lessons,
+            question_count: v.questions.len(),
+        });
+    }
+    out
+}
