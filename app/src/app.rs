@@ -4,6 +4,7 @@ use crate::components::header::SiteHeader;
 use crate::pages::{
     home::HomePage, identify::IdentifyPage, lesson::LessonPage, module::ModulePage, my_results::MyResultsPage,
     not_found::NotFound, quiz::QuizPage, result::ResultPage,
+    self_check::SelfCheckPage,
     violations::{ViolationPage, ViolationsPage},
 };
 use leptos::prelude::*;
@@ -111,6 +112,7 @@ fn Layout() -> impl IntoView {
                 <Route path=path!("/identitas") view=IdentifyPage ssr=SsrMode::Async />
                 <Route path=path!("/saya") view=MyResultsPage ssr=SsrMode::Async />
                 <Route path=path!("/pelanggaran") view=ViolationsPage ssr=SsrMode::Async />
+                <Route path=path!("/cek") view=SelfCheckPage ssr=SsrMode::Async />
                 <Route path=path!("/pelanggaran/:id") view=ViolationPage ssr=SsrMode::Async />
                 <Route path=path!("/modul/:slug") view=ModulePage ssr=SsrMode::Async />
                 <Route path=path!("/modul/:slug/kuis") view=QuizPage ssr=SsrMode::Async />

@@ -3,4 +3,5 @@
 pub mod catalog;
 pub mod nip;
 pub mod quiz;
+pub mod selfcheck;
 pub mod violations;

@@ -8,6 +8,7 @@ pub mod my_results;
 pub mod not_found;
 pub mod quiz;
 pub mod result;
+pub mod self_check;
 pub mod violations;
 
 use crate::components::error_notice::ErrorNotice;

@@ -84,6 +84,16 @@ try {
   await page.waitForFunction(() => !document.body.textContent.includes('Menjadi anggota atau pengurus partai politik'));
   check(page.url().includes('kategori=pidana'), `filter not in URL: ${page.url()}`);
   check(await page.evaluate(() => window.__netraMarker) === 'same-document', 'filtering reloaded the page');
+  // "Cek tindakan" answers in place too.
+  await page.getByRole('navigation', { name: 'Menu utama' }).getByRole('link', { name: 'Cek tindakan' }).click();
+  await page.getByLabel('Tindakan apa?').selectOption('ikut_kampanye');
+  await page.getByRole('group', { name: 'Apakah memakai fasilitas negara' }).getByLabel('Ya').check();
+  await page.getByRole('button', { name: 'Periksa' }).click();
+  await page.getByRole('heading', { name: 'Kemungkinan pelanggaran' }).waitFor();
+  await page.getByRole('link', { name: 'Kampanye dengan fasilitas negara' }).waitFor();
+  check(await page.evaluate(() => window.__netraMarker) === 'same-document', 'the self-check reloaded the page');
+  await page.screenshot({ path: `${shots}/netra-cek.png`, fullPage: false });
+
   await page.getByRole('navigation', { name: 'Menu utama' }).getByRole('link', { name: 'Hasil saya' }).click();
   await page.getByRole('heading', { name: 'Nilai terbaik per modul' }).waitFor();
 

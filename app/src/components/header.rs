@@ -22,6 +22,7 @@ pub fn SiteHeader() -> impl IntoView {
             <nav aria-label="Menu utama">
                 <A href="/">"Modul"</A>
                 <A href="/pelanggaran">"Pelanggaran"</A>
+                <A href="/cek">"Cek tindakan"</A>
                 <A href="/saya">"Hasil saya"</A>
             </nav>
             <Suspense fallback=|| ()>

@@ -57,19 +57,24 @@ impl std::error::Error for ContentErrors {}
 pub struct Catalog {
     modules: Vec<Arc<Module>>,
     by_slug: HashMap<String, usize>,
-    violations: Vec<crate::model::violations::ViolationView>,
+    catalogue: violations::CatalogueData,
 }
 
 impl Catalog {
     pub fn new(modules: Vec<Module>) -> Self {
         let modules: Vec<Arc<Module>> = modules.into_iter().map(Arc::new).collect();
         let by_slug = modules.iter().enumerate().map(|(i, m)| (m.slug.clone(), i)).collect();
-        Self { modules, by_slug, violations: Vec::new() }
+        Self { modules, by_slug, catalogue: Default::default() }
     }
 
     /// The violation catalogue (`pelanggaran.toml`), in file order.
     pub fn violations(&self) -> &[crate::model::violations::ViolationView] {
-        &self.violations
+        &self.catalogue.violations
+    }
+
+    /// Self-check rules, actions and recorded non-violations from the catalogue file.
+    pub fn self_check(&self) -> &violations::CatalogueData {
+        &self.catalogue
     }
 
     pub fn modules(&self) -> &[Arc<Module>] {

@@ -5,6 +5,7 @@ mod catalog;
 mod identity;
 mod platform;
 mod quiz;
+mod self_check;
 mod violations;
 
 /// Runs an `async fn(Backend) -> anyhow::Result<()>` once per database backend.

@@ -156,7 +156,7 @@ pub fn load_catalog(root: &Path) -> Result<Catalog, ContentErrors> {
         }
     }
     let mut catalog = Catalog::new(modules);
-    catalog.violations = super::violations::load(root, &catalog, &mut errors);
+    catalog.catalogue = super::violations::load(root, &catalog, &mut errors);
     if errors.is_empty() {
         Ok(catalog)
     } else {

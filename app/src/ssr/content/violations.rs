@@ -2,6 +2,7 @@
 
 use super::{line_of, relative, Catalog, ContentError};
 use crate::model::catalog::LegalBasis;
+use crate::model::selfcheck::{Act, NotViolation, When};
 use crate::model::violations::{Category, Election, LessonRef, Sanction, ViolationView};
 use serde::Deserialize;
 use std::collections::HashSet;
@@ -14,7 +15,21 @@ pub const FILE_NAME: &str = "pelanggaran.toml";
 #[serde(deny_unknown_fields)]
 struct FileToml {
     #[serde(default)]
+    act: Vec<Act>,
+    #[serde(default)]
+    not_violation: Vec<NotViolation>,
+    #[serde(default)]
     violation: Vec<ViolationToml>,
+}
+
+/// Everything the catalogue file defines.
+#[derive(Debug, Default)]
+pub struct CatalogueData {
+    pub violations: Vec<ViolationView>,
+    /// Self-check rules: each entry with its `when` conditions.
+    pub rules: Vec<(ViolationView, When)>,
+    pub acts: Vec<Act>,
+    pub not_violations: Vec<NotViolation>,
 }
 
 #[derive(Deserialize)]
@@ -34,12 +49,13 @@ struct ViolationToml {
     lessons: Vec<String>,
     #[serde(default)]
     questions: Vec<String>,
+    when: Option<When>,
 }
 
 /// Reads and checks the catalogue; every lesson and question it cites must exist.
-pub fn load(root: &Path, catalog: &Catalog, errors: &mut Vec<ContentError>) -> Vec<ViolationView> {
+pub fn load(root: &Path, catalog: &Catalog, errors: &mut Vec<ContentError>) -> CatalogueData {
     let path = root.join(FILE_NAME);
-    let Ok(text) = std::fs::read_to_string(&path) else { return Vec::new() };
+    let Ok(text) = std::fs::read_to_string(&path) else { return CatalogueData::default() };
     let file = relative(&path, root);
     let err = |errors: &mut Vec<ContentError>, offset: Option<usize>, message: String| {
         errors.push(ContentError { file: file.clone(), line: offset.map(|o| line_of(&text, o)), message });
@@ -48,11 +64,25 @@ pub fn load(root: &Path, catalog: &Catalog, errors: &mut Vec<ContentError>) -> V
         Ok(p) => p,
         Err(e) => {
             err(errors, e.span().map(|s| s.start), e.message().trim().to_string());
-            return Vec::new();
+            return CatalogueData::default();
         }
     };
+    let act_ids: HashSet<&str> = parsed.act.iter().map(|a| a.id.as_str()).collect();
+    let check_acts = |errors: &mut Vec<ContentError>, at: Option<usize>, owner: &str, when: &When| {
+        if when.acts.is_empty() {
+            err(errors, at, format!("{owner}: `when` needs at least one act"));
+        }
+        for act in &when.acts {
+            if !act_ids.contains(act.as_str()) {
+                err(errors, at, format!("{owner}: unknown act `{act}` (define it in an [[act]] table)"));
+            }
+        }
+    };
+    for n in &parsed.not_violation {
+        check_acts(errors, None, &format!("not_violation `{}`", n.name), &n.when);
+    }
     let mut seen = HashSet::new();
-    let mut out = Vec::new();
+    let mut data = CatalogueData::default();
     for v in parsed.violation {
         let at = Some(v.id.span().start);
         let id = v.id.get_ref().clone();
@@ -86,7 +116,7 @@ pub fn load(root: &Path, catalog: &Catalog, errors: &mut Vec<ContentError>) -> V
                 err(errors, at, format!("violation `{id}` cites unknown question `{reference}`"));
             }
         }
-        out.push(ViolationView {
+        let view = ViolationView {
             id,
             name: v.name.trim().to_string(),
             description: v.description.trim().to_string(),
@@ -98,7 +128,14 @@ pub fn load(root: &Path, catalog: &Catalog, errors: &mut Vec<ContentError>) -> V
             caveat: v.caveat.filter(|c| !c.trim().is_empty()),
             lessons,
             question_count: v.questions.len(),
-        });
+        };
+        if let Some(when) = v.when {
+            check_acts(errors, at, &format!("violation `{}`", view.id), &when);
+            data.rules.push((view.clone(), when));
+        }
+        data.violations.push(view);
     }
-    out
+    data.acts = parsed.act;
+    data.not_violations = parsed.not_violation;
+    data
 }
