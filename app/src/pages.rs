@@ -29,6 +29,31 @@ pub(crate) fn error_view(error: AppError) -> AnyView {
     }
 }
 
+/// A page body that waits for its data: shows the loading text on the client, the rendered data
+/// when it arrives, or the standard error view.
+pub(crate) fn loaded<T, V>(
+    resource: Resource<Result<T, AppError>>,
+    render: impl Fn(T) -> V + Clone + Send + Sync + 'static,
+) -> impl IntoView
+where
+    T: Clone + Send + Sync + serde::Serialize + serde::de::DeserializeOwned + 'static,
+    V: IntoView + 'static,
+{
+    view! {
+        <Suspense fallback=loading>
+            {move || {
+                let render = render.clone();
+                Suspend::new(async move {
+                    match resource.await {
+                        Ok(data) => render(data).into_any(),
+                        Err(e) => error_view(e),
+                    }
+                })
+            }}
+        </Suspense>
+    }
+}
+
 /// The text shown while a page's data loads on the client.
 pub(crate) fn loading() -> impl IntoView {
     view! { <p class="loading" aria-live="polite">"Memuat…"</p> }

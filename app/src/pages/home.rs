@@ -1,6 +1,6 @@
 //! `/`: the module catalogue with the learner's status.
 
-use super::{error_view, loading};
+use super::loaded;
 use crate::api::catalog::list_modules;
 use crate::app::LearnerActions;
 use crate::model::catalog::{ModuleCard, ModuleStatus};
@@ -19,19 +19,11 @@ pub fn HomePage() -> impl IntoView {
             "Pelajari aturan netralitas ASN dalam Pemilu dan Pilkada, lalu uji pemahaman Anda dengan kuis. "
             "Setiap jawaban disertai dasar hukumnya."
         </p>
-        <Suspense fallback=loading>
-            {move || Suspend::new(async move {
-                match modules.await {
-                    Ok(list) => view! {
-                        <ul class="module-list">
-                            {list.into_iter().map(|m| view! { <ModuleCardView module=m /> }).collect_view()}
-                        </ul>
-                    }
-                    .into_any(),
-                    Err(e) => error_view(e),
-                }
-            })}
-        </Suspense>
+        {loaded(modules, |list| view! {
+            <ul class="module-list">
+                {list.into_iter().map(|m| view! { <ModuleCardView module=m /> }).collect_view()}
+            </ul>
+        })}
     }
 }
 

@@ -1,6 +1,6 @@
 //! `/modul/{slug}/{lesson}`: one lesson, readable without JavaScript.
 
-use super::{error_view, loading};
+use super::loaded;
 use crate::api::catalog::get_lesson;
 use crate::components::progress_bar::ProgressBar;
 use crate::model::catalog::LessonPage as Lesson;
@@ -16,16 +16,7 @@ pub fn LessonPage() -> impl IntoView {
         move || params.with(|p| (p.get("slug").unwrap_or_default(), p.get("lesson").unwrap_or_default())),
         |(module, lesson)| get_lesson(module, lesson),
     );
-    view! {
-        <Suspense fallback=loading>
-            {move || Suspend::new(async move {
-                match lesson.await {
-                    Ok(l) => view! { <LessonView lesson=l /> }.into_any(),
-                    Err(e) => error_view(e),
-                }
-            })}
-        </Suspense>
-    }
+    loaded(lesson, |l| view! { <LessonView lesson=l /> })
 }
 
 #[component]

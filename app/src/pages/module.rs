@@ -1,6 +1,6 @@
 //! `/modul/{slug}`: the module overview with its lessons in order and a progress bar.
 
-use super::{error_view, loading};
+use super::loaded;
 use crate::api::catalog::get_module;
 use crate::app::LearnerActions;
 use crate::components::progress_bar::ProgressBar;
@@ -18,16 +18,7 @@ pub fn ModulePage() -> impl IntoView {
         move || (params.read().get("slug").unwrap_or_default(), actions.epoch()),
         |(slug, _)| get_module(slug),
     );
-    view! {
-        <Suspense fallback=loading>
-            {move || Suspend::new(async move {
-                match module.await {
-                    Ok(m) => view! { <ModuleView module=m /> }.into_any(),
-                    Err(e) => error_view(e),
-                }
-            })}
-        </Suspense>
-    }
+    loaded(module, |m| view! { <ModuleView module=m /> })
 }
 
 #[component]

@@ -1,6 +1,6 @@
 //! `/saya`: the learner's attempts and best score per module.
 
-use super::{error_view, loading};
+use super::loaded;
 use crate::api::quiz::get_my_results;
 use crate::app::LearnerActions;
 use crate::components::identify_form::IdentifyForm;
@@ -17,15 +17,10 @@ pub fn MyResultsPage() -> impl IntoView {
     view! {
         <Title text="Hasil saya" />
         <h1>"Hasil saya"</h1>
-        <Suspense fallback=loading>
-            {move || Suspend::new(async move {
-                match results.await {
-                    Ok(Some(r)) => view! { <ResultsView results=r /> }.into_any(),
-                    Ok(None) => view! { <IdentifyForm next="/saya" /> }.into_any(),
-                    Err(e) => error_view(e),
-                }
-            })}
-        </Suspense>
+        {loaded(results, |r| match r {
+            Some(r) => view! { <ResultsView results=r /> }.into_any(),
+            None => view! { <IdentifyForm next="/saya" /> }.into_any(),
+        })}
     }
 }
 

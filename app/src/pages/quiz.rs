@@ -1,6 +1,6 @@
 //! `/modul/{slug}/kuis`: identify, start, answer (with autosave and countdown), submit.
 
-use super::{error_view, loading};
+use super::loaded;
 use crate::api::quiz::{load_quiz, SaveAnswer, StartAttempt, SubmitAttempt};
 use crate::app::LearnerActions;
 use crate::components::countdown::Countdown;
@@ -26,21 +26,16 @@ pub fn QuizPage() -> impl IntoView {
         |(slug, _, _)| load_quiz(slug),
     );
     view! {
-        <Suspense fallback=loading>
-            {move || Suspend::new(async move {
-                match state.await {
-                    Ok(QuizState::NeedsIdentity { module_title }) => view! {
-                        <Title text=format!("Kuis: {module_title}") />
-                        <h1>"Kuis: "{module_title}</h1>
-                        <IdentifyForm next=format!("/modul/{}/kuis", slug()) />
-                    }
-                    .into_any(),
-                    Ok(QuizState::Ready(rules)) => view! { <StartView rules start /> }.into_any(),
-                    Ok(QuizState::InProgress(attempt)) => view! { <QuizForm attempt submit /> }.into_any(),
-                    Err(e) => error_view(e),
-                }
-            })}
-        </Suspense>
+        {loaded(state, move |state| match state {
+            QuizState::NeedsIdentity { module_title } => view! {
+                <Title text=format!("Kuis: {module_title}") />
+                <h1>"Kuis: "{module_title}</h1>
+                <IdentifyForm next=format!("/modul/{}/kuis", slug()) />
+            }
+            .into_any(),
+            QuizState::Ready(rules) => view! { <StartView rules start /> }.into_any(),
+            QuizState::InProgress(attempt) => view! { <QuizForm attempt submit /> }.into_any(),
+        })}
     }
 }
 

@@ -1,7 +1,7 @@
 //! `/modul/{slug}/hasil/{attempt}`: score, pass/fail and a review of every question with the
 //! correct answer, explanation and legal basis.
 
-use super::{error_view, loading};
+use super::loaded;
 use crate::api::quiz::get_attempt_result;
 use crate::model::quiz::{AttemptResult, ReviewedQuestion};
 use leptos::prelude::*;
@@ -16,16 +16,7 @@ pub fn ResultPage() -> impl IntoView {
         move || params.read().get("attempt").and_then(|a| a.parse::<i64>().ok()).unwrap_or(0),
         get_attempt_result,
     );
-    view! {
-        <Suspense fallback=loading>
-            {move || Suspend::new(async move {
-                match result.await {
-                    Ok(r) => view! { <ResultView result=r /> }.into_any(),
-                    Err(e) => error_view(e),
-                }
-            })}
-        </Suspense>
-    }
+    loaded(result, |r| view! { <ResultView result=r /> })
 }
 
 #[component]

@@ -1,7 +1,7 @@
 //! `/cek`: "Cek tindakan", a guided self-check over the violation catalogue. A plain GET form,
 //! so it works without JavaScript and every answer set has a shareable URL.
 
-use super::{error_view, loading};
+use super::loaded;
 use crate::api::violations::self_check;
 use crate::model::selfcheck::{CheckOutcome, CheckPage};
 use leptos::prelude::*;
@@ -33,14 +33,7 @@ pub fn SelfCheckPage() -> impl IntoView {
                 "bila ragu, tanyakan kepada BKPSDM instansi Anda."
             </p>
         </div>
-        <Suspense fallback=loading>
-            {move || Suspend::new(async move {
-                match page.await {
-                    Ok(p) => view! { <CheckView page=p /> }.into_any(),
-                    Err(e) => error_view(e),
-                }
-            })}
-        </Suspense>
+        {loaded(page, |p| view! { <CheckView page=p /> })}
     }
 }
 

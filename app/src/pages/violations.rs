@@ -1,6 +1,6 @@
 //! `/pelanggaran` (filterable list, works as a plain GET form) and `/pelanggaran/{id}`.
 
-use super::{error_view, loading};
+use super::loaded;
 use crate::api::violations::{get_violation, list_violations};
 use crate::model::violations::{Category, Sanction, ViolationView};
 use leptos::prelude::*;
@@ -50,22 +50,17 @@ pub fn ViolationsPage() -> impl IntoView {
                 <button type="submit" class="button button-primary">"Terapkan"</button>
             </div>
         </Form>
-        <Suspense fallback=loading>
-            {move || Suspend::new(async move {
-                match list.await {
-                    Ok(items) if items.is_empty() => view! {
-                        <p role="status">"Tidak ada pelanggaran yang cocok dengan pencarian ini."</p>
-                    }.into_any(),
-                    Ok(items) => view! {
-                        <p role="status">{format!("{} bentuk pelanggaran", items.len())}</p>
-                        <ul class="violation-list">
-                            {items.into_iter().map(|v| view! { <ViolationCard violation=v /> }).collect_view()}
-                        </ul>
-                    }.into_any(),
-                    Err(e) => error_view(e),
-                }
-            })}
-        </Suspense>
+        {loaded(list, |items| if items.is_empty() {
+            view! { <p role="status">"Tidak ada pelanggaran yang cocok dengan pencarian ini."</p> }.into_any()
+        } else {
+            view! {
+                <p role="status">{format!("{} bentuk pelanggaran", items.len())}</p>
+                <ul class="violation-list">
+                    {items.into_iter().map(|v| view! { <ViolationCard violation=v /> }).collect_view()}
+                </ul>
+            }
+            .into_any()
+        })}
     }
 }
 
@@ -88,16 +83,7 @@ fn ViolationCard(violation: ViolationView) -> impl IntoView {
 pub fn ViolationPage() -> impl IntoView {
     let params = use_params_map();
     let entry = Resource::new(move || params.read().get("id").unwrap_or_default(), get_violation);
-    view! {
-        <Suspense fallback=loading>
-            {move || Suspend::new(async move {
-                match entry.await {
-                    Ok(v) => view! { <ViolationDetail violation=v /> }.into_any(),
-                    Err(e) => error_view(e),
-                }
-            })}
-        </Suspense>
-    }
+    loaded(entry, |v| view! { <ViolationDetail violation=v /> })
 }
 
 #[component]
