@@ -113,17 +113,24 @@ fn set_cookie(value: &str, max_age_secs: i64, secure: bool) {
     }
 }
 
-/// Per-request memo of the identified learner: a page asks several times (header, page body),
-/// the database is asked once. Provided fresh for every request by the router.
+/// Per-request memo of the identified learner: later lookups in the same request reuse the first
+/// answer. Deliberately non-blocking: concurrent lookups (header and page resources render
+/// together) each ask the database rather than wait on each other, because a resource's future
+/// is not guaranteed to be polled while another waits for it, and waiting could deadlock.
 #[derive(Clone, Default)]
-pub struct RequestLearner(std::sync::Arc<tokio::sync::OnceCell<Option<employee::Model>>>);
+pub struct RequestLearner(std::sync::Arc<std::sync::OnceLock<Option<employee::Model>>>);
 
 /// The learner identified in this browser, if any. Slides the session's expiry forward.
 pub async fn current(state: &AppState) -> Result<Option<employee::Model>, AppError> {
-    match use_context::<RequestLearner>() {
-        Some(memo) => memo.0.get_or_try_init(|| lookup(state)).await.cloned(),
-        None => lookup(state).await,
+    let memo = use_context::<RequestLearner>();
+    if let Some(found) = memo.as_ref().and_then(|m| m.0.get()) {
+        return Ok(found.clone());
     }
+    let found = lookup(state).await?;
+    if let Some(memo) = memo {
+        let _ = memo.0.set(found.clone());
+    }
+    Ok(found)
 }
 
 async fn lookup(state: &AppState) -> Result<Option<employee::Model>, AppError> {
