@@ -2,6 +2,7 @@
 
 pub mod content;
 pub mod db;
+pub mod interop;
 pub mod learner;
 pub mod quiz;
 pub mod respond;

@@ -31,6 +31,51 @@ pub enum Command {
         /// Content directory (defaults to NETRA_CONTENT_DIR or `content`).
         dir: Option<PathBuf>,
     },
+    /// Import GIFT or Moodle XML question banks, or export a module to them.
+    #[command(subcommand)]
+    Questions(QuestionsCommand),
+    /// Show, per catalogue entry, the lessons and questions that teach it; exit 1 if one has no question.
+    Coverage {
+        /// Content directory (defaults to NETRA_CONTENT_DIR or `content`).
+        dir: Option<PathBuf>,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum QuestionsCommand {
+    /// Convert a GIFT or Moodle XML file into Netra's `questions.toml` format.
+    Import {
+        /// The file to read (UTF-8, a byte-order mark is fine).
+        file: PathBuf,
+        /// Input format; guessed from the file name and content when left out.
+        #[arg(long, value_enum)]
+        format: Option<BankFormat>,
+        /// The `questions.toml` to add the questions to (created if missing). Required unless --dry-run.
+        #[arg(long, required_unless_present = "dry_run")]
+        into: Option<PathBuf>,
+        /// Print the TOML and the report; write nothing.
+        #[arg(long)]
+        dry_run: bool,
+    },
+    /// Write a module's question bank as Moodle XML or GIFT.
+    Export {
+        /// Module slug (a folder in the content directory).
+        module: String,
+        #[arg(long, value_enum)]
+        format: BankFormat,
+        /// Output file; standard output when left out.
+        #[arg(long, short)]
+        out: Option<PathBuf>,
+        /// Content directory.
+        #[arg(long, env = "NETRA_CONTENT_DIR", default_value = "content")]
+        content_dir: PathBuf,
+    },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum BankFormat {
+    Gift,
+    MoodleXml,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

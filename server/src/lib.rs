@@ -3,5 +3,6 @@
 
 pub mod cli;
 pub mod middleware;
+pub mod questions;
 pub mod startup;
 pub mod telemetry;

@@ -1,4 +1,4 @@
-//! The `netra` binary: `serve` (default), `migrate`, `check-content`.
+//! The `netra` binary: `serve` (default), `migrate`, `check-content`, `coverage`, `questions`.
 
 use anyhow::Context;
 use clap::Parser;
@@ -27,6 +27,8 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Some(Command::Serve(args)) => serve(args.into()).await,
         Some(Command::Migrate { db, action }) => migrate(&db.database_url, action).await,
         Some(Command::CheckContent { dir }) => Ok(check_content(dir)),
+        Some(Command::Coverage { dir }) => Ok(coverage(dir)),
+        Some(Command::Questions(cmd)) => server::questions::run(cmd),
     }
 }
 
@@ -54,19 +56,34 @@ async fn migrate(url: &str, action: MigrateAction) -> anyhow::Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
+fn content_dir(dir: Option<PathBuf>) -> PathBuf {
+    dir.or_else(|| std::env::var_os("NETRA_CONTENT_DIR").map(PathBuf::from))
+        .unwrap_or_else(|| PathBuf::from("content"))
+}
+
+/// Loads the catalogue, or prints every content error and gives the exit code to return.
+fn load_or_report(dir: &std::path::Path) -> Result<app::ssr::content::Catalog, ExitCode> {
+    app::ssr::content::load_catalog(dir).map_err(|errors| {
+        for e in &errors.0 {
+            eprintln!("{e}");
+        }
+        eprintln!("{} error(s) in {}", errors.0.len(), dir.display());
+        ExitCode::FAILURE
+    })
+}
+
 fn check_content(dir: Option<PathBuf>) -> ExitCode {
-    let dir = dir
-        .or_else(|| std::env::var_os("NETRA_CONTENT_DIR").map(PathBuf::from))
-        .unwrap_or_else(|| PathBuf::from("content"));
-    match app::ssr::content::load_catalog(&dir) {
+    let dir = content_dir(dir);
+    match load_or_report(&dir) {
         Ok(catalog) => {
             for m in catalog.modules() {
                 println!(
-                    "{}\tv{}\t{} lessons\t{} questions (draws {})",
+                    "{}\tv{}\t{} lessons\t{} questions ({} scenarios, draws {})",
                     m.slug,
                     m.version,
                     m.lessons.len(),
                     m.questions.len(),
+                    m.questions.iter().filter(|q| q.scenario).count(),
                     m.questions_per_attempt
                 );
             }
@@ -79,12 +96,28 @@ fn check_content(dir: Option<PathBuf>) -> ExitCode {
             );
             ExitCode::SUCCESS
         }
-        Err(errors) => {
-            for e in &errors.0 {
-                eprintln!("{e}");
-            }
-            eprintln!("{} error(s) in {}", errors.0.len(), dir.display());
-            ExitCode::FAILURE
-        }
+        Err(code) => code,
+    }
+}
+
+fn coverage(dir: Option<PathBuf>) -> ExitCode {
+    let dir = content_dir(dir);
+    let catalog = match load_or_report(&dir) {
+        Ok(catalog) => catalog,
+        Err(code) => return code,
+    };
+    let rows = app::ssr::content::coverage::coverage(&catalog);
+    for row in &rows {
+        println!("{}  ({})", row.violation_id, row.name);
+        println!("  lessons   ({}): {}", row.lessons.len(), row.lessons.join(", "));
+        println!("  questions ({}): {}", row.questions.len(), row.questions.join(", "));
+    }
+    let uncovered: Vec<&str> = rows.iter().filter(|r| r.questions.is_empty()).map(|r| r.violation_id.as_str()).collect();
+    if uncovered.is_empty() {
+        println!("OK: all {} catalogue entries are practised by at least one question", rows.len());
+        ExitCode::SUCCESS
+    } else {
+        eprintln!("{} catalogue entr(ies) practised by no question: {}", uncovered.len(), uncovered.join(", "));
+        ExitCode::FAILURE
     }
 }

@@ -35,7 +35,41 @@ fn check_content_prints_a_summary_for_the_shipped_curriculum() {
     let out = Command::new(NETRA).arg("check-content").arg(content_dir()).output().expect("run netra");
     let stdout = String::from_utf8_lossy(&out.stdout);
     assert!(out.status.success(), "exit {:?}: {stdout}", out.status);
-    assert!(stdout.contains("OK: 1 modules, 4 lessons, 26 questions, 26 catalogued violations"), "{stdout}");
+    let catalog = app::ssr::content::load_catalog(&content_dir()).expect("shipped content is valid");
+    let totals = format!(
+        "OK: {} modules, {} lessons, {} questions, {} catalogued violations",
+        catalog.modules().len(),
+        catalog.lesson_count(),
+        catalog.question_count(),
+        catalog.violations().len()
+    );
+    assert!(stdout.contains(&totals), "expected `{totals}` in {stdout}");
+    for m in catalog.modules() {
+        assert!(stdout.contains(&format!("{}\tv{}", m.slug, m.version)), "{} missing: {stdout}", m.slug);
+    }
+}
+
+#[test]
+fn coverage_lists_what_teaches_each_catalogue_entry() {
+    let out = Command::new(NETRA).arg("coverage").arg(content_dir()).output().expect("run netra");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "exit {:?}: {stdout}{}", out.status, String::from_utf8_lossy(&out.stderr));
+    assert!(stdout.contains("status-anggota-partai  (Menjadi anggota atau pengurus partai politik)"), "{stdout}");
+    assert!(stdout.contains("dasar-netralitas-asn/partai-ptdh"), "question reference missing: {stdout}");
+    assert!(stdout.contains("OK: all"), "{stdout}");
+}
+
+#[test]
+fn coverage_fails_when_an_entry_is_practised_by_no_question() {
+    let dir = bad_content();
+    std::fs::write(dir.join("m/module.toml"), "slug = \"m\"\ntitle = \"M\"\nsummary = \"s\"\nversion = \"1\"\nestimated_minutes = 1\njp = 1\npassing_score = 80\nquestions_per_attempt = 1\n").expect("write");
+    std::fs::write(dir.join("m/questions.toml"), "[[question]]\nid = \"q\"\ntype = \"true_false\"\nstem = \"?\"\nanswer = true\nexplanation = \"e\"\nlegal_basis = [{ regulation = \"R\" }]\n").expect("write");
+    std::fs::write(dir.join("pelanggaran.toml"), "[[violation]]\nid = \"v\"\nname = \"N\"\ndescription = \"D\"\ncategory = \"etik\"\nsanction = \"moral\"\nelection = \"keduanya\"\nlegal_basis = [{ regulation = \"R\" }]\n").expect("write");
+    let out = Command::new(NETRA).arg("coverage").arg(&dir).output().expect("run netra");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    let _ = std::fs::remove_dir_all(&dir);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(stderr.contains("1 catalogue entr(ies) practised by no question: v"), "{stderr}");
 }
 
 #[test]

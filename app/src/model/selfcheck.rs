@@ -166,7 +166,7 @@ mod tests {
             examples: vec![],
             caveat: None,
             lessons: vec![],
-            question_count: 0,
+            quizzes: vec![],
         }
     }
 

@@ -131,8 +131,23 @@ pub struct ViolationView {
     pub examples: Vec<String>,
     pub caveat: Option<String>,
     pub lessons: Vec<LessonRef>,
-    /// How many quiz questions practise this violation.
-    pub question_count: usize,
+    /// The modules whose quizzes practise this violation, with how many questions each.
+    pub quizzes: Vec<QuizRef>,
+}
+
+impl ViolationView {
+    /// How many quiz questions practise this violation, across all modules.
+    pub fn question_count(&self) -> usize {
+        self.quizzes.iter().map(|q| q.questions).sum()
+    }
+}
+
+/// A module whose question bank practises a violation.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct QuizRef {
+    pub href: String,
+    pub title: String,
+    pub questions: usize,
 }
 
 /// Filters of `/pelanggaran`, all optional. Text search ignores case.
@@ -172,7 +187,7 @@ mod tests {
             examples: vec!["Memakai mobil dinas".into()],
             caveat: None,
             lessons: vec![],
-            question_count: 0,
+            quizzes: vec![],
         }
     }
 

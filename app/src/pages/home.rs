@@ -44,7 +44,12 @@ fn ModuleCardView(module: ModuleCard) -> impl IntoView {
             <ul class="meta">
                 <li>{format!("± {} menit", module.estimated_minutes)}</li>
                 <li>{format!("{} JP", module.jp)}</li>
-                <li>{format!("{} materi", module.lesson_count)}</li>
+                <li>
+                    {match module.lesson_count {
+                        0 => "tes saja, tanpa materi".to_string(),
+                        n => format!("{n} materi"),
+                    }}
+                </li>
             </ul>
             <p class=status_class>{module.status.label()}</p>
         </li>

@@ -35,28 +35,35 @@ fn ModuleView(module: ModuleDetail) -> impl IntoView {
         </nav>
         <h1>{module.title.clone()}</h1>
         <p class="lead">{module.summary.clone()}</p>
-        <ProgressBar percent=progress label=format!("{read} dari {total} materi sudah dibaca") />
+        {(total == 0).then(|| view! {
+            <p class="notice" role="note">"Tes ini tidak berisi materi bacaan: langsung kerjakan kuisnya."</p>
+        })}
+        {(total > 0).then(|| view! {
+            <ProgressBar percent=progress label=format!("{read} dari {total} materi sudah dibaca") />
+        })}
         <p class="status">{module.status.label()}</p>
-        <h2>"Materi"</h2>
-        <ol class="lesson-list">
-            {module
-                .lessons
-                .clone()
-                .into_iter()
-                .map(|l| {
-                    let href = format!("/modul/{}/{}", slug, l.slug);
-                    view! {
-                        <li class:lesson-read=l.read>
-                            <A href=href>{l.title}</A>
-                            {l.read.then(|| view! { <span class="badge">" ✓ sudah dibaca"</span> })}
-                        </li>
-                    }
-                })
-                .collect_view()}
-        </ol>
+        {(total > 0).then(|| view! {
+            <h2>"Materi"</h2>
+            <ol class="lesson-list">
+                {module
+                    .lessons
+                    .clone()
+                    .into_iter()
+                    .map(|l| {
+                        let href = format!("/modul/{}/{}", slug, l.slug);
+                        view! {
+                            <li class:lesson-read=l.read>
+                                <A href=href>{l.title}</A>
+                                {l.read.then(|| view! { <span class="badge">" ✓ sudah dibaca"</span> })}
+                            </li>
+                        }
+                    })
+                    .collect_view()}
+            </ol>
+        })}
         <div class="actions">
             {first_unread.map(|l| view! {
-                <A href=format!("/modul/{}/{}", slug, l) attr:class="button">
+                <A href=format!("/modul/{}/{}", module.slug, l) attr:class="button">
                     {if read == 0 { "Mulai membaca" } else { "Lanjut membaca" }}
                 </A>
             })}

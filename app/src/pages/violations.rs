@@ -112,8 +112,13 @@ fn ViolationDetail(violation: ViolationView) -> impl IntoView {
                 <ul>{v.lessons.clone().into_iter().map(|l| view! { <li><A href=l.href>{l.title}</A></li> }).collect_view()}</ul>
             }.into_any()
         }}
-        {(v.question_count > 0).then(|| view! {
-            <p>{format!("Dilatih oleh {} soal kuis.", v.question_count)}</p>
+        {(!v.quizzes.is_empty()).then(|| view! {
+            <p>{format!("Dilatih oleh {} soal kuis di modul:", v.question_count())}</p>
+            <ul>
+                {v.quizzes.clone().into_iter().map(|q| view! {
+                    <li><A href=q.href>{q.title}</A>{format!(" ({} soal)", q.questions)}</li>
+                }).collect_view()}
+            </ul>
         })}
         <p class="hint">"Katalog ini alat belajar, bukan putusan hukum. Keputusan atas suatu kasus ada pada pejabat yang berwenang."</p>
     }

@@ -4,6 +4,7 @@
 //! `+++` TOML front matter, ordered by file name) and `questions.toml` (the question bank).
 //! Every problem is reported with the file and line it comes from.
 
+pub mod coverage;
 mod markdown;
 mod parse;
 pub mod violations;
@@ -108,6 +109,8 @@ pub struct Module {
     pub time_limit_minutes: Option<u32>,
     pub questions_per_attempt: u32,
     pub legal_basis: Vec<LegalBasis>,
+    /// For a pre-test/post-test form: the other form's slug and the manifest line naming it.
+    pub parallel_to: Option<(String, usize)>,
     pub lessons: Vec<Lesson>,
     pub questions: Vec<Question>,
     /// SHA-256 over every file of the module: a changed file is a new content version.
@@ -131,6 +134,10 @@ pub struct Lesson {
     pub title: String,
     /// Sanitised HTML, rendered once at load time.
     pub html: String,
+    /// Catalogue entries this lesson teaches.
+    pub violations: Vec<String>,
+    /// Where it was read from, relative to the content directory's parent.
+    pub file: PathBuf,
 }
 
 #[derive(Debug, Clone)]
@@ -141,6 +148,14 @@ pub struct Question {
     pub options: Vec<AnswerOption>,
     pub explanation: String,
     pub legal_basis: Vec<LegalBasis>,
+    pub topic: Option<String>,
+    /// The stem describes a workplace scenario.
+    pub scenario: bool,
+    /// Catalogue entries this question tests.
+    pub violations: Vec<String>,
+    /// The bank file and the line of the question's id, for error messages and reports.
+    pub source: PathBuf,
+    pub line: usize,
 }
 
 impl Question {

@@ -1,7 +1,7 @@
 //! The quiz engine: drawing questions, autosaving, time limits, attempt limits and scoring.
 //! Answer keys stay here; the browser receives them only in a submitted attempt's result.
 
-use super::content::Module;
+use super::content::{Module, Question};
 use super::db::{self, entities::attempt, entities::employee};
 use super::respond::{db_error, fail, OrFail};
 use super::AppState;
@@ -216,9 +216,8 @@ pub async fn start(state: &AppState, learner: &employee::Model, slug: &str) -> R
 
 fn draw_questions(module: &Module) -> Vec<Drawn> {
     let mut rng = rand::rng();
-    module
-        .questions
-        .choose_multiple(&mut rng, module.questions_per_attempt as usize)
+    pick_balanced(&module.questions, module.questions_per_attempt as usize, &mut rng)
+        .into_iter()
         .map(|q| {
             let mut order: Vec<String> = q.options.iter().map(|o| o.key.clone()).collect();
             // "Benar" before "Salah" reads naturally; other options are shuffled.
@@ -228,6 +227,38 @@ fn draw_questions(module: &Module) -> Vec<Drawn> {
             Drawn { q: q.id.clone(), o: order, k: q.correct_keys() }
         })
         .collect()
+}
+
+/// Draws `n` questions at random. When every question has a topic, the draw is spread over the
+/// topics as evenly as possible (counts differ by at most one), so two learners, or a pre-test
+/// and its parallel post-test, are tested on the same mix of rules.
+fn pick_balanced<'a, R: rand::Rng + ?Sized>(questions: &'a [Question], n: usize, rng: &mut R) -> Vec<&'a Question> {
+    if questions.iter().any(|q| q.topic.is_none()) {
+        return questions.choose_multiple(rng, n).collect();
+    }
+    let mut by_topic: BTreeMap<&str, Vec<&Question>> = BTreeMap::new();
+    for q in questions {
+        by_topic.entry(q.topic.as_deref().unwrap_or_default()).or_default().push(q);
+    }
+    let mut pools: Vec<Vec<&Question>> = by_topic.into_values().collect();
+    for pool in &mut pools {
+        pool.shuffle(rng);
+    }
+    // Which topics get the extra question when n does not divide evenly is random too.
+    pools.shuffle(rng);
+    let mut picked = Vec::with_capacity(n);
+    while picked.len() < n && pools.iter().any(|p| !p.is_empty()) {
+        for pool in &mut pools {
+            if picked.len() == n {
+                break;
+            }
+            if let Some(q) = pool.pop() {
+                picked.push(q);
+            }
+        }
+    }
+    picked.shuffle(rng);
+    picked
 }
 
 /// Autosaves one answer of an unfinished attempt.
@@ -463,4 +494,62 @@ pub async fn my_results(state: &AppState, learner: &employee::Model) -> Result<M
             })
             .collect(),
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ssr::content::AnswerOption;
+
+    fn question(id: &str, topic: Option<&str>) -> Question {
+        Question {
+            id: id.into(),
+            kind: QuestionKind::Single,
+            stem: "Soal?".into(),
+            options: vec![AnswerOption { key: "a".into(), text: "Ya".into(), correct: true }],
+            explanation: "Karena.".into(),
+            legal_basis: vec![],
+            topic: topic.map(str::to_string),
+            scenario: false,
+            violations: vec![],
+            source: "questions.toml".into(),
+            line: 1,
+        }
+    }
+
+    #[test]
+    fn a_draw_is_spread_evenly_over_topics() {
+        // 12 questions on "a", 3 on "b", 3 on "c": a plain random draw of 6 would mostly pick "a".
+        let bank: Vec<Question> = (0..18)
+            .map(|i| question(&format!("q{i}"), Some(["a", "b", "c"][if i < 12 { 0 } else { 1 + i % 2 }])))
+            .collect();
+        let mut rng = rand::rng();
+        for _ in 0..200 {
+            let picked = pick_balanced(&bank, 6, &mut rng);
+            assert_eq!(picked.len(), 6);
+            let mut ids: Vec<&str> = picked.iter().map(|q| q.id.as_str()).collect();
+            ids.sort();
+            ids.dedup();
+            assert_eq!(ids.len(), 6, "no question twice");
+            for topic in ["a", "b", "c"] {
+                assert_eq!(picked.iter().filter(|q| q.topic.as_deref() == Some(topic)).count(), 2, "topic {topic}");
+            }
+        }
+    }
+
+    #[test]
+    fn a_small_topic_gives_its_share_to_the_others() {
+        let mut bank: Vec<Question> = (0..8).map(|i| question(&format!("a{i}"), Some("a"))).collect();
+        bank.push(question("b0", Some("b")));
+        let picked = pick_balanced(&bank, 5, &mut rand::rng());
+        assert_eq!(picked.len(), 5);
+        assert_eq!(picked.iter().filter(|q| q.id == "b0").count(), 1);
+    }
+
+    #[test]
+    fn without_topics_the_draw_is_plain_random_and_complete() {
+        let bank: Vec<Question> = (0..5).map(|i| question(&format!("q{i}"), None)).collect();
+        let picked = pick_balanced(&bank, 5, &mut rand::rng());
+        assert_eq!(picked.len(), 5);
+    }
 }

@@ -2,6 +2,7 @@
 
 mod browser;
 mod catalog;
+mod curriculum;
 mod identity;
 mod platform;
 mod quiz;

@@ -89,23 +89,23 @@ async fn a_plain_form_submission_is_scored_and_every_answer_stored(backend: Back
     let browser = app.browser()?;
     browser.identify(NIP, "Budi Santoso").await?;
     let html = browser.start_quiz().await?;
-    let answers = answers_for(&app, &html, 7)?;
+    let answers = answers_for(&app, &html, 8)?;
     let res = submit(&browser, &html, &answers).await?;
     let result_url = location(&res)?;
     ensure!(result_url.starts_with(&format!("/modul/{MODULE}/hasil/")), "redirect to result: {result_url}");
 
     let stored = attempt::Entity::find().one(&app.db).await?.context("attempt")?;
-    ensure!(stored.score == Some(70) && stored.correct_count == Some(7) && stored.passed == Some(true), "score {stored:?}");
+    ensure!(stored.score == Some(80) && stored.correct_count == Some(8) && stored.passed == Some(true), "score {stored:?}");
     ensure!(!stored.late, "not late");
     let rows = answer::Entity::find().filter(answer::Column::AttemptId.eq(stored.id)).all(&app.db).await?;
     ensure!(rows.len() == 10, "every drawn question has an answer row, got {}", rows.len());
-    ensure!(rows.iter().filter(|a| a.correct == Some(true)).count() == 7, "correct flags");
+    ensure!(rows.iter().filter(|a| a.correct == Some(true)).count() == 8, "correct flags");
 
     // The result page: score, verdict, key, explanation and legal basis for every question.
     let (status, page) = browser.page(&result_url).await?;
     ensure!(status == 200, "result status {status}");
-    ensure!(page.contains("data-testid=\"score\">70<") && page.contains("Lulus"), "score/verdict missing");
-    ensure!(page.contains("7 dari 10 soal benar"), "count missing");
+    ensure!(page.contains("data-testid=\"score\">80<") && page.contains("Lulus"), "score/verdict missing");
+    ensure!(page.contains("8 dari 10 soal benar"), "count missing");
     let module = app.state.catalog.module(MODULE).context("module")?;
     for (qid, _) in drawn_questions(&html) {
         let q = module.question(&qid).context("question")?;
@@ -119,8 +119,8 @@ async fn a_plain_form_submission_is_scored_and_every_answer_stored(backend: Back
     let res = submit(&browser, &html2, &answers_for(&app, &html2, 3)?).await?;
     ensure!(res.status() == 302, "second submit");
     let (_, mine) = browser.page("/saya").await?;
-    ensure!(mine.contains("Dasar netralitas ASN") && mine.contains("<td>70</td>"), "best score missing in /saya");
-    ensure!(mine.contains("nilai 30") && mine.contains("nilai 70"), "attempt history missing");
+    ensure!(mine.contains(&module.title) && mine.contains("<td>80</td>"), "best score missing in /saya");
+    ensure!(mine.contains("nilai 30") && mine.contains("nilai 80"), "attempt history missing");
     ensure!(mine.contains("identitas dinyatakan sendiri"), "identity kind missing");
     Ok(())
 }

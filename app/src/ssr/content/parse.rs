@@ -27,6 +27,8 @@ struct ManifestToml {
     questions_per_attempt: Spanned<u32>,
     #[serde(default)]
     legal_basis: Vec<BasisToml>,
+    /// The other form of a pre-test/post-test pair: a quiz-only module with the same topics.
+    parallel_to: Option<Spanned<String>>,
 }
 
 #[derive(Deserialize)]
@@ -72,6 +74,14 @@ struct QuestionToml {
     explanation: String,
     #[serde(default)]
     legal_basis: Vec<BasisToml>,
+    /// Short kebab-case topic; draws are balanced across topics when every question has one.
+    topic: Option<String>,
+    /// The stem is a workplace scenario rather than recall of a rule.
+    #[serde(default)]
+    scenario: bool,
+    /// Catalogue entries (`pelanggaran.toml` ids) this question tests.
+    #[serde(default)]
+    violations: Vec<String>,
 }
 
 #[derive(Deserialize)]
@@ -87,6 +97,9 @@ struct OptionToml {
 #[serde(deny_unknown_fields)]
 struct FrontMatter {
     title: String,
+    /// Catalogue entries (`pelanggaran.toml` ids) this lesson teaches.
+    #[serde(default)]
+    violations: Vec<String>,
 }
 
 /// Collects errors for one file.
@@ -155,6 +168,7 @@ pub fn load_catalog(root: &Path) -> Result<Catalog, ContentErrors> {
             modules.push(module);
         }
     }
+    check_parallel_forms(root, &modules, &mut errors);
     let mut catalog = Catalog::new(modules);
     catalog.catalogue = super::violations::load(root, &catalog, &mut errors);
     if errors.is_empty() {
@@ -162,6 +176,46 @@ pub fn load_catalog(root: &Path) -> Result<Catalog, ContentErrors> {
     } else {
         Err(ContentErrors(errors))
     }
+}
+
+/// A pre-test and its post-test must be interchangeable: each names the other, draws the same
+/// number of questions, and covers the same topics with the same number of questions each, so
+/// the difference between the two scores measures learning rather than a harder form.
+fn check_parallel_forms(root: &Path, modules: &[Module], errors: &mut Vec<ContentError>) {
+    for module in modules {
+        let Some((other_slug, line)) = &module.parallel_to else { continue };
+        let manifest = relative(&module.dir.join("module.toml"), root);
+        let mut err = |message: String| errors.push(ContentError { file: manifest.clone(), line: Some(*line), message });
+        let Some(other) = modules.iter().find(|m| &m.slug == other_slug) else {
+            err(format!("parallel_to names unknown module `{other_slug}`"));
+            continue;
+        };
+        if other.parallel_to.as_ref().map(|(s, _)| s.as_str()) != Some(module.slug.as_str()) {
+            err(format!("`{other_slug}` must name `{}` in its own parallel_to", module.slug));
+        }
+        if other.questions_per_attempt != module.questions_per_attempt {
+            err(format!(
+                "questions_per_attempt differs from its parallel form `{other_slug}` ({} vs {})",
+                module.questions_per_attempt, other.questions_per_attempt
+            ));
+        }
+        if let Some(q) = module.questions.iter().find(|q| q.topic.is_none()) {
+            err(format!("every question of a parallel form needs a topic; `{}` has none", q.id));
+            continue;
+        }
+        let (mine, theirs) = (topic_counts(module), topic_counts(other));
+        if other.questions.iter().all(|q| q.topic.is_some()) && mine != theirs {
+            err(format!("topics differ from its parallel form `{other_slug}`: {mine:?} vs {theirs:?}"));
+        }
+    }
+}
+
+fn topic_counts(module: &Module) -> std::collections::BTreeMap<&str, usize> {
+    let mut counts = std::collections::BTreeMap::new();
+    for topic in module.questions.iter().filter_map(|q| q.topic.as_deref()) {
+        *counts.entry(topic).or_insert(0) += 1;
+    }
+    counts
 }
 
 fn read(path: &Path, root: &Path, errors: &mut Vec<ContentError>) -> Option<String> {
@@ -217,7 +271,8 @@ fn load_module(root: &Path, dir: &Path, errors: &mut Vec<ContentError>) -> Optio
         .map(|rd| rd.filter_map(Result::ok).map(|e| e.path()).filter(|p| p.extension().is_some_and(|x| x == "md")).collect())
         .unwrap_or_default();
     lesson_files.sort();
-    if lesson_files.is_empty() {
+    // A pre-test/post-test form is quiz-only; every other module teaches before it tests.
+    if lesson_files.is_empty() && manifest.parallel_to.is_none() {
         errors.push(ContentError {
             file: relative(&lessons_dir, root),
             line: None,
@@ -231,7 +286,7 @@ fn load_module(root: &Path, dir: &Path, errors: &mut Vec<ContentError>) -> Optio
         let name = path.file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_default();
         hash_file(&mut hasher, &format!("lessons/{name}"), &text);
         let mut report = Report { errors, file: relative(path, root), text: &text };
-        if let Some(lesson) = parse_lesson(&name, &text, &mut report) {
+        if let Some(lesson) = parse_lesson(&name, &text, &mut report, &relative(path, root)) {
             if !lesson_slugs.insert(lesson.slug.clone()) {
                 report.at(Some(0), format!("duplicate lesson slug `{}`", lesson.slug));
             }
@@ -246,7 +301,7 @@ fn load_module(root: &Path, dir: &Path, errors: &mut Vec<ContentError>) -> Optio
         hash_file(&mut hasher, "questions.toml", &bank_text);
         let mut report = Report { errors, file: relative(&bank_path, root), text: &bank_text };
         match toml::from_str::<BankToml>(&bank_text) {
-            Ok(bank) => questions = validate_bank(bank, &mut report),
+            Ok(bank) => questions = validate_bank(bank, &mut report, &bank_text),
             Err(e) => report.toml_error(&e, 0),
         }
     }
@@ -277,6 +332,7 @@ fn load_module(root: &Path, dir: &Path, errors: &mut Vec<ContentError>) -> Optio
         time_limit_minutes: manifest.time_limit_minutes.map(|v| *v.get_ref()),
         questions_per_attempt: draw,
         legal_basis: manifest.legal_basis.into_iter().map(Into::into).collect(),
+        parallel_to: manifest.parallel_to.map(|p| (p.get_ref().trim().to_string(), line_of(&manifest_text, p.span().start))),
         lessons,
         questions,
         content_hash: hex::encode(hasher.finalize()),
@@ -291,7 +347,7 @@ fn hash_file(hasher: &mut Sha256, name: &str, text: &str) {
     hasher.update([0]);
 }
 
-fn parse_lesson(file_name: &str, text: &str, report: &mut Report<'_>) -> Option<Lesson> {
+fn parse_lesson(file_name: &str, text: &str, report: &mut Report<'_>, file: &Path) -> Option<Lesson> {
     let stem = file_name.trim_end_matches(".md");
     let slug = match stem.split_once('-') {
         Some((order, rest)) if order.chars().all(|c| c.is_ascii_digit()) && !order.is_empty() => rest.to_string(),
@@ -331,10 +387,16 @@ fn parse_lesson(file_name: &str, text: &str, report: &mut Report<'_>) -> Option<
         report.at(Some(text.len()), "lesson has no text after the front matter");
         return None;
     }
-    Some(Lesson { slug, title: meta.title.trim().to_string(), html: markdown::render(body) })
+    Some(Lesson {
+        slug,
+        title: meta.title.trim().to_string(),
+        html: markdown::render(body),
+        violations: meta.violations,
+        file: file.to_path_buf(),
+    })
 }
 
-fn validate_bank(bank: BankToml, report: &mut Report<'_>) -> Vec<Question> {
+fn validate_bank(bank: BankToml, report: &mut Report<'_>, text: &str) -> Vec<Question> {
     let mut seen = HashSet::new();
     let mut questions = Vec::new();
     if bank.question.is_empty() {
@@ -342,8 +404,14 @@ fn validate_bank(bank: BankToml, report: &mut Report<'_>) -> Vec<Question> {
     }
     for q in bank.question {
         let at = Some(q.id.span().start);
+        let line = line_of(text, q.id.span().start);
         let id = q.id.get_ref().trim().to_string();
         let mut ok = true;
+        let topic = q.topic.map(|t| t.trim().to_string());
+        if topic.as_deref().is_some_and(|t| !valid_token(t)) {
+            report.at(at, format!("question `{id}`: topic may contain only letters, digits, '-' and '_'"));
+            ok = false;
+        }
         // Ids become form field names (`answers[<id>][]`); one starting with a digit would be read
         // as a list index by the form decoder.
         if !valid_token(&id) || !id.starts_with(|c: char| c.is_ascii_alphabetic()) {
@@ -432,6 +500,11 @@ fn validate_bank(bank: BankToml, report: &mut Report<'_>) -> Vec<Question> {
                 options,
                 explanation: q.explanation.trim().to_string(),
                 legal_basis: q.legal_basis.into_iter().map(Into::into).collect(),
+                topic,
+                scenario: q.scenario,
+                violations: q.violations,
+                source: report.file.clone(),
+                line,
             });
         }
     }
@@ -533,21 +606,60 @@ mod tests {
         assert!(errors.iter().any(|e| e.contains("module.toml:9:") && e.contains("unknown field")), "{errors:?}");
     }
 
+    const ENTRY: &str = "[[violation]]\nid = \"v\"\nname = \"N\"\ndescription = \"D\"\ncategory = \"etik\"\nsanction = \"moral\"\nelection = \"keduanya\"\nlegal_basis = [{ regulation = \"R\", article = \"A\" }]\n";
+
     #[test]
-    fn the_violation_catalogue_must_cite_existing_lessons_and_questions() {
+    fn catalogue_entries_list_the_lessons_and_questions_that_name_them() {
         let t = valid("violations");
-        let entry = |lesson: &str, question: &str| {
-            format!("[[violation]]\nid = \"v\"\nname = \"N\"\ndescription = \"D\"\ncategory = \"etik\"\nsanction = \"moral\"\nelection = \"keduanya\"\nlegal_basis = [{{ regulation = \"R\", article = \"A\" }}]\nlessons = [\"{lesson}\"]\nquestions = [\"{question}\"]\n")
-        };
-        t.write("pelanggaran.toml", &entry("m/satu", "m/q1"));
+        t.write("pelanggaran.toml", ENTRY);
+        t.write("m/lessons/01-satu.md", &LESSON.replace("+++\n\n", "violations = [\"v\"]\n+++\n\n"));
+        t.write("m/questions.toml", &format!("{BANK}violations = [\"v\"]\n"));
         let catalog = load_catalog(&t.0).expect("valid catalogue");
-        assert_eq!(catalog.violations()[0].lessons[0].href, "/modul/m/satu");
-        t.write("pelanggaran.toml", &entry("m/dua", "m/q9"));
+        let entry = &catalog.violations()[0];
+        assert_eq!(entry.lessons[0].href, "/modul/m/satu");
+        assert_eq!(entry.quizzes[0].href, "/modul/m");
+        assert_eq!(entry.question_count(), 1);
+    }
+
+    #[test]
+    fn naming_an_unknown_violation_is_reported_at_the_question() {
+        let t = valid("unknown-violation");
+        t.write("pelanggaran.toml", ENTRY);
+        t.write("m/questions.toml", &format!("{BANK}violations = [\"tidak-ada\"]\n"));
         let errors = errors_of(&t);
-        assert!(errors.iter().any(|e| e.contains("pelanggaran.toml:2:") && e.contains("unknown lesson `m/dua`")), "{errors:?}");
-        assert!(errors.iter().any(|e| e.contains("unknown question `m/q9`")), "{errors:?}");
-        t.write("pelanggaran.toml", &entry("m/satu", "m/q1").replace("etik", "etika"));
+        assert!(errors.iter().any(|e| e.contains("questions.toml:2:") && e.contains("unknown violation `tidak-ada`")), "{errors:?}");
+        t.write("pelanggaran.toml", &ENTRY.replace("etik", "etika"));
         assert!(errors_of(&t).iter().any(|e| e.contains("pelanggaran.toml:5:")), "bad category line");
+    }
+
+    #[test]
+    fn parallel_forms_must_name_each_other_and_share_topics() {
+        let t = valid("parallel");
+        let form = |slug: &str, other: &str, topic: &str| {
+            fs::create_dir_all(t.0.join(slug)).expect("form dir");
+            t.write(
+                &format!("{slug}/module.toml"),
+                &MANIFEST.replace("slug = \"m\"", &format!("slug = \"{slug}\"")).replace("questions_per_attempt = 1\n", &format!("questions_per_attempt = 1\nparallel_to = \"{other}\"\n")),
+            );
+            t.write(&format!("{slug}/questions.toml"), &format!("{BANK}topic = \"{topic}\"\n"));
+        };
+        form("pre", "post", "asas");
+        form("post", "pre", "asas");
+        let catalog = load_catalog(&t.0).expect("forms without lessons load");
+        assert!(catalog.module("pre").is_some_and(|m| m.lessons.is_empty()));
+        form("post", "pre", "sanksi");
+        let errors = errors_of(&t);
+        assert!(errors.iter().any(|e| e.contains("pre/module.toml:9:") && e.contains("topics differ")), "{errors:?}");
+        form("post", "m", "asas");
+        let errors = errors_of(&t);
+        assert!(errors.iter().any(|e| e.contains("`post` must name `pre`")), "{errors:?}");
+    }
+
+    #[test]
+    fn a_module_without_lessons_is_rejected_unless_it_is_a_test_form() {
+        let t = valid("nolessons");
+        fs::remove_file(t.0.join("m/lessons/01-satu.md")).expect("remove lesson");
+        assert!(errors_of(&t).iter().any(|e| e.contains("module has no lessons")));
     }
 
     #[test]

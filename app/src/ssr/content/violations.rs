@@ -3,7 +3,7 @@
 use super::{line_of, relative, Catalog, ContentError};
 use crate::model::catalog::LegalBasis;
 use crate::model::selfcheck::{Act, NotViolation, When};
-use crate::model::violations::{Category, Election, LessonRef, Sanction, ViolationView};
+use crate::model::violations::{Category, Election, LessonRef, QuizRef, Sanction, ViolationView};
 use serde::Deserialize;
 use std::collections::HashSet;
 use std::path::Path;
@@ -45,17 +45,17 @@ struct ViolationToml {
     #[serde(default)]
     examples: Vec<String>,
     caveat: Option<String>,
-    #[serde(default)]
-    lessons: Vec<String>,
-    #[serde(default)]
-    questions: Vec<String>,
     when: Option<When>,
 }
 
-/// Reads and checks the catalogue; every lesson and question it cites must exist.
+/// Reads and checks the catalogue. Lessons and questions name the entries they teach
+/// (`violations = [...]`); those ids must exist, and each entry lists what teaches it.
 pub fn load(root: &Path, catalog: &Catalog, errors: &mut Vec<ContentError>) -> CatalogueData {
     let path = root.join(FILE_NAME);
-    let Ok(text) = std::fs::read_to_string(&path) else { return CatalogueData::default() };
+    let Ok(text) = std::fs::read_to_string(&path) else {
+        report_unknown_ids(catalog, &HashSet::new(), errors);
+        return CatalogueData::default();
+    };
     let file = relative(&path, root);
     let err = |errors: &mut Vec<ContentError>, offset: Option<usize>, message: String| {
         errors.push(ContentError { file: file.clone(), line: offset.map(|o| line_of(&text, o)), message });
@@ -95,27 +95,20 @@ pub fn load(root: &Path, catalog: &Catalog, errors: &mut Vec<ContentError>) -> C
         if v.legal_basis.is_empty() {
             err(errors, at, format!("violation `{id}` needs a legal_basis"));
         }
-        let mut lessons = Vec::new();
-        for reference in &v.lessons {
-            let found = reference
-                .split_once('/')
-                .and_then(|(m, l)| catalog.module(m).and_then(|module| module.lesson(l).map(|(_, lesson)| (module, lesson))));
-            match found {
-                Some((module, lesson)) => lessons.push(LessonRef {
-                    href: format!("/modul/{}/{}", module.slug, lesson.slug),
-                    title: format!("{}: {}", module.title, lesson.title),
-                }),
-                None => err(errors, at, format!("violation `{id}` cites unknown lesson `{reference}`")),
-            }
-        }
-        for reference in &v.questions {
-            let exists = reference
-                .split_once('/')
-                .is_some_and(|(m, q)| catalog.module(m).is_some_and(|module| module.question(q).is_some()));
-            if !exists {
-                err(errors, at, format!("violation `{id}` cites unknown question `{reference}`"));
-            }
-        }
+        let lessons = catalog
+            .modules()
+            .iter()
+            .flat_map(|m| m.lessons.iter().filter(|l| l.violations.contains(&id)).map(move |l| (m, l)))
+            .map(|(m, l)| LessonRef { href: format!("/modul/{}/{}", m.slug, l.slug), title: format!("{}: {}", m.title, l.title) })
+            .collect();
+        let quizzes = catalog
+            .modules()
+            .iter()
+            .filter_map(|m| {
+                let questions = m.questions.iter().filter(|q| q.violations.contains(&id)).count();
+                (questions > 0).then(|| QuizRef { href: format!("/modul/{}", m.slug), title: m.title.clone(), questions })
+            })
+            .collect();
         let view = ViolationView {
             id,
             name: v.name.trim().to_string(),
@@ -127,7 +120,7 @@ pub fn load(root: &Path, catalog: &Catalog, errors: &mut Vec<ContentError>) -> C
             examples: v.examples,
             caveat: v.caveat.filter(|c| !c.trim().is_empty()),
             lessons,
-            question_count: v.questions.len(),
+            quizzes,
         };
         if let Some(when) = v.when {
             check_acts(errors, at, &format!("violation `{}`", view.id), &when);
@@ -135,7 +128,32 @@ pub fn load(root: &Path, catalog: &Catalog, errors: &mut Vec<ContentError>) -> C
         }
         data.violations.push(view);
     }
+    report_unknown_ids(catalog, &seen, errors);
     data.acts = parsed.act;
     data.not_violations = parsed.not_violation;
     data
+}
+
+/// A lesson or question naming a catalogue id that does not exist is an authoring error.
+fn report_unknown_ids(catalog: &Catalog, known: &HashSet<String>, errors: &mut Vec<ContentError>) {
+    for module in catalog.modules() {
+        for lesson in &module.lessons {
+            for id in lesson.violations.iter().filter(|id| !known.contains(*id)) {
+                errors.push(ContentError {
+                    file: lesson.file.clone(),
+                    line: Some(2),
+                    message: format!("lesson `{}` names unknown violation `{id}` (not in {FILE_NAME})", lesson.slug),
+                });
+            }
+        }
+        for q in &module.questions {
+            for id in q.violations.iter().filter(|id| !known.contains(*id)) {
+                errors.push(ContentError {
+                    file: q.source.clone(),
+                    line: Some(q.line),
+                    message: format!("question `{}` names unknown violation `{id}` (not in {FILE_NAME})", q.id),
+                });
+            }
+        }
+    }
 }
