@@ -169,3 +169,62 @@ fn sigterm_stops_the_server_after_in_flight_requests() {
         let _ = std::fs::remove_file(format!("{}{suffix}", db.display()));
     }
 }
+
+#[test]
+fn questions_export_then_import_gives_a_bank_that_loads() {
+    let dir = temp_path("interop");
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    for (format, file) in [("gift", "bank.gift"), ("moodle-xml", "bank.xml")] {
+        let exported = dir.join(file);
+        let out = Command::new(NETRA)
+            .args(["questions", "export", "dasar-netralitas-asn", "--format", format, "--out"])
+            .arg(&exported)
+            .arg("--content-dir")
+            .arg(content_dir())
+            .output()
+            .expect("run netra");
+        assert!(out.status.success(), "export {format}: {}", String::from_utf8_lossy(&out.stderr));
+
+        // Import into a fresh module folder, then the whole folder must pass check-content.
+        let content = dir.join(format!("content-{format}"));
+        std::fs::create_dir_all(content.join("m/lessons")).expect("module dir");
+        std::fs::write(content.join("m/module.toml"), "slug = \"m\"\ntitle = \"M\"\nsummary = \"s\"\nversion = \"1\"\nestimated_minutes = 1\njp = 1\npassing_score = 80\nquestions_per_attempt = 5\n").expect("write");
+        std::fs::write(content.join("m/lessons/01-a.md"), "+++\ntitle = \"A\"\n+++\nIsi.\n").expect("write");
+        // The questions keep their catalogue links, so the catalogue comes along.
+        std::fs::copy(content_dir().join("pelanggaran.toml"), content.join("pelanggaran.toml")).expect("copy catalogue");
+        let out = Command::new(NETRA)
+            .args(["questions", "import"])
+            .arg(&exported)
+            .arg("--into")
+            .arg(content.join("m/questions.toml"))
+            .output()
+            .expect("run netra");
+        let report = String::from_utf8_lossy(&out.stderr);
+        assert!(out.status.success(), "import {format}: {report}");
+        assert!(report.contains("0 dilewati"), "{report}");
+        let out = Command::new(NETRA).arg("check-content").arg(&content).output().expect("run netra");
+        assert!(out.status.success(), "imported {format} bank invalid: {}", String::from_utf8_lossy(&out.stderr));
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn questions_import_reports_skips_and_malformed_input() {
+    let dir = temp_path("gift");
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    let file = dir.join("kuis.gift");
+    std::fs::write(&file, "::Satu::Boleh?{=Tidak ~Ya}\n\n::Esai::Pendapat Anda?{}\n").expect("write");
+    let out = Command::new(NETRA).args(["questions", "import", "--dry-run"]).arg(&file).output().expect("run netra");
+    let (stdout, stderr) = (String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
+    assert!(out.status.success(), "{stderr}");
+    assert!(stdout.contains("id = \"satu\"") && stdout.contains("correct = true"), "{stdout}");
+    assert!(stderr.contains("baris 3: dilewati (Esai): esai"), "{stderr}");
+    assert!(stderr.contains("1 diimpor, 1 dilewati"), "{stderr}");
+
+    std::fs::write(&file, "Soal?{=a ~b\n").expect("write");
+    let out = Command::new(NETRA).args(["questions", "import", "--dry-run"]).arg(&file).output().expect("run netra");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    let _ = std::fs::remove_dir_all(&dir);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(stderr.contains("kuis.gift:1:5: `{` tanpa pasangan `}`"), "{stderr}");
+}
