@@ -1,7 +1,10 @@
 //! Server functions: thin wrappers that find out who is asking, validate, call `ssr`, and
 //! return DTOs from `model`. Stable endpoints so forms, tests and other clients can rely on them.
 
+pub mod account;
+pub mod admin;
 pub mod catalog;
 pub mod learner;
+pub mod operator;
 pub mod quiz;
 pub mod violations;

@@ -2,6 +2,9 @@
 
 use crate::components::header::SiteHeader;
 use crate::pages::{
+    account::{ActivatePage, SignInPage},
+    admin::{AdminPage, AuditPage},
+    operator::{EmployeePage, RosterPageView},
     home::HomePage, identify::IdentifyPage, lesson::LessonPage, module::ModulePage, my_results::MyResultsPage,
     not_found::NotFound, quiz::QuizPage, result::ResultPage,
     self_check::SelfCheckPage,
@@ -118,6 +121,12 @@ fn Layout() -> impl IntoView {
                 <Route path=path!("/modul/:slug/kuis") view=QuizPage ssr=SsrMode::Async />
                 <Route path=path!("/modul/:slug/hasil/:attempt") view=ResultPage ssr=SsrMode::Async />
                 <Route path=path!("/modul/:slug/:lesson") view=LessonPage ssr=SsrMode::Async />
+                <Route path=path!("/masuk") view=SignInPage ssr=SsrMode::Async />
+                <Route path=path!("/aktivasi") view=ActivatePage ssr=SsrMode::Async />
+                <Route path=path!("/admin") view=AdminPage ssr=SsrMode::Async />
+                <Route path=path!("/admin/audit") view=AuditPage ssr=SsrMode::Async />
+                <Route path=path!("/operator") view=RosterPageView ssr=SsrMode::Async />
+                <Route path=path!("/operator/pegawai/:id") view=EmployeePage ssr=SsrMode::Async />
             </Routes>
         </main>
         <footer class="site-footer">

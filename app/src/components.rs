@@ -5,4 +5,6 @@ pub mod error_notice;
 pub mod field;
 pub mod header;
 pub mod identify_form;
+pub mod issued_code;
 pub mod progress_bar;
+pub mod sign_in_form;

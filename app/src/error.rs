@@ -23,7 +23,7 @@ impl FieldError {
 pub enum AppError {
     #[error("Halaman atau data yang Anda cari tidak ditemukan.")]
     NotFound,
-    #[error("Silakan isi identitas Anda terlebih dahulu.")]
+    #[error("Silakan isi identitas Anda atau masuk terlebih dahulu.")]
     Unauthorized,
     #[error("Anda tidak memiliki akses ke data ini.")]
     Forbidden,
@@ -31,6 +31,8 @@ pub enum AppError {
     Invalid(Vec<FieldError>),
     #[error("{0}")]
     Conflict(String),
+    #[error("Terlalu banyak percobaan. Tunggu {0} detik lalu coba lagi.")]
+    TooManyRequests(u64),
     #[error("Layanan sedang tidak dapat menjangkau basis data. Silakan coba lagi dalam beberapa saat.")]
     Unavailable,
     #[error("Terjadi kesalahan pada server. Jawaban yang sudah tersimpan tidak hilang; silakan coba lagi.")]
@@ -62,6 +64,7 @@ impl AppError {
             AppError::Forbidden => 403,
             AppError::Invalid(_) => 422,
             AppError::Conflict(_) => 409,
+            AppError::TooManyRequests(_) => 429,
             AppError::Unavailable => 503,
             AppError::Internal | AppError::Transport(_) => 500,
         }
@@ -75,7 +78,11 @@ impl FromServerFnError for AppError {
         match value {
             // Malformed arguments (a hand-crafted or truncated form post) are the caller's fault.
             ServerFnErrorErr::Args(_) | ServerFnErrorErr::Deserialization(_) => {
-                AppError::invalid("form", "Data formulir tidak lengkap atau tidak valid. Muat ulang halaman lalu coba lagi.")
+                let err = AppError::invalid("form", "Data formulir tidak lengkap atau tidak valid. Muat ulang halaman lalu coba lagi.");
+                // Answer 422, not Leptos's default 500: the caller sent a bad request.
+                #[cfg(feature = "ssr")]
+                let err = crate::ssr::respond::fail(err);
+                err
             }
             other => AppError::Transport(other.to_string()),
         }

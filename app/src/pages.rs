@@ -1,11 +1,14 @@
 //! One component per route.
 
+pub mod account;
+pub mod admin;
 pub mod home;
 pub mod identify;
 pub mod lesson;
 pub mod module;
 pub mod my_results;
 pub mod not_found;
+pub mod operator;
 pub mod quiz;
 pub mod result;
 pub mod self_check;
@@ -23,7 +26,12 @@ pub(crate) fn error_view(error: AppError) -> AnyView {
     match error {
         AppError::Unauthorized => {
             let next = use_location().pathname.get_untracked();
-            view! { <IdentifyForm next /> }.into_any()
+            // Staff pages need an account; learner pages accept the identification form.
+            if next.starts_with("/admin") || next.starts_with("/operator") {
+                view! { <crate::components::sign_in_form::SignInForm next /> }.into_any()
+            } else {
+                view! { <IdentifyForm next /> }.into_any()
+            }
         }
         error => view! { <ErrorNotice error /> }.into_any(),
     }

@@ -31,6 +31,9 @@ pub enum Command {
         /// Content directory (defaults to NETRA_CONTENT_DIR or `content`).
         dir: Option<PathBuf>,
     },
+    /// Manage accounts: `netra user add --role admin --email ...` creates the first admin.
+    #[command(subcommand)]
+    User(UserCommand),
     /// Import GIFT or Moodle XML question banks, or export a module to them.
     #[command(subcommand)]
     Questions(QuestionsCommand),
@@ -38,6 +41,27 @@ pub enum Command {
     Coverage {
         /// Content directory (defaults to NETRA_CONTENT_DIR or `content`).
         dir: Option<PathBuf>,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum UserCommand {
+    /// Create an account with a password (prompted, or one line read from standard input).
+    Add {
+        /// admin | operator | host
+        #[arg(long)]
+        role: String,
+        /// Email or username used to sign in.
+        #[arg(long, alias = "username")]
+        email: String,
+        /// Name shown in the header and the audit log (defaults to the email).
+        #[arg(long)]
+        name: Option<String>,
+        /// Agency code, required for operators (it must exist; admins create agencies on /admin).
+        #[arg(long)]
+        agency: Option<String>,
+        #[command(flatten)]
+        db: DatabaseArgs,
     },
 }
 

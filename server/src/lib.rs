@@ -6,3 +6,4 @@ pub mod middleware;
 pub mod questions;
 pub mod startup;
 pub mod telemetry;
+pub mod users;

@@ -29,6 +29,7 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Some(Command::CheckContent { dir }) => Ok(check_content(dir)),
         Some(Command::Coverage { dir }) => Ok(coverage(dir)),
         Some(Command::Questions(cmd)) => server::questions::run(cmd),
+        Some(Command::User(cmd)) => server::users::run(cmd).await,
     }
 }
 

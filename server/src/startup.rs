@@ -113,6 +113,7 @@ pub async fn prepare(config: &ServerConfig) -> anyhow::Result<AppState> {
         catalog: Arc::new(catalog),
         module_ids: Arc::new(module_ids),
         settings: Arc::new(settings),
+        limiter: Arc::default(),
     })
 }
 
@@ -145,6 +146,7 @@ pub fn router(state: AppState) -> Router {
         move || {
             provide_context(state.clone());
             provide_context(app::ssr::learner::RequestLearner::default());
+            provide_context(app::ssr::auth::RequestAccount::default());
         }
     };
     let render = {
@@ -162,6 +164,13 @@ pub fn router(state: AppState) -> Router {
             middleware::same_origin,
         ))
         .layer(axum::middleware::from_fn(middleware::security_headers))
+        // Browsers remember to use HTTPS only once the site is configured as served over it.
+        .layer(tower::util::option_layer(state.settings.secure_cookies.then(|| {
+            SetResponseHeaderLayer::if_not_present(
+                header::STRICT_TRANSPORT_SECURITY,
+                HeaderValue::from_static("max-age=31536000; includeSubDomains"),
+            )
+        })))
         .layer(CompressionLayer::new())
         .layer(RequestBodyLimitLayer::new(BODY_LIMIT))
         .layer(TimeoutLayer::with_status_code(StatusCode::REQUEST_TIMEOUT, Duration::from_secs(30)))

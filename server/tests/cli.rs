@@ -64,7 +64,7 @@ fn coverage_fails_when_an_entry_is_practised_by_no_question() {
     let dir = bad_content();
     std::fs::write(dir.join("m/module.toml"), "slug = \"m\"\ntitle = \"M\"\nsummary = \"s\"\nversion = \"1\"\nestimated_minutes = 1\njp = 1\npassing_score = 80\nquestions_per_attempt = 1\n").expect("write");
     std::fs::write(dir.join("m/questions.toml"), "[[question]]\nid = \"q\"\ntype = \"true_false\"\nstem = \"?\"\nanswer = true\nexplanation = \"e\"\nlegal_basis = [{ regulation = \"R\" }]\n").expect("write");
-    std::fs::write(dir.join("pelanggaran.toml"), "[[violation]]\nid = \"v\"\nname = \"N\"\ndescription = \"D\"\ncategory = \"etik\"\nsanction = \"moral\"\nelection = \"keduanya\"\nlegal_basis = [{ regulation = \"R\" }]\n").expect("write");
+    std::fs::write(dir.join("pelanggaran.toml"), "[[violation]]\nid = \"v\"\nname = \"N\"\ndescription = \"D\"\ncategory = \"etik\"\nsanction = \"moral\"\nelection = \"keduanya\"\nlegal_basis = [{ regulation = \"R\", article = \"A\" }]\n").expect("write");
     let out = Command::new(NETRA).arg("coverage").arg(&dir).output().expect("run netra");
     let stderr = String::from_utf8_lossy(&out.stderr);
     let _ = std::fs::remove_dir_all(&dir);
@@ -110,10 +110,14 @@ fn migrate_reports_status_and_goes_down_and_up() {
         assert!(out.status.success(), "migrate {action}: {}", String::from_utf8_lossy(&out.stderr));
         String::from_utf8_lossy(&out.stdout).to_string()
     };
-    assert!(run("status").starts_with("Pending"));
-    assert!(run("up").starts_with("Applied"));
-    assert!(run("down").starts_with("Pending"));
-    assert!(run("up").starts_with("Applied"));
+    let all = |out: String, status: &str| out.lines().count() >= 2 && out.lines().all(|l| l.starts_with(status));
+    assert!(all(run("status"), "Pending"));
+    assert!(all(run("up"), "Applied"));
+    // Down reverts only the newest migration.
+    let down = run("down");
+    assert!(down.lines().next().is_some_and(|l| l.starts_with("Applied")), "{down}");
+    assert!(down.lines().last().is_some_and(|l| l.starts_with("Pending")), "{down}");
+    assert!(all(run("up"), "Applied"));
     for suffix in ["", "-wal", "-shm"] {
         let _ = std::fs::remove_file(format!("{}{suffix}", db.display()));
     }
@@ -226,5 +230,5 @@ fn questions_import_reports_skips_and_malformed_input() {
     let stderr = String::from_utf8_lossy(&out.stderr);
     let _ = std::fs::remove_dir_all(&dir);
     assert_eq!(out.status.code(), Some(1), "{stderr}");
-    assert!(stderr.contains("kuis.gift:1:5: `{` tanpa pasangan `}`"), "{stderr}");
+    assert!(stderr.contains("kuis.gift:1:6: `{` tanpa pasangan `}`"), "{stderr}");
 }

@@ -28,14 +28,18 @@ pub async fn identify(
     let employee = learner::identify(&state, &identity).await.or_fail()?;
     learner::start_session(&state, employee.id).await?;
     leptos_axum::redirect(&safe_next(&next));
-    Ok(learner_dto(&employee))
+    Ok(learner_dto(&learner::Me { employee, verified: false }))
 }
 
-/// Ends this browser's identification.
+/// Ends this browser's identification and signs out of any account, on the server.
 #[server(endpoint = "sign_out")]
 pub async fn sign_out() -> Result<(), AppError> {
-    use crate::ssr::{learner, AppState};
+    use crate::ssr::{auth, learner, AppState};
     let state = AppState::current()?;
+    if let Some(account) = auth::current(&state).await? {
+        auth::audit(&state, Some(&account), "sign_out", &account.login, "").await?;
+    }
+    auth::end_session(&state).await?;
     learner::end_session(&state).await?;
     leptos_axum::redirect("/");
     Ok(())

@@ -11,7 +11,7 @@ pub async fn load_quiz(slug: String) -> Result<QuizState, AppError> {
     use crate::ssr::{learner, quiz, AppState};
     let state = AppState::current()?;
     let me = learner::current(&state).await?;
-    quiz::state_for(&state, me.as_ref(), &slug).await
+    quiz::state_for(&state, me.as_deref(), &slug).await
 }
 
 /// Starts (or resumes) an attempt and goes to the quiz page.

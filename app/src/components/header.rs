@@ -1,6 +1,8 @@
 //! Site header: name, navigation and who is identified in this browser.
 
+use crate::api::account::current_account;
 use crate::api::learner::{current_learner, SignOut};
+use crate::model::auth::Role;
 use crate::app::LearnerActions;
 use crate::model::nip::format_nip;
 use leptos::form::ActionForm;
@@ -13,6 +15,7 @@ pub fn SiteHeader() -> impl IntoView {
     let sign_out = ServerAction::<SignOut>::new();
     actions.follow(sign_out.into());
     let learner = Resource::new(move || actions.epoch(), |_| current_learner());
+    let account = Resource::new(move || actions.epoch(), |_| current_account());
     view! {
         <header class="site-header">
             <A href="/" attr:class="brand">
@@ -27,7 +30,26 @@ pub fn SiteHeader() -> impl IntoView {
             </nav>
             <Suspense fallback=|| ()>
                 {move || Suspend::new(async move {
-                    learner.await.ok().flatten().map(|l| {
+                    let account = account.await.ok().flatten();
+                    let learner = learner.await.ok().flatten();
+                    if let Some(a) = account {
+                        let staff_link = match a.role {
+                            Role::Admin => Some(view! { <A href="/admin">"Admin"</A> }.into_any()),
+                            Role::Operator => Some(view! { <A href="/operator">"Roster"</A> }.into_any()),
+                            Role::Host | Role::Learner => None,
+                        };
+                        return view! {
+                            <div class="whoami">
+                                {staff_link}
+                                <span>{a.display_name}" · "{a.role.label()}</span>
+                                <ActionForm action=sign_out>
+                                    <button type="submit" class="button-link">"Keluar"</button>
+                                </ActionForm>
+                            </div>
+                        }
+                        .into_any();
+                    }
+                    learner.map(|l| {
                         view! {
                             <div class="whoami">
                                 <span>{l.name}" · NIP "{format_nip(&l.nip)}</span>
@@ -36,7 +58,9 @@ pub fn SiteHeader() -> impl IntoView {
                                 </ActionForm>
                             </div>
                         }
+                        .into_any()
                     })
+                    .unwrap_or_else(|| view! { <div class="whoami"><A href="/masuk">"Masuk"</A></div> }.into_any())
                 })}
             </Suspense>
         </header>

@@ -1,6 +1,7 @@
 //! Database access: connecting, and one module of queries per aggregate. Queries are free
 //! functions over `&impl ConnectionTrait` so they run on the pool or inside a transaction.
 
+pub mod accounts;
 pub mod attempts;
 pub mod employees;
 pub mod entities;

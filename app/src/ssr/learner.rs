@@ -66,10 +66,19 @@ fn name_key(name: &str) -> String {
 }
 
 /// Finds or creates the employee for an identity. A NIP already on record under a clearly
-/// different name is refused, so typing someone else's NIP does not open their results.
+/// different name is refused, so typing someone else's NIP does not open their results; a NIP
+/// with an activated account can only be used by signing in.
 pub async fn identify(state: &AppState, identity: &Identity) -> Result<employee::Model, AppError> {
     let existing = db::employees::find_by_nip(&state.db, identity.nip.as_str()).await.or_fail()?;
     if let Some(existing) = &existing {
+        let account = db::accounts::by_employee(&state.db, existing.id).await.or_fail()?;
+        if account.is_some_and(|a| a.password_hash.is_some()) {
+            return Err(AppError::Invalid(vec![FieldError::new(
+                "nip",
+                "NIP ini sudah memiliki akun terverifikasi. Silakan masuk dengan NIP dan kata sandi Anda di halaman Masuk.",
+            )]))
+            .or_fail();
+        }
         if name_key(&existing.name) != name_key(&identity.name) {
             return Err(AppError::Invalid(vec![FieldError::new(
                 "name",
@@ -113,15 +122,30 @@ fn set_cookie(value: &str, max_age_secs: i64, secure: bool) {
     }
 }
 
+/// The learner behind this request, and whether the identity was verified (signed in to an
+/// account linked to a rostered employee) or only declared on the identification form.
+#[derive(Clone, Debug)]
+pub struct Me {
+    pub employee: employee::Model,
+    pub verified: bool,
+}
+
+impl std::ops::Deref for Me {
+    type Target = employee::Model;
+    fn deref(&self) -> &employee::Model {
+        &self.employee
+    }
+}
+
 /// Per-request memo of the identified learner: later lookups in the same request reuse the first
 /// answer. Deliberately non-blocking: concurrent lookups (header and page resources render
 /// together) each ask the database rather than wait on each other, because a resource's future
 /// is not guaranteed to be polled while another waits for it, and waiting could deadlock.
 #[derive(Clone, Default)]
-pub struct RequestLearner(std::sync::Arc<std::sync::OnceLock<Option<employee::Model>>>);
+pub struct RequestLearner(std::sync::Arc<std::sync::OnceLock<Option<Me>>>);
 
 /// The learner identified in this browser, if any. Slides the session's expiry forward.
-pub async fn current(state: &AppState) -> Result<Option<employee::Model>, AppError> {
+pub async fn current(state: &AppState) -> Result<Option<Me>, AppError> {
     let memo = use_context::<RequestLearner>();
     if let Some(found) = memo.as_ref().and_then(|m| m.0.get()) {
         return Ok(found.clone());
@@ -133,7 +157,12 @@ pub async fn current(state: &AppState) -> Result<Option<employee::Model>, AppErr
     Ok(found)
 }
 
-async fn lookup(state: &AppState) -> Result<Option<employee::Model>, AppError> {
+async fn lookup(state: &AppState) -> Result<Option<Me>, AppError> {
+    // A signed-in account linked to an employee is the stronger identity.
+    if let Some(employee_id) = super::auth::current(state).await?.and_then(|a| a.employee_id) {
+        let employee = db::employees::find(&state.db, employee_id).await.map_err(db_error)?;
+        return Ok(employee.map(|employee| Me { employee, verified: true }));
+    }
     let Some(token) = session_token_from_request() else { return Ok(None) };
     let now = Utc::now();
     let Some(session) = db::sessions::find_live(&state.db, &hash_token(&token), now).await.or_fail()? else {
@@ -144,11 +173,12 @@ async fn lookup(state: &AppState) -> Result<Option<employee::Model>, AppError> {
         let expires = now + Duration::days(state.settings.session_idle_days);
         db::sessions::touch(&state.db, session.id, now, expires).await.or_fail()?;
     }
-    db::employees::find(&state.db, session.employee_id).await.map_err(db_error)
+    let employee = db::employees::find(&state.db, session.employee_id).await.map_err(db_error)?;
+    Ok(employee.map(|employee| Me { employee, verified: false }))
 }
 
 /// The learner, or `Unauthorized`.
-pub async fn require(state: &AppState) -> Result<employee::Model, AppError> {
+pub async fn require(state: &AppState) -> Result<Me, AppError> {
     current(state).await?.ok_or(AppError::Unauthorized).or_fail()
 }
 

@@ -2,6 +2,7 @@
 //! Answer keys stay here; the browser receives them only in a submitted attempt's result.
 
 use super::content::{Module, Question};
+use super::learner::Me;
 use super::db::{self, entities::attempt, entities::employee};
 use super::respond::{db_error, fail, OrFail};
 use super::AppState;
@@ -154,7 +155,7 @@ async fn view(state: &AppState, module: &Module, attempt: &attempt::Model, now: 
 }
 
 /// Opens a new attempt (or returns the unfinished one). Enforces the attempt limit.
-pub async fn start(state: &AppState, learner: &employee::Model, slug: &str) -> Result<i64, AppError> {
+pub async fn start(state: &AppState, learner: &Me, slug: &str) -> Result<i64, AppError> {
     let module = module(state, slug)?;
     let now = Utc::now();
     if let Some(open) = db::attempts::find_open(&state.db, learner.id, slug).await.or_fail()? {
@@ -187,6 +188,7 @@ pub async fn start(state: &AppState, learner: &employee::Model, slug: &str) -> R
             module_slug: slug,
             instansi: &learner.instansi,
             unit_kerja: &learner.unit_kerja,
+            verified: learner.verified,
             draw_json,
             question_count: draw.len() as i32,
             started_at: now,
@@ -448,18 +450,18 @@ pub fn module_status(attempts: &[attempt::Model], slug: &str, lessons_read: usiz
     }
 }
 
-pub fn learner_dto(e: &employee::Model) -> Learner {
+pub fn learner_dto(me: &Me) -> Learner {
     Learner {
-        nip: e.nip.clone(),
-        name: e.name.clone(),
-        instansi: e.instansi.clone(),
-        unit_kerja: e.unit_kerja.clone(),
-        verified: false,
+        nip: me.nip.clone(),
+        name: me.name.clone(),
+        instansi: me.instansi.clone(),
+        unit_kerja: me.unit_kerja.clone(),
+        verified: me.verified,
     }
 }
 
 /// The learner's attempts and best score per module.
-pub async fn my_results(state: &AppState, learner: &employee::Model) -> Result<MyResults, AppError> {
+pub async fn my_results(state: &AppState, learner: &Me) -> Result<MyResults, AppError> {
     let attempts = db::attempts::list_for_employee(&state.db, learner.id).await.or_fail()?;
     let title = |slug: &str| state.catalog.module(slug).map(|m| m.title.clone()).unwrap_or_else(|| slug.to_string());
     let mut best: BTreeMap<String, ModuleBest> = BTreeMap::new();
@@ -480,20 +482,22 @@ pub async fn my_results(state: &AppState, learner: &employee::Model) -> Result<M
     Ok(MyResults {
         learner: learner_dto(learner),
         best: best.into_values().collect(),
-        attempts: attempts
-            .iter()
-            .map(|a| AttemptSummary {
-                attempt_id: a.id,
-                module_slug: a.module_slug.clone(),
-                module_title: title(&a.module_slug),
-                score: a.score.map(|s| s.max(0) as u32),
-                passed: a.passed,
-                late: a.late,
-                started_at: format_wib(a.started_at),
-                submitted_at: a.submitted_at.map(format_wib),
-            })
-            .collect(),
+        attempts: attempts.iter().map(|a| attempt_summary(state, a)).collect(),
     })
+}
+
+/// One attempt as a line of a results list.
+pub fn attempt_summary(state: &AppState, a: &attempt::Model) -> AttemptSummary {
+    AttemptSummary {
+        attempt_id: a.id,
+        module_slug: a.module_slug.clone(),
+        module_title: state.catalog.module(&a.module_slug).map(|m| m.title.clone()).unwrap_or_else(|| a.module_slug.clone()),
+        score: a.score.map(|s| s.max(0) as u32),
+        passed: a.passed,
+        late: a.late,
+        started_at: format_wib(a.started_at),
+        submitted_at: a.submitted_at.map(format_wib),
+    }
 }
 
 #[cfg(test)]

@@ -17,6 +17,8 @@ pub struct Settings {
     pub public_url: Option<String>,
     /// How long an idle learner session stays valid.
     pub session_idle_days: i64,
+    /// How long an idle signed-in account (staff or verified learner) stays signed in.
+    pub account_idle_hours: i64,
     /// Seconds accepted after a quiz deadline before a submission counts as late
     /// (covers a slow phone connection at the last second).
     pub grace_seconds: i64,
@@ -24,7 +26,7 @@ pub struct Settings {
 
 impl Default for Settings {
     fn default() -> Self {
-        Self { secure_cookies: false, public_url: None, session_idle_days: 30, grace_seconds: 30 }
+        Self { secure_cookies: false, public_url: None, session_idle_days: 30, account_idle_hours: 12, grace_seconds: 30 }
     }
 }
 
@@ -37,6 +39,8 @@ pub struct AppState {
     /// slug -> `content_modules.id` of the version currently loaded.
     pub module_ids: Arc<HashMap<String, i64>>,
     pub settings: Arc<Settings>,
+    /// Sign-in and activation attempts per IP address and login.
+    pub limiter: Arc<super::auth::RateLimiter>,
 }
 
 impl FromRef<AppState> for LeptosOptions {

@@ -1,5 +1,6 @@
 //! Integration tests: the whole app over HTTP, on SQLite and on PostgreSQL, plus the browser journey.
 
+mod accounts;
 mod browser;
 mod catalog;
 mod curriculum;

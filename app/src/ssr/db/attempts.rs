@@ -18,6 +18,8 @@ pub struct NewAttempt<'a> {
     pub question_count: i32,
     pub started_at: DateTime<Utc>,
     pub deadline_at: Option<DateTime<Utc>>,
+    /// Signed in to a roster-verified account rather than self-declared.
+    pub verified: bool,
 }
 
 pub async fn insert(db: &impl ConnectionTrait, new: NewAttempt<'_>) -> Result<attempt::Model, DbErr> {
@@ -26,7 +28,7 @@ pub async fn insert(db: &impl ConnectionTrait, new: NewAttempt<'_>) -> Result<at
         content_module_id: Set(new.content_module_id),
         module_slug: Set(new.module_slug.to_string()),
         context: Set("self".into()),
-        identity: Set("self_declared".into()),
+        identity: Set(if new.verified { "verified" } else { "self_declared" }.into()),
         instansi_at_time: Set(new.instansi.to_string()),
         unit_kerja_at_time: Set(new.unit_kerja.to_string()),
         draw: Set(new.draw_json),

@@ -21,6 +21,7 @@ pub async fn lock(db: &impl ConnectionTrait, id: i64) -> Result<(), DbErr> {
 }
 
 /// Inserts a new employee, or refreshes the self-declared agency and unit of an existing one.
+/// A rostered employee's agency and unit come from the roster and are left alone.
 pub async fn upsert(
     db: &impl ConnectionTrait,
     nip: &str,
@@ -30,7 +31,8 @@ pub async fn upsert(
 ) -> Result<employee::Model, DbErr> {
     match find_by_nip(db, nip).await? {
         Some(existing) => {
-            if existing.instansi == instansi && existing.unit_kerja == unit_kerja && existing.name == name {
+            let unchanged = existing.instansi == instansi && existing.unit_kerja == unit_kerja && existing.name == name;
+            if unchanged || existing.agency_id.is_some() {
                 return Ok(existing);
             }
             let mut active: employee::ActiveModel = existing.into();

@@ -1,0 +1,40 @@
+//! Signing in, activating an account with a one-time code, and who is signed in.
+
+use crate::error::AppError;
+use crate::model::auth::AccountView;
+use leptos::prelude::*;
+
+/// The signed-in account, if any.
+#[server(endpoint = "account")]
+pub async fn current_account() -> Result<Option<AccountView>, AppError> {
+    use crate::ssr::{auth, AppState};
+    let state = AppState::current()?;
+    match auth::current(&state).await? {
+        Some(account) => auth::view(&state, &account).await.map(Some),
+        None => Ok(None),
+    }
+}
+
+/// Email, username or NIP plus password. Goes on to `next`, or to the role's home page.
+#[server(endpoint = "sign_in")]
+pub async fn sign_in(login: String, password: String, #[server(default)] next: String) -> Result<AccountView, AppError> {
+    use crate::api::learner::safe_next;
+    use crate::ssr::{auth, AppState};
+    let state = AppState::current()?;
+    let account = auth::sign_in(&state, &login, &password).await?;
+    let view = auth::view(&state, &account).await?;
+    let target = if next.is_empty() { view.role.home().to_string() } else { safe_next(&next) };
+    leptos_axum::redirect(&target);
+    Ok(view)
+}
+
+/// First password (or a reset) with the one-time code from an operator or admin.
+#[server(endpoint = "activate")]
+pub async fn activate(login: String, code: String, password: String, confirm: String) -> Result<AccountView, AppError> {
+    use crate::ssr::{auth, AppState};
+    let state = AppState::current()?;
+    let account = auth::activate(&state, &login, &code, &password, &confirm).await?;
+    let view = auth::view(&state, &account).await?;
+    leptos_axum::redirect(view.role.home());
+    Ok(view)
+}

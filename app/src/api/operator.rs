@@ -1,0 +1,80 @@
+//! The operator's roster: employees of their own agency, activation codes, export and deletion.
+//! Every query is scoped to the operator's agency: another agency's employee is "not found".
+
+use crate::error::AppError;
+use crate::model::auth::{IssuedCode, RosterEmployee};
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+
+/// One page of the roster.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RosterPage {
+    pub agency: String,
+    pub total: u64,
+    pub employees: Vec<RosterEmployee>,
+}
+
+/// One employee with their attempts, as the operator sees them.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EmployeeDetail {
+    pub employee: RosterEmployee,
+    pub attempts: Vec<crate::model::quiz::AttemptSummary>,
+}
+
+/// The operator's roster, optionally searched by NIP or name.
+#[server(endpoint = "roster")]
+pub async fn roster(#[server(default)] q: String) -> Result<RosterPage, AppError> {
+    use crate::ssr::{auth, operator, AppState};
+    let state = AppState::current()?;
+    let actor = auth::require(&state, &[crate::model::auth::Role::Operator]).await?;
+    operator::roster(&state, &actor, &q).await
+}
+
+/// Adds an employee to the operator's roster (one at a time; files come with the roster import).
+#[server(endpoint = "add_employee")]
+pub async fn add_employee(nip: String, name: String, unit_kerja: String) -> Result<(), AppError> {
+    use crate::ssr::{auth, operator, AppState};
+    let state = AppState::current()?;
+    let actor = auth::require(&state, &[crate::model::auth::Role::Operator]).await?;
+    operator::add_employee(&state, &actor, &nip, &name, &unit_kerja).await
+}
+
+#[server(endpoint = "employee_detail")]
+pub async fn get_employee_detail(employee_id: i64) -> Result<EmployeeDetail, AppError> {
+    use crate::ssr::{auth, operator, AppState};
+    let state = AppState::current()?;
+    let actor = auth::require(&state, &[crate::model::auth::Role::Operator]).await?;
+    operator::detail(&state, &actor, employee_id).await
+}
+
+/// A one-time activation (or reset) code for a rostered employee; creates their account.
+#[server(endpoint = "issue_learner_code")]
+pub async fn issue_learner_code(employee_id: i64) -> Result<IssuedCode, AppError> {
+    use crate::ssr::{auth, operator, AppState};
+    let state = AppState::current()?;
+    let actor = auth::require(&state, &[crate::model::auth::Role::Operator]).await?;
+    operator::issue_code(&state, &actor, employee_id).await
+}
+
+/// Everything Netra holds about one employee, as JSON (their right of access).
+#[server(endpoint = "export_employee", input = leptos::server_fn::codec::GetUrl)]
+pub async fn export_employee(employee_id: i64) -> Result<String, AppError> {
+    use crate::ssr::{auth, operator, AppState};
+    let state = AppState::current()?;
+    let actor = auth::require(&state, &[crate::model::auth::Role::Operator]).await?;
+    operator::export(&state, &actor, employee_id).await
+}
+
+/// Deletes an employee's personal data; scores stay as anonymous aggregates.
+#[server(endpoint = "delete_employee")]
+pub async fn delete_employee(employee_id: i64, #[server(default)] confirm: String) -> Result<(), AppError> {
+    use crate::ssr::{auth, operator, respond::OrFail, AppState};
+    let state = AppState::current()?;
+    let actor = auth::require(&state, &[crate::model::auth::Role::Operator]).await?;
+    if confirm != "hapus" {
+        return Err(AppError::invalid("confirm", "Centang konfirmasi untuk menghapus data pegawai ini.")).or_fail();
+    }
+    operator::delete(&state, &actor, employee_id).await?;
+    leptos_axum::redirect("/operator");
+    Ok(())
+}

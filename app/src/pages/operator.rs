@@ -1,0 +1,133 @@
+//! `/operator` (the agency's roster) and `/operator/pegawai/{id}` (one employee): BKPSDM
+//! operators only. Every server function scopes to the operator's own agency.
+
+use super::loaded;
+use crate::api::operator::{get_employee_detail, roster, AddEmployee, DeleteEmployee, EmployeeDetail, IssueLearnerCode, RosterPage};
+use crate::components::error_notice::ErrorNotice;
+use crate::components::field::TextField;
+use crate::components::issued_code::IssuedCodeCard;
+use crate::model::auth::RosterEmployee;
+use crate::model::nip::format_nip;
+use leptos::form::ActionForm;
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::components::{Form, A};
+use leptos_router::hooks::{use_params_map, use_query_map};
+
+fn account_status(e: &RosterEmployee) -> &'static str {
+    match e.account_activated {
+        None => "belum punya akun",
+        Some(false) => "kode diterbitkan",
+        Some(true) => "akun aktif",
+    }
+}
+
+#[component]
+pub fn RosterPageView() -> impl IntoView {
+    let query = use_query_map();
+    let add = ServerAction::<AddEmployee>::new();
+    let page = Resource::new(move || (query.read().get("q").unwrap_or_default(), add.version().get()), |(q, _)| roster(q));
+    let error = move || add.value().get().and_then(Result::err);
+    let field = move |name: &'static str| Signal::derive(move || error().and_then(|e| e.field_message(name)));
+    view! {
+        <Title text="Roster pegawai" />
+        <h1>"Roster pegawai"</h1>
+        <Form method="GET" action="">
+            <label for="q">"Cari NIP atau nama"</label>
+            <input id="q" name="q" type="search" maxlength=100 value=move || query.read().get("q").unwrap_or_default() />
+            <button type="submit" class="button">"Cari"</button>
+        </Form>
+        {loaded(page, |p| view! { <RosterTable page=p /> })}
+        <h2>"Tambah pegawai ke roster"</h2>
+        {move || error().filter(|e| !matches!(e, crate::error::AppError::Invalid(_))).map(|error| view! { <ErrorNotice error /> })}
+        <ActionForm action=add>
+            <TextField name="nip" label="NIP" inputmode="numeric" maxlength=30 error=field("nip") />
+            <TextField name="name" label="Nama lengkap" error=field("name") />
+            <TextField name="unit_kerja" label="Unit kerja / OPD" error=field("unit_kerja") />
+            <button type="submit" class="button button-primary">"Tambah"</button>
+        </ActionForm>
+    }
+}
+
+#[component]
+fn RosterTable(page: RosterPage) -> impl IntoView {
+    view! {
+        <p>{format!("{} · {} pegawai di roster", page.agency, page.total)}</p>
+        <div class="table-wrap">
+            <table>
+                <thead><tr><th scope="col">"NIP"</th><th scope="col">"Nama"</th><th scope="col">"Unit kerja"</th><th scope="col">"Akun"</th><th scope="col">"Percobaan"</th><th scope="col">"Nilai terbaik"</th></tr></thead>
+                <tbody>
+                    {page.employees.into_iter().map(|e| {
+                        let status = account_status(&e);
+                        view! {
+                        <tr>
+                            <td>{format_nip(&e.nip)}</td>
+                            <th scope="row"><A href=format!("/operator/pegawai/{}", e.id)>{e.name.clone()}</A></th>
+                            <td>{e.unit_kerja.clone()}</td>
+                            <td>{status}</td>
+                            <td>{e.attempts}</td>
+                            <td>{e.best_score.map(|s| s.to_string()).unwrap_or_else(|| "—".into())}</td>
+                        </tr>
+                    }}).collect_view()}
+                </tbody>
+            </table>
+        </div>
+    }
+}
+
+#[component]
+pub fn EmployeePage() -> impl IntoView {
+    let params = use_params_map();
+    let id = move || params.read().get("id").and_then(|v| v.parse::<i64>().ok()).unwrap_or(0);
+    let issue = ServerAction::<IssueLearnerCode>::new();
+    let delete = ServerAction::<DeleteEmployee>::new();
+    let detail = Resource::new(move || (id(), issue.version().get()), |(id, _)| get_employee_detail(id));
+    view! {
+        <Title text="Data pegawai" />
+        <nav aria-label="Jejak" class="breadcrumb"><A href="/operator">"Roster"</A></nav>
+        {move || issue.value().get().map(|r| match r {
+            Ok(code) => view! { <IssuedCodeCard code /> }.into_any(),
+            Err(error) => view! { <ErrorNotice error /> }.into_any(),
+        })}
+        {move || delete.value().get().and_then(Result::err).map(|error| view! { <ErrorNotice error /> })}
+        {loaded(detail, move |d| view! { <EmployeeView detail=d issue delete /> })}
+    }
+}
+
+#[component]
+fn EmployeeView(detail: EmployeeDetail, issue: ServerAction<IssueLearnerCode>, delete: ServerAction<DeleteEmployee>) -> impl IntoView {
+    let e = detail.employee;
+    let id = e.id;
+    view! {
+        <h1>{e.name.clone()}</h1>
+        <p class="lead">{format!("NIP {} · {} · {}", format_nip(&e.nip), e.unit_kerja, account_status(&e))}</p>
+        <div class="actions">
+            <ActionForm action=issue>
+                <input type="hidden" name="employee_id" value=id />
+                <button type="submit" class="button button-primary">
+                    {if e.account_activated.is_some() { "Buat kode baru (reset kata sandi)" } else { "Buat kode aktivasi" }}
+                </button>
+            </ActionForm>
+            <a class="button" href=format!("/api/export_employee?employee_id={id}") download=format!("pegawai-{id}.json")>"Unduh semua data (JSON)"</a>
+        </div>
+        <h2>"Percobaan kuis"</h2>
+        {if detail.attempts.is_empty() {
+            view! { <p>"Belum ada percobaan."</p> }.into_any()
+        } else {
+            view! {
+                <ul>
+                    {detail.attempts.into_iter().map(|a| view! {
+                        <li>{format!("{}: {} ({})", a.module_title, a.score.map(|s| s.to_string()).unwrap_or_else(|| "belum selesai".into()), a.started_at)}</li>
+                    }).collect_view()}
+                </ul>
+            }.into_any()
+        }}
+        <h2>"Hapus data pribadi"</h2>
+        <p>"NIP, nama, akun dan riwayat baca dihapus. Nilai tetap tercatat tanpa nama untuk statistik unit."</p>
+        <ActionForm action=delete>
+            <input type="hidden" name="employee_id" value=id />
+            <label><input type="checkbox" name="confirm" value="hapus" required=true />" Saya yakin menghapus data pegawai ini"</label>
+            <button type="submit" class="button">"Hapus data pegawai"</button>
+        </ActionForm>
+    }
+}
