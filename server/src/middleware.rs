@@ -47,6 +47,21 @@ pub async fn same_origin(State(allowed): State<AllowedOrigin>, req: Request<Body
     next.run(req).await
 }
 
+/// Resolves who sent the request (account and learner sessions) once, before rendering, and
+/// hands it to the app in the request's extensions. Requests without a session cookie, and
+/// static files, cost no database work. If the lookup fails (database down) nothing is stored
+/// and the app's own lookups report the error.
+pub async fn resolve_visitor(State(state): State<app::ssr::AppState>, mut req: Request<Body>, next: Next) -> Response {
+    let path = req.uri().path();
+    let has_cookie = req.headers().get(header::COOKIE).is_some();
+    if has_cookie && !path.starts_with("/pkg/") && path != "/healthz" && path != "/readyz" {
+        if let Ok(resolved) = app::ssr::auth::resolve(&state, req.headers()).await {
+            req.extensions_mut().insert(resolved);
+        }
+    }
+    next.run(req).await
+}
+
 /// Security headers on every response. The CSP allows the hydration script Leptos inlines
 /// (`unsafe-inline` for scripts is needed by its bootstrap) and wasm compilation.
 pub async fn security_headers(req: Request<Body>, next: Next) -> Response {

@@ -159,6 +159,7 @@ pub fn router(state: AppState) -> Router {
         .nest_service("/pkg", pkg)
         .leptos_routes_with_context(&state, routes, context.clone(), render)
         .fallback(leptos_axum::file_and_error_handler_with_context::<AppState, _>(context, shell))
+        .layer(axum::middleware::from_fn_with_state(state.clone(), middleware::resolve_visitor))
         .layer(axum::middleware::from_fn_with_state(
             middleware::AllowedOrigin::new(state.settings.public_url.as_deref()),
             middleware::same_origin,

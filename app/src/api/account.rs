@@ -15,6 +15,26 @@ pub async fn current_account() -> Result<Option<AccountView>, AppError> {
     }
 }
 
+/// Who is using this browser: the signed-in account and the identified learner, in one call
+/// (the header needs both on every page).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct Visitor {
+    pub account: Option<AccountView>,
+    pub learner: Option<crate::model::catalog::Learner>,
+}
+
+#[server(endpoint = "whoami")]
+pub async fn whoami() -> Result<Visitor, AppError> {
+    use crate::ssr::{auth, learner, quiz::learner_dto, AppState};
+    let state = AppState::current()?;
+    let account = match auth::current(&state).await? {
+        Some(account) => Some(auth::view(&state, &account).await?),
+        None => None,
+    };
+    let learner = learner::current(&state).await?.as_ref().map(learner_dto);
+    Ok(Visitor { account, learner })
+}
+
 /// Email, username or NIP plus password. Goes on to `next`, or to the role's home page.
 #[server(endpoint = "sign_in")]
 pub async fn sign_in(login: String, password: String, #[server(default)] next: String) -> Result<AccountView, AppError> {

@@ -1,7 +1,7 @@
 //! Site header: name, navigation and who is identified in this browser.
 
-use crate::api::account::current_account;
-use crate::api::learner::{current_learner, SignOut};
+use crate::api::account::whoami;
+use crate::api::learner::SignOut;
 use crate::model::auth::Role;
 use crate::app::LearnerActions;
 use crate::model::nip::format_nip;
@@ -14,8 +14,7 @@ pub fn SiteHeader() -> impl IntoView {
     let actions = expect_context::<LearnerActions>();
     let sign_out = ServerAction::<SignOut>::new();
     actions.follow(sign_out.into());
-    let learner = Resource::new(move || actions.epoch(), |_| current_learner());
-    let account = Resource::new(move || actions.epoch(), |_| current_account());
+    let who = Resource::new(move || actions.epoch(), |_| whoami());
     view! {
         <header class="site-header">
             <A href="/" attr:class="brand">
@@ -30,8 +29,10 @@ pub fn SiteHeader() -> impl IntoView {
             </nav>
             <Suspense fallback=|| ()>
                 {move || Suspend::new(async move {
-                    let account = account.await.ok().flatten();
-                    let learner = learner.await.ok().flatten();
+                    let (account, learner) = match who.await {
+                        Ok(w) => (w.account, w.learner),
+                        Err(_) => (None, None),
+                    };
                     if let Some(a) = account {
                         let staff_link = match a.role {
                             Role::Admin => Some(view! { <A href="/admin">"Admin"</A> }.into_any()),

@@ -164,9 +164,12 @@ fn hash_token(token: &str) -> String {
 }
 
 pub(crate) fn cookie_value(name: &str) -> Option<String> {
-    let parts = use_context::<Parts>()?;
-    parts
-        .headers
+    cookie_in(&use_context::<Parts>()?.headers, name)
+}
+
+/// A session token from the request's cookies (64 hex digits, or nothing).
+pub(crate) fn cookie_in(headers: &axum::http::HeaderMap, name: &str) -> Option<String> {
+    headers
         .get_all(header::COOKIE)
         .iter()
         .filter_map(|v| v.to_str().ok())
@@ -193,8 +196,34 @@ pub(crate) fn set_cookie(name: &str, value: &str, max_age_secs: i64, secure: boo
 #[derive(Clone, Default)]
 pub struct RequestAccount(std::sync::Arc<std::sync::OnceLock<Option<account::Model>>>);
 
+/// Who sent a request, resolved once before rendering starts (by the server's middleware), so
+/// the page and header never race each other for the same session lookups.
+#[derive(Clone, Debug, Default)]
+pub struct Resolved {
+    pub account: Option<account::Model>,
+    pub learner: Option<super::learner::Me>,
+}
+
+/// Resolves the account and learner sessions named by the request's cookies. Without any
+/// session cookie nothing is looked up.
+pub async fn resolve(state: &AppState, headers: &axum::http::HeaderMap) -> Result<Resolved, AppError> {
+    let account = match cookie_in(headers, COOKIE_NAME) {
+        Some(token) => lookup_token(state, &token).await?,
+        None => None,
+    };
+    let learner = super::learner::lookup_with(state, account.as_ref(), cookie_in(headers, super::learner::COOKIE_NAME)).await?;
+    Ok(Resolved { account, learner })
+}
+
+pub(crate) fn resolved() -> Option<Resolved> {
+    use_context::<Parts>().and_then(|p| p.extensions.get::<Resolved>().cloned())
+}
+
 /// The signed-in account, if any. Slides the session's expiry forward.
 pub async fn current(state: &AppState) -> Result<Option<account::Model>, AppError> {
+    if let Some(r) = resolved() {
+        return Ok(r.account);
+    }
     let memo = use_context::<RequestAccount>();
     if let Some(found) = memo.as_ref().and_then(|m| m.0.get()) {
         return Ok(found.clone());
@@ -207,9 +236,15 @@ pub async fn current(state: &AppState) -> Result<Option<account::Model>, AppErro
 }
 
 async fn lookup(state: &AppState) -> Result<Option<account::Model>, AppError> {
-    let Some(token) = cookie_value(COOKIE_NAME) else { return Ok(None) };
+    match cookie_value(COOKIE_NAME) {
+        Some(token) => lookup_token(state, &token).await,
+        None => Ok(None),
+    }
+}
+
+async fn lookup_token(state: &AppState, token: &str) -> Result<Option<account::Model>, AppError> {
     let now = Utc::now();
-    let Some(session) = db::accounts::live_session(&state.db, &hash_token(&token), now).await.or_fail()? else {
+    let Some(session) = db::accounts::live_session(&state.db, &hash_token(token), now).await.or_fail()? else {
         return Ok(None);
     };
     if now - session.last_seen_at > Duration::minutes(5) {

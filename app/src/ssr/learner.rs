@@ -6,10 +6,8 @@ use super::respond::{db_error, OrFail};
 use super::AppState;
 use crate::error::{AppError, FieldError};
 use crate::model::nip::{Nip, YearMonth};
-use axum::http::{header, request::Parts, HeaderValue};
 use chrono::{Datelike, Duration, Utc};
 use leptos::prelude::use_context;
-use leptos_axum::ResponseOptions;
 use sha2::{Digest, Sha256};
 
 pub const COOKIE_NAME: &str = "netra_sesi";
@@ -97,29 +95,11 @@ fn hash_token(token: &str) -> String {
 }
 
 fn session_token_from_request() -> Option<String> {
-    let parts = use_context::<Parts>()?;
-    parts
-        .headers
-        .get_all(header::COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(';'))
-        .filter_map(|pair| pair.trim().split_once('='))
-        .find(|(name, _)| *name == COOKIE_NAME)
-        .map(|(_, value)| value.to_string())
-        .filter(|v| v.len() == 64 && v.chars().all(|c| c.is_ascii_hexdigit()))
+    super::auth::cookie_value(COOKIE_NAME)
 }
 
 fn set_cookie(value: &str, max_age_secs: i64, secure: bool) {
-    if let Some(res) = use_context::<ResponseOptions>() {
-        let cookie = format!(
-            "{COOKIE_NAME}={value}; Path=/; Max-Age={max_age_secs}; HttpOnly; SameSite=Lax{}",
-            if secure { "; Secure" } else { "" }
-        );
-        if let Ok(v) = HeaderValue::from_str(&cookie) {
-            res.append_header(header::SET_COOKIE, v);
-        }
-    }
+    super::auth::set_cookie(COOKIE_NAME, value, max_age_secs, secure);
 }
 
 /// The learner behind this request, and whether the identity was verified (signed in to an
@@ -146,6 +126,9 @@ pub struct RequestLearner(std::sync::Arc<std::sync::OnceLock<Option<Me>>>);
 
 /// The learner identified in this browser, if any. Slides the session's expiry forward.
 pub async fn current(state: &AppState) -> Result<Option<Me>, AppError> {
+    if let Some(r) = super::auth::resolved() {
+        return Ok(r.learner);
+    }
     let memo = use_context::<RequestLearner>();
     if let Some(found) = memo.as_ref().and_then(|m| m.0.get()) {
         return Ok(found.clone());
@@ -158,12 +141,22 @@ pub async fn current(state: &AppState) -> Result<Option<Me>, AppError> {
 }
 
 async fn lookup(state: &AppState) -> Result<Option<Me>, AppError> {
+    let account = super::auth::current(state).await?;
+    lookup_with(state, account.as_ref(), session_token_from_request()).await
+}
+
+/// The learner for a signed-in account (verified) or a learner session token (self-declared).
+pub(crate) async fn lookup_with(
+    state: &AppState,
+    account: Option<&super::db::entities::account::Model>,
+    token: Option<String>,
+) -> Result<Option<Me>, AppError> {
     // A signed-in account linked to an employee is the stronger identity.
-    if let Some(employee_id) = super::auth::current(state).await?.and_then(|a| a.employee_id) {
+    if let Some(employee_id) = account.and_then(|a| a.employee_id) {
         let employee = db::employees::find(&state.db, employee_id).await.map_err(db_error)?;
         return Ok(employee.map(|employee| Me { employee, verified: true }));
     }
-    let Some(token) = session_token_from_request() else { return Ok(None) };
+    let Some(token) = token else { return Ok(None) };
     let now = Utc::now();
     let Some(session) = db::sessions::find_live(&state.db, &hash_token(&token), now).await.or_fail()? else {
         return Ok(None);

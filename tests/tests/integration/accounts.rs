@@ -140,6 +140,7 @@ async fn every_route_and_server_function_answers_each_role_as_its_rule_says(back
         ("/api/lesson", vec![("module", "dasar-netralitas-asn"), ("lesson", "arti-netral")], Rule::Public),
         ("/api/me", vec![], Rule::Public),
         ("/api/account", vec![], Rule::Public),
+        ("/api/whoami", vec![], Rule::Public),
         ("/api/identify", vec![("nip", "x")], Rule::Public),
         ("/api/sign_out", vec![], Rule::Public),
         ("/api/sign_in", vec![("login", "tidak-ada"), ("password", "salah-salah-salah")], Rule::Public),

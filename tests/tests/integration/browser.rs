@@ -4,8 +4,8 @@
 use anyhow::{ensure, Context, Result};
 use tests::{repo_root, Backend, TestApp};
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn the_learner_path_works_hydrated_in_chromium() -> Result<()> {
+/// Runs a journey script in headless Chromium against `app`; the script prints `passed` at the end.
+async fn journey(app: &TestApp, script: &str, args: &[&str], passed: &str) -> Result<()> {
     let site = repo_root().join("target/site-debug/pkg/netra.wasm");
     ensure!(site.exists(), "{} is missing: run `make test` (it builds the debug site first)", site.display());
     let tools = std::env::var("NETRA_TOOLS").unwrap_or_else(|_| {
@@ -15,11 +15,10 @@ async fn the_learner_path_works_hydrated_in_chromium() -> Result<()> {
         std::path::Path::new(&tools).join("node_modules/playwright-core").exists(),
         "playwright-core is missing in {tools}: run `make test` (or .ci/tools.sh --test)"
     );
-    let app = TestApp::spawn(Backend::Sqlite).await?;
-    let script = repo_root().join("tests/browser/learner_journey.mjs");
     let output = tokio::process::Command::new("node")
-        .arg(&script)
+        .arg(repo_root().join("tests/browser").join(script))
         .arg(&app.base)
+        .args(args)
         .arg(std::env::temp_dir())
         .env("NETRA_TOOLS", &tools)
         .output()
@@ -27,7 +26,24 @@ async fn the_learner_path_works_hydrated_in_chromium() -> Result<()> {
         .context("running node (installed with the system packages)")?;
     let stdout = String::from_utf8_lossy(&output.stdout);
     let stderr = String::from_utf8_lossy(&output.stderr);
-    ensure!(output.status.success(), "browser journey failed:\n{stdout}\n{stderr}");
-    ensure!(stdout.contains("browser journey passed"), "unexpected output: {stdout}");
+    ensure!(output.status.success(), "{script} failed:\n{stdout}\n{stderr}");
+    ensure!(stdout.contains(passed), "unexpected output: {stdout}");
     Ok(())
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_learner_path_works_hydrated_in_chromium() -> Result<()> {
+    let app = TestApp::spawn(Backend::Sqlite).await?;
+    journey(&app, "learner_journey.mjs", &[], "browser journey passed").await
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_operator_issues_a_code_and_the_learner_activates_in_chromium() -> Result<()> {
+    let app = TestApp::spawn(Backend::Sqlite).await?;
+    super::accounts::world(&app).await?;
+    // The learner starts without an account: the operator's code creates it.
+    let learner = app::ssr::db::accounts::by_login(&app.db, tests::NIP).await?.context("learner account")?;
+    app::ssr::db::accounts::delete_account(&app.db, learner.id).await?;
+    let password = super::accounts::PASSWORD;
+    journey(&app, "account_journey.mjs", &["op-a@netra.test", password, tests::NIP, "sepeda-biru-melaju-42"], "account journey passed").await
 }
