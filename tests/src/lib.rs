@@ -56,6 +56,15 @@ impl TestApp {
     }
 
     pub async fn spawn_with_content(backend: Backend, content_dir: PathBuf) -> Result<Self> {
+        Self::spawn_configured(backend, content_dir, None).await
+    }
+
+    /// The app as deployed behind HTTPS (`--public-url https://...`).
+    pub async fn spawn_https(backend: Backend, public_url: &str) -> Result<Self> {
+        Self::spawn_configured(backend, repo_root().join("content"), Some(public_url.to_string())).await
+    }
+
+    async fn spawn_configured(backend: Backend, content_dir: PathBuf, public_url: Option<String>) -> Result<Self> {
         let (database_url, cleanup) = match backend {
             Backend::Sqlite => {
                 let path = std::env::temp_dir().join(format!("netra-test-{}.db", random_suffix()));
@@ -78,7 +87,7 @@ impl TestApp {
             database_url: database_url.clone(),
             content_dir,
             site_root: repo_root().join("target/site-debug"),
-            public_url: None,
+            public_url,
         };
         let state = match startup::prepare(&config).await {
             Ok(state) => state,

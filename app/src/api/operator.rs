@@ -56,6 +56,15 @@ pub async fn issue_learner_code(employee_id: i64) -> Result<IssuedCode, AppError
     operator::issue_code(&state, &actor, employee_id).await
 }
 
+/// Activation codes for everyone in a unit who has no active account yet, to print and hand out.
+#[server(endpoint = "issue_unit_codes")]
+pub async fn issue_unit_codes(unit_kerja: String) -> Result<Vec<IssuedCode>, AppError> {
+    use crate::ssr::{auth, operator, AppState};
+    let state = AppState::current()?;
+    let actor = auth::require(&state, &[crate::model::auth::Role::Operator]).await?;
+    operator::issue_unit_codes(&state, &actor, &unit_kerja).await
+}
+
 /// Everything Netra holds about one employee, as JSON (their right of access).
 #[server(endpoint = "export_employee", input = leptos::server_fn::codec::GetUrl)]
 pub async fn export_employee(employee_id: i64) -> Result<String, AppError> {

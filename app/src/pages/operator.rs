@@ -2,7 +2,9 @@
 //! operators only. Every server function scopes to the operator's own agency.
 
 use super::loaded;
-use crate::api::operator::{get_employee_detail, roster, AddEmployee, DeleteEmployee, EmployeeDetail, IssueLearnerCode, RosterPage};
+use crate::api::operator::{
+    get_employee_detail, roster, AddEmployee, DeleteEmployee, EmployeeDetail, IssueLearnerCode, IssueUnitCodes, RosterPage,
+};
 use crate::components::error_notice::ErrorNotice;
 use crate::components::field::TextField;
 use crate::components::issued_code::IssuedCodeCard;
@@ -38,6 +40,7 @@ pub fn RosterPageView() -> impl IntoView {
             <button type="submit" class="button">"Cari"</button>
         </Form>
         {loaded(page, |p| view! { <RosterTable page=p /> })}
+        <UnitCodes />
         <h2>"Tambah pegawai ke roster"</h2>
         {move || error().filter(|e| !matches!(e, crate::error::AppError::Invalid(_))).map(|error| view! { <ErrorNotice error /> })}
         <ActionForm action=add>
@@ -46,6 +49,36 @@ pub fn RosterPageView() -> impl IntoView {
             <TextField name="unit_kerja" label="Unit kerja / OPD" error=field("unit_kerja") />
             <button type="submit" class="button button-primary">"Tambah"</button>
         </ActionForm>
+    }
+}
+
+/// Codes for a whole unit, as a table to print and cut.
+#[component]
+fn UnitCodes() -> impl IntoView {
+    let action = ServerAction::<IssueUnitCodes>::new();
+    view! {
+        <h2>"Kode aktivasi per unit"</h2>
+        <p class="hint">"Untuk setiap pegawai di unit ini yang belum mengaktifkan akun. Kode lama mereka tidak berlaku lagi."</p>
+        <ActionForm action=action>
+            <div class="field"><label for="u-unit">"Unit kerja"</label><input id="u-unit" name="unit_kerja" required=true maxlength=200 /></div>
+            <button type="submit" class="button">"Buat kode untuk unit ini"</button>
+        </ActionForm>
+        {move || action.value().get().map(|r| match r {
+            Ok(codes) => view! {
+                <div class="table-wrap printable">
+                    <table>
+                        <caption>{format!("{} kode aktivasi, berlaku 14 hari, satu kali pakai", codes.len())}</caption>
+                        <thead><tr><th scope="col">"NIP (login)"</th><th scope="col">"Nama"</th><th scope="col">"Kode"</th><th scope="col">"Berlaku sampai (WIB)"</th></tr></thead>
+                        <tbody>
+                            {codes.into_iter().map(|c| view! {
+                                <tr><td>{format_nip(&c.login)}</td><th scope="row">{c.name}</th><td class="code">{c.code}</td><td>{c.expires}</td></tr>
+                            }).collect_view()}
+                        </tbody>
+                    </table>
+                </div>
+            }.into_any(),
+            Err(error) => view! { <ErrorNotice error /> }.into_any(),
+        })}
     }
 }
 

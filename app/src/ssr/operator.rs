@@ -112,6 +112,31 @@ pub async fn issue_code(state: &AppState, actor: &account::Model, employee_id: i
     Ok(IssuedCode { login: e.nip, name: e.name, code, expires: quiz::format_wib(expires) })
 }
 
+pub async fn issue_unit_codes(state: &AppState, actor: &account::Model, unit_kerja: &str) -> Result<Vec<IssuedCode>, AppError> {
+    let agency_id = auth::agency_of(actor)?;
+    let unit = unit_kerja.split_whitespace().collect::<Vec<_>>().join(" ");
+    if unit.is_empty() {
+        return Err(fail(AppError::invalid("unit_kerja", "Tulis nama unit kerja persis seperti di roster.")));
+    }
+    let members: Vec<employee::Model> = employee::Entity::find()
+        .filter(employee::Column::AgencyId.eq(agency_id))
+        .filter(employee::Column::UnitKerja.eq(unit.clone()))
+        .all(&state.db)
+        .await
+        .or_fail()?;
+    if members.is_empty() {
+        return Err(fail(AppError::invalid("unit_kerja", "Tidak ada pegawai dengan unit kerja ini di roster Anda.")));
+    }
+    let mut codes = Vec::new();
+    for e in members {
+        let activated = db::accounts::by_employee(&state.db, e.id).await.or_fail()?.is_some_and(|a| a.password_hash.is_some());
+        if !activated {
+            codes.push(issue_code(state, actor, e.id).await?);
+        }
+    }
+    Ok(codes)
+}
+
 pub async fn export(state: &AppState, actor: &account::Model, employee_id: i64) -> Result<String, AppError> {
     let e = find(state, actor, employee_id).await?;
     let attempts = db::attempts::list_for_employee(&state.db, e.id).await.or_fail()?;

@@ -15,7 +15,26 @@ crate::on_both_backends!(
     activation_codes_work_once_and_expire,
     a_verified_learner_sees_only_their_own_results_and_records_verified_attempts,
     operators_export_and_delete_personal_data_of_their_own_agency_only,
+    behind_https_cookies_are_secure_and_hsts_is_sent,
 );
+
+async fn behind_https_cookies_are_secure_and_hsts_is_sent(backend: Backend) -> Result<()> {
+    let app = TestApp::spawn_https(backend, "https://netra.example.go.id").await?;
+    world(&app).await?;
+    let browser = app.browser()?;
+    let res = browser.call("/api/sign_in", &[("login", "admin@netra.test"), ("password", PASSWORD)]).await?;
+    ensure!(res.status().is_success(), "sign in: {}", res.status());
+    let set = cookie(&res, "netra_akun").context("cookie")?;
+    ensure!(set.contains("Secure") && set.contains("HttpOnly") && set.contains("SameSite=Lax"), "cookie flags over HTTPS: {set}");
+    let res = browser.get("/").await?;
+    ensure!(res.headers().get("strict-transport-security").is_some_and(|v| v.to_str().is_ok_and(|v| v.contains("max-age="))), "HSTS");
+    // State changes must come from the public site: another origin is refused, it is accepted.
+    let refused = browser.client.post(browser.url("/api/sign_out")).header("origin", &browser.base).send().await?;
+    ensure!(refused.status() == StatusCode::FORBIDDEN, "origin other than the public URL: {}", refused.status());
+    let accepted = browser.client.post(browser.url("/api/sign_out")).header("origin", "https://netra.example.go.id").header("accept", "application/json").send().await?;
+    ensure!(accepted.status().is_success(), "same-origin post: {}", accepted.status());
+    Ok(())
+}
 
 pub const PASSWORD: &str = "kuda-laut-berenang-7";
 
@@ -163,6 +182,7 @@ async fn every_route_and_server_function_answers_each_role_as_its_rule_says(back
         ("/api/add_employee", vec![("nip", "199203142019031004"), ("name", "Andi Wijaya"), ("unit_kerja", "Dinas Kesehatan")], Rule::Operator),
         ("/api/employee_detail", vec![("employee_id", &a)], Rule::OperatorOfA),
         ("/api/issue_learner_code", vec![("employee_id", &a)], Rule::OperatorOfA),
+        ("/api/issue_unit_codes", vec![("unit_kerja", "Dinas Pendidikan")], Rule::Operator),
         ("/api/export_employee", vec![("employee_id", &a)], Rule::OperatorOfA),
     ];
 
@@ -298,6 +318,13 @@ async fn activation_codes_work_once_and_expire(backend: Backend) -> Result<()> {
     let issued: serde_json::Value = operator.call("/api/issue_learner_code", &[("employee_id", &w.employee_b.to_string())]).await?.json().await?;
     let code = issued["code"].as_str().context("code")?.to_string();
     ensure!(issued["login"] == NIP_OTHER, "the learner's login is the NIP");
+    // Codes for a whole unit retire the one above: only the newest works.
+    let unit: serde_json::Value = operator.call("/api/issue_unit_codes", &[("unit_kerja", "Dinas  Pendidikan")]).await?.json().await?;
+    let codes = unit.as_array().context("list of codes")?;
+    ensure!(codes.len() == 1 && codes[0]["login"] == NIP_OTHER, "unit codes: {unit}");
+    let stale = app.browser()?.call("/api/activate", &[("login", NIP_OTHER), ("code", &code), ("password", PASSWORD), ("confirm", PASSWORD)]).await?;
+    ensure!(stale.status() == StatusCode::UNPROCESSABLE_ENTITY, "a retired code: {}", stale.status());
+    let code = codes[0]["code"].as_str().context("unit code")?.to_string();
 
     let learner = app.browser()?;
     let weak = learner.call("/api/activate", &[("login", NIP_OTHER), ("code", &code), ("password", "password1234"), ("confirm", "password1234")]).await?;
