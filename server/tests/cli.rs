@@ -232,3 +232,33 @@ fn questions_import_reports_skips_and_malformed_input() {
     assert_eq!(out.status.code(), Some(1), "{stderr}");
     assert!(stderr.contains("kuis.gift:1:6: `{` tanpa pasangan `}`"), "{stderr}");
 }
+
+#[test]
+fn user_add_creates_the_first_admin_from_a_password_on_stdin() {
+    let db = temp_path("users.db");
+    let url = format!("sqlite://{}?mode=rwc", db.display());
+    let add = |email: &str, password: &str| {
+        let mut child = Command::new(NETRA)
+            .args(["user", "add", "--role", "admin", "--email", email, "--database-url", &url])
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("run netra");
+        if let Some(mut stdin) = child.stdin.take() {
+            let _ = writeln!(stdin, "{password}");
+        }
+        child.wait_with_output().expect("netra output")
+    };
+    let out = add("Admin@BKPSDM.example.go.id", "kuda-laut-berenang-7");
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(String::from_utf8_lossy(&out.stdout).contains("created admin `admin@bkpsdm.example.go.id`"));
+    let weak = add("kedua@example.go.id", "password1234");
+    assert_eq!(weak.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&weak.stderr).contains("terlalu umum"), "{}", String::from_utf8_lossy(&weak.stderr));
+    let again = add("admin@bkpsdm.example.go.id", "kuda-laut-berenang-8");
+    assert_eq!(again.status.code(), Some(1), "the same login twice");
+    for suffix in ["", "-wal", "-shm"] {
+        let _ = std::fs::remove_file(format!("{}{suffix}", db.display()));
+    }
+}
