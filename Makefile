@@ -21,7 +21,7 @@ test:
 	.ci/tools.sh --test
 	.ci/build-site.sh debug
 	@mkdir -p target
-	set -o pipefail; cargo test --workspace --features app/ssr --all-targets --no-fail-fast -- --test-threads=4 2>&1 | tee target/test-output.log
+	set -o pipefail; cargo test --workspace --features app/ssr --all-targets --no-fail-fast 2>&1 | tee target/test-output.log
 	@awk '/^test result:/ { p += $$4; f += $$6 } END { printf "tests: %d passed, %d failed\n", p, f }' target/test-output.log
 
 check-content:
