@@ -4,9 +4,15 @@ use crate::components::header::SiteHeader;
 use crate::pages::{
     account::{ActivatePage, SignInPage},
     admin::{AdminPage, AuditPage},
+    home::HomePage,
+    identify::IdentifyPage,
+    lesson::LessonPage,
+    module::ModulePage,
+    my_results::MyResultsPage,
+    not_found::NotFound,
     operator::{EmployeePage, RosterPageView},
-    home::HomePage, identify::IdentifyPage, lesson::LessonPage, module::ModulePage, my_results::MyResultsPage,
-    not_found::NotFound, quiz::QuizPage, result::ResultPage,
+    quiz::QuizPage,
+    result::ResultPage,
     self_check::SelfCheckPage,
     violations::{ViolationPage, ViolationsPage},
 };
@@ -92,7 +98,9 @@ pub fn App() -> impl IntoView {
 /// Everything inside the router, so server actions can pick up errors from no-JS form posts.
 #[component]
 fn Layout() -> impl IntoView {
-    provide_context(LearnerActions { epoch: RwSignal::new(0) });
+    provide_context(LearnerActions {
+        epoch: RwSignal::new(0),
+    });
     // After a client-side navigation, move focus to the new page's content, as a full page load
     // would: keyboard and screen-reader users otherwise stay on the link they activated.
     let main_ref = NodeRef::<leptos::html::Main>::new();

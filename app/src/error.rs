@@ -13,7 +13,10 @@ pub struct FieldError {
 
 impl FieldError {
     pub fn new(field: impl Into<String>, message: impl Into<String>) -> Self {
-        Self { field: field.into(), message: message.into() }
+        Self {
+            field: field.into(),
+            message: message.into(),
+        }
     }
 }
 
@@ -33,7 +36,9 @@ pub enum AppError {
     Conflict(String),
     #[error("Terlalu banyak percobaan. Tunggu {0} detik lalu coba lagi.")]
     TooManyRequests(u64),
-    #[error("Layanan sedang tidak dapat menjangkau basis data. Silakan coba lagi dalam beberapa saat.")]
+    #[error(
+        "Layanan sedang tidak dapat menjangkau basis data. Silakan coba lagi dalam beberapa saat."
+    )]
     Unavailable,
     #[error("Terjadi kesalahan pada server. Jawaban yang sudah tersimpan tidak hilang; silakan coba lagi.")]
     Internal,
@@ -49,9 +54,10 @@ impl AppError {
     /// The message for one field, when this is a validation error about it.
     pub fn field_message(&self, field: &str) -> Option<String> {
         match self {
-            AppError::Invalid(errors) => {
-                errors.iter().find(|e| e.field == field).map(|e| e.message.clone())
-            }
+            AppError::Invalid(errors) => errors
+                .iter()
+                .find(|e| e.field == field)
+                .map(|e| e.message.clone()),
             _ => None,
         }
     }

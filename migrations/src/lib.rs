@@ -10,6 +10,9 @@ pub struct Migrator;
 #[async_trait::async_trait]
 impl MigratorTrait for Migrator {
     fn migrations() -> Vec<Box<dyn MigrationTrait>> {
-        vec![Box::new(m20261125_000001_learning_records::Migration), Box::new(m20261125_000002_accounts::Migration)]
+        vec![
+            Box::new(m20261125_000001_learning_records::Migration),
+            Box::new(m20261125_000002_accounts::Migration),
+        ]
     }
 }

@@ -182,7 +182,9 @@ impl MigrationTrait for Migration {
             LearnerSessions::Table.into_iden(),
             Employees::Table.into_iden(),
         ] {
-            manager.drop_table(Table::drop().table(table).to_owned()).await?;
+            manager
+                .drop_table(Table::drop().table(table).to_owned())
+                .await?;
         }
         Ok(())
     }

@@ -23,10 +23,21 @@ impl MigrationTrait for Migration {
         // Only rostered employees belong to an agency; self-declared learners have none.
         // No foreign key: SQLite cannot add one to an existing table. The index serves scoping.
         manager
-            .alter_table(Table::alter().table(Employees::Table).add_column(big_integer_null(Employees::AgencyId)).to_owned())
+            .alter_table(
+                Table::alter()
+                    .table(Employees::Table)
+                    .add_column(big_integer_null(Employees::AgencyId))
+                    .to_owned(),
+            )
             .await?;
         manager
-            .create_index(Index::create().name("ix_employees_agency").table(Employees::Table).col(Employees::AgencyId).to_owned())
+            .create_index(
+                Index::create()
+                    .name("ix_employees_agency")
+                    .table(Employees::Table)
+                    .col(Employees::AgencyId)
+                    .to_owned(),
+            )
             .await?;
 
         manager
@@ -100,7 +111,11 @@ impl MigrationTrait for Migration {
             .await?;
         manager
             .create_index(
-                Index::create().name("ix_one_time_codes_account").table(OneTimeCodes::Table).col(OneTimeCodes::AccountId).to_owned(),
+                Index::create()
+                    .name("ix_one_time_codes_account")
+                    .table(OneTimeCodes::Table)
+                    .col(OneTimeCodes::AccountId)
+                    .to_owned(),
             )
             .await?;
 
@@ -120,18 +135,47 @@ impl MigrationTrait for Migration {
             )
             .await?;
         manager
-            .create_index(Index::create().name("ix_audit_log_at").table(AuditLog::Table).col(AuditLog::At).to_owned())
+            .create_index(
+                Index::create()
+                    .name("ix_audit_log_at")
+                    .table(AuditLog::Table)
+                    .col(AuditLog::At)
+                    .to_owned(),
+            )
             .await?;
         Ok(())
     }
 
     async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
-        for table in [AuditLog::Table.into_iden(), OneTimeCodes::Table.into_iden(), AccountSessions::Table.into_iden(), Accounts::Table.into_iden()] {
-            manager.drop_table(Table::drop().table(table).to_owned()).await?;
+        for table in [
+            AuditLog::Table.into_iden(),
+            OneTimeCodes::Table.into_iden(),
+            AccountSessions::Table.into_iden(),
+            Accounts::Table.into_iden(),
+        ] {
+            manager
+                .drop_table(Table::drop().table(table).to_owned())
+                .await?;
         }
-        manager.drop_index(Index::drop().name("ix_employees_agency").table(Employees::Table).to_owned()).await?;
-        manager.alter_table(Table::alter().table(Employees::Table).drop_column(Employees::AgencyId).to_owned()).await?;
-        manager.drop_table(Table::drop().table(Agencies::Table).to_owned()).await?;
+        manager
+            .drop_index(
+                Index::drop()
+                    .name("ix_employees_agency")
+                    .table(Employees::Table)
+                    .to_owned(),
+            )
+            .await?;
+        manager
+            .alter_table(
+                Table::alter()
+                    .table(Employees::Table)
+                    .drop_column(Employees::AgencyId)
+                    .to_owned(),
+            )
+            .await?;
+        manager
+            .drop_table(Table::drop().table(Agencies::Table).to_owned())
+            .await?;
         Ok(())
     }
 }

@@ -115,7 +115,11 @@ pub enum MigrateAction {
 #[derive(Debug, Clone, Args)]
 pub struct DatabaseArgs {
     /// `sqlite://path?mode=rwc` or `postgres://user@host/db`.
-    #[arg(long, env = "DATABASE_URL", default_value = "sqlite://data/netra.db?mode=rwc")]
+    #[arg(
+        long,
+        env = "DATABASE_URL",
+        default_value = "sqlite://data/netra.db?mode=rwc"
+    )]
     pub database_url: String,
 }
 

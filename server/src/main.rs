@@ -45,7 +45,9 @@ async fn serve(config: ServerConfig) -> anyhow::Result<ExitCode> {
 
 async fn migrate(url: &str, action: MigrateAction) -> anyhow::Result<ExitCode> {
     startup::ensure_sqlite_dir(url)?;
-    let db = app::ssr::db::connect(url).await.with_context(|| format!("connecting to {}", startup::redact(url)))?;
+    let db = app::ssr::db::connect(url)
+        .await
+        .with_context(|| format!("connecting to {}", startup::redact(url)))?;
     match action {
         MigrateAction::Up => Migrator::up(&db, None).await?,
         MigrateAction::Down => Migrator::down(&db, Some(1)).await?,
@@ -110,15 +112,34 @@ fn coverage(dir: Option<PathBuf>) -> ExitCode {
     let rows = app::ssr::content::coverage::coverage(&catalog);
     for row in &rows {
         println!("{}  ({})", row.violation_id, row.name);
-        println!("  lessons   ({}): {}", row.lessons.len(), row.lessons.join(", "));
-        println!("  questions ({}): {}", row.questions.len(), row.questions.join(", "));
+        println!(
+            "  lessons   ({}): {}",
+            row.lessons.len(),
+            row.lessons.join(", ")
+        );
+        println!(
+            "  questions ({}): {}",
+            row.questions.len(),
+            row.questions.join(", ")
+        );
     }
-    let uncovered: Vec<&str> = rows.iter().filter(|r| r.questions.is_empty()).map(|r| r.violation_id.as_str()).collect();
+    let uncovered: Vec<&str> = rows
+        .iter()
+        .filter(|r| r.questions.is_empty())
+        .map(|r| r.violation_id.as_str())
+        .collect();
     if uncovered.is_empty() {
-        println!("OK: all {} catalogue entries are practised by at least one question", rows.len());
+        println!(
+            "OK: all {} catalogue entries are practised by at least one question",
+            rows.len()
+        );
         ExitCode::SUCCESS
     } else {
-        eprintln!("{} catalogue entr(ies) practised by no question: {}", uncovered.len(), uncovered.join(", "));
+        eprintln!(
+            "{} catalogue entr(ies) practised by no question: {}",
+            uncovered.len(),
+            uncovered.join(", ")
+        );
         ExitCode::FAILURE
     }
 }

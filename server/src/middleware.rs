@@ -1,8 +1,8 @@
 //! Cross-cutting HTTP protections: same-origin check on state changes and security headers.
 
 use axum::body::Body;
-use axum::http::{header, HeaderValue, Method, Request, StatusCode};
 use axum::extract::State;
+use axum::http::{header, HeaderValue, Method, Request, StatusCode};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 
@@ -19,19 +19,26 @@ impl AllowedOrigin {
 
 /// `https://example.org:8443/path` -> `example.org:8443`.
 fn host_of(url: &str) -> Option<&str> {
-    url.split_once("://").map(|(_, rest)| rest.split(['/', '?', '#']).next().unwrap_or(""))
+    url.split_once("://")
+        .map(|(_, rest)| rest.split(['/', '?', '#']).next().unwrap_or(""))
 }
 
 /// Refuses a state-changing request whose `Origin` (or `Referer`) names another site.
 /// Leptos has no CSRF protection of its own; SameSite=Lax cookies plus this check close the gap.
-pub async fn same_origin(State(allowed): State<AllowedOrigin>, req: Request<Body>, next: Next) -> Response {
+pub async fn same_origin(
+    State(allowed): State<AllowedOrigin>,
+    req: Request<Body>,
+    next: Next,
+) -> Response {
     if matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS) {
         return next.run(req).await;
     }
-    let expected = allowed
-        .0
-        .clone()
-        .or_else(|| req.headers().get(header::HOST).and_then(|h| h.to_str().ok()).map(str::to_ascii_lowercase));
+    let expected = allowed.0.clone().or_else(|| {
+        req.headers()
+            .get(header::HOST)
+            .and_then(|h| h.to_str().ok())
+            .map(str::to_ascii_lowercase)
+    });
     let source = req
         .headers()
         .get(header::ORIGIN)
@@ -41,7 +48,11 @@ pub async fn same_origin(State(allowed): State<AllowedOrigin>, req: Request<Body
         .map(str::to_ascii_lowercase);
     if let (Some(expected), Some(source)) = (expected, source) {
         if source != expected {
-            return (StatusCode::FORBIDDEN, "Permintaan ditolak: asal permintaan tidak sesuai.").into_response();
+            return (
+                StatusCode::FORBIDDEN,
+                "Permintaan ditolak: asal permintaan tidak sesuai.",
+            )
+                .into_response();
         }
     }
     next.run(req).await
@@ -51,7 +62,11 @@ pub async fn same_origin(State(allowed): State<AllowedOrigin>, req: Request<Body
 /// hands it to the app in the request's extensions. Requests without a session cookie, and
 /// static files, cost no database work. If the lookup fails (database down) nothing is stored
 /// and the app's own lookups report the error.
-pub async fn resolve_visitor(State(state): State<app::ssr::AppState>, mut req: Request<Body>, next: Next) -> Response {
+pub async fn resolve_visitor(
+    State(state): State<app::ssr::AppState>,
+    mut req: Request<Body>,
+    next: Next,
+) -> Response {
     let path = req.uri().path();
     let has_cookie = req.headers().get(header::COOKIE).is_some();
     if has_cookie && !path.starts_with("/pkg/") && path != "/healthz" && path != "/readyz" {
@@ -88,9 +103,17 @@ mod tests {
 
     #[test]
     fn hosts_are_taken_from_urls() {
-        assert_eq!(host_of("https://netra.example.go.id/modul?x=1"), Some("netra.example.go.id"));
+        assert_eq!(
+            host_of("https://netra.example.go.id/modul?x=1"),
+            Some("netra.example.go.id")
+        );
         assert_eq!(host_of("http://127.0.0.1:3000"), Some("127.0.0.1:3000"));
         assert_eq!(host_of("no-scheme"), None);
-        assert_eq!(AllowedOrigin::new(Some("https://Netra.Example.go.id/")).0.as_deref(), Some("netra.example.go.id"));
+        assert_eq!(
+            AllowedOrigin::new(Some("https://Netra.Example.go.id/"))
+                .0
+                .as_deref(),
+            Some("netra.example.go.id")
+        );
     }
 }

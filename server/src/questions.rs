@@ -10,15 +10,33 @@ use std::process::ExitCode;
 
 pub fn run(cmd: QuestionsCommand) -> anyhow::Result<ExitCode> {
     match cmd {
-        QuestionsCommand::Import { file, format, into, dry_run } => import(&file, format, into.as_deref(), dry_run),
-        QuestionsCommand::Export { module, format, out, content_dir } => export(&content_dir, &module, format, out.as_deref()),
+        QuestionsCommand::Import {
+            file,
+            format,
+            into,
+            dry_run,
+        } => import(&file, format, into.as_deref(), dry_run),
+        QuestionsCommand::Export {
+            module,
+            format,
+            out,
+            content_dir,
+        } => export(&content_dir, &module, format, out.as_deref()),
     }
 }
 
-fn import(file: &Path, format: Option<BankFormat>, into: Option<&Path>, dry_run: bool) -> anyhow::Result<ExitCode> {
+fn import(
+    file: &Path,
+    format: Option<BankFormat>,
+    into: Option<&Path>,
+    dry_run: bool,
+) -> anyhow::Result<ExitCode> {
     let bytes = std::fs::read(file).with_context(|| format!("reading {}", file.display()))?;
     let Ok(text) = String::from_utf8(bytes) else {
-        bail!("{} is not UTF-8 text: save it as UTF-8 and try again", file.display());
+        bail!(
+            "{} is not UTF-8 text: save it as UTF-8 and try again",
+            file.display()
+        );
     };
     let format = match format {
         Some(BankFormat::Gift) => Format::Gift,
@@ -34,7 +52,9 @@ fn import(file: &Path, format: Option<BankFormat>, into: Option<&Path>, dry_run:
     };
     // Questions added to an existing bank must not reuse its ids.
     let existing = match into {
-        Some(path) if path.exists() => std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?,
+        Some(path) if path.exists() => {
+            std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?
+        }
         _ => String::new(),
     };
     let taken: HashSet<String> = existing_ids(&existing);
@@ -59,22 +79,40 @@ fn import(file: &Path, format: Option<BankFormat>, into: Option<&Path>, dry_run:
     for line in &result.report {
         eprintln!("{line}");
     }
-    eprintln!("{} diimpor, {} dilewati", result.questions.len(), result.skipped());
+    eprintln!(
+        "{} diimpor, {} dilewati",
+        result.questions.len(),
+        result.skipped()
+    );
     let toml = interop::to_toml(&result.questions);
     match (dry_run, into) {
         (true, _) | (false, None) => print!("{toml}"),
         (false, Some(path)) => {
             if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-                std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
+                std::fs::create_dir_all(dir)
+                    .with_context(|| format!("creating {}", dir.display()))?;
             }
             let header = if existing.is_empty() {
-                format!("# Question bank imported from {} by `netra questions import`.\n", file.display())
+                format!(
+                    "# Question bank imported from {} by `netra questions import`.\n",
+                    file.display()
+                )
             } else {
                 String::new()
             };
-            let body = format!("{existing}{}{header}{toml}", if existing.is_empty() || existing.ends_with('\n') { "" } else { "\n" });
+            let body = format!(
+                "{existing}{}{header}{toml}",
+                if existing.is_empty() || existing.ends_with('\n') {
+                    ""
+                } else {
+                    "\n"
+                }
+            );
             std::fs::write(path, body).with_context(|| format!("writing {}", path.display()))?;
-            eprintln!("ditulis ke {}: jalankan `netra check-content` untuk memeriksa hasilnya", path.display());
+            eprintln!(
+                "ditulis ke {}: jalankan `netra check-content` untuk memeriksa hasilnya",
+                path.display()
+            );
         }
     }
     Ok(ExitCode::SUCCESS)
@@ -90,10 +128,17 @@ fn existing_ids(bank: &str) -> HashSet<String> {
     struct Id {
         id: String,
     }
-    toml::from_str::<Bank>(bank).map(|b| b.question.into_iter().map(|q| q.id).collect()).unwrap_or_default()
+    toml::from_str::<Bank>(bank)
+        .map(|b| b.question.into_iter().map(|q| q.id).collect())
+        .unwrap_or_default()
 }
 
-fn export(content_dir: &Path, slug: &str, format: BankFormat, out: Option<&Path>) -> anyhow::Result<ExitCode> {
+fn export(
+    content_dir: &Path,
+    slug: &str,
+    format: BankFormat,
+    out: Option<&Path>,
+) -> anyhow::Result<ExitCode> {
     let catalog = match load_catalog(content_dir) {
         Ok(c) => c,
         Err(errors) => {
@@ -103,12 +148,21 @@ fn export(content_dir: &Path, slug: &str, format: BankFormat, out: Option<&Path>
     };
     let Some(module) = catalog.module(slug) else {
         let known: Vec<&str> = catalog.modules().iter().map(|m| m.slug.as_str()).collect();
-        bail!("no module `{slug}` in {} (modules: {})", content_dir.display(), known.join(", "));
+        bail!(
+            "no module `{slug}` in {} (modules: {})",
+            content_dir.display(),
+            known.join(", ")
+        );
     };
     let questions = interop::module_questions(module);
     // Moodle splits category paths on `/`.
     let root = format!("$course$/top/{}", module.title.replace('/', "-"));
-    let heading = format!("{} (versi {}), {} soal, diekspor dari Netra", module.title, module.version, questions.len());
+    let heading = format!(
+        "{} (versi {}), {} soal, diekspor dari Netra",
+        module.title,
+        module.version,
+        questions.len()
+    );
     let text = match format {
         BankFormat::Gift => gift::write(&questions, &root, &heading),
         BankFormat::MoodleXml => moodle_xml::write(&questions, &root, &heading),

@@ -9,8 +9,8 @@ use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::IntoResponse;
 use axum::routing::get;
 use axum::{Json, Router};
-use leptos::prelude::provide_context;
 use leptos::config::LeptosOptions;
+use leptos::prelude::provide_context;
 use leptos_axum::{generate_route_list, LeptosRoutes};
 use migrations::{Migrator, MigratorTrait};
 use std::future::Future;
@@ -56,7 +56,8 @@ pub fn ensure_sqlite_dir(url: &str) -> anyhow::Result<()> {
     if let Some(rest) = url.strip_prefix("sqlite://") {
         let path = Path::new(rest.split('?').next().unwrap_or(rest));
         if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
-            std::fs::create_dir_all(parent).with_context(|| format!("creating {}", parent.display()))?;
+            std::fs::create_dir_all(parent)
+                .with_context(|| format!("creating {}", parent.display()))?;
         }
     }
     Ok(())
@@ -65,8 +66,12 @@ pub fn ensure_sqlite_dir(url: &str) -> anyhow::Result<()> {
 /// Connects to the database and applies pending migrations.
 pub async fn connect_and_migrate(url: &str) -> anyhow::Result<sea_orm::DatabaseConnection> {
     ensure_sqlite_dir(url)?;
-    let conn = db::connect(url).await.with_context(|| format!("connecting to {}", redact(url)))?;
-    Migrator::up(&conn, None).await.context("applying migrations")?;
+    let conn = db::connect(url)
+        .await
+        .with_context(|| format!("connecting to {}", redact(url)))?;
+    Migrator::up(&conn, None)
+        .await
+        .context("applying migrations")?;
     Ok(conn)
 }
 
@@ -86,8 +91,12 @@ pub fn redact(url: &str) -> String {
 
 /// Loads content (refusing to start on any error), prepares the database, builds the state.
 pub async fn prepare(config: &ServerConfig) -> anyhow::Result<AppState> {
-    let catalog = content::load_catalog(&config.content_dir)
-        .map_err(|errors| anyhow::anyhow!("content in {} is invalid:\n{errors}", config.content_dir.display()))?;
+    let catalog = content::load_catalog(&config.content_dir).map_err(|errors| {
+        anyhow::anyhow!(
+            "content in {} is invalid:\n{errors}",
+            config.content_dir.display()
+        )
+    })?;
     tracing::info!(
         modules = catalog.modules().len(),
         lessons = catalog.lesson_count(),
@@ -95,7 +104,9 @@ pub async fn prepare(config: &ServerConfig) -> anyhow::Result<AppState> {
         "content loaded"
     );
     let conn = connect_and_migrate(&config.database_url).await?;
-    let module_ids = db::modules::sync(&conn, &catalog).await.context("recording content versions")?;
+    let module_ids = db::modules::sync(&conn, &catalog)
+        .await
+        .context("recording content versions")?;
     let leptos_options = LeptosOptions::builder()
         .output_name("netra")
         .site_root(config.site_root.to_string_lossy().to_string())
@@ -103,7 +114,10 @@ pub async fn prepare(config: &ServerConfig) -> anyhow::Result<AppState> {
         .site_addr(config.addr)
         .build();
     let settings = Settings {
-        secure_cookies: config.public_url.as_deref().is_some_and(|u| u.starts_with("https://")),
+        secure_cookies: config
+            .public_url
+            .as_deref()
+            .is_some_and(|u| u.starts_with("https://")),
         public_url: config.public_url.clone(),
         ..Settings::default()
     };
@@ -123,12 +137,21 @@ async fn healthz() -> impl IntoResponse {
 
 async fn readyz(State(state): State<AppState>) -> impl IntoResponse {
     match tokio::time::timeout(Duration::from_secs(2), db::ping(&state.db)).await {
-        Ok(Ok(())) => (StatusCode::OK, Json(serde_json::json!({ "status": "ok", "database": "ok" }))),
+        Ok(Ok(())) => (
+            StatusCode::OK,
+            Json(serde_json::json!({ "status": "ok", "database": "ok" })),
+        ),
         Ok(Err(e)) => {
             tracing::warn!(error = %e, "readiness check failed");
-            (StatusCode::SERVICE_UNAVAILABLE, Json(serde_json::json!({ "status": "unavailable", "database": "error" })))
+            (
+                StatusCode::SERVICE_UNAVAILABLE,
+                Json(serde_json::json!({ "status": "unavailable", "database": "error" })),
+            )
         }
-        Err(_) => (StatusCode::SERVICE_UNAVAILABLE, Json(serde_json::json!({ "status": "unavailable", "database": "timeout" }))),
+        Err(_) => (
+            StatusCode::SERVICE_UNAVAILABLE,
+            Json(serde_json::json!({ "status": "unavailable", "database": "timeout" })),
+        ),
     }
 }
 
@@ -139,8 +162,15 @@ pub fn router(state: AppState) -> Router {
     // wasm/JS/CSS are served precompressed when .br/.gz siblings exist. Their names are not
     // content-hashed, so browsers revalidate (cheap 304s) instead of caching blindly.
     let pkg = tower::ServiceBuilder::new()
-        .layer(SetResponseHeaderLayer::overriding(header::CACHE_CONTROL, HeaderValue::from_static("no-cache")))
-        .service(ServeDir::new(site_root.join("pkg")).precompressed_br().precompressed_gzip());
+        .layer(SetResponseHeaderLayer::overriding(
+            header::CACHE_CONTROL,
+            HeaderValue::from_static("no-cache"),
+        ))
+        .service(
+            ServeDir::new(site_root.join("pkg"))
+                .precompressed_br()
+                .precompressed_gzip(),
+        );
     let context = {
         let state = state.clone();
         move || {
@@ -158,23 +188,34 @@ pub fn router(state: AppState) -> Router {
         .route("/readyz", get(readyz))
         .nest_service("/pkg", pkg)
         .leptos_routes_with_context(&state, routes, context.clone(), render)
-        .fallback(leptos_axum::file_and_error_handler_with_context::<AppState, _>(context, shell))
-        .layer(axum::middleware::from_fn_with_state(state.clone(), middleware::resolve_visitor))
+        .fallback(leptos_axum::file_and_error_handler_with_context::<
+            AppState,
+            _,
+        >(context, shell))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            middleware::resolve_visitor,
+        ))
         .layer(axum::middleware::from_fn_with_state(
             middleware::AllowedOrigin::new(state.settings.public_url.as_deref()),
             middleware::same_origin,
         ))
         .layer(axum::middleware::from_fn(middleware::security_headers))
         // Browsers remember to use HTTPS only once the site is configured as served over it.
-        .layer(tower::util::option_layer(state.settings.secure_cookies.then(|| {
-            SetResponseHeaderLayer::if_not_present(
-                header::STRICT_TRANSPORT_SECURITY,
-                HeaderValue::from_static("max-age=31536000; includeSubDomains"),
-            )
-        })))
+        .layer(tower::util::option_layer(
+            state.settings.secure_cookies.then(|| {
+                SetResponseHeaderLayer::if_not_present(
+                    header::STRICT_TRANSPORT_SECURITY,
+                    HeaderValue::from_static("max-age=31536000; includeSubDomains"),
+                )
+            }),
+        ))
         .layer(CompressionLayer::new())
         .layer(RequestBodyLimitLayer::new(BODY_LIMIT))
-        .layer(TimeoutLayer::with_status_code(StatusCode::REQUEST_TIMEOUT, Duration::from_secs(30)))
+        .layer(TimeoutLayer::with_status_code(
+            StatusCode::REQUEST_TIMEOUT,
+            Duration::from_secs(30),
+        ))
         .layer(CatchPanicLayer::new())
         .layer(TraceLayer::new_for_http())
         .with_state(state)
@@ -186,9 +227,12 @@ pub async fn serve(
     router: Router,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    axum::serve(listener, router.into_make_service_with_connect_info::<SocketAddr>())
-        .with_graceful_shutdown(shutdown)
-        .await
+    axum::serve(
+        listener,
+        router.into_make_service_with_connect_info::<SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown)
+    .await
 }
 
 /// Resolves on Ctrl-C or SIGTERM.
@@ -220,7 +264,13 @@ mod tests {
 
     #[test]
     fn passwords_are_hidden_in_logged_urls() {
-        assert_eq!(redact("postgres://netra:secret@db/netra"), "postgres://netra:***@db/netra");
-        assert_eq!(redact("sqlite://data/netra.db?mode=rwc"), "sqlite://data/netra.db?mode=rwc");
+        assert_eq!(
+            redact("postgres://netra:secret@db/netra"),
+            "postgres://netra:***@db/netra"
+        );
+        assert_eq!(
+            redact("sqlite://data/netra.db?mode=rwc"),
+            "sqlite://data/netra.db?mode=rwc"
+        );
     }
 }

@@ -8,5 +8,9 @@ pub fn init() {
     let json = std::env::var("NETRA_LOG_FORMAT").is_ok_and(|v| v.eq_ignore_ascii_case("json"));
     let builder = fmt().with_env_filter(filter).with_target(false);
     // A second init (tests) is harmless: the first subscriber stays.
-    let _ = if json { builder.json().try_init() } else { builder.try_init() };
+    let _ = if json {
+        builder.json().try_init()
+    } else {
+        builder.try_init()
+    };
 }

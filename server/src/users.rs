@@ -10,7 +10,13 @@ use std::io::{BufRead, IsTerminal};
 use std::process::ExitCode;
 
 pub async fn run(cmd: UserCommand) -> anyhow::Result<ExitCode> {
-    let UserCommand::Add { role, email, name, agency, db } = cmd;
+    let UserCommand::Add {
+        role,
+        email,
+        name,
+        agency,
+        db,
+    } = cmd;
     let Some(role) = Role::from_code(&role).filter(|r| *r != Role::Learner) else {
         bail!("--role must be admin, operator or host (learners activate their accounts with a code from an operator)");
     };
@@ -20,23 +26,31 @@ pub async fn run(cmd: UserCommand) -> anyhow::Result<ExitCode> {
         .with_context(|| format!("connecting to {}", startup::redact(&db.database_url)))?;
     Migrator::up(&conn, None).await?;
     let agency_id = match (&agency, role) {
-        (Some(code), _) => match app::ssr::db::accounts::agency_by_code(&conn, &code.to_lowercase()).await? {
-            Some(a) => Some(a.id),
-            None => bail!("no agency with code `{code}`: create it on /admin first"),
-        },
+        (Some(code), _) => {
+            match app::ssr::db::accounts::agency_by_code(&conn, &code.to_lowercase()).await? {
+                Some(a) => Some(a.id),
+                None => bail!("no agency with code `{code}`: create it on /admin first"),
+            }
+        }
         (None, Role::Operator) => bail!("an operator needs --agency CODE"),
         (None, _) => None,
     };
     let password = read_password()?;
     let name = name.unwrap_or_else(|| email.clone());
-    match app::ssr::admin::create_with_password(&conn, role, &email, &name, &password, agency_id).await {
+    match app::ssr::admin::create_with_password(&conn, role, &email, &name, &password, agency_id)
+        .await
+    {
         Ok(account) => {
             println!("created {} `{}`", role.code(), account.login);
             Ok(ExitCode::SUCCESS)
         }
         Err(e) => {
             let details = match &e {
-                app::error::AppError::Invalid(errors) => errors.iter().map(|f| f.message.clone()).collect::<Vec<_>>().join(" "),
+                app::error::AppError::Invalid(errors) => errors
+                    .iter()
+                    .map(|f| f.message.clone())
+                    .collect::<Vec<_>>()
+                    .join(" "),
                 _ => String::new(),
             };
             eprintln!("error: {e} {details}");
@@ -55,7 +69,10 @@ fn read_password() -> anyhow::Result<String> {
         Ok(first)
     } else {
         let mut line = String::new();
-        std::io::stdin().lock().read_line(&mut line).context("reading the password from standard input")?;
+        std::io::stdin()
+            .lock()
+            .read_line(&mut line)
+            .context("reading the password from standard input")?;
         Ok(line.trim_end_matches(['\r', '\n']).to_string())
     }
 }

@@ -23,11 +23,15 @@ pub enum Backend {
 
 /// The repository root (tests run with the `tests/` package as working directory).
 pub fn repo_root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).parent().map(Path::to_path_buf).unwrap_or_default()
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .map(Path::to_path_buf)
+        .unwrap_or_default()
 }
 
 fn pg_admin_url() -> String {
-    std::env::var("NETRA_TEST_PG_URL").unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into())
+    std::env::var("NETRA_TEST_PG_URL")
+        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into())
 }
 
 fn random_suffix() -> String {
@@ -61,25 +65,46 @@ impl TestApp {
 
     /// The app as deployed behind HTTPS (`--public-url https://...`).
     pub async fn spawn_https(backend: Backend, public_url: &str) -> Result<Self> {
-        Self::spawn_configured(backend, repo_root().join("content"), Some(public_url.to_string())).await
+        Self::spawn_configured(
+            backend,
+            repo_root().join("content"),
+            Some(public_url.to_string()),
+        )
+        .await
     }
 
-    async fn spawn_configured(backend: Backend, content_dir: PathBuf, public_url: Option<String>) -> Result<Self> {
+    async fn spawn_configured(
+        backend: Backend,
+        content_dir: PathBuf,
+        public_url: Option<String>,
+    ) -> Result<Self> {
         let (database_url, cleanup) = match backend {
             Backend::Sqlite => {
                 let path = std::env::temp_dir().join(format!("netra-test-{}.db", random_suffix()));
-                (format!("sqlite://{}?mode=rwc", path.display()), Cleanup::SqliteFile(path))
+                (
+                    format!("sqlite://{}?mode=rwc", path.display()),
+                    Cleanup::SqliteFile(path),
+                )
             }
             Backend::Postgres => {
                 let admin_url = pg_admin_url();
                 let name = format!("netra_test_{}", random_suffix());
-                let admin = Database::connect(&admin_url)
-                    .await
-                    .with_context(|| format!("PostgreSQL is required for the tests ({admin_url}); run `make test`"))?;
-                admin.execute_unprepared(&format!("CREATE DATABASE {name}")).await?;
+                let admin = Database::connect(&admin_url).await.with_context(|| {
+                    format!("PostgreSQL is required for the tests ({admin_url}); run `make test`")
+                })?;
+                admin
+                    .execute_unprepared(&format!("CREATE DATABASE {name}"))
+                    .await?;
                 admin.close().await?;
-                let base = admin_url.rsplit_once('/').map(|(b, _)| b).unwrap_or(&admin_url).to_string();
-                (format!("{base}/{name}"), Cleanup::Postgres { admin_url, name })
+                let base = admin_url
+                    .rsplit_once('/')
+                    .map(|(b, _)| b)
+                    .unwrap_or(&admin_url)
+                    .to_string();
+                (
+                    format!("{base}/{name}"),
+                    Cleanup::Postgres { admin_url, name },
+                )
             }
         };
         let config = ServerConfig {
@@ -107,13 +132,26 @@ impl TestApp {
             .await;
         });
         let db = state.db.clone();
-        Ok(TestApp { base, db, state, backend, cleanup, _shutdown: tx })
+        Ok(TestApp {
+            base,
+            db,
+            state,
+            backend,
+            cleanup,
+            _shutdown: tx,
+        })
     }
 
     /// A browser without JavaScript: keeps cookies, does not follow redirects by itself.
     pub fn browser(&self) -> Result<Browser> {
-        let client = Client::builder().cookie_store(true).redirect(Policy::none()).build()?;
-        Ok(Browser { client, base: self.base.clone() })
+        let client = Client::builder()
+            .cookie_store(true)
+            .redirect(Policy::none())
+            .build()?;
+        Ok(Browser {
+            client,
+            base: self.base.clone(),
+        })
     }
 }
 
@@ -134,11 +172,17 @@ fn drop_database(cleanup: &Cleanup) {
             let (admin_url, name) = (admin_url.clone(), name.clone());
             // Drop runs inside the test's runtime: use a separate thread with its own runtime.
             let _ = std::thread::spawn(move || {
-                let rt = tokio::runtime::Builder::new_current_thread().enable_all().build();
+                let rt = tokio::runtime::Builder::new_current_thread()
+                    .enable_all()
+                    .build();
                 if let Ok(rt) = rt {
                     rt.block_on(async {
                         if let Ok(admin) = Database::connect(&admin_url).await {
-                            let _ = admin.execute_unprepared(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)")).await;
+                            let _ = admin
+                                .execute_unprepared(&format!(
+                                    "DROP DATABASE IF EXISTS {name} WITH (FORCE)"
+                                ))
+                                .await;
                             let _ = admin.close().await;
                         }
                     });
@@ -158,7 +202,11 @@ pub struct Browser {
 
 impl Browser {
     pub fn url(&self, path: &str) -> String {
-        if path.starts_with("http") { path.to_string() } else { format!("{}{}", self.base, path) }
+        if path.starts_with("http") {
+            path.to_string()
+        } else {
+            format!("{}{}", self.base, path)
+        }
     }
 
     pub async fn get(&self, path: &str) -> Result<Response> {
@@ -181,15 +229,34 @@ impl Browser {
     }
 
     /// A plain HTML form post from the page at `from`, as a browser without JS sends it.
-    pub async fn submit_form(&self, from: &str, action: &str, form: &[(&str, &str)]) -> Result<Response> {
+    pub async fn submit_form(
+        &self,
+        from: &str,
+        action: &str,
+        form: &[(&str, &str)],
+    ) -> Result<Response> {
         let mut headers = HeaderMap::new();
-        headers.insert(ACCEPT, HeaderValue::from_static("text/html,application/xhtml+xml"));
+        headers.insert(
+            ACCEPT,
+            HeaderValue::from_static("text/html,application/xhtml+xml"),
+        );
         headers.insert(REFERER, HeaderValue::from_str(&self.url(from))?);
-        Ok(self.client.post(self.url(action)).headers(headers).form(form).send().await?)
+        Ok(self
+            .client
+            .post(self.url(action))
+            .headers(headers)
+            .form(form)
+            .send()
+            .await?)
     }
 
     /// Posts a form and follows the redirect to the resulting page.
-    pub async fn submit_and_follow(&self, from: &str, action: &str, form: &[(&str, &str)]) -> Result<(String, String)> {
+    pub async fn submit_and_follow(
+        &self,
+        from: &str,
+        action: &str,
+        form: &[(&str, &str)],
+    ) -> Result<(String, String)> {
         let res = self.submit_form(from, action, form).await?;
         let location = location(&res)?;
         let (status, body) = self.page(&location).await?;
@@ -216,7 +283,13 @@ impl Browser {
             .submit_form(
                 "/identitas",
                 "/api/identify",
-                &[("nip", nip), ("name", name), ("instansi", "Pemerintah Kabupaten Sleman"), ("unit_kerja", "BKPSDM"), ("next", "/")],
+                &[
+                    ("nip", nip),
+                    ("name", name),
+                    ("instansi", "Pemerintah Kabupaten Sleman"),
+                    ("unit_kerja", "BKPSDM"),
+                    ("next", "/"),
+                ],
             )
             .await?;
         let loc = location(&res)?;
@@ -229,7 +302,9 @@ impl Browser {
     /// Starts an attempt and returns the quiz page HTML.
     pub async fn start_quiz(&self) -> Result<String> {
         let quiz = format!("/modul/{MODULE}/kuis");
-        let (_, body) = self.submit_and_follow(&quiz, "/api/start_attempt", &[("slug", MODULE)]).await?;
+        let (_, body) = self
+            .submit_and_follow(&quiz, "/api/start_attempt", &[("slug", MODULE)])
+            .await?;
         Ok(body)
     }
 }
@@ -247,8 +322,16 @@ pub fn location(res: &Response) -> Result<String> {
 pub fn drawn_questions(html: &str) -> Vec<(String, Vec<String>)> {
     let mut out: Vec<(String, Vec<String>)> = Vec::new();
     for part in html.split("name=\"answers[").skip(1) {
-        let Some((id, rest)) = part.split_once("][]\"") else { continue };
-        let Some(value) = rest.split("value=\"").nth(1).and_then(|v| v.split('"').next()) else { continue };
+        let Some((id, rest)) = part.split_once("][]\"") else {
+            continue;
+        };
+        let Some(value) = rest
+            .split("value=\"")
+            .nth(1)
+            .and_then(|v| v.split('"').next())
+        else {
+            continue;
+        };
         match out.iter_mut().find(|(q, _)| q == id) {
             Some((_, keys)) => keys.push(value.to_string()),
             None => out.push((id.to_string(), vec![value.to_string()])),
@@ -259,13 +342,22 @@ pub fn drawn_questions(html: &str) -> Vec<(String, Vec<String>)> {
 
 /// The attempt id in a quiz page.
 pub fn attempt_id(html: &str) -> Option<String> {
-    html.split("name=\"attempt_id\"").nth(1)?.split("value=\"").nth(1)?.split('"').next().map(str::to_string)
+    html.split("name=\"attempt_id\"")
+        .nth(1)?
+        .split("value=\"")
+        .nth(1)?
+        .split('"')
+        .next()
+        .map(str::to_string)
 }
 
 /// Decodes the `__err` a no-JS form post carries back in its redirect, as JSON text.
 pub fn form_error(location: &str) -> Option<String> {
     let err = location.split("__err=").nth(1)?.split('&').next()?;
-    let err = err.replace("%3D", "=").replace("%2B", "+").replace("%2F", "/");
+    let err = err
+        .replace("%3D", "=")
+        .replace("%2B", "+")
+        .replace("%2F", "/");
     decode_base64_url(&err).and_then(|b| String::from_utf8(b).ok())
 }
 

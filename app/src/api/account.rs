@@ -37,20 +37,33 @@ pub async fn whoami() -> Result<Visitor, AppError> {
 
 /// Email, username or NIP plus password. Goes on to `next`, or to the role's home page.
 #[server(endpoint = "sign_in")]
-pub async fn sign_in(login: String, password: String, #[server(default)] next: String) -> Result<AccountView, AppError> {
+pub async fn sign_in(
+    login: String,
+    password: String,
+    #[server(default)] next: String,
+) -> Result<AccountView, AppError> {
     use crate::api::learner::safe_next;
     use crate::ssr::{auth, AppState};
     let state = AppState::current()?;
     let account = auth::sign_in(&state, &login, &password).await?;
     let view = auth::view(&state, &account).await?;
-    let target = if next.is_empty() { view.role.home().to_string() } else { safe_next(&next) };
+    let target = if next.is_empty() {
+        view.role.home().to_string()
+    } else {
+        safe_next(&next)
+    };
     leptos_axum::redirect(&target);
     Ok(view)
 }
 
 /// First password (or a reset) with the one-time code from an operator or admin.
 #[server(endpoint = "activate")]
-pub async fn activate(login: String, code: String, password: String, confirm: String) -> Result<AccountView, AppError> {
+pub async fn activate(
+    login: String,
+    code: String,
+    password: String,
+    confirm: String,
+) -> Result<AccountView, AppError> {
     use crate::ssr::{auth, AppState};
     let state = AppState::current()?;
     let account = auth::activate(&state, &login, &code, &password, &confirm).await?;

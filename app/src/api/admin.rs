@@ -17,7 +17,14 @@ pub async fn get_admin_overview() -> Result<AdminOverview, AppError> {
         staff.push(auth::view(&state, &account).await?);
     }
     Ok(AdminOverview {
-        agencies: agencies.into_iter().map(|a| AgencyView { id: a.id, code: a.code, name: a.name }).collect(),
+        agencies: agencies
+            .into_iter()
+            .map(|a| AgencyView {
+                id: a.id,
+                code: a.code,
+                name: a.name,
+            })
+            .collect(),
         staff,
     })
 }
@@ -68,6 +75,13 @@ pub async fn audit_log() -> Result<Vec<AuditView>, AppError> {
         .await
         .or_fail()?
         .into_iter()
-        .map(|e| AuditView { at: format_wib(e.at), actor: e.actor, action: e.action, target: e.target, ip: e.ip, detail: e.detail })
+        .map(|e| AuditView {
+            at: format_wib(e.at),
+            actor: e.actor,
+            action: e.action,
+            target: e.target,
+            ip: e.ip,
+            detail: e.detail,
+        })
         .collect())
 }

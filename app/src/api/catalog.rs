@@ -13,8 +13,12 @@ pub async fn list_modules() -> Result<Vec<ModuleCard>, AppError> {
     let me = learner::current(&state).await?;
     let (read, attempts) = match &me {
         Some(me) => (
-            db::progress::read_by_module(&state.db, me.id).await.or_fail()?,
-            db::attempts::list_for_employee(&state.db, me.id).await.or_fail()?,
+            db::progress::read_by_module(&state.db, me.id)
+                .await
+                .or_fail()?,
+            db::attempts::list_for_employee(&state.db, me.id)
+                .await
+                .or_fail()?,
         ),
         None => Default::default(),
     };
@@ -45,12 +49,21 @@ pub async fn get_module(slug: String) -> Result<ModuleDetail, AppError> {
     use crate::ssr::{db, learner, quiz, respond::OrFail, AppState};
 
     let state = AppState::current()?;
-    let module = state.catalog.module(&slug).cloned().ok_or(AppError::NotFound).or_fail()?;
+    let module = state
+        .catalog
+        .module(&slug)
+        .cloned()
+        .ok_or(AppError::NotFound)
+        .or_fail()?;
     let me = learner::current(&state).await?;
     let (read, status) = match &me {
         Some(me) => {
-            let read = db::progress::read_in_module(&state.db, me.id, &slug).await.or_fail()?;
-            let attempts = db::attempts::list_for_employee(&state.db, me.id).await.or_fail()?;
+            let read = db::progress::read_in_module(&state.db, me.id, &slug)
+                .await
+                .or_fail()?;
+            let attempts = db::attempts::list_for_employee(&state.db, me.id)
+                .await
+                .or_fail()?;
             let status = quiz::module_status(&attempts, &slug, read.len());
             (read, status)
         }
@@ -71,7 +84,11 @@ pub async fn get_module(slug: String) -> Result<ModuleDetail, AppError> {
         lessons: module
             .lessons
             .iter()
-            .map(|l| LessonLink { slug: l.slug.clone(), title: l.title.clone(), read: read.contains(&l.slug) })
+            .map(|l| LessonLink {
+                slug: l.slug.clone(),
+                title: l.title.clone(),
+                read: read.contains(&l.slug),
+            })
             .collect(),
         status,
     })
@@ -84,15 +101,28 @@ pub async fn get_lesson(module: String, lesson: String) -> Result<LessonPage, Ap
     use crate::ssr::{db, learner, respond::OrFail, AppState};
 
     let state = AppState::current()?;
-    let m = state.catalog.module(&module).cloned().ok_or(AppError::NotFound).or_fail()?;
+    let m = state
+        .catalog
+        .module(&module)
+        .cloned()
+        .ok_or(AppError::NotFound)
+        .or_fail()?;
     let (position, current) = m.lesson(&lesson).ok_or(AppError::NotFound).or_fail()?;
     let mut read = Default::default();
     if let Some(me) = learner::current(&state).await? {
-        db::progress::mark_read(&state.db, me.id, &m.slug, &current.slug).await.or_fail()?;
-        read = db::progress::read_in_module(&state.db, me.id, &m.slug).await.or_fail()?;
+        db::progress::mark_read(&state.db, me.id, &m.slug, &current.slug)
+            .await
+            .or_fail()?;
+        read = db::progress::read_in_module(&state.db, me.id, &m.slug)
+            .await
+            .or_fail()?;
     }
     let link = |i: usize| {
-        m.lessons.get(i).map(|l| LessonLink { slug: l.slug.clone(), title: l.title.clone(), read: read.contains(&l.slug) })
+        m.lessons.get(i).map(|l| LessonLink {
+            slug: l.slug.clone(),
+            title: l.title.clone(),
+            read: read.contains(&l.slug),
+        })
     };
     Ok(LessonPage {
         module_slug: m.slug.clone(),

@@ -28,7 +28,10 @@ pub async fn identify(
     let employee = learner::identify(&state, &identity).await.or_fail()?;
     learner::start_session(&state, employee.id).await?;
     leptos_axum::redirect(&safe_next(&next));
-    Ok(learner_dto(&learner::Me { employee, verified: false }))
+    Ok(learner_dto(&learner::Me {
+        employee,
+        verified: false,
+    }))
 }
 
 /// Ends this browser's identification and signs out of any account, on the server.
@@ -47,8 +50,15 @@ pub async fn sign_out() -> Result<(), AppError> {
 
 /// Only local paths are followed after identifying: no open redirect to another site.
 pub fn safe_next(next: &str) -> String {
-    let ok = next.starts_with('/') && !next.starts_with("//") && !next.contains('\\') && !next.chars().any(char::is_control);
-    if ok { next.to_string() } else { "/".to_string() }
+    let ok = next.starts_with('/')
+        && !next.starts_with("//")
+        && !next.contains('\\')
+        && !next.chars().any(char::is_control);
+    if ok {
+        next.to_string()
+    } else {
+        "/".to_string()
+    }
 }
 
 #[cfg(test)]

@@ -76,12 +76,19 @@ pub async fn export_employee(employee_id: i64) -> Result<String, AppError> {
 
 /// Deletes an employee's personal data; scores stay as anonymous aggregates.
 #[server(endpoint = "delete_employee")]
-pub async fn delete_employee(employee_id: i64, #[server(default)] confirm: String) -> Result<(), AppError> {
+pub async fn delete_employee(
+    employee_id: i64,
+    #[server(default)] confirm: String,
+) -> Result<(), AppError> {
     use crate::ssr::{auth, operator, respond::OrFail, AppState};
     let state = AppState::current()?;
     let actor = auth::require(&state, &[crate::model::auth::Role::Operator]).await?;
     if confirm != "hapus" {
-        return Err(AppError::invalid("confirm", "Centang konfirmasi untuk menghapus data pegawai ini.")).or_fail();
+        return Err(AppError::invalid(
+            "confirm",
+            "Centang konfirmasi untuk menghapus data pegawai ini.",
+        ))
+        .or_fail();
     }
     operator::delete(&state, &actor, employee_id).await?;
     leptos_axum::redirect("/operator");

@@ -14,11 +14,25 @@ pub async fn list_violations(
     use crate::model::violations::{Category, Sanction, ViolationFilter};
     use crate::ssr::{respond::OrFail, AppState};
     if q.chars().count() > 100 {
-        return Err(AppError::invalid("q", "Kata kunci terlalu panjang (maksimal 100 karakter).")).or_fail();
+        return Err(AppError::invalid(
+            "q",
+            "Kata kunci terlalu panjang (maksimal 100 karakter).",
+        ))
+        .or_fail();
     }
     let state = AppState::current()?;
-    let filter = ViolationFilter { category: Category::from_code(&kategori), sanction: Sanction::from_code(&sanksi), text: q };
-    Ok(state.catalog.violations().iter().filter(|v| filter.matches(v)).cloned().collect())
+    let filter = ViolationFilter {
+        category: Category::from_code(&kategori),
+        sanction: Sanction::from_code(&sanksi),
+        text: q,
+    };
+    Ok(state
+        .catalog
+        .violations()
+        .iter()
+        .filter(|v| filter.matches(v))
+        .cloned()
+        .collect())
 }
 
 /// One catalogue entry by id.
@@ -26,7 +40,14 @@ pub async fn list_violations(
 pub async fn get_violation(id: String) -> Result<ViolationView, AppError> {
     use crate::ssr::{respond::OrFail, AppState};
     let state = AppState::current()?;
-    state.catalog.violations().iter().find(|v| v.id == id).cloned().ok_or(AppError::NotFound).or_fail()
+    state
+        .catalog
+        .violations()
+        .iter()
+        .find(|v| v.id == id)
+        .cloned()
+        .ok_or(AppError::NotFound)
+        .or_fail()
 }
 
 /// "Cek tindakan": the verdict for a described action. All answers are optional except `act`;
@@ -50,10 +71,17 @@ pub async fn self_check(
     let data = state.catalog.self_check();
     let acts = data.acts.clone();
     if act.is_empty() {
-        return Ok(CheckPage { acts, outcome: None });
+        return Ok(CheckPage {
+            acts,
+            outcome: None,
+        });
     }
     if !acts.iter().any(|a| a.id == act) {
-        return Err(AppError::invalid("act", "Pilih salah satu tindakan dari daftar.")).or_fail();
+        return Err(AppError::invalid(
+            "act",
+            "Pilih salah satu tindakan dari daftar.",
+        ))
+        .or_fail();
     }
     let answers = CheckAnswers {
         act,
@@ -73,5 +101,8 @@ pub async fn self_check(
             _ => None,
         },
     };
-    Ok(CheckPage { acts, outcome: Some(evaluate(&data.rules, &data.not_violations, &answers)) })
+    Ok(CheckPage {
+        acts,
+        outcome: Some(evaluate(&data.rules, &data.not_violations, &answers)),
+    })
 }

@@ -2,8 +2,8 @@
 
 use crate::api::account::whoami;
 use crate::api::learner::SignOut;
-use crate::model::auth::Role;
 use crate::app::LearnerActions;
+use crate::model::auth::Role;
 use crate::model::nip::format_nip;
 use leptos::form::ActionForm;
 use leptos::prelude::*;

@@ -13,7 +13,9 @@ pub fn IdentifyForm(#[prop(into)] next: String) -> impl IntoView {
     let action = ServerAction::<Identify>::new();
     expect_context::<LearnerActions>().follow(action.into());
     let error = move || action.value().get().and_then(Result::err);
-    let field = move |name: &'static str| Signal::derive(move || error().and_then(|e| e.field_message(name)));
+    let field = move |name: &'static str| {
+        Signal::derive(move || error().and_then(|e| e.field_message(name)))
+    };
     let summary = move || {
         error().map(|e| match e {
             AppError::Invalid(_) => view! {
@@ -23,7 +25,9 @@ pub fn IdentifyForm(#[prop(into)] next: String) -> impl IntoView {
                 </div>
             }
             .into_any(),
-            other => view! { <crate::components::error_notice::ErrorNotice error=other /> }.into_any(),
+            other => {
+                view! { <crate::components::error_notice::ErrorNotice error=other /> }.into_any()
+            }
         })
     };
     view! {

@@ -36,9 +36,13 @@ impl ModuleStatus {
     pub fn label(&self) -> String {
         match self {
             ModuleStatus::NotStarted => "Belum mulai".into(),
-            ModuleStatus::InProgress { lessons_read } => format!("Sedang belajar ({lessons_read} materi dibaca)"),
+            ModuleStatus::InProgress { lessons_read } => {
+                format!("Sedang belajar ({lessons_read} materi dibaca)")
+            }
             ModuleStatus::Passed { best_score } => format!("Lulus (nilai terbaik {best_score})"),
-            ModuleStatus::NotPassed { best_score } => format!("Belum lulus (nilai terbaik {best_score})"),
+            ModuleStatus::NotPassed { best_score } => {
+                format!("Belum lulus (nilai terbaik {best_score})")
+            }
         }
     }
 }

@@ -76,23 +76,31 @@ impl Nip {
         if digits.ends_with("000") {
             return Err(NipError::TruncatedBySpreadsheet);
         }
-        let num = |range: std::ops::Range<usize>| -> u32 {
-            digits[range].parse().unwrap_or_default()
-        };
+        let num =
+            |range: std::ops::Range<usize>| -> u32 { digits[range].parse().unwrap_or_default() };
         let (birth_y, birth_m, birth_d) = (num(0..4), num(4..6), num(6..8));
         if !(1900..=today.year).contains(&birth_y) || !is_valid_date(birth_y, birth_m, birth_d) {
             return Err(NipError::InvalidBirthDate);
         }
-        let tmt = YearMonth { year: num(8..12), month: num(12..14) };
+        let tmt = YearMonth {
+            year: num(8..12),
+            month: num(12..14),
+        };
         if !(1..=12).contains(&tmt.month) || tmt.year < 1900 {
             return Err(NipError::InvalidTmt);
         }
-        let age15 = YearMonth { year: birth_y + 15, month: birth_m };
+        let age15 = YearMonth {
+            year: birth_y + 15,
+            month: birth_m,
+        };
         if tmt < age15 {
             return Err(NipError::TmtBeforeAge15);
         }
         // TMT can be announced a little ahead (CPNS appointments): allow up to a year.
-        let limit = YearMonth { year: today.year + 1, month: today.month };
+        let limit = YearMonth {
+            year: today.year + 1,
+            month: today.month,
+        };
         if tmt > limit {
             return Err(NipError::TmtInFuture);
         }
@@ -115,7 +123,13 @@ impl Nip {
 /// Groups an 18-digit NIP for display; other strings are returned unchanged.
 pub fn format_nip(nip: &str) -> String {
     if nip.len() == 18 && nip.chars().all(|c| c.is_ascii_digit()) {
-        format!("{} {} {} {}", &nip[0..8], &nip[8..14], &nip[14..15], &nip[15..18])
+        format!(
+            "{} {} {} {}",
+            &nip[0..8],
+            &nip[8..14],
+            &nip[14..15],
+            &nip[15..18]
+        )
     } else {
         nip.to_string()
     }
@@ -140,7 +154,9 @@ fn is_valid_date(year: u32, month: u32, day: u32) -> bool {
     let days_in_month = match month {
         1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
         4 | 6 | 9 | 11 => 30,
-        2 if (year.is_multiple_of(4) && !year.is_multiple_of(100)) || year.is_multiple_of(400) => 29,
+        2 if (year.is_multiple_of(4) && !year.is_multiple_of(100)) || year.is_multiple_of(400) => {
+            29
+        }
         2 => 28,
         _ => return false,
     };
@@ -151,7 +167,10 @@ fn is_valid_date(year: u32, month: u32, day: u32) -> bool {
 mod tests {
     use super::*;
 
-    const TODAY: YearMonth = YearMonth { year: 2026, month: 11 };
+    const TODAY: YearMonth = YearMonth {
+        year: 2026,
+        month: 11,
+    };
 
     fn parse(s: &str) -> Result<Nip, NipError> {
         Nip::parse(s, TODAY)
@@ -178,7 +197,10 @@ mod tests {
 
     #[test]
     fn trailing_zeros_from_fifteen_digit_truncation_get_their_own_message() {
-        assert_eq!(parse("198609122010011000"), Err(NipError::TruncatedBySpreadsheet));
+        assert_eq!(
+            parse("198609122010011000"),
+            Err(NipError::TruncatedBySpreadsheet)
+        );
     }
 
     #[test]

@@ -66,7 +66,8 @@ pub struct QuizRules {
 
 impl QuizRules {
     pub fn attempts_left(&self) -> Option<u32> {
-        self.attempt_limit.map(|limit| limit.saturating_sub(self.attempts_used))
+        self.attempt_limit
+            .map(|limit| limit.saturating_sub(self.attempts_used))
     }
 }
 

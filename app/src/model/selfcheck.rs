@@ -134,7 +134,11 @@ fn election_fits(rule: Election, answer: Option<Election>) -> bool {
 }
 
 /// Every catalogue entry whose rule matches; else a recorded non-violation; else unknown.
-pub fn evaluate(rules: &[(ViolationView, When)], not_violations: &[NotViolation], answers: &CheckAnswers) -> CheckOutcome {
+pub fn evaluate(
+    rules: &[(ViolationView, When)],
+    not_violations: &[NotViolation],
+    answers: &CheckAnswers,
+) -> CheckOutcome {
     let hits: Vec<ViolationView> = rules
         .iter()
         .filter(|(v, when)| when.matches(answers) && election_fits(v.election, answers.election))
@@ -171,13 +175,23 @@ mod tests {
     }
 
     fn when(act: &str) -> When {
-        When { acts: vec![act.into()], ..Default::default() }
+        When {
+            acts: vec![act.into()],
+            ..Default::default()
+        }
     }
 
     #[test]
     fn conditions_must_hold_but_unknown_answers_keep_options_open() {
-        let rule = When { state_facilities: Some(true), ..when("kampanye") };
-        let mut a = CheckAnswers { act: "kampanye".into(), state_facilities: Some(true), ..Default::default() };
+        let rule = When {
+            state_facilities: Some(true),
+            ..when("kampanye")
+        };
+        let mut a = CheckAnswers {
+            act: "kampanye".into(),
+            state_facilities: Some(true),
+            ..Default::default()
+        };
         assert!(rule.matches(&a));
         a.state_facilities = Some(false);
         assert!(!rule.matches(&a));
@@ -190,25 +204,56 @@ mod tests {
     #[test]
     fn the_election_type_restricts_criminal_rules() {
         let rules = vec![(view("pilkada-only", Election::Pilkada), when("keputusan"))];
-        let pemilu = CheckAnswers { act: "keputusan".into(), election: Some(Election::Pemilu), ..Default::default() };
+        let pemilu = CheckAnswers {
+            act: "keputusan".into(),
+            election: Some(Election::Pemilu),
+            ..Default::default()
+        };
         assert_eq!(evaluate(&rules, &[], &pemilu), CheckOutcome::Unknown);
-        let pilkada = CheckAnswers { election: Some(Election::Pilkada), ..pemilu };
-        assert!(matches!(evaluate(&rules, &[], &pilkada), CheckOutcome::Violation(v) if v[0].id == "pilkada-only"));
+        let pilkada = CheckAnswers {
+            election: Some(Election::Pilkada),
+            ..pemilu
+        };
+        assert!(
+            matches!(evaluate(&rules, &[], &pilkada), CheckOutcome::Violation(v) if v[0].id == "pilkada-only")
+        );
     }
 
     #[test]
     fn violations_take_precedence_over_recorded_non_violations() {
-        let rules = vec![(view("aktif", Election::Keduanya), When { active_support: Some(true), ..when("hadir") })];
+        let rules = vec![(
+            view("aktif", Election::Keduanya),
+            When {
+                active_support: Some(true),
+                ..when("hadir")
+            },
+        )];
         let nots = vec![NotViolation {
             name: "Hadir tanpa dukungan".into(),
             explanation: String::new(),
             legal_basis: vec![],
             caveat: None,
-            when: When { active_support: Some(false), ..when("hadir") },
+            when: When {
+                active_support: Some(false),
+                ..when("hadir")
+            },
         }];
-        let quiet = CheckAnswers { act: "hadir".into(), active_support: Some(false), ..Default::default() };
-        assert!(matches!(evaluate(&rules, &nots, &quiet), CheckOutcome::NotViolation(_)));
-        let loud = CheckAnswers { active_support: Some(true), ..quiet };
-        assert!(matches!(evaluate(&rules, &nots, &loud), CheckOutcome::Violation(_)));
+        let quiet = CheckAnswers {
+            act: "hadir".into(),
+            active_support: Some(false),
+            ..Default::default()
+        };
+        assert!(matches!(
+            evaluate(&rules, &nots, &quiet),
+            CheckOutcome::NotViolation(_)
+        ));
+        let loud = CheckAnswers {
+            active_support: Some(true),
+            ..quiet
+        };
+        assert!(matches!(
+            evaluate(&rules, &nots, &loud),
+            CheckOutcome::Violation(_)
+        ));
     }
 }

@@ -36,7 +36,12 @@ pub enum Election {
 }
 
 impl Category {
-    pub const ALL: [Category; 4] = [Category::Etik, Category::Disiplin, Category::Status, Category::Pidana];
+    pub const ALL: [Category; 4] = [
+        Category::Etik,
+        Category::Disiplin,
+        Category::Status,
+        Category::Pidana,
+    ];
 
     pub fn code(self) -> &'static str {
         match self {
@@ -193,15 +198,44 @@ mod tests {
 
     #[test]
     fn filters_combine_category_sanction_and_text() {
-        let v = entry(Category::Disiplin, Sanction::Berat, "Kampanye dengan fasilitas negara");
+        let v = entry(
+            Category::Disiplin,
+            Sanction::Berat,
+            "Kampanye dengan fasilitas negara",
+        );
         assert!(ViolationFilter::default().matches(&v));
-        assert!(ViolationFilter { category: Some(Category::Disiplin), ..Default::default() }.matches(&v));
-        assert!(!ViolationFilter { category: Some(Category::Etik), ..Default::default() }.matches(&v));
-        assert!(!ViolationFilter { sanction: Some(Sanction::Sedang), ..Default::default() }.matches(&v));
+        assert!(ViolationFilter {
+            category: Some(Category::Disiplin),
+            ..Default::default()
+        }
+        .matches(&v));
+        assert!(!ViolationFilter {
+            category: Some(Category::Etik),
+            ..Default::default()
+        }
+        .matches(&v));
+        assert!(!ViolationFilter {
+            sanction: Some(Sanction::Sedang),
+            ..Default::default()
+        }
+        .matches(&v));
         // Text matches name, description or examples, ignoring case.
-        assert!(ViolationFilter { text: "MOBIL".into(), ..Default::default() }.matches(&v));
-        assert!(ViolationFilter { text: "fasilitas".into(), sanction: Some(Sanction::Berat), ..Default::default() }.matches(&v));
-        assert!(!ViolationFilter { text: "baliho".into(), ..Default::default() }.matches(&v));
+        assert!(ViolationFilter {
+            text: "MOBIL".into(),
+            ..Default::default()
+        }
+        .matches(&v));
+        assert!(ViolationFilter {
+            text: "fasilitas".into(),
+            sanction: Some(Sanction::Berat),
+            ..Default::default()
+        }
+        .matches(&v));
+        assert!(!ViolationFilter {
+            text: "baliho".into(),
+            ..Default::default()
+        }
+        .matches(&v));
     }
 
     #[test]

@@ -2,7 +2,7 @@
 //! the server functions refuse everyone else, these pages just show what they return.
 
 use super::loaded;
-use crate::api::admin::{get_admin_overview, audit_log, CreateAgency, CreateStaff, ResetStaff};
+use crate::api::admin::{audit_log, get_admin_overview, CreateAgency, CreateStaff, ResetStaff};
 use crate::components::error_notice::ErrorNotice;
 use crate::components::issued_code::IssuedCodeCard;
 use crate::model::auth::{AdminOverview, AuditView};
@@ -17,7 +17,13 @@ pub fn AdminPage() -> impl IntoView {
     let create_staff = ServerAction::<CreateStaff>::new();
     let reset = ServerAction::<ResetStaff>::new();
     let overview = Resource::new(
-        move || (create_agency.version().get(), create_staff.version().get(), reset.version().get()),
+        move || {
+            (
+                create_agency.version().get(),
+                create_staff.version().get(),
+                reset.version().get(),
+            )
+        },
         |_| get_admin_overview(),
     );
     view! {
@@ -40,11 +46,15 @@ fn Overview(
         _ => None,
     };
     let errors = move || {
-        [create_agency.value().get().and_then(Result::err), create_staff.value().get().and_then(Result::err), reset.value().get().and_then(Result::err)]
-            .into_iter()
-            .flatten()
-            .next()
-            .map(|error| view! { <ErrorNotice error /> })
+        [
+            create_agency.value().get().and_then(Result::err),
+            create_staff.value().get().and_then(Result::err),
+            reset.value().get().and_then(Result::err),
+        ]
+        .into_iter()
+        .flatten()
+        .next()
+        .map(|error| view! { <ErrorNotice error /> })
     };
     let agencies = overview.agencies.clone();
     view! {

@@ -8,7 +8,9 @@ use leptos_router::hooks::use_query_map;
 #[component]
 pub fn IdentifyPage() -> impl IntoView {
     let query = use_query_map();
-    let next = query.with_untracked(|q| q.get("lanjut")).unwrap_or_else(|| "/".to_string());
+    let next = query
+        .with_untracked(|q| q.get("lanjut"))
+        .unwrap_or_else(|| "/".to_string());
     view! {
         <Title text="Identitas peserta" />
         <h1>"Identitas peserta"</h1>

@@ -13,7 +13,14 @@ use leptos_router::hooks::use_params_map;
 pub fn LessonPage() -> impl IntoView {
     let params = use_params_map();
     let lesson = Resource::new(
-        move || params.with(|p| (p.get("slug").unwrap_or_default(), p.get("lesson").unwrap_or_default())),
+        move || {
+            params.with(|p| {
+                (
+                    p.get("slug").unwrap_or_default(),
+                    p.get("lesson").unwrap_or_default(),
+                )
+            })
+        },
         |(module, lesson)| get_lesson(module, lesson),
     );
     loaded(lesson, |l| view! { <LessonView lesson=l /> })

@@ -15,7 +15,12 @@ pub fn ModulePage() -> impl IntoView {
     let params = use_params_map();
     let actions = expect_context::<LearnerActions>();
     let module = Resource::new(
-        move || (params.read().get("slug").unwrap_or_default(), actions.epoch()),
+        move || {
+            (
+                params.read().get("slug").unwrap_or_default(),
+                actions.epoch(),
+            )
+        },
         |(slug, _)| get_module(slug),
     );
     loaded(module, |m| view! { <ModuleView module=m /> })
@@ -26,7 +31,12 @@ fn ModuleView(module: ModuleDetail) -> impl IntoView {
     let read = module.lessons.iter().filter(|l| l.read).count();
     let total = module.lessons.len();
     let progress = module.progress_percent();
-    let first_unread = module.lessons.iter().find(|l| !l.read).or(module.lessons.first()).map(|l| l.slug.clone());
+    let first_unread = module
+        .lessons
+        .iter()
+        .find(|l| !l.read)
+        .or(module.lessons.first())
+        .map(|l| l.slug.clone());
     let slug = module.slug.clone();
     view! {
         <Title text=module.title.clone() />

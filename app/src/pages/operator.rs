@@ -3,7 +3,8 @@
 
 use super::loaded;
 use crate::api::operator::{
-    get_employee_detail, roster, AddEmployee, DeleteEmployee, EmployeeDetail, IssueLearnerCode, IssueUnitCodes, RosterPage,
+    get_employee_detail, roster, AddEmployee, DeleteEmployee, EmployeeDetail, IssueLearnerCode,
+    IssueUnitCodes, RosterPage,
 };
 use crate::components::error_notice::ErrorNotice;
 use crate::components::field::TextField;
@@ -28,9 +29,19 @@ fn account_status(e: &RosterEmployee) -> &'static str {
 pub fn RosterPageView() -> impl IntoView {
     let query = use_query_map();
     let add = ServerAction::<AddEmployee>::new();
-    let page = Resource::new(move || (query.read().get("q").unwrap_or_default(), add.version().get()), |(q, _)| roster(q));
+    let page = Resource::new(
+        move || {
+            (
+                query.read().get("q").unwrap_or_default(),
+                add.version().get(),
+            )
+        },
+        |(q, _)| roster(q),
+    );
     let error = move || add.value().get().and_then(Result::err);
-    let field = move |name: &'static str| Signal::derive(move || error().and_then(|e| e.field_message(name)));
+    let field = move |name: &'static str| {
+        Signal::derive(move || error().and_then(|e| e.field_message(name)))
+    };
     view! {
         <Title text="Roster pegawai" />
         <h1>"Roster pegawai"</h1>
@@ -111,10 +122,19 @@ fn RosterTable(page: RosterPage) -> impl IntoView {
 #[component]
 pub fn EmployeePage() -> impl IntoView {
     let params = use_params_map();
-    let id = move || params.read().get("id").and_then(|v| v.parse::<i64>().ok()).unwrap_or(0);
+    let id = move || {
+        params
+            .read()
+            .get("id")
+            .and_then(|v| v.parse::<i64>().ok())
+            .unwrap_or(0)
+    };
     let issue = ServerAction::<IssueLearnerCode>::new();
     let delete = ServerAction::<DeleteEmployee>::new();
-    let detail = Resource::new(move || (id(), issue.version().get()), |(id, _)| get_employee_detail(id));
+    let detail = Resource::new(
+        move || (id(), issue.version().get()),
+        |(id, _)| get_employee_detail(id),
+    );
     view! {
         <Title text="Data pegawai" />
         <nav aria-label="Jejak" class="breadcrumb"><A href="/operator">"Roster"</A></nav>
@@ -128,7 +148,11 @@ pub fn EmployeePage() -> impl IntoView {
 }
 
 #[component]
-fn EmployeeView(detail: EmployeeDetail, issue: ServerAction<IssueLearnerCode>, delete: ServerAction<DeleteEmployee>) -> impl IntoView {
+fn EmployeeView(
+    detail: EmployeeDetail,
+    issue: ServerAction<IssueLearnerCode>,
+    delete: ServerAction<DeleteEmployee>,
+) -> impl IntoView {
     let e = detail.employee;
     let id = e.id;
     view! {

@@ -46,7 +46,13 @@ fn StartView(rules: QuizRules, start: ServerAction<StartAttempt>) -> impl IntoVi
     let title = rules.module_title.clone();
     let crumb = title.clone();
     let slug = rules.module_slug.clone();
-    let start_error = move || start.value().get().and_then(Result::err).map(|error| view! { <ErrorNotice error /> });
+    let start_error = move || {
+        start
+            .value()
+            .get()
+            .and_then(Result::err)
+            .map(|error| view! { <ErrorNotice error /> })
+    };
     view! {
         <Title text=format!("Kuis: {}", rules.module_title) />
         <nav aria-label="Jejak" class="breadcrumb">
@@ -102,7 +108,11 @@ fn QuizForm(attempt: AttemptView, submit: ServerAction<SubmitAttempt>) -> impl I
     let attempt_id = attempt.attempt_id;
     let total = attempt.questions.len();
     let answers = RwSignal::new(
-        attempt.questions.iter().map(|q| (q.id.clone(), q.chosen.clone())).collect::<BTreeMap<_, _>>(),
+        attempt
+            .questions
+            .iter()
+            .map(|q| (q.id.clone(), q.chosen.clone()))
+            .collect::<BTreeMap<_, _>>(),
     );
     let answered = move || answers.with(|a| a.values().filter(|v| !v.is_empty()).count());
     // Time is up: submit the form itself, so every checked input counts (including choices made
@@ -118,7 +128,9 @@ fn QuizForm(attempt: AttemptView, submit: ServerAction<SubmitAttempt>) -> impl I
     let queue = StoredValue::new(Vec::<SaveAnswer>::new());
     let send_next = move || {
         if !save.pending().get_untracked() {
-            let next = queue.try_update_value(|q| (!q.is_empty()).then(|| q.remove(0))).flatten();
+            let next = queue
+                .try_update_value(|q| (!q.is_empty()).then(|| q.remove(0)))
+                .flatten();
             if let Some(next) = next {
                 save.dispatch(next);
             }
@@ -146,7 +158,13 @@ fn QuizForm(attempt: AttemptView, submit: ServerAction<SubmitAttempt>) -> impl I
             None => None,
         }
     };
-    let submit_error = move || submit.value().get().and_then(Result::err).map(|error| view! { <ErrorNotice error /> });
+    let submit_error = move || {
+        submit
+            .value()
+            .get()
+            .and_then(Result::err)
+            .map(|error| view! { <ErrorNotice error /> })
+    };
     view! {
         <Title text=format!("Kuis: {}", attempt.module_title) />
         <h1>"Kuis: "{attempt.module_title.clone()}</h1>

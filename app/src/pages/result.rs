@@ -13,7 +13,13 @@ use leptos_router::hooks::use_params_map;
 pub fn ResultPage() -> impl IntoView {
     let params = use_params_map();
     let result = Resource::new(
-        move || params.read().get("attempt").and_then(|a| a.parse::<i64>().ok()).unwrap_or(0),
+        move || {
+            params
+                .read()
+                .get("attempt")
+                .and_then(|a| a.parse::<i64>().ok())
+                .unwrap_or(0)
+        },
         get_attempt_result,
     );
     loaded(result, |r| view! { <ResultView result=r /> })
@@ -21,7 +27,11 @@ pub fn ResultPage() -> impl IntoView {
 
 #[component]
 fn ResultView(result: AttemptResult) -> impl IntoView {
-    let verdict = if result.passed { "Lulus" } else { "Belum lulus" };
+    let verdict = if result.passed {
+        "Lulus"
+    } else {
+        "Belum lulus"
+    };
     view! {
         <Title text=format!("Hasil kuis: {}", result.module_title) />
         <nav aria-label="Jejak" class="breadcrumb">

@@ -9,7 +9,16 @@ use leptos_meta::Title;
 use leptos_router::components::{Form, A};
 use leptos_router::hooks::use_query_map;
 
-const FIELDS: [&str; 8] = ["act", "calon", "aktif", "fasilitas", "kerahkan", "pejabat", "cltn", "pemilihan"];
+const FIELDS: [&str; 8] = [
+    "act",
+    "calon",
+    "aktif",
+    "fasilitas",
+    "kerahkan",
+    "pejabat",
+    "cltn",
+    "pemilihan",
+];
 
 #[component]
 pub fn SelfCheckPage() -> impl IntoView {
@@ -17,7 +26,9 @@ pub fn SelfCheckPage() -> impl IntoView {
     let page = Resource::new(
         move || FIELDS.map(|f| query.read().get(f).unwrap_or_default()),
         |[act, calon, aktif, fasilitas, kerahkan, pejabat, cltn, pemilihan]| {
-            self_check(act, calon, aktif, fasilitas, kerahkan, pejabat, cltn, pemilihan)
+            self_check(
+                act, calon, aktif, fasilitas, kerahkan, pejabat, cltn, pemilihan,
+            )
         },
     );
     view! {
@@ -38,7 +49,11 @@ pub fn SelfCheckPage() -> impl IntoView {
 }
 
 #[component]
-fn Choice(name: &'static str, legend: &'static str, options: &'static [(&'static str, &'static str)]) -> impl IntoView {
+fn Choice(
+    name: &'static str,
+    legend: &'static str,
+    options: &'static [(&'static str, &'static str)],
+) -> impl IntoView {
     let query = use_query_map();
     let current = query.with_untracked(|q| q.get(name).unwrap_or_default());
     view! {

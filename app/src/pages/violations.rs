@@ -82,7 +82,10 @@ fn ViolationCard(violation: ViolationView) -> impl IntoView {
 #[component]
 pub fn ViolationPage() -> impl IntoView {
     let params = use_params_map();
-    let entry = Resource::new(move || params.read().get("id").unwrap_or_default(), get_violation);
+    let entry = Resource::new(
+        move || params.read().get("id").unwrap_or_default(),
+        get_violation,
+    );
     loaded(entry, |v| view! { <ViolationDetail violation=v /> })
 }
 

@@ -35,11 +35,41 @@ const MAX_PASSWORD: usize = 128;
 
 /// Passwords refused whatever their length: the most common ones, in Indonesia too.
 const COMMON_PASSWORDS: &[&str] = &[
-    "password1234", "password12345", "password123456", "123456789012", "1234567890123", "qwerty123456", "qwertyuiop12",
-    "1q2w3e4r5t6y", "abc123456789", "iloveyou1234", "passwordpassword", "admin1234567", "administrator", "welcome12345",
-    "indonesia123", "indonesia1945", "merdeka17081945", "bismillah123", "bismillah1234", "alhamdulillah", "sayangku1234",
-    "rahasia12345", "katasandi123", "katasandi1234", "passwordasn123", "pegawainegeri", "netra1234567", "jakarta12345",
-    "aaaaaaaaaaaa", "111111111111", "000000000000", "123123123123", "qwertyqwerty", "asdfghjkl123", "zxcvbnm12345",
+    "password1234",
+    "password12345",
+    "password123456",
+    "123456789012",
+    "1234567890123",
+    "qwerty123456",
+    "qwertyuiop12",
+    "1q2w3e4r5t6y",
+    "abc123456789",
+    "iloveyou1234",
+    "passwordpassword",
+    "admin1234567",
+    "administrator",
+    "welcome12345",
+    "indonesia123",
+    "indonesia1945",
+    "merdeka17081945",
+    "bismillah123",
+    "bismillah1234",
+    "alhamdulillah",
+    "sayangku1234",
+    "rahasia12345",
+    "katasandi123",
+    "katasandi1234",
+    "passwordasn123",
+    "pegawainegeri",
+    "netra1234567",
+    "jakarta12345",
+    "aaaaaaaaaaaa",
+    "111111111111",
+    "000000000000",
+    "123123123123",
+    "qwertyqwerty",
+    "asdfghjkl123",
+    "zxcvbnm12345",
 ];
 
 /// Hashes a password with argon2id (OWASP parameters: 19 MiB, 2 passes) and a random salt.
@@ -47,11 +77,15 @@ pub async fn hash_password(password: &str) -> Result<String, AppError> {
     use argon2::password_hash::{PasswordHasher, SaltString};
     let password = password.to_string();
     tokio::task::spawn_blocking(move || {
-        let salt = SaltString::encode_b64(&rand::random::<[u8; 16]>()).map_err(|_| AppError::Internal)?;
-        argon2::Argon2::default().hash_password(password.as_bytes(), &salt).map(|h| h.to_string()).map_err(|e| {
-            tracing::error!(error = %e, "hashing a password");
-            AppError::Internal
-        })
+        let salt =
+            SaltString::encode_b64(&rand::random::<[u8; 16]>()).map_err(|_| AppError::Internal)?;
+        argon2::Argon2::default()
+            .hash_password(password.as_bytes(), &salt)
+            .map(|h| h.to_string())
+            .map_err(|e| {
+                tracing::error!(error = %e, "hashing a password");
+                AppError::Internal
+            })
     })
     .await
     .map_err(|_| AppError::Internal)?
@@ -62,7 +96,11 @@ pub async fn verify_password(password: &str, hash: &str) -> bool {
     use argon2::password_hash::{PasswordHash, PasswordVerifier};
     let (password, hash) = (password.to_string(), hash.to_string());
     tokio::task::spawn_blocking(move || {
-        PasswordHash::new(&hash).is_ok_and(|parsed| argon2::Argon2::default().verify_password(password.as_bytes(), &parsed).is_ok())
+        PasswordHash::new(&hash).is_ok_and(|parsed| {
+            argon2::Argon2::default()
+                .verify_password(password.as_bytes(), &parsed)
+                .is_ok()
+        })
     })
     .await
     .unwrap_or(false)
@@ -76,7 +114,11 @@ pub fn check_password(password: &str, login: &str) -> Result<(), FieldError> {
         Some(format!("Kata sandi minimal {MIN_PASSWORD} karakter."))
     } else if n > MAX_PASSWORD {
         Some(format!("Kata sandi maksimal {MAX_PASSWORD} karakter."))
-    } else if COMMON_PASSWORDS.contains(&lower.as_str()) || lower.chars().all(|c| c == lower.chars().next().unwrap_or(' ')) {
+    } else if COMMON_PASSWORDS.contains(&lower.as_str())
+        || lower
+            .chars()
+            .all(|c| c == lower.chars().next().unwrap_or(' '))
+    {
         Some("Kata sandi ini terlalu umum dan mudah ditebak. Pilih yang lain.".to_string())
     } else if !login.is_empty() && lower.contains(&login.to_lowercase()) {
         Some("Kata sandi tidak boleh memuat NIP atau nama pengguna Anda.".to_string())
@@ -109,7 +151,9 @@ impl RateLimiter {
     /// Records one attempt, or says how many seconds to wait.
     pub fn check(&self, key: &str, limit: usize, window: std::time::Duration) -> Result<(), u64> {
         let now = Instant::now();
-        let Ok(mut hits) = self.hits.lock() else { return Ok(()) };
+        let Ok(mut hits) = self.hits.lock() else {
+            return Ok(());
+        };
         if hits.len() > 100_000 {
             // Bound memory under a flood of distinct keys: forget windows that have passed.
             hits.retain(|_, q| q.back().is_some_and(|t| now.duration_since(*t) < window));
@@ -120,7 +164,10 @@ impl RateLimiter {
         }
         if q.len() >= limit {
             let oldest = q.front().copied().unwrap_or(now);
-            let wait = window.saturating_sub(now.duration_since(oldest)).as_secs().max(1);
+            let wait = window
+                .saturating_sub(now.duration_since(oldest))
+                .as_secs()
+                .max(1);
             return Err(wait);
         }
         q.push_back(now);
@@ -131,7 +178,11 @@ impl RateLimiter {
 /// The client's address as the server saw it (the socket peer).
 pub fn client_ip() -> String {
     use_context::<Parts>()
-        .and_then(|p| p.extensions.get::<ConnectInfo<SocketAddr>>().map(|c| c.0.ip().to_string()))
+        .and_then(|p| {
+            p.extensions
+                .get::<ConnectInfo<SocketAddr>>()
+                .map(|c| c.0.ip().to_string())
+        })
         .unwrap_or_else(|| "-".to_string())
 }
 
@@ -150,13 +201,34 @@ fn rate_limit(state: &AppState, keys: &[String]) -> Result<(), AppError> {
     Ok(())
 }
 
-pub async fn audit(state: &AppState, actor: Option<&account::Model>, action: &str, target: &str, detail: &str) -> Result<(), AppError> {
+pub async fn audit(
+    state: &AppState,
+    actor: Option<&account::Model>,
+    action: &str,
+    target: &str,
+    detail: &str,
+) -> Result<(), AppError> {
     // The log is read by admins of every agency: NIPs in it are masked.
-    let masked = |s: &str| if s.len() == 18 && s.chars().all(|c| c.is_ascii_digit()) { mask_nip(s) } else { s.to_string() };
+    let masked = |s: &str| {
+        if s.len() == 18 && s.chars().all(|c| c.is_ascii_digit()) {
+            mask_nip(s)
+        } else {
+            s.to_string()
+        }
+    };
     let actor_label = masked(actor.map(|a| a.login.as_str()).unwrap_or("-"));
     let target = masked(target);
-    let record = AuditRecord { actor_id: actor.map(|a| a.id), actor: &actor_label, action, target: &target, ip: &client_ip(), detail };
-    db::accounts::audit(&state.db, record, Utc::now()).await.or_fail()
+    let record = AuditRecord {
+        actor_id: actor.map(|a| a.id),
+        actor: &actor_label,
+        action,
+        target: &target,
+        ip: &client_ip(),
+        detail,
+    };
+    db::accounts::audit(&state.db, record, Utc::now())
+        .await
+        .or_fail()
 }
 
 fn hash_token(token: &str) -> String {
@@ -206,12 +278,20 @@ pub struct Resolved {
 
 /// Resolves the account and learner sessions named by the request's cookies. Without any
 /// session cookie nothing is looked up.
-pub async fn resolve(state: &AppState, headers: &axum::http::HeaderMap) -> Result<Resolved, AppError> {
+pub async fn resolve(
+    state: &AppState,
+    headers: &axum::http::HeaderMap,
+) -> Result<Resolved, AppError> {
     let account = match cookie_in(headers, COOKIE_NAME) {
         Some(token) => lookup_token(state, &token).await?,
         None => None,
     };
-    let learner = super::learner::lookup_with(state, account.as_ref(), cookie_in(headers, super::learner::COOKIE_NAME)).await?;
+    let learner = super::learner::lookup_with(
+        state,
+        account.as_ref(),
+        cookie_in(headers, super::learner::COOKIE_NAME),
+    )
+    .await?;
     Ok(Resolved { account, learner })
 }
 
@@ -244,20 +324,30 @@ async fn lookup(state: &AppState) -> Result<Option<account::Model>, AppError> {
 
 async fn lookup_token(state: &AppState, token: &str) -> Result<Option<account::Model>, AppError> {
     let now = Utc::now();
-    let Some(session) = db::accounts::live_session(&state.db, &hash_token(token), now).await.or_fail()? else {
+    let Some(session) = db::accounts::live_session(&state.db, &hash_token(token), now)
+        .await
+        .or_fail()?
+    else {
         return Ok(None);
     };
     if now - session.last_seen_at > Duration::minutes(5) {
         let expires = now + Duration::hours(state.settings.account_idle_hours);
-        db::accounts::touch_session(&state.db, session.id, now, expires).await.or_fail()?;
+        db::accounts::touch_session(&state.db, session.id, now, expires)
+            .await
+            .or_fail()?;
     }
-    db::accounts::by_id(&state.db, session.account_id).await.or_fail()
+    db::accounts::by_id(&state.db, session.account_id)
+        .await
+        .or_fail()
 }
 
 /// The signed-in account with one of `roles`: `Unauthorized` when nobody is signed in,
 /// `Forbidden` for any other role.
 pub async fn require(state: &AppState, roles: &[Role]) -> Result<account::Model, AppError> {
-    let account = current(state).await?.ok_or(AppError::Unauthorized).or_fail()?;
+    let account = current(state)
+        .await?
+        .ok_or(AppError::Unauthorized)
+        .or_fail()?;
     match Role::from_code(&account.role) {
         Some(role) if roles.contains(&role) => Ok(account),
         _ => Err(fail(AppError::Forbidden)),
@@ -273,21 +363,32 @@ pub fn agency_of(account: &account::Model) -> Result<i64, AppError> {
 /// earlier session in this browser, account or learner, is ended first.
 pub async fn start_session(state: &AppState, account_id: i64) -> Result<(), AppError> {
     if let Some(old) = cookie_value(COOKIE_NAME) {
-        db::accounts::delete_session(&state.db, &hash_token(&old)).await.or_fail()?;
+        db::accounts::delete_session(&state.db, &hash_token(&old))
+            .await
+            .or_fail()?;
     }
     super::learner::end_session(state).await?;
     let token = hex::encode(rand::random::<[u8; 32]>());
     let now = Utc::now();
     let ttl = Duration::hours(state.settings.account_idle_hours);
-    db::accounts::create_session(&state.db, &hash_token(&token), account_id, now, now + ttl).await.or_fail()?;
-    set_cookie(COOKIE_NAME, &token, ttl.num_seconds(), state.settings.secure_cookies);
+    db::accounts::create_session(&state.db, &hash_token(&token), account_id, now, now + ttl)
+        .await
+        .or_fail()?;
+    set_cookie(
+        COOKIE_NAME,
+        &token,
+        ttl.num_seconds(),
+        state.settings.secure_cookies,
+    );
     Ok(())
 }
 
 /// Ends the account session on the server and clears its cookie.
 pub async fn end_session(state: &AppState) -> Result<(), AppError> {
     if let Some(token) = cookie_value(COOKIE_NAME) {
-        db::accounts::delete_session(&state.db, &hash_token(&token)).await.or_fail()?;
+        db::accounts::delete_session(&state.db, &hash_token(&token))
+            .await
+            .or_fail()?;
         set_cookie(COOKIE_NAME, "", 0, state.settings.secure_cookies);
     }
     Ok(())
@@ -306,9 +407,16 @@ fn wrong_credentials() -> AppError {
 }
 
 /// Signs in with login (email, username or NIP) and password.
-pub async fn sign_in(state: &AppState, login: &str, password: &str) -> Result<account::Model, AppError> {
+pub async fn sign_in(
+    state: &AppState,
+    login: &str,
+    password: &str,
+) -> Result<account::Model, AppError> {
     let login = normalise_login(login);
-    rate_limit(state, &[format!("ip:{}", client_ip()), format!("login:{login}")])?;
+    rate_limit(
+        state,
+        &[format!("ip:{}", client_ip()), format!("login:{login}")],
+    )?;
     let now = Utc::now();
     let Some(account) = db::accounts::by_login(&state.db, &login).await.or_fail()? else {
         // Same work as a real check, so timing does not reveal which logins exist.
@@ -325,17 +433,31 @@ pub async fn sign_in(state: &AppState, login: &str, password: &str) -> Result<ac
         None => false,
     };
     if !ok {
-        let updated = db::accounts::record_failure(&state.db, account.id, MAX_FAILURES, now + Duration::minutes(LOCK_MINUTES))
-            .await
-            .or_fail()?;
-        audit(state, Some(&account), "sign_in_failed", &login, "wrong password").await?;
+        let updated = db::accounts::record_failure(
+            &state.db,
+            account.id,
+            MAX_FAILURES,
+            now + Duration::minutes(LOCK_MINUTES),
+        )
+        .await
+        .or_fail()?;
+        audit(
+            state,
+            Some(&account),
+            "sign_in_failed",
+            &login,
+            "wrong password",
+        )
+        .await?;
         if let Some(until) = updated.and_then(|a| a.locked_until).filter(|u| *u > now) {
             audit(state, Some(&account), "account_locked", &login, "").await?;
             return Err(fail(locked_message(until)));
         }
         return Err(fail(wrong_credentials()));
     }
-    db::accounts::clear_failures(&state.db, account.id).await.or_fail()?;
+    db::accounts::clear_failures(&state.db, account.id)
+        .await
+        .or_fail()?;
     start_session(state, account.id).await?;
     audit(state, Some(&account), "sign_in", &login, "").await?;
     Ok(account)
@@ -345,9 +467,18 @@ pub async fn sign_in(state: &AppState, login: &str, password: &str) -> Result<ac
 const DUMMY_HASH: &str = "$argon2id$v=19$m=19456,t=2,p=1$bmV0cmEtZHVtbXktc2FsdA$Jx+1rXH8b0w1jZQm3hUqTqv1cQ4m0sZ6YBf0zkVOnqk";
 
 /// Activation (first password) or reset: login + one-time code + new password, then signed in.
-pub async fn activate(state: &AppState, login: &str, code: &str, password: &str, confirm: &str) -> Result<account::Model, AppError> {
+pub async fn activate(
+    state: &AppState,
+    login: &str,
+    code: &str,
+    password: &str,
+    confirm: &str,
+) -> Result<account::Model, AppError> {
     let login = normalise_login(login);
-    rate_limit(state, &[format!("ip:{}", client_ip()), format!("login:{login}")])?;
+    rate_limit(
+        state,
+        &[format!("ip:{}", client_ip()), format!("login:{login}")],
+    )?;
     let mut errors = Vec::new();
     if let Err(e) = check_password(password, &login) {
         errors.push(e);
@@ -355,7 +486,9 @@ pub async fn activate(state: &AppState, login: &str, code: &str, password: &str,
     if password != confirm {
         errors.push(FieldError::new("confirm", "Ulangi kata sandi yang sama."));
     }
-    let invalid_code = || AppError::invalid("code", "Kode aktivasi tidak cocok, sudah dipakai, atau kedaluwarsa. Minta kode baru kepada operator.");
+    let invalid_code = || {
+        AppError::invalid("code", "Kode aktivasi tidak cocok, sudah dipakai, atau kedaluwarsa. Minta kode baru kepada operator.")
+    };
     let account = db::accounts::by_login(&state.db, &login).await.or_fail()?;
     let Some(account) = account else {
         audit(state, None, "activation_failed", &login, "unknown login").await?;
@@ -366,13 +499,34 @@ pub async fn activate(state: &AppState, login: &str, code: &str, password: &str,
     }
     let now = Utc::now();
     let hash = hash_password(password).await?;
-    if !db::accounts::claim_code(&state.db, account.id, &hash_token(&normalise_code(code)), now).await.or_fail()? {
-        audit(state, Some(&account), "activation_failed", &login, "bad code").await?;
+    if !db::accounts::claim_code(
+        &state.db,
+        account.id,
+        &hash_token(&normalise_code(code)),
+        now,
+    )
+    .await
+    .or_fail()?
+    {
+        audit(
+            state,
+            Some(&account),
+            "activation_failed",
+            &login,
+            "bad code",
+        )
+        .await?;
         return Err(fail(invalid_code()));
     }
-    db::accounts::set_password(&state.db, account.id, &hash).await.or_fail()?;
-    db::accounts::clear_failures(&state.db, account.id).await.or_fail()?;
-    db::accounts::delete_sessions_of(&state.db, account.id).await.or_fail()?;
+    db::accounts::set_password(&state.db, account.id, &hash)
+        .await
+        .or_fail()?;
+    db::accounts::clear_failures(&state.db, account.id)
+        .await
+        .or_fail()?;
+    db::accounts::delete_sessions_of(&state.db, account.id)
+        .await
+        .or_fail()?;
     audit(state, Some(&account), "activate", &login, "").await?;
     start_session(state, account.id).await?;
     Ok(account)
@@ -382,16 +536,34 @@ pub async fn activate(state: &AppState, login: &str, code: &str, password: &str,
 const CODE_ALPHABET: &[u8] = b"ABCDEFGHJKMNPQRSTUVWXYZ23456789";
 
 fn normalise_code(code: &str) -> String {
-    code.chars().filter(|c| c.is_ascii_alphanumeric()).map(|c| c.to_ascii_uppercase()).collect()
+    code.chars()
+        .filter(|c| c.is_ascii_alphanumeric())
+        .map(|c| c.to_ascii_uppercase())
+        .collect()
 }
 
 /// Issues a new one-time code for an account (activation or reset), retiring older ones. 12
 /// characters from 31 symbols: about 59 bits, and sign-in attempts are rate limited.
-pub async fn issue_code(state: &AppState, actor: &account::Model, target: &account::Model) -> Result<(String, DateTime<Utc>), AppError> {
-    let code: String = (0..12).map(|_| CODE_ALPHABET[rand::random_range(0..CODE_ALPHABET.len())] as char).collect();
+pub async fn issue_code(
+    state: &AppState,
+    actor: &account::Model,
+    target: &account::Model,
+) -> Result<(String, DateTime<Utc>), AppError> {
+    let code: String = (0..12)
+        .map(|_| CODE_ALPHABET[rand::random_range(0..CODE_ALPHABET.len())] as char)
+        .collect();
     let now = Utc::now();
     let expires = now + Duration::days(CODE_DAYS);
-    db::accounts::replace_code(&state.db, target.id, &hash_token(&code), expires, actor.id, now).await.or_fail()?;
+    db::accounts::replace_code(
+        &state.db,
+        target.id,
+        &hash_token(&code),
+        expires,
+        actor.id,
+        now,
+    )
+    .await
+    .or_fail()?;
     audit(state, Some(actor), "issue_code", &target.login, "").await?;
     let shown = format!("{}-{}-{}", &code[..4], &code[4..8], &code[8..]);
     Ok((shown, expires))
@@ -400,7 +572,14 @@ pub async fn issue_code(state: &AppState, actor: &account::Model, target: &accou
 /// The DTO for an account, with its agency.
 pub async fn view(state: &AppState, account: &account::Model) -> Result<AccountView, AppError> {
     let agency = match account.agency_id {
-        Some(id) => db::accounts::agency(&state.db, id).await.or_fail()?.map(|a| AgencyView { id: a.id, code: a.code, name: a.name }),
+        Some(id) => db::accounts::agency(&state.db, id)
+            .await
+            .or_fail()?
+            .map(|a| AgencyView {
+                id: a.id,
+                code: a.code,
+                name: a.name,
+            }),
         None => None,
     };
     Ok(AccountView {
@@ -421,16 +600,28 @@ mod tests {
     #[test]
     fn weak_passwords_are_refused_with_a_reason() {
         assert!(check_password("pendek", "budi").is_err());
-        assert!(check_password("Bismillah123", "budi").is_err(), "common, case-insensitive");
+        assert!(
+            check_password("Bismillah123", "budi").is_err(),
+            "common, case-insensitive"
+        );
         assert!(check_password("aaaaaaaaaaaaaa", "budi").is_err());
-        assert!(check_password("198609122010011003x", "198609122010011003").is_err(), "contains the NIP");
+        assert!(
+            check_password("198609122010011003x", "198609122010011003").is_err(),
+            "contains the NIP"
+        );
         assert!(check_password("kuda-laut-berenang-7", "budi").is_ok());
     }
 
     #[test]
     fn logins_are_normalised() {
-        assert_eq!(normalise_login("  Admin@BKPSDM.go.id "), "admin@bkpsdm.go.id");
-        assert_eq!(normalise_login("19860912 201001 1 003"), "198609122010011003");
+        assert_eq!(
+            normalise_login("  Admin@BKPSDM.go.id "),
+            "admin@bkpsdm.go.id"
+        );
+        assert_eq!(
+            normalise_login("19860912 201001 1 003"),
+            "198609122010011003"
+        );
     }
 
     #[test]
@@ -440,9 +631,14 @@ mod tests {
         for _ in 0..3 {
             assert!(limiter.check("a", 3, window).is_ok());
         }
-        let wait = limiter.check("a", 3, window).expect_err("fourth is refused");
+        let wait = limiter
+            .check("a", 3, window)
+            .expect_err("fourth is refused");
         assert!((1..=60).contains(&wait));
-        assert!(limiter.check("b", 3, window).is_ok(), "other keys are independent");
+        assert!(
+            limiter.check("b", 3, window).is_ok(),
+            "other keys are independent"
+        );
     }
 
     #[test]

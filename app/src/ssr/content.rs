@@ -64,8 +64,16 @@ pub struct Catalog {
 impl Catalog {
     pub fn new(modules: Vec<Module>) -> Self {
         let modules: Vec<Arc<Module>> = modules.into_iter().map(Arc::new).collect();
-        let by_slug = modules.iter().enumerate().map(|(i, m)| (m.slug.clone(), i)).collect();
-        Self { modules, by_slug, catalogue: Default::default() }
+        let by_slug = modules
+            .iter()
+            .enumerate()
+            .map(|(i, m)| (m.slug.clone(), i))
+            .collect();
+        Self {
+            modules,
+            by_slug,
+            catalogue: Default::default(),
+        }
     }
 
     /// The violation catalogue (`pelanggaran.toml`), in file order.
@@ -120,7 +128,10 @@ pub struct Module {
 
 impl Module {
     pub fn lesson(&self, slug: &str) -> Option<(usize, &Lesson)> {
-        self.lessons.iter().enumerate().find(|(_, l)| l.slug == slug)
+        self.lessons
+            .iter()
+            .enumerate()
+            .find(|(_, l)| l.slug == slug)
     }
 
     pub fn question(&self, id: &str) -> Option<&Question> {
@@ -160,7 +171,11 @@ pub struct Question {
 
 impl Question {
     pub fn correct_keys(&self) -> Vec<String> {
-        self.options.iter().filter(|o| o.correct).map(|o| o.key.clone()).collect()
+        self.options
+            .iter()
+            .filter(|o| o.correct)
+            .map(|o| o.key.clone())
+            .collect()
     }
 
     pub fn option(&self, key: &str) -> Option<&AnswerOption> {
@@ -177,9 +192,15 @@ pub struct AnswerOption {
 
 /// Byte offset -> 1-based line number.
 pub(crate) fn line_of(text: &str, offset: usize) -> usize {
-    text[..offset.min(text.len())].bytes().filter(|&b| b == b'\n').count() + 1
+    text[..offset.min(text.len())]
+        .bytes()
+        .filter(|&b| b == b'\n')
+        .count()
+        + 1
 }
 
 pub(crate) fn relative(path: &Path, root: &Path) -> PathBuf {
-    path.strip_prefix(root.parent().unwrap_or(root)).unwrap_or(path).to_path_buf()
+    path.strip_prefix(root.parent().unwrap_or(root))
+        .unwrap_or(path)
+        .to_path_buf()
 }

@@ -23,14 +23,18 @@ pub async fn connect(url: &str) -> Result<DatabaseConnection, DbErr> {
         .acquire_timeout(Duration::from_secs(3))
         .connect_timeout(Duration::from_secs(3));
     if url.starts_with("sqlite:") {
-        opts.max_connections(8).min_connections(1).map_sqlx_sqlite_opts(|o| {
-            o.journal_mode(sqlx::sqlite::SqliteJournalMode::Wal)
-                .synchronous(sqlx::sqlite::SqliteSynchronous::Full)
-                .busy_timeout(Duration::from_secs(5))
-                .foreign_keys(true)
-        });
+        opts.max_connections(8)
+            .min_connections(1)
+            .map_sqlx_sqlite_opts(|o| {
+                o.journal_mode(sqlx::sqlite::SqliteJournalMode::Wal)
+                    .synchronous(sqlx::sqlite::SqliteSynchronous::Full)
+                    .busy_timeout(Duration::from_secs(5))
+                    .foreign_keys(true)
+            });
     } else {
-        opts.max_connections(20).min_connections(0).test_before_acquire(true);
+        opts.max_connections(20)
+            .min_connections(0)
+            .test_before_acquire(true);
     }
     Database::connect(opts).await
 }

@@ -103,11 +103,21 @@ pub struct ReportLine {
 impl fmt::Display for ReportLine {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match &self.outcome {
-            Outcome::Imported { id, warnings } if warnings.is_empty() => write!(f, "{}: diimpor `{id}` ({})", self.place, self.name),
-            Outcome::Imported { id, warnings } => {
-                write!(f, "{}: diimpor `{id}` ({}) dengan peringatan: {}", self.place, self.name, warnings.join("; "))
+            Outcome::Imported { id, warnings } if warnings.is_empty() => {
+                write!(f, "{}: diimpor `{id}` ({})", self.place, self.name)
             }
-            Outcome::Skipped { reason } => write!(f, "{}: dilewati ({}): {reason}", self.place, self.name),
+            Outcome::Imported { id, warnings } => {
+                write!(
+                    f,
+                    "{}: diimpor `{id}` ({}) dengan peringatan: {}",
+                    self.place,
+                    self.name,
+                    warnings.join("; ")
+                )
+            }
+            Outcome::Skipped { reason } => {
+                write!(f, "{}: dilewati ({}): {reason}", self.place, self.name)
+            }
         }
     }
 }
@@ -121,7 +131,10 @@ pub struct Import {
 
 impl Import {
     pub fn skipped(&self) -> usize {
-        self.report.iter().filter(|r| matches!(r.outcome, Outcome::Skipped { .. })).count()
+        self.report
+            .iter()
+            .filter(|r| matches!(r.outcome, Outcome::Skipped { .. }))
+            .count()
     }
 }
 
@@ -156,7 +169,14 @@ impl BankQuestion {
             options: if tf {
                 vec![]
             } else {
-                q.options.iter().map(|o| BankOption { key: o.key.clone(), text: o.text.clone(), correct: o.correct }).collect()
+                q.options
+                    .iter()
+                    .map(|o| BankOption {
+                        key: o.key.clone(),
+                        text: o.text.clone(),
+                        correct: o.correct,
+                    })
+                    .collect()
             },
             answer: tf.then(|| q.options.iter().any(|o| o.key == "benar" && o.correct)),
             explanation: q.explanation.clone(),
@@ -184,8 +204,16 @@ impl BankQuestion {
 
     /// Tags carried through Moodle: scenario and catalogue entries.
     pub fn tags(&self) -> Vec<String> {
-        let mut tags: Vec<String> = self.scenario.then(|| SCENARIO_TAG.to_string()).into_iter().collect();
-        tags.extend(self.violations.iter().map(|v| format!("{VIOLATION_TAG}{v}")));
+        let mut tags: Vec<String> = self
+            .scenario
+            .then(|| SCENARIO_TAG.to_string())
+            .into_iter()
+            .collect();
+        tags.extend(
+            self.violations
+                .iter()
+                .map(|v| format!("{VIOLATION_TAG}{v}")),
+        );
         tags
     }
 }
@@ -197,8 +225,14 @@ pub fn split_feedback(feedback: &str) -> (String, Vec<LegalBasis>) {
     for line in feedback.lines() {
         match line.trim().strip_prefix(BASIS_PREFIX) {
             Some(rest) => {
-                let (regulation, article) = rest.trim().split_once(BASIS_SEPARATOR.trim()).unwrap_or((rest.trim(), ""));
-                basis.push(LegalBasis { regulation: regulation.trim().to_string(), article: article.trim().to_string() });
+                let (regulation, article) = rest
+                    .trim()
+                    .split_once(BASIS_SEPARATOR.trim())
+                    .unwrap_or((rest.trim(), ""));
+                basis.push(LegalBasis {
+                    regulation: regulation.trim().to_string(),
+                    article: article.trim().to_string(),
+                });
             }
             None => explanation.push(line),
         }
@@ -223,8 +257,16 @@ pub(crate) fn apply_tags(q: &mut BankQuestion, tags: &[String], warnings: &mut V
 /// The last segment of a category path as a topic token: `$course$/top/Netralitas/Media Sosial`
 /// becomes `media-sosial`.
 pub fn topic_from_category(category: &str) -> Option<String> {
-    let last = category.trim().trim_end_matches('/').rsplit('/').next()?.trim();
-    let last = last.strip_prefix("$course$").or(last.strip_prefix("$system$")).unwrap_or(last);
+    let last = category
+        .trim()
+        .trim_end_matches('/')
+        .rsplit('/')
+        .next()?
+        .trim();
+    let last = last
+        .strip_prefix("$course$")
+        .or(last.strip_prefix("$system$"))
+        .unwrap_or(last);
     let token = slug(last);
     (!token.is_empty() && token != "top" && token != "default").then_some(token)
 }
@@ -250,7 +292,11 @@ pub(crate) fn unique_id(name: &str, position: usize, taken: &mut HashSet<String>
         base = base.trim_end_matches('-').to_string();
     }
     if !base.starts_with(|c: char| c.is_ascii_alphabetic()) {
-        base = if base.is_empty() { format!("soal-{position}") } else { format!("soal-{base}") };
+        base = if base.is_empty() {
+            format!("soal-{position}")
+        } else {
+            format!("soal-{base}")
+        };
     }
     let mut id = base.clone();
     let mut n = 2;
@@ -267,19 +313,32 @@ pub(crate) fn option_key(i: usize) -> String {
     if i < 26 {
         (letters[i] as char).to_string()
     } else {
-        format!("{}{}", letters[(i / 26 - 1) % 26] as char, letters[i % 26] as char)
+        format!(
+            "{}{}",
+            letters[(i / 26 - 1) % 26] as char,
+            letters[i % 26] as char
+        )
     }
 }
 
 /// Every question of a module, ready to export.
 pub fn module_questions(module: &Module) -> Vec<BankQuestion> {
-    module.questions.iter().map(BankQuestion::from_content).collect()
+    module
+        .questions
+        .iter()
+        .map(BankQuestion::from_content)
+        .collect()
 }
 
 /// Writes questions as `[[question]]` tables in the house style of `questions.toml`.
 pub fn to_toml(questions: &[BankQuestion]) -> String {
     let s = |v: &str| toml::Value::String(v.to_string()).to_string();
-    let list = |items: &[String]| format!("[{}]", items.iter().map(|i| s(i)).collect::<Vec<_>>().join(", "));
+    let list = |items: &[String]| {
+        format!(
+            "[{}]",
+            items.iter().map(|i| s(i)).collect::<Vec<_>>().join(", ")
+        )
+    };
     let mut out = String::new();
     for q in questions {
         out.push_str("\n[[question]]\n");
@@ -303,7 +362,11 @@ pub fn to_toml(questions: &[BankQuestion]) -> String {
             out.push_str("options = [\n");
             for o in &q.options {
                 let correct = if o.correct { ", correct = true" } else { "" };
-                out.push_str(&format!("  {{ key = {}, text = {}{correct} }},\n", s(&o.key), s(&o.text)));
+                out.push_str(&format!(
+                    "  {{ key = {}, text = {}{correct} }},\n",
+                    s(&o.key),
+                    s(&o.text)
+                ));
             }
             out.push_str("]\n");
         }
@@ -313,7 +376,11 @@ pub fn to_toml(questions: &[BankQuestion]) -> String {
             .iter()
             .map(|b| match b.article.is_empty() {
                 true => format!("{{ regulation = {} }}", s(&b.regulation)),
-                false => format!("{{ regulation = {}, article = {} }}", s(&b.regulation), s(&b.article)),
+                false => format!(
+                    "{{ regulation = {}, article = {} }}",
+                    s(&b.regulation),
+                    s(&b.article)
+                ),
             })
             .collect();
         out.push_str(&format!("legal_basis = [{}]\n", basis.join(", ")));
@@ -344,7 +411,10 @@ pub(crate) struct SourceChoice {
 /// question all or nothing: the options with a positive grade are the key, so choosing any
 /// option with a zero or negative grade loses the question. Partial credit that cannot be kept
 /// is reported as a warning; a question with no positively graded option is skipped.
-pub(crate) fn choice_question(src: SourceChoice, warnings: &mut Vec<String>) -> Result<(QuestionKind, Vec<BankOption>, String, Vec<LegalBasis>), String> {
+pub(crate) fn choice_question(
+    src: SourceChoice,
+    warnings: &mut Vec<String>,
+) -> Result<(QuestionKind, Vec<BankOption>, String, Vec<LegalBasis>), String> {
     if src.answers.len() < 2 {
         return Err("pilihan ganda memerlukan minimal dua pilihan".into());
     }
@@ -359,14 +429,28 @@ pub(crate) fn choice_question(src: SourceChoice, warnings: &mut Vec<String>) -> 
     };
     let correct: Vec<bool> = if single {
         if full != 1 {
-            return Err(format!("soal satu jawaban harus punya tepat satu pilihan bernilai 100% (ada {full})"));
+            return Err(format!(
+                "soal satu jawaban harus punya tepat satu pilihan bernilai 100% (ada {full})"
+            ));
         }
-        for a in src.answers.iter().filter(|a| a.weight > 0.0 && a.weight < 99.99) {
-            warnings.push(format!("nilai parsial {}% untuk \"{}\" dianggap salah (Netra menilai benar/salah)", a.weight, a.text));
+        for a in src
+            .answers
+            .iter()
+            .filter(|a| a.weight > 0.0 && a.weight < 99.99)
+        {
+            warnings.push(format!(
+                "nilai parsial {}% untuk \"{}\" dianggap salah (Netra menilai benar/salah)",
+                a.weight, a.text
+            ));
         }
         src.answers.iter().map(|a| a.weight >= 99.99).collect()
     } else {
-        let sum: f64 = src.answers.iter().filter(|a| a.weight > 0.0).map(|a| a.weight).sum();
+        let sum: f64 = src
+            .answers
+            .iter()
+            .filter(|a| a.weight > 0.0)
+            .map(|a| a.weight)
+            .sum();
         if (sum - 100.0).abs() > 0.5 {
             warnings.push(format!("jumlah nilai pilihan benar {sum:.1}%, bukan 100%"));
         }
@@ -377,11 +461,19 @@ pub(crate) fn choice_question(src: SourceChoice, warnings: &mut Vec<String>) -> 
         .iter()
         .zip(correct)
         .enumerate()
-        .map(|(i, (a, correct))| BankOption { key: option_key(i), text: a.text.clone(), correct })
+        .map(|(i, (a, correct))| BankOption {
+            key: option_key(i),
+            text: a.text.clone(),
+            correct,
+        })
         .collect();
     let (mut explanation, basis) = split_feedback(&src.general_feedback);
-    let per_answer: Vec<String> =
-        src.answers.iter().filter(|a| !a.feedback.trim().is_empty()).map(|a| format!("- {}: {}", a.text, a.feedback.trim())).collect();
+    let per_answer: Vec<String> = src
+        .answers
+        .iter()
+        .filter(|a| !a.feedback.trim().is_empty())
+        .map(|a| format!("- {}: {}", a.text, a.feedback.trim()))
+        .collect();
     if !per_answer.is_empty() {
         warnings.push("umpan balik per pilihan digabung ke penjelasan".into());
         if !explanation.is_empty() {
@@ -389,7 +481,11 @@ pub(crate) fn choice_question(src: SourceChoice, warnings: &mut Vec<String>) -> 
         }
         explanation.push_str(&per_answer.join("\n"));
     }
-    let kind = if single { QuestionKind::Single } else { QuestionKind::Multiple };
+    let kind = if single {
+        QuestionKind::Single
+    } else {
+        QuestionKind::Multiple
+    };
     Ok((kind, options, explanation, basis))
 }
 
@@ -397,10 +493,15 @@ pub(crate) fn choice_question(src: SourceChoice, warnings: &mut Vec<String>) -> 
 pub(crate) fn netra_warnings(q: &BankQuestion) -> Vec<String> {
     let mut w = Vec::new();
     if q.explanation.is_empty() {
-        w.push("tidak ada umpan balik umum: isi `explanation` sebelum `netra check-content`".to_string());
+        w.push(
+            "tidak ada umpan balik umum: isi `explanation` sebelum `netra check-content`"
+                .to_string(),
+        );
     }
     if q.legal_basis.is_empty() {
-        w.push("dasar hukum belum ada: isi `legal_basis` sebelum `netra check-content`".to_string());
+        w.push(
+            "dasar hukum belum ada: isi `legal_basis` sebelum `netra check-content`".to_string(),
+        );
     }
     w
 }
@@ -411,16 +512,28 @@ mod tests {
 
     #[test]
     fn categories_become_topic_tokens() {
-        assert_eq!(topic_from_category("$course$/top/Netralitas/Media Sosial").as_deref(), Some("media-sosial"));
+        assert_eq!(
+            topic_from_category("$course$/top/Netralitas/Media Sosial").as_deref(),
+            Some("media-sosial")
+        );
         assert_eq!(topic_from_category("$course$/top").as_deref(), None);
-        assert_eq!(topic_from_category("Sanksi & Hukuman/").as_deref(), Some("sanksi-hukuman"));
+        assert_eq!(
+            topic_from_category("Sanksi & Hukuman/").as_deref(),
+            Some("sanksi-hukuman")
+        );
     }
 
     #[test]
     fn ids_are_valid_and_unique() {
         let mut taken = HashSet::new();
-        assert_eq!(unique_id("Soal Netralitas #1", 1, &mut taken), "soal-netralitas-1");
-        assert_eq!(unique_id("Soal netralitas 1", 2, &mut taken), "soal-netralitas-1-2");
+        assert_eq!(
+            unique_id("Soal Netralitas #1", 1, &mut taken),
+            "soal-netralitas-1"
+        );
+        assert_eq!(
+            unique_id("Soal netralitas 1", 2, &mut taken),
+            "soal-netralitas-1-2"
+        );
         assert_eq!(unique_id("2024 pemilu", 3, &mut taken), "soal-2024-pemilu");
         assert_eq!(unique_id("", 4, &mut taken), "soal-4");
     }
@@ -428,8 +541,14 @@ mod tests {
     #[test]
     fn legal_basis_travels_in_general_feedback() {
         let basis = vec![
-            LegalBasis { regulation: "PP No. 94 Tahun 2021".into(), article: "Pasal 5 huruf n, Pasal 8".into() },
-            LegalBasis { regulation: "SKB Netralitas 2022".into(), article: String::new() },
+            LegalBasis {
+                regulation: "PP No. 94 Tahun 2021".into(),
+                article: "Pasal 5 huruf n, Pasal 8".into(),
+            },
+            LegalBasis {
+                regulation: "SKB Netralitas 2022".into(),
+                article: String::new(),
+            },
         ];
         let q = BankQuestion {
             id: "q".into(),
@@ -443,7 +562,10 @@ mod tests {
             legal_basis: basis.clone(),
             violations: vec![],
         };
-        assert_eq!(split_feedback(&q.general_feedback()), ("Karena begitu.\nBaris kedua.".to_string(), basis));
+        assert_eq!(
+            split_feedback(&q.general_feedback()),
+            ("Karena begitu.\nBaris kedua.".to_string(), basis)
+        );
     }
 
     #[test]
@@ -455,12 +577,23 @@ mod tests {
             scenario: true,
             stem: "Tanda \"kutip\" dan \\ garis miring\nbaris baru".into(),
             options: vec![
-                BankOption { key: "a".into(), text: "Ya".into(), correct: true },
-                BankOption { key: "b".into(), text: "Tidak".into(), correct: false },
+                BankOption {
+                    key: "a".into(),
+                    text: "Ya".into(),
+                    correct: true,
+                },
+                BankOption {
+                    key: "b".into(),
+                    text: "Tidak".into(),
+                    correct: false,
+                },
             ],
             answer: None,
             explanation: "E".into(),
-            legal_basis: vec![LegalBasis { regulation: "R".into(), article: "A".into() }],
+            legal_basis: vec![LegalBasis {
+                regulation: "R".into(),
+                article: "A".into(),
+            }],
             violations: vec!["v-1".into()],
         };
         let text = to_toml(std::slice::from_ref(&q));

@@ -27,9 +27,17 @@ fn clean(s: &str) -> String {
 }
 
 /// Checks every field and reports all problems at once, in Indonesian.
-pub fn validate(nip: &str, name: &str, instansi: &str, unit_kerja: &str) -> Result<Identity, AppError> {
+pub fn validate(
+    nip: &str,
+    name: &str,
+    instansi: &str,
+    unit_kerja: &str,
+) -> Result<Identity, AppError> {
     let now = Utc::now();
-    let today = YearMonth { year: now.year() as u32, month: now.month() };
+    let today = YearMonth {
+        year: now.year() as u32,
+        month: now.month(),
+    };
     let mut errors = Vec::new();
     let nip = match Nip::parse(nip, today) {
         Ok(nip) => Some(nip),
@@ -43,9 +51,15 @@ pub fn validate(nip: &str, name: &str, instansi: &str, unit_kerja: &str) -> Resu
         if value.chars().count() < 2 {
             errors.push(FieldError::new(field, format!("{label} wajib diisi.")));
         } else if value.chars().count() > MAX_TEXT {
-            errors.push(FieldError::new(field, format!("{label} terlalu panjang (maksimal {MAX_TEXT} karakter).")));
+            errors.push(FieldError::new(
+                field,
+                format!("{label} terlalu panjang (maksimal {MAX_TEXT} karakter)."),
+            ));
         } else if value.chars().any(char::is_control) {
-            errors.push(FieldError::new(field, format!("{label} berisi karakter yang tidak diizinkan.")));
+            errors.push(FieldError::new(
+                field,
+                format!("{label} berisi karakter yang tidak diizinkan."),
+            ));
         }
         value
     };
@@ -53,23 +67,35 @@ pub fn validate(nip: &str, name: &str, instansi: &str, unit_kerja: &str) -> Resu
     let instansi = text("instansi", instansi, "Instansi");
     let unit_kerja = text("unit_kerja", unit_kerja, "Unit kerja");
     match nip {
-        Some(nip) if errors.is_empty() => Ok(Identity { nip, name, instansi, unit_kerja }),
+        Some(nip) if errors.is_empty() => Ok(Identity {
+            nip,
+            name,
+            instansi,
+            unit_kerja,
+        }),
         _ => Err(AppError::Invalid(errors)),
     }
 }
 
 /// Names compared loosely: case, spacing, punctuation and academic titles' dots do not matter.
 fn name_key(name: &str) -> String {
-    name.chars().filter(|c| c.is_alphanumeric()).flat_map(char::to_lowercase).collect()
+    name.chars()
+        .filter(|c| c.is_alphanumeric())
+        .flat_map(char::to_lowercase)
+        .collect()
 }
 
 /// Finds or creates the employee for an identity. A NIP already on record under a clearly
 /// different name is refused, so typing someone else's NIP does not open their results; a NIP
 /// with an activated account can only be used by signing in.
 pub async fn identify(state: &AppState, identity: &Identity) -> Result<employee::Model, AppError> {
-    let existing = db::employees::find_by_nip(&state.db, identity.nip.as_str()).await.or_fail()?;
+    let existing = db::employees::find_by_nip(&state.db, identity.nip.as_str())
+        .await
+        .or_fail()?;
     if let Some(existing) = &existing {
-        let account = db::accounts::by_employee(&state.db, existing.id).await.or_fail()?;
+        let account = db::accounts::by_employee(&state.db, existing.id)
+            .await
+            .or_fail()?;
         if account.is_some_and(|a| a.password_hash.is_some()) {
             return Err(AppError::Invalid(vec![FieldError::new(
                 "nip",
@@ -85,9 +111,15 @@ pub async fn identify(state: &AppState, identity: &Identity) -> Result<employee:
             )]));
         }
     }
-    db::employees::upsert(&state.db, identity.nip.as_str(), &identity.name, &identity.instansi, &identity.unit_kerja)
-        .await
-        .or_fail()
+    db::employees::upsert(
+        &state.db,
+        identity.nip.as_str(),
+        &identity.name,
+        &identity.instansi,
+        &identity.unit_kerja,
+    )
+    .await
+    .or_fail()
 }
 
 fn hash_token(token: &str) -> String {
@@ -153,37 +185,59 @@ pub(crate) async fn lookup_with(
 ) -> Result<Option<Me>, AppError> {
     // A signed-in account linked to an employee is the stronger identity.
     if let Some(employee_id) = account.and_then(|a| a.employee_id) {
-        let employee = db::employees::find(&state.db, employee_id).await.map_err(db_error)?;
-        return Ok(employee.map(|employee| Me { employee, verified: true }));
+        let employee = db::employees::find(&state.db, employee_id)
+            .await
+            .map_err(db_error)?;
+        return Ok(employee.map(|employee| Me {
+            employee,
+            verified: true,
+        }));
     }
     let Some(token) = token else { return Ok(None) };
     let now = Utc::now();
-    let Some(session) = db::sessions::find_live(&state.db, &hash_token(&token), now).await.or_fail()? else {
+    let Some(session) = db::sessions::find_live(&state.db, &hash_token(&token), now)
+        .await
+        .or_fail()?
+    else {
         return Ok(None);
     };
     // Refresh at most every few minutes: one write per page view would be wasteful.
     if now - session.last_seen_at > Duration::minutes(5) {
         let expires = now + Duration::days(state.settings.session_idle_days);
-        db::sessions::touch(&state.db, session.id, now, expires).await.or_fail()?;
+        db::sessions::touch(&state.db, session.id, now, expires)
+            .await
+            .or_fail()?;
     }
-    let employee = db::employees::find(&state.db, session.employee_id).await.map_err(db_error)?;
-    Ok(employee.map(|employee| Me { employee, verified: false }))
+    let employee = db::employees::find(&state.db, session.employee_id)
+        .await
+        .map_err(db_error)?;
+    Ok(employee.map(|employee| Me {
+        employee,
+        verified: false,
+    }))
 }
 
 /// The learner, or `Unauthorized`.
 pub async fn require(state: &AppState) -> Result<Me, AppError> {
-    current(state).await?.ok_or(AppError::Unauthorized).or_fail()
+    current(state)
+        .await?
+        .ok_or(AppError::Unauthorized)
+        .or_fail()
 }
 
 /// Starts a fresh session for an employee (a new token every time: no session fixation).
 pub async fn start_session(state: &AppState, employee_id: i64) -> Result<(), AppError> {
     if let Some(old) = session_token_from_request() {
-        db::sessions::delete(&state.db, &hash_token(&old)).await.or_fail()?;
+        db::sessions::delete(&state.db, &hash_token(&old))
+            .await
+            .or_fail()?;
     }
     let token = hex::encode(rand::random::<[u8; 32]>());
     let now = Utc::now();
     let ttl = Duration::days(state.settings.session_idle_days);
-    db::sessions::create(&state.db, &hash_token(&token), employee_id, now, now + ttl).await.or_fail()?;
+    db::sessions::create(&state.db, &hash_token(&token), employee_id, now, now + ttl)
+        .await
+        .or_fail()?;
     set_cookie(&token, ttl.num_seconds(), state.settings.secure_cookies);
     Ok(())
 }
@@ -191,7 +245,9 @@ pub async fn start_session(state: &AppState, employee_id: i64) -> Result<(), App
 /// Ends the session on the server and clears the cookie.
 pub async fn end_session(state: &AppState) -> Result<(), AppError> {
     if let Some(token) = session_token_from_request() {
-        db::sessions::delete(&state.db, &hash_token(&token)).await.or_fail()?;
+        db::sessions::delete(&state.db, &hash_token(&token))
+            .await
+            .or_fail()?;
     }
     set_cookie("", 0, state.settings.secure_cookies);
     Ok(())
@@ -205,20 +261,32 @@ mod tests {
     fn every_invalid_field_is_reported_at_once() {
         let err = validate("123", " ", "", "x").expect_err("invalid");
         for field in ["nip", "name", "instansi", "unit_kerja"] {
-            assert!(err.field_message(field).is_some(), "missing error for {field}: {err:?}");
+            assert!(
+                err.field_message(field).is_some(),
+                "missing error for {field}: {err:?}"
+            );
         }
     }
 
     #[test]
     fn whitespace_is_normalised() {
-        let id = validate("19860912 201001 1 003", "  Budi   Santoso ", "Pemkab Sleman", "BKPSDM").expect("valid");
+        let id = validate(
+            "19860912 201001 1 003",
+            "  Budi   Santoso ",
+            "Pemkab Sleman",
+            "BKPSDM",
+        )
+        .expect("valid");
         assert_eq!(id.name, "Budi Santoso");
         assert_eq!(id.nip.as_str(), "198609122010011003");
     }
 
     #[test]
     fn names_match_regardless_of_case_and_punctuation() {
-        assert_eq!(name_key("Dr. Budi Santoso, S.H."), name_key("dr budi santoso sh"));
+        assert_eq!(
+            name_key("Dr. Budi Santoso, S.H."),
+            name_key("dr budi santoso sh")
+        );
         assert_ne!(name_key("Budi Santoso"), name_key("Siti Aminah"));
     }
 }

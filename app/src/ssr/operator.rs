@@ -1,7 +1,11 @@
 //! Operator actions on their agency's roster. Callers have checked the operator role; every
 //! lookup here includes the operator's agency, so ids of another agency are simply not found.
 
-use super::db::{self, accounts::NewAccount, entities::{account, employee}};
+use super::db::{
+    self,
+    accounts::NewAccount,
+    entities::{account, employee},
+};
 use super::respond::{fail, OrFail};
 use super::{auth, learner, quiz, AppState};
 use crate::api::operator::{EmployeeDetail, RosterPage};
@@ -11,14 +15,24 @@ use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, Set, Tran
 
 const PAGE: u64 = 200;
 
-async fn find(state: &AppState, actor: &account::Model, employee_id: i64) -> Result<employee::Model, AppError> {
+async fn find(
+    state: &AppState,
+    actor: &account::Model,
+    employee_id: i64,
+) -> Result<employee::Model, AppError> {
     let agency = auth::agency_of(actor)?;
-    db::accounts::employee_in(&state.db, agency, employee_id).await.or_fail()?.ok_or(AppError::NotFound).map_err(fail)
+    db::accounts::employee_in(&state.db, agency, employee_id)
+        .await
+        .or_fail()?
+        .ok_or(AppError::NotFound)
+        .map_err(fail)
 }
 
 async fn row(state: &AppState, e: &employee::Model) -> Result<RosterEmployee, AppError> {
     let account = db::accounts::by_employee(&state.db, e.id).await.or_fail()?;
-    let attempts = db::attempts::list_for_employee(&state.db, e.id).await.or_fail()?;
+    let attempts = db::attempts::list_for_employee(&state.db, e.id)
+        .await
+        .or_fail()?;
     Ok(RosterEmployee {
         id: e.id,
         nip: e.nip.clone(),
@@ -26,30 +40,67 @@ async fn row(state: &AppState, e: &employee::Model) -> Result<RosterEmployee, Ap
         unit_kerja: e.unit_kerja.clone(),
         account_activated: account.map(|a| a.password_hash.is_some()),
         attempts: attempts.len() as u32,
-        best_score: attempts.iter().filter_map(|a| a.score).max().map(|s| s.max(0) as u32),
+        best_score: attempts
+            .iter()
+            .filter_map(|a| a.score)
+            .max()
+            .map(|s| s.max(0) as u32),
     })
 }
 
-pub async fn roster(state: &AppState, actor: &account::Model, q: &str) -> Result<RosterPage, AppError> {
+pub async fn roster(
+    state: &AppState,
+    actor: &account::Model,
+    q: &str,
+) -> Result<RosterPage, AppError> {
     let agency_id = auth::agency_of(actor)?;
     if q.chars().count() > 100 {
-        return Err(fail(AppError::invalid("q", "Kata kunci terlalu panjang (maksimal 100 karakter).")));
+        return Err(fail(AppError::invalid(
+            "q",
+            "Kata kunci terlalu panjang (maksimal 100 karakter).",
+        )));
     }
-    let agency = db::accounts::agency(&state.db, agency_id).await.or_fail()?.ok_or(AppError::Forbidden).map_err(fail)?;
-    let total = db::accounts::roster_count(&state.db, agency_id).await.or_fail()?;
+    let agency = db::accounts::agency(&state.db, agency_id)
+        .await
+        .or_fail()?
+        .ok_or(AppError::Forbidden)
+        .map_err(fail)?;
+    let total = db::accounts::roster_count(&state.db, agency_id)
+        .await
+        .or_fail()?;
     let mut employees = Vec::new();
-    for e in db::accounts::roster(&state.db, agency_id, q, PAGE).await.or_fail()? {
+    for e in db::accounts::roster(&state.db, agency_id, q, PAGE)
+        .await
+        .or_fail()?
+    {
         employees.push(row(state, &e).await?);
     }
-    Ok(RosterPage { agency: agency.name, total, employees })
+    Ok(RosterPage {
+        agency: agency.name,
+        total,
+        employees,
+    })
 }
 
-pub async fn add_employee(state: &AppState, actor: &account::Model, nip: &str, name: &str, unit_kerja: &str) -> Result<(), AppError> {
+pub async fn add_employee(
+    state: &AppState,
+    actor: &account::Model,
+    nip: &str,
+    name: &str,
+    unit_kerja: &str,
+) -> Result<(), AppError> {
     let agency_id = auth::agency_of(actor)?;
-    let agency = db::accounts::agency(&state.db, agency_id).await.or_fail()?.ok_or(AppError::Forbidden).map_err(fail)?;
+    let agency = db::accounts::agency(&state.db, agency_id)
+        .await
+        .or_fail()?
+        .ok_or(AppError::Forbidden)
+        .map_err(fail)?;
     // The same rules as the learner's form; the agency is the operator's own.
     let identity = learner::validate(nip, name, &agency.name, unit_kerja).map_err(fail)?;
-    match db::employees::find_by_nip(&state.db, identity.nip.as_str()).await.or_fail()? {
+    match db::employees::find_by_nip(&state.db, identity.nip.as_str())
+        .await
+        .or_fail()?
+    {
         Some(existing) if existing.agency_id.is_some_and(|a| a != agency_id) => {
             return Err(fail(AppError::Invalid(vec![FieldError::new(
                 "nip",
@@ -78,17 +129,40 @@ pub async fn add_employee(state: &AppState, actor: &account::Model, nip: &str, n
             .or_fail()?;
         }
     }
-    auth::audit(state, Some(actor), "roster_add", &mask_nip(identity.nip.as_str()), &identity.unit_kerja).await
+    auth::audit(
+        state,
+        Some(actor),
+        "roster_add",
+        &mask_nip(identity.nip.as_str()),
+        &identity.unit_kerja,
+    )
+    .await
 }
 
-pub async fn detail(state: &AppState, actor: &account::Model, employee_id: i64) -> Result<EmployeeDetail, AppError> {
+pub async fn detail(
+    state: &AppState,
+    actor: &account::Model,
+    employee_id: i64,
+) -> Result<EmployeeDetail, AppError> {
     let e = find(state, actor, employee_id).await?;
-    let attempts = db::attempts::list_for_employee(&state.db, e.id).await.or_fail()?;
-    Ok(EmployeeDetail { employee: row(state, &e).await?, attempts: attempts.iter().map(|a| quiz::attempt_summary(state, a)).collect() })
+    let attempts = db::attempts::list_for_employee(&state.db, e.id)
+        .await
+        .or_fail()?;
+    Ok(EmployeeDetail {
+        employee: row(state, &e).await?,
+        attempts: attempts
+            .iter()
+            .map(|a| quiz::attempt_summary(state, a))
+            .collect(),
+    })
 }
 
 /// Creates the learner's account on first use (login = NIP) and issues a one-time code.
-pub async fn issue_code(state: &AppState, actor: &account::Model, employee_id: i64) -> Result<IssuedCode, AppError> {
+pub async fn issue_code(
+    state: &AppState,
+    actor: &account::Model,
+    employee_id: i64,
+) -> Result<IssuedCode, AppError> {
     let e = find(state, actor, employee_id).await?;
     let account = match db::accounts::by_employee(&state.db, e.id).await.or_fail()? {
         Some(a) => a,
@@ -107,16 +181,30 @@ pub async fn issue_code(state: &AppState, actor: &account::Model, employee_id: i
         .or_fail()?,
     };
     // A reset closes every open session of the account.
-    db::accounts::delete_sessions_of(&state.db, account.id).await.or_fail()?;
+    db::accounts::delete_sessions_of(&state.db, account.id)
+        .await
+        .or_fail()?;
     let (code, expires) = auth::issue_code(state, actor, &account).await?;
-    Ok(IssuedCode { login: e.nip, name: e.name, code, expires: quiz::format_wib(expires) })
+    Ok(IssuedCode {
+        login: e.nip,
+        name: e.name,
+        code,
+        expires: quiz::format_wib(expires),
+    })
 }
 
-pub async fn issue_unit_codes(state: &AppState, actor: &account::Model, unit_kerja: &str) -> Result<Vec<IssuedCode>, AppError> {
+pub async fn issue_unit_codes(
+    state: &AppState,
+    actor: &account::Model,
+    unit_kerja: &str,
+) -> Result<Vec<IssuedCode>, AppError> {
     let agency_id = auth::agency_of(actor)?;
     let unit = unit_kerja.split_whitespace().collect::<Vec<_>>().join(" ");
     if unit.is_empty() {
-        return Err(fail(AppError::invalid("unit_kerja", "Tulis nama unit kerja persis seperti di roster.")));
+        return Err(fail(AppError::invalid(
+            "unit_kerja",
+            "Tulis nama unit kerja persis seperti di roster.",
+        )));
     }
     let members: Vec<employee::Model> = employee::Entity::find()
         .filter(employee::Column::AgencyId.eq(agency_id))
@@ -125,11 +213,17 @@ pub async fn issue_unit_codes(state: &AppState, actor: &account::Model, unit_ker
         .await
         .or_fail()?;
     if members.is_empty() {
-        return Err(fail(AppError::invalid("unit_kerja", "Tidak ada pegawai dengan unit kerja ini di roster Anda.")));
+        return Err(fail(AppError::invalid(
+            "unit_kerja",
+            "Tidak ada pegawai dengan unit kerja ini di roster Anda.",
+        )));
     }
     let mut codes = Vec::new();
     for e in members {
-        let activated = db::accounts::by_employee(&state.db, e.id).await.or_fail()?.is_some_and(|a| a.password_hash.is_some());
+        let activated = db::accounts::by_employee(&state.db, e.id)
+            .await
+            .or_fail()?
+            .is_some_and(|a| a.password_hash.is_some());
         if !activated {
             codes.push(issue_code(state, actor, e.id).await?);
         }
@@ -137,9 +231,15 @@ pub async fn issue_unit_codes(state: &AppState, actor: &account::Model, unit_ker
     Ok(codes)
 }
 
-pub async fn export(state: &AppState, actor: &account::Model, employee_id: i64) -> Result<String, AppError> {
+pub async fn export(
+    state: &AppState,
+    actor: &account::Model,
+    employee_id: i64,
+) -> Result<String, AppError> {
     let e = find(state, actor, employee_id).await?;
-    let attempts = db::attempts::list_for_employee(&state.db, e.id).await.or_fail()?;
+    let attempts = db::attempts::list_for_employee(&state.db, e.id)
+        .await
+        .or_fail()?;
     let mut attempt_json = Vec::new();
     for a in &attempts {
         let answers = db::attempts::answers_of(&state.db, a.id).await.or_fail()?;
@@ -156,7 +256,9 @@ pub async fn export(state: &AppState, actor: &account::Model, employee_id: i64) 
             "jawaban": answers.iter().map(|x| serde_json::json!({ "soal": x.question_id, "pilihan": x.chosen, "benar": x.correct })).collect::<Vec<_>>(),
         }));
     }
-    let read = db::progress::read_by_module(&state.db, e.id).await.or_fail()?;
+    let read = db::progress::read_by_module(&state.db, e.id)
+        .await
+        .or_fail()?;
     let account = db::accounts::by_employee(&state.db, e.id).await.or_fail()?;
     let doc = serde_json::json!({
         "nip": e.nip,
@@ -174,20 +276,41 @@ pub async fn export(state: &AppState, actor: &account::Model, employee_id: i64) 
 /// Removes the person and keeps the numbers: the account, sessions and reading progress go; the
 /// employee row loses NIP and name; attempts and answers stay, attributed to agency and unit,
 /// so completion rates and question statistics remain right.
-pub async fn delete(state: &AppState, actor: &account::Model, employee_id: i64) -> Result<(), AppError> {
+pub async fn delete(
+    state: &AppState,
+    actor: &account::Model,
+    employee_id: i64,
+) -> Result<(), AppError> {
     use super::db::entities::{learner_session, lesson_progress};
     let e = find(state, actor, employee_id).await?;
     let txn = state.db.begin().await.or_fail()?;
     if let Some(account) = db::accounts::by_employee(&txn, e.id).await.or_fail()? {
-        db::accounts::delete_account(&txn, account.id).await.or_fail()?;
+        db::accounts::delete_account(&txn, account.id)
+            .await
+            .or_fail()?;
     }
-    learner_session::Entity::delete_many().filter(learner_session::Column::EmployeeId.eq(e.id)).exec(&txn).await.or_fail()?;
-    lesson_progress::Entity::delete_many().filter(lesson_progress::Column::EmployeeId.eq(e.id)).exec(&txn).await.or_fail()?;
+    learner_session::Entity::delete_many()
+        .filter(learner_session::Column::EmployeeId.eq(e.id))
+        .exec(&txn)
+        .await
+        .or_fail()?;
+    lesson_progress::Entity::delete_many()
+        .filter(lesson_progress::Column::EmployeeId.eq(e.id))
+        .exec(&txn)
+        .await
+        .or_fail()?;
     let mut active: employee::ActiveModel = e.clone().into();
     // 18 characters like a NIP, but never a valid one (it starts with a letter).
     active.nip = Set(format!("X{:017}", e.id));
     active.name = Set("(data dihapus)".to_string());
     active.update(&txn).await.or_fail()?;
     txn.commit().await.or_fail()?;
-    auth::audit(state, Some(actor), "delete_employee", &mask_nip(&e.nip), &e.unit_kerja).await
+    auth::audit(
+        state,
+        Some(actor),
+        "delete_employee",
+        &mask_nip(&e.nip),
+        &e.unit_kerja,
+    )
+    .await
 }

@@ -2,15 +2,16 @@
 //! Answer keys stay here; the browser receives them only in a submitted attempt's result.
 
 use super::content::{Module, Question};
-use super::learner::Me;
 use super::db::{self, entities::attempt, entities::employee};
+use super::learner::Me;
 use super::respond::{db_error, fail, OrFail};
 use super::AppState;
 use crate::error::AppError;
 use crate::model::catalog::{Learner, ModuleStatus};
 use crate::model::quiz::{
-    is_answer_correct, score_percent, AttemptResult, AttemptSummary, AttemptView, ModuleBest, MyResults,
-    OptionView, QuestionKind, QuestionView, QuizRules, QuizState, ReviewedOption, ReviewedQuestion,
+    is_answer_correct, score_percent, AttemptResult, AttemptSummary, AttemptView, ModuleBest,
+    MyResults, OptionView, QuestionKind, QuestionView, QuizRules, QuizState, ReviewedOption,
+    ReviewedQuestion,
 };
 use chrono::{DateTime, Duration, FixedOffset, Utc};
 use rand::seq::{IndexedRandom, SliceRandom};
@@ -33,7 +34,10 @@ impl Drawn {
     /// The key stored with the draw (falls back to the current content for old draws).
     fn key(&self, module: &Module) -> Vec<String> {
         if self.k.is_empty() {
-            module.question(&self.q).map(|q| q.correct_keys()).unwrap_or_default()
+            module
+                .question(&self.q)
+                .map(|q| q.correct_keys())
+                .unwrap_or_default()
         } else {
             self.k.clone()
         }
@@ -61,16 +65,26 @@ pub fn format_wib(at: DateTime<Utc>) -> String {
 }
 
 fn module<'a>(state: &'a AppState, slug: &str) -> Result<&'a Arc<Module>, AppError> {
-    state.catalog.module(slug).ok_or(AppError::NotFound).or_fail()
+    state
+        .catalog
+        .module(slug)
+        .ok_or(AppError::NotFound)
+        .or_fail()
 }
 
 fn is_expired(state: &AppState, attempt: &attempt::Model, now: DateTime<Utc>) -> bool {
-    attempt.deadline_at.is_some_and(|d| now > d + Duration::seconds(state.settings.grace_seconds))
+    attempt
+        .deadline_at
+        .is_some_and(|d| now > d + Duration::seconds(state.settings.grace_seconds))
 }
 
 /// Loads an attempt that belongs to this learner. Someone else's attempt is "not found",
 /// so ids cannot be probed.
-async fn owned_attempt(state: &AppState, learner: &employee::Model, id: i64) -> Result<attempt::Model, AppError> {
+async fn owned_attempt(
+    state: &AppState,
+    learner: &employee::Model,
+    id: i64,
+) -> Result<attempt::Model, AppError> {
     match db::attempts::find(&state.db, id).await.or_fail()? {
         Some(a) if a.employee_id == learner.id => Ok(a),
         _ => Err(fail(AppError::NotFound)),
@@ -78,31 +92,53 @@ async fn owned_attempt(state: &AppState, learner: &employee::Model, id: i64) -> 
 }
 
 /// What `/modul/{slug}/kuis` shows for this learner.
-pub async fn state_for(state: &AppState, learner: Option<&employee::Model>, slug: &str) -> Result<QuizState, AppError> {
+pub async fn state_for(
+    state: &AppState,
+    learner: Option<&employee::Model>,
+    slug: &str,
+) -> Result<QuizState, AppError> {
     let module = module(state, slug)?;
     let Some(learner) = learner else {
-        return Ok(QuizState::NeedsIdentity { module_title: module.title.clone() });
+        return Ok(QuizState::NeedsIdentity {
+            module_title: module.title.clone(),
+        });
     };
     let now = Utc::now();
-    if let Some(open) = db::attempts::find_open(&state.db, learner.id, slug).await.or_fail()? {
+    if let Some(open) = db::attempts::find_open(&state.db, learner.id, slug)
+        .await
+        .or_fail()?
+    {
         if is_expired(state, &open, now) {
             finalize(state, module, &open, None, now).await?;
         } else {
-            return Ok(QuizState::InProgress(view(state, module, &open, now).await?));
+            return Ok(QuizState::InProgress(
+                view(state, module, &open, now).await?,
+            ));
         }
     }
     Ok(QuizState::Ready(rules(state, module, learner).await?))
 }
 
-async fn rules(state: &AppState, module: &Module, learner: &employee::Model) -> Result<QuizRules, AppError> {
+async fn rules(
+    state: &AppState,
+    module: &Module,
+    learner: &employee::Model,
+) -> Result<QuizRules, AppError> {
     let attempts: Vec<attempt::Model> = db::attempts::list_for_employee(&state.db, learner.id)
         .await
         .or_fail()?
         .into_iter()
         .filter(|a| a.module_slug == module.slug)
         .collect();
-    let best_score = attempts.iter().filter_map(|a| a.score).max().map(|s| s.max(0) as u32);
-    let last_attempt_id = attempts.iter().find(|a| a.submitted_at.is_some()).map(|a| a.id);
+    let best_score = attempts
+        .iter()
+        .filter_map(|a| a.score)
+        .max()
+        .map(|s| s.max(0) as u32);
+    let last_attempt_id = attempts
+        .iter()
+        .find(|a| a.submitted_at.is_some())
+        .map(|a| a.id);
     Ok(QuizRules {
         module_slug: module.slug.clone(),
         module_title: module.title.clone(),
@@ -116,7 +152,12 @@ async fn rules(state: &AppState, module: &Module, learner: &employee::Model) -> 
     })
 }
 
-async fn view(state: &AppState, module: &Module, attempt: &attempt::Model, now: DateTime<Utc>) -> Result<AttemptView, AppError> {
+async fn view(
+    state: &AppState,
+    module: &Module,
+    attempt: &attempt::Model,
+    now: DateTime<Utc>,
+) -> Result<AttemptView, AppError> {
     let draw = parse_draw(&attempt.draw)?;
     let saved: HashMap<String, Vec<String>> = db::attempts::answers_of(&state.db, attempt.id)
         .await
@@ -140,7 +181,10 @@ async fn view(state: &AppState, module: &Module, attempt: &attempt::Model, now: 
                 .o
                 .iter()
                 .filter_map(|key| q.option(key))
-                .map(|o| OptionView { key: o.key.clone(), text: o.text.clone() })
+                .map(|o| OptionView {
+                    key: o.key.clone(),
+                    text: o.text.clone(),
+                })
                 .collect(),
             chosen: saved.get(&q.id).cloned().unwrap_or_default(),
         });
@@ -158,21 +202,32 @@ async fn view(state: &AppState, module: &Module, attempt: &attempt::Model, now: 
 pub async fn start(state: &AppState, learner: &Me, slug: &str) -> Result<i64, AppError> {
     let module = module(state, slug)?;
     let now = Utc::now();
-    if let Some(open) = db::attempts::find_open(&state.db, learner.id, slug).await.or_fail()? {
+    if let Some(open) = db::attempts::find_open(&state.db, learner.id, slug)
+        .await
+        .or_fail()?
+    {
         if !is_expired(state, &open, now) {
             return Ok(open.id);
         }
         finalize(state, module, &open, None, now).await?;
     }
-    let module_id = *state.module_ids.get(slug).ok_or(AppError::Internal).or_fail()?;
+    let module_id = *state
+        .module_ids
+        .get(slug)
+        .ok_or(AppError::Internal)
+        .or_fail()?;
     let draw = draw_questions(module);
-    let draw_json = serde_json::to_string(&draw).map_err(|_| AppError::Internal).or_fail()?;
+    let draw_json = serde_json::to_string(&draw)
+        .map_err(|_| AppError::Internal)
+        .or_fail()?;
     // Counting and inserting happen under one lock per learner, so concurrent starts cannot
     // both see "one attempt left".
     let txn = db::begin_write(&state.db).await.or_fail()?;
     db::employees::lock(&txn, learner.id).await.or_fail()?;
     if let Some(limit) = module.attempt_limit {
-        let used = db::attempts::count_for(&txn, learner.id, slug).await.or_fail()?;
+        let used = db::attempts::count_for(&txn, learner.id, slug)
+            .await
+            .or_fail()?;
         if used >= u64::from(limit) {
             txn.rollback().await.or_fail()?;
             return Err(fail(AppError::Conflict(format!(
@@ -192,7 +247,9 @@ pub async fn start(state: &AppState, learner: &Me, slug: &str) -> Result<i64, Ap
             draw_json,
             question_count: draw.len() as i32,
             started_at: now,
-            deadline_at: module.time_limit_minutes.map(|m| now + Duration::minutes(i64::from(m))),
+            deadline_at: module
+                .time_limit_minutes
+                .map(|m| now + Duration::minutes(i64::from(m))),
         },
     )
     .await;
@@ -207,7 +264,10 @@ pub async fn start(state: &AppState, learner: &Me, slug: &str) -> Result<i64, Ap
         Ok(a) => Ok(a.id),
         // A concurrent start (double click) won the race: resume its attempt.
         Err(e) if matches!(e.sql_err(), Some(SqlErr::UniqueConstraintViolation(_))) => {
-            match db::attempts::find_open(&state.db, learner.id, slug).await.or_fail()? {
+            match db::attempts::find_open(&state.db, learner.id, slug)
+                .await
+                .or_fail()?
+            {
                 Some(open) => Ok(open.id),
                 None => Err(fail(db_error(e))),
             }
@@ -218,29 +278,44 @@ pub async fn start(state: &AppState, learner: &Me, slug: &str) -> Result<i64, Ap
 
 fn draw_questions(module: &Module) -> Vec<Drawn> {
     let mut rng = rand::rng();
-    pick_balanced(&module.questions, module.questions_per_attempt as usize, &mut rng)
-        .into_iter()
-        .map(|q| {
-            let mut order: Vec<String> = q.options.iter().map(|o| o.key.clone()).collect();
-            // "Benar" before "Salah" reads naturally; other options are shuffled.
-            if q.kind != QuestionKind::TrueFalse {
-                order.shuffle(&mut rng);
-            }
-            Drawn { q: q.id.clone(), o: order, k: q.correct_keys() }
-        })
-        .collect()
+    pick_balanced(
+        &module.questions,
+        module.questions_per_attempt as usize,
+        &mut rng,
+    )
+    .into_iter()
+    .map(|q| {
+        let mut order: Vec<String> = q.options.iter().map(|o| o.key.clone()).collect();
+        // "Benar" before "Salah" reads naturally; other options are shuffled.
+        if q.kind != QuestionKind::TrueFalse {
+            order.shuffle(&mut rng);
+        }
+        Drawn {
+            q: q.id.clone(),
+            o: order,
+            k: q.correct_keys(),
+        }
+    })
+    .collect()
 }
 
 /// Draws `n` questions at random. When every question has a topic, the draw is spread over the
 /// topics as evenly as possible (counts differ by at most one), so two learners, or a pre-test
 /// and its parallel post-test, are tested on the same mix of rules.
-fn pick_balanced<'a, R: rand::Rng + ?Sized>(questions: &'a [Question], n: usize, rng: &mut R) -> Vec<&'a Question> {
+fn pick_balanced<'a, R: rand::Rng + ?Sized>(
+    questions: &'a [Question],
+    n: usize,
+    rng: &mut R,
+) -> Vec<&'a Question> {
     if questions.iter().any(|q| q.topic.is_none()) {
         return questions.choose_multiple(rng, n).collect();
     }
     let mut by_topic: BTreeMap<&str, Vec<&Question>> = BTreeMap::new();
     for q in questions {
-        by_topic.entry(q.topic.as_deref().unwrap_or_default()).or_default().push(q);
+        by_topic
+            .entry(q.topic.as_deref().unwrap_or_default())
+            .or_default()
+            .push(q);
     }
     let mut pools: Vec<Vec<&Question>> = by_topic.into_values().collect();
     for pool in &mut pools {
@@ -274,19 +349,27 @@ pub async fn save_answer(
     let attempt = owned_attempt(state, learner, attempt_id).await?;
     let now = Utc::now();
     if attempt.submitted_at.is_some() || is_expired(state, &attempt, now) {
-        return Err(fail(AppError::Conflict("Waktu kuis sudah habis atau jawaban sudah dikumpulkan.".into())));
+        return Err(fail(AppError::Conflict(
+            "Waktu kuis sudah habis atau jawaban sudah dikumpulkan.".into(),
+        )));
     }
     let draw = parse_draw(&attempt.draw)?;
     let Some(drawn) = draw.iter().find(|d| d.q == question_id) else {
         return Err(fail(AppError::NotFound));
     };
     let chosen = keep_offered(drawn, chosen);
-    let chosen_json = serde_json::to_string(&chosen).map_err(|_| AppError::Internal).or_fail()?;
+    let chosen_json = serde_json::to_string(&chosen)
+        .map_err(|_| AppError::Internal)
+        .or_fail()?;
     let txn = db::begin_write(&state.db).await.or_fail()?;
     if !db::attempts::lock_open(&txn, attempt_id).await.or_fail()? {
-        return Err(fail(AppError::Conflict("Jawaban sudah dikumpulkan.".into())));
+        return Err(fail(AppError::Conflict(
+            "Jawaban sudah dikumpulkan.".into(),
+        )));
     }
-    db::attempts::save_answer(&txn, attempt_id, question_id, chosen_json, None).await.or_fail()?;
+    db::attempts::save_answer(&txn, attempt_id, question_id, chosen_json, None)
+        .await
+        .or_fail()?;
     txn.commit().await.or_fail()
 }
 
@@ -360,7 +443,10 @@ async fn finalize(
         passed: score >= module.passing_score,
         late,
     };
-    if !db::attempts::claim_submission(&txn, attempt.id, &outcome).await.or_fail()? {
+    if !db::attempts::claim_submission(&txn, attempt.id, &outcome)
+        .await
+        .or_fail()?
+    {
         // Someone else submitted it a moment ago; their result stands.
         txn.rollback().await.or_fail()?;
         return Ok(());
@@ -373,30 +459,46 @@ async fn finalize(
         .collect::<Result<Vec<_>, _>>()
         .map_err(|_| AppError::Internal)
         .or_fail()?;
-    db::attempts::save_final_answers(&txn, attempt.id, rows).await.or_fail()?;
+    db::attempts::save_final_answers(&txn, attempt.id, rows)
+        .await
+        .or_fail()?;
     txn.commit().await.or_fail()
 }
 
 /// A submitted attempt with the answer key revealed.
-pub async fn result(state: &AppState, learner: &employee::Model, attempt_id: i64) -> Result<AttemptResult, AppError> {
+pub async fn result(
+    state: &AppState,
+    learner: &employee::Model,
+    attempt_id: i64,
+) -> Result<AttemptResult, AppError> {
     let attempt = owned_attempt(state, learner, attempt_id).await?;
     let (Some(submitted_at), Some(score)) = (attempt.submitted_at, attempt.score) else {
-        return Err(fail(AppError::Conflict("Percobaan ini belum dikumpulkan.".into())));
+        return Err(fail(AppError::Conflict(
+            "Percobaan ini belum dikumpulkan.".into(),
+        )));
     };
     let module = module(state, &attempt.module_slug)?;
     let version = db::modules::version_of(&state.db, attempt.content_module_id)
         .await
         .or_fail()?
         .unwrap_or_else(|| module.version.clone());
-    let answers: HashMap<String, (Vec<String>, bool)> = db::attempts::answers_of(&state.db, attempt.id)
-        .await
-        .or_fail()?
-        .into_iter()
-        .map(|a| (a.question_id, (parse_chosen(&a.chosen), a.correct.unwrap_or(false))))
-        .collect();
+    let answers: HashMap<String, (Vec<String>, bool)> =
+        db::attempts::answers_of(&state.db, attempt.id)
+            .await
+            .or_fail()?
+            .into_iter()
+            .map(|a| {
+                (
+                    a.question_id,
+                    (parse_chosen(&a.chosen), a.correct.unwrap_or(false)),
+                )
+            })
+            .collect();
     let mut questions = Vec::new();
     for d in parse_draw(&attempt.draw)? {
-        let Some(q) = module.question(&d.q) else { continue };
+        let Some(q) = module.question(&d.q) else {
+            continue;
+        };
         let key = d.key(module);
         let (chosen, is_correct) = answers.get(&q.id).cloned().unwrap_or_default();
         questions.push(ReviewedQuestion {
@@ -437,8 +539,16 @@ pub async fn result(state: &AppState, learner: &employee::Model, attempt_id: i64
 
 /// A learner's standing in a module from their attempts (any order) and lessons read.
 pub fn module_status(attempts: &[attempt::Model], slug: &str, lessons_read: usize) -> ModuleStatus {
-    let scored: Vec<&attempt::Model> = attempts.iter().filter(|a| a.module_slug == slug && a.score.is_some()).collect();
-    let best = scored.iter().filter_map(|a| a.score).max().unwrap_or(0).max(0) as u32;
+    let scored: Vec<&attempt::Model> = attempts
+        .iter()
+        .filter(|a| a.module_slug == slug && a.score.is_some())
+        .collect();
+    let best = scored
+        .iter()
+        .filter_map(|a| a.score)
+        .max()
+        .unwrap_or(0)
+        .max(0) as u32;
     if scored.iter().any(|a| a.passed == Some(true)) {
         ModuleStatus::Passed { best_score: best }
     } else if !scored.is_empty() {
@@ -462,17 +572,27 @@ pub fn learner_dto(me: &Me) -> Learner {
 
 /// The learner's attempts and best score per module.
 pub async fn my_results(state: &AppState, learner: &Me) -> Result<MyResults, AppError> {
-    let attempts = db::attempts::list_for_employee(&state.db, learner.id).await.or_fail()?;
-    let title = |slug: &str| state.catalog.module(slug).map(|m| m.title.clone()).unwrap_or_else(|| slug.to_string());
+    let attempts = db::attempts::list_for_employee(&state.db, learner.id)
+        .await
+        .or_fail()?;
+    let title = |slug: &str| {
+        state
+            .catalog
+            .module(slug)
+            .map(|m| m.title.clone())
+            .unwrap_or_else(|| slug.to_string())
+    };
     let mut best: BTreeMap<String, ModuleBest> = BTreeMap::new();
     for a in &attempts {
-        let entry = best.entry(a.module_slug.clone()).or_insert_with(|| ModuleBest {
-            module_slug: a.module_slug.clone(),
-            module_title: title(&a.module_slug),
-            best_score: 0,
-            passed: false,
-            attempts: 0,
-        });
+        let entry = best
+            .entry(a.module_slug.clone())
+            .or_insert_with(|| ModuleBest {
+                module_slug: a.module_slug.clone(),
+                module_title: title(&a.module_slug),
+                best_score: 0,
+                passed: false,
+                attempts: 0,
+            });
         entry.attempts += 1;
         if let Some(score) = a.score {
             entry.best_score = entry.best_score.max(score.max(0) as u32);
@@ -491,7 +611,11 @@ pub fn attempt_summary(state: &AppState, a: &attempt::Model) -> AttemptSummary {
     AttemptSummary {
         attempt_id: a.id,
         module_slug: a.module_slug.clone(),
-        module_title: state.catalog.module(&a.module_slug).map(|m| m.title.clone()).unwrap_or_else(|| a.module_slug.clone()),
+        module_title: state
+            .catalog
+            .module(&a.module_slug)
+            .map(|m| m.title.clone())
+            .unwrap_or_else(|| a.module_slug.clone()),
         score: a.score.map(|s| s.max(0) as u32),
         passed: a.passed,
         late: a.late,
@@ -510,7 +634,11 @@ mod tests {
             id: id.into(),
             kind: QuestionKind::Single,
             stem: "Soal?".into(),
-            options: vec![AnswerOption { key: "a".into(), text: "Ya".into(), correct: true }],
+            options: vec![AnswerOption {
+                key: "a".into(),
+                text: "Ya".into(),
+                correct: true,
+            }],
             explanation: "Karena.".into(),
             legal_basis: vec![],
             topic: topic.map(str::to_string),
@@ -525,7 +653,12 @@ mod tests {
     fn a_draw_is_spread_evenly_over_topics() {
         // 12 questions on "a", 3 on "b", 3 on "c": a plain random draw of 6 would mostly pick "a".
         let bank: Vec<Question> = (0..18)
-            .map(|i| question(&format!("q{i}"), Some(["a", "b", "c"][if i < 12 { 0 } else { 1 + i % 2 }])))
+            .map(|i| {
+                question(
+                    &format!("q{i}"),
+                    Some(["a", "b", "c"][if i < 12 { 0 } else { 1 + i % 2 }]),
+                )
+            })
             .collect();
         let mut rng = rand::rng();
         for _ in 0..200 {
@@ -536,14 +669,23 @@ mod tests {
             ids.dedup();
             assert_eq!(ids.len(), 6, "no question twice");
             for topic in ["a", "b", "c"] {
-                assert_eq!(picked.iter().filter(|q| q.topic.as_deref() == Some(topic)).count(), 2, "topic {topic}");
+                assert_eq!(
+                    picked
+                        .iter()
+                        .filter(|q| q.topic.as_deref() == Some(topic))
+                        .count(),
+                    2,
+                    "topic {topic}"
+                );
             }
         }
     }
 
     #[test]
     fn a_small_topic_gives_its_share_to_the_others() {
-        let mut bank: Vec<Question> = (0..8).map(|i| question(&format!("a{i}"), Some("a"))).collect();
+        let mut bank: Vec<Question> = (0..8)
+            .map(|i| question(&format!("a{i}"), Some("a")))
+            .collect();
         bank.push(question("b0", Some("b")));
         let picked = pick_balanced(&bank, 5, &mut rand::rng());
         assert_eq!(picked.len(), 5);

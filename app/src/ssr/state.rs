@@ -26,7 +26,13 @@ pub struct Settings {
 
 impl Default for Settings {
     fn default() -> Self {
-        Self { secure_cookies: false, public_url: None, session_idle_days: 30, account_idle_hours: 12, grace_seconds: 30 }
+        Self {
+            secure_cookies: false,
+            public_url: None,
+            session_idle_days: 30,
+            account_idle_hours: 12,
+            grace_seconds: 30,
+        }
     }
 }
 

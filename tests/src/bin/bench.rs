@@ -76,9 +76,22 @@ async fn learner(app: Arc<TestApp>, i: usize) -> Result<Timings> {
     let nip = nip_for(i);
     let name = format!("Peserta {i}");
     let res = browser
-        .submit_form(&quiz, "/api/identify", &[("nip", &nip), ("name", &name), ("instansi", "Pemkab Uji"), ("unit_kerja", "Dinas Uji"), ("next", &quiz)])
+        .submit_form(
+            &quiz,
+            "/api/identify",
+            &[
+                ("nip", &nip),
+                ("name", &name),
+                ("instansi", "Pemkab Uji"),
+                ("unit_kerja", "Dinas Uji"),
+                ("next", &quiz),
+            ],
+        )
         .await?;
-    ensure!(!location(&res)?.contains("__err"), "identify refused for {nip}");
+    ensure!(
+        !location(&res)?.contains("__err"),
+        "identify refused for {nip}"
+    );
     let identify = t.elapsed();
     let t = Instant::now();
     let html = browser.start_quiz().await?;
@@ -93,9 +106,18 @@ async fn learner(app: Arc<TestApp>, i: usize) -> Result<Timings> {
     }
     let pairs: Vec<(&str, &str)> = form.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
     let t = Instant::now();
-    let res = browser.submit_form(&quiz, "/api/submit_attempt", &pairs).await?;
-    ensure!(location(&res)?.contains("/hasil/"), "submit not acknowledged");
-    Ok(Timings { identify, start, submit: t.elapsed() })
+    let res = browser
+        .submit_form(&quiz, "/api/submit_attempt", &pairs)
+        .await?;
+    ensure!(
+        location(&res)?.contains("/hasil/"),
+        "submit not acknowledged"
+    );
+    Ok(Timings {
+        identify,
+        start,
+        submit: t.elapsed(),
+    })
 }
 
 #[tokio::main]
@@ -111,7 +133,13 @@ async fn main() -> Result<()> {
     let app = Arc::new(TestApp::spawn(backend).await?);
 
     pages(&app, "/", 4000, concurrency).await?;
-    pages(&app, &format!("/modul/{MODULE}/arti-netral"), 4000, concurrency).await?;
+    pages(
+        &app,
+        &format!("/modul/{MODULE}/arti-netral"),
+        4000,
+        concurrency,
+    )
+    .await?;
 
     let sem = Arc::new(Semaphore::new(concurrency));
     let started = Instant::now();
@@ -134,12 +162,27 @@ async fn main() -> Result<()> {
     report("POST identify", ids, wall);
     report("POST start + GET quiz page", starts, wall);
     report("POST submit (10 answers)", submits, wall);
-    println!("{:<34} {learners:>6} learners in {:.2} s = {:.0} complete quiz flows/s", "whole flow", wall.as_secs_f64(), learners as f64 / wall.as_secs_f64());
+    println!(
+        "{:<34} {learners:>6} learners in {:.2} s = {:.0} complete quiz flows/s",
+        "whole flow",
+        wall.as_secs_f64(),
+        learners as f64 / wall.as_secs_f64()
+    );
 
-    let submitted = attempt::Entity::find().filter(attempt::Column::SubmittedAt.is_not_null()).count(&app.db).await?;
+    let submitted = attempt::Entity::find()
+        .filter(attempt::Column::SubmittedAt.is_not_null())
+        .count(&app.db)
+        .await?;
     let answers = answer::Entity::find().count(&app.db).await?;
-    ensure!(submitted == learners as u64, "{submitted} submitted attempts for {learners} acknowledged submissions");
-    ensure!(answers == learners as u64 * 10, "{answers} answer rows, expected {}", learners * 10);
+    ensure!(
+        submitted == learners as u64,
+        "{submitted} submitted attempts for {learners} acknowledged submissions"
+    );
+    ensure!(
+        answers == learners as u64 * 10,
+        "{answers} answer rows, expected {}",
+        learners * 10
+    );
     println!("check: {submitted} acknowledged submissions stored once each, {answers} answer rows");
     Ok(())
 }

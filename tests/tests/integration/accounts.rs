@@ -22,17 +22,49 @@ async fn behind_https_cookies_are_secure_and_hsts_is_sent(backend: Backend) -> R
     let app = TestApp::spawn_https(backend, "https://netra.example.go.id").await?;
     world(&app).await?;
     let browser = app.browser()?;
-    let res = browser.call("/api/sign_in", &[("login", "admin@netra.test"), ("password", PASSWORD)]).await?;
+    let res = browser
+        .call(
+            "/api/sign_in",
+            &[("login", "admin@netra.test"), ("password", PASSWORD)],
+        )
+        .await?;
     ensure!(res.status().is_success(), "sign in: {}", res.status());
     let set = cookie(&res, "netra_akun").context("cookie")?;
-    ensure!(set.contains("Secure") && set.contains("HttpOnly") && set.contains("SameSite=Lax"), "cookie flags over HTTPS: {set}");
+    ensure!(
+        set.contains("Secure") && set.contains("HttpOnly") && set.contains("SameSite=Lax"),
+        "cookie flags over HTTPS: {set}"
+    );
     let res = browser.get("/").await?;
-    ensure!(res.headers().get("strict-transport-security").is_some_and(|v| v.to_str().is_ok_and(|v| v.contains("max-age="))), "HSTS");
+    ensure!(
+        res.headers()
+            .get("strict-transport-security")
+            .is_some_and(|v| v.to_str().is_ok_and(|v| v.contains("max-age="))),
+        "HSTS"
+    );
     // State changes must come from the public site: another origin is refused, it is accepted.
-    let refused = browser.client.post(browser.url("/api/sign_out")).header("origin", &browser.base).send().await?;
-    ensure!(refused.status() == StatusCode::FORBIDDEN, "origin other than the public URL: {}", refused.status());
-    let accepted = browser.client.post(browser.url("/api/sign_out")).header("origin", "https://netra.example.go.id").header("accept", "application/json").send().await?;
-    ensure!(accepted.status().is_success(), "same-origin post: {}", accepted.status());
+    let refused = browser
+        .client
+        .post(browser.url("/api/sign_out"))
+        .header("origin", &browser.base)
+        .send()
+        .await?;
+    ensure!(
+        refused.status() == StatusCode::FORBIDDEN,
+        "origin other than the public URL: {}",
+        refused.status()
+    );
+    let accepted = browser
+        .client
+        .post(browser.url("/api/sign_out"))
+        .header("origin", "https://netra.example.go.id")
+        .header("accept", "application/json")
+        .send()
+        .await?;
+    ensure!(
+        accepted.status().is_success(),
+        "same-origin post: {}",
+        accepted.status()
+    );
     Ok(())
 }
 
@@ -59,7 +91,10 @@ pub async fn world(app: &TestApp) -> Result<World> {
             .map_err(|e| anyhow::anyhow!("creating {login}: {e:?}"))?;
     }
     let mut ids = Vec::new();
-    for (nip, name, agency) in [(NIP, "Budi Santoso", a.id), (NIP_OTHER, "Siti Aminah", b.id)] {
+    for (nip, name, agency) in [
+        (NIP, "Budi Santoso", a.id),
+        (NIP_OTHER, "Siti Aminah", b.id),
+    ] {
         let e = app::ssr::db::entities::employee::ActiveModel {
             nip: sea_orm::Set(nip.into()),
             name: sea_orm::Set(name.into()),
@@ -70,19 +105,38 @@ pub async fn world(app: &TestApp) -> Result<World> {
         };
         ids.push(sea_orm::ActiveModelTrait::insert(e, &app.db).await?.id);
     }
-    let hash = app::ssr::auth::hash_password(PASSWORD).await.map_err(|e| anyhow::anyhow!("{e:?}"))?;
+    let hash = app::ssr::auth::hash_password(PASSWORD)
+        .await
+        .map_err(|e| anyhow::anyhow!("{e:?}"))?;
     db::accounts::create(
         &app.db,
-        NewAccount { role: "learner", login: NIP, display_name: "Budi Santoso", password_hash: Some(hash), agency_id: Some(a.id), employee_id: Some(ids[0]) },
+        NewAccount {
+            role: "learner",
+            login: NIP,
+            display_name: "Budi Santoso",
+            password_hash: Some(hash),
+            agency_id: Some(a.id),
+            employee_id: Some(ids[0]),
+        },
     )
     .await?;
-    Ok(World { employee_a: ids[0], employee_b: ids[1] })
+    Ok(World {
+        employee_a: ids[0],
+        employee_b: ids[1],
+    })
 }
 
 /// Signs in as the hydrated app does; fails unless the server accepted.
 pub async fn sign_in(browser: &Browser, login: &str) -> Result<()> {
-    let res = browser.call("/api/sign_in", &[("login", login), ("password", PASSWORD)]).await?;
-    ensure!(res.status().is_success(), "sign in as {login}: {} {}", res.status(), res.text().await?);
+    let res = browser
+        .call("/api/sign_in", &[("login", login), ("password", PASSWORD)])
+        .await?;
+    ensure!(
+        res.status().is_success(),
+        "sign in as {login}: {} {}",
+        res.status(),
+        res.text().await?
+    );
     Ok(())
 }
 
@@ -96,7 +150,14 @@ enum Who {
     Admin,
 }
 
-const EVERYONE: [Who; 6] = [Who::Anonymous, Who::Learner, Who::Host, Who::OperatorA, Who::OperatorB, Who::Admin];
+const EVERYONE: [Who; 6] = [
+    Who::Anonymous,
+    Who::Learner,
+    Who::Host,
+    Who::OperatorA,
+    Who::OperatorB,
+    Who::Admin,
+];
 
 /// Who may do what. Every page route and every server function must appear here.
 #[derive(Clone, Copy, Debug)]
@@ -119,7 +180,9 @@ fn expected(rule: Rule, who: Who) -> &'static [u16] {
         (Rule::Learner, Who::Learner) => &[200, 302, 404, 422],
         (Rule::Learner, _) => &[401],
         (Rule::Admin, Who::Admin) => &[200, 302],
-        (Rule::Admin, Who::Anonymous) | (Rule::OperatorOfA, Who::Anonymous) | (Rule::Operator, Who::Anonymous) => &[401],
+        (Rule::Admin, Who::Anonymous)
+        | (Rule::OperatorOfA, Who::Anonymous)
+        | (Rule::Operator, Who::Anonymous) => &[401],
         (Rule::Operator, Who::OperatorA | Who::OperatorB) => &[200, 302, 422],
         (Rule::Operator, _) => &[403],
         (Rule::Admin, _) => &[403],
@@ -129,7 +192,9 @@ fn expected(rule: Rule, who: Who) -> &'static [u16] {
     }
 }
 
-async fn every_route_and_server_function_answers_each_role_as_its_rule_says(backend: Backend) -> Result<()> {
+async fn every_route_and_server_function_answers_each_role_as_its_rule_says(
+    backend: Backend,
+) -> Result<()> {
     let app = TestApp::spawn(backend).await?;
     let w = world(&app).await?;
     let a = w.employee_a.to_string();
@@ -140,61 +205,176 @@ async fn every_route_and_server_function_answers_each_role_as_its_rule_says(back
         ("/saya", "/saya".into(), Rule::Public),
         ("/pelanggaran", "/pelanggaran".into(), Rule::Public),
         ("/cek", "/cek".into(), Rule::Public),
-        ("/pelanggaran/{id}", "/pelanggaran/status-anggota-partai".into(), Rule::Public),
-        ("/modul/{slug}", "/modul/dasar-netralitas-asn".into(), Rule::Public),
-        ("/modul/{slug}/kuis", "/modul/dasar-netralitas-asn/kuis".into(), Rule::Public),
-        ("/modul/{slug}/hasil/{attempt}", "/modul/dasar-netralitas-asn/hasil/999999".into(), Rule::Learner),
-        ("/modul/{slug}/{lesson}", "/modul/dasar-netralitas-asn/arti-netral".into(), Rule::Public),
+        (
+            "/pelanggaran/{id}",
+            "/pelanggaran/status-anggota-partai".into(),
+            Rule::Public,
+        ),
+        (
+            "/modul/{slug}",
+            "/modul/dasar-netralitas-asn".into(),
+            Rule::Public,
+        ),
+        (
+            "/modul/{slug}/kuis",
+            "/modul/dasar-netralitas-asn/kuis".into(),
+            Rule::Public,
+        ),
+        (
+            "/modul/{slug}/hasil/{attempt}",
+            "/modul/dasar-netralitas-asn/hasil/999999".into(),
+            Rule::Learner,
+        ),
+        (
+            "/modul/{slug}/{lesson}",
+            "/modul/dasar-netralitas-asn/arti-netral".into(),
+            Rule::Public,
+        ),
         ("/masuk", "/masuk".into(), Rule::Public),
         ("/aktivasi", "/aktivasi".into(), Rule::Public),
         ("/admin", "/admin".into(), Rule::Admin),
         ("/admin/audit", "/admin/audit".into(), Rule::Admin),
         ("/operator", "/operator".into(), Rule::Operator),
-        ("/operator/pegawai/{id}", format!("/operator/pegawai/{a}"), Rule::OperatorOfA),
+        (
+            "/operator/pegawai/{id}",
+            format!("/operator/pegawai/{a}"),
+            Rule::OperatorOfA,
+        ),
     ];
     let slug = ("slug", "dasar-netralitas-asn");
     let fns: Vec<(&str, Vec<(&str, &str)>, Rule)> = vec![
         ("/api/modules", vec![], Rule::Public),
         ("/api/module", vec![slug], Rule::Public),
-        ("/api/lesson", vec![("module", "dasar-netralitas-asn"), ("lesson", "arti-netral")], Rule::Public),
+        (
+            "/api/lesson",
+            vec![
+                ("module", "dasar-netralitas-asn"),
+                ("lesson", "arti-netral"),
+            ],
+            Rule::Public,
+        ),
         ("/api/me", vec![], Rule::Public),
         ("/api/account", vec![], Rule::Public),
         ("/api/whoami", vec![], Rule::Public),
         ("/api/identify", vec![("nip", "x")], Rule::Public),
         ("/api/sign_out", vec![], Rule::Public),
-        ("/api/sign_in", vec![("login", "tidak-ada"), ("password", "salah-salah-salah")], Rule::Public),
-        ("/api/activate", vec![("login", "tidak-ada"), ("code", "X"), ("password", "p"), ("confirm", "p")], Rule::Public),
+        (
+            "/api/sign_in",
+            vec![("login", "tidak-ada"), ("password", "salah-salah-salah")],
+            Rule::Public,
+        ),
+        (
+            "/api/activate",
+            vec![
+                ("login", "tidak-ada"),
+                ("code", "X"),
+                ("password", "p"),
+                ("confirm", "p"),
+            ],
+            Rule::Public,
+        ),
         ("/api/quiz_state", vec![slug], Rule::Public),
-        ("/api/start_attempt", vec![("slug", "tidak-ada")], Rule::Learner),
-        ("/api/save_answer", vec![("attempt_id", "999999"), ("question_id", "q")], Rule::Learner),
-        ("/api/submit_attempt", vec![("attempt_id", "999999")], Rule::Learner),
-        ("/api/attempt_result", vec![("attempt_id", "999999")], Rule::Learner),
+        (
+            "/api/start_attempt",
+            vec![("slug", "tidak-ada")],
+            Rule::Learner,
+        ),
+        (
+            "/api/save_answer",
+            vec![("attempt_id", "999999"), ("question_id", "q")],
+            Rule::Learner,
+        ),
+        (
+            "/api/submit_attempt",
+            vec![("attempt_id", "999999")],
+            Rule::Learner,
+        ),
+        (
+            "/api/attempt_result",
+            vec![("attempt_id", "999999")],
+            Rule::Learner,
+        ),
         ("/api/my_results", vec![], Rule::Public),
         ("/api/violations", vec![], Rule::Public),
-        ("/api/violation", vec![("id", "status-anggota-partai")], Rule::Public),
+        (
+            "/api/violation",
+            vec![("id", "status-anggota-partai")],
+            Rule::Public,
+        ),
         ("/api/self_check", vec![], Rule::Public),
         ("/api/admin_overview", vec![], Rule::Admin),
-        ("/api/create_agency", vec![("code", "pemkot-c"), ("name", "Pemerintah Kota C")], Rule::Admin),
-        ("/api/create_staff", vec![("role", "host"), ("login", "host2@netra.test"), ("display_name", "Host")], Rule::Admin),
+        (
+            "/api/create_agency",
+            vec![("code", "pemkot-c"), ("name", "Pemerintah Kota C")],
+            Rule::Admin,
+        ),
+        (
+            "/api/create_staff",
+            vec![
+                ("role", "host"),
+                ("login", "host2@netra.test"),
+                ("display_name", "Host"),
+            ],
+            Rule::Admin,
+        ),
         ("/api/reset_staff", vec![("account_id", "2")], Rule::Admin),
         ("/api/audit_log", vec![], Rule::Admin),
         ("/api/roster", vec![], Rule::Operator),
-        ("/api/add_employee", vec![("nip", "199203142019031004"), ("name", "Andi Wijaya"), ("unit_kerja", "Dinas Kesehatan")], Rule::Operator),
-        ("/api/employee_detail", vec![("employee_id", &a)], Rule::OperatorOfA),
-        ("/api/issue_learner_code", vec![("employee_id", &a)], Rule::OperatorOfA),
-        ("/api/issue_unit_codes", vec![("unit_kerja", "Dinas Pendidikan")], Rule::Operator),
-        ("/api/export_employee", vec![("employee_id", &a)], Rule::OperatorOfA),
+        (
+            "/api/add_employee",
+            vec![
+                ("nip", "199203142019031004"),
+                ("name", "Andi Wijaya"),
+                ("unit_kerja", "Dinas Kesehatan"),
+            ],
+            Rule::Operator,
+        ),
+        (
+            "/api/employee_detail",
+            vec![("employee_id", &a)],
+            Rule::OperatorOfA,
+        ),
+        (
+            "/api/issue_learner_code",
+            vec![("employee_id", &a)],
+            Rule::OperatorOfA,
+        ),
+        (
+            "/api/issue_unit_codes",
+            vec![("unit_kerja", "Dinas Pendidikan")],
+            Rule::Operator,
+        ),
+        (
+            "/api/export_employee",
+            vec![("employee_id", &a)],
+            Rule::OperatorOfA,
+        ),
     ];
 
     // The enumeration: every route of the router and every registered server function has a rule.
-    let routes: BTreeSet<String> = leptos_axum::generate_route_list(app::app::App).iter().map(|r| r.path().to_string()).collect();
+    let routes: BTreeSet<String> = leptos_axum::generate_route_list(app::app::App)
+        .iter()
+        .map(|r| r.path().to_string())
+        .collect();
     let ruled: BTreeSet<String> = pages.iter().map(|(p, _, _)| p.to_string()).collect();
-    ensure!(routes == ruled, "page routes without a rule: {:?}; rules without a route: {:?}", routes.difference(&ruled).collect::<Vec<_>>(), ruled.difference(&routes).collect::<Vec<_>>());
-    let server_fns: BTreeSet<String> = leptos::server_fn::axum::server_fn_paths().map(|(p, _)| p.to_string()).collect();
+    ensure!(
+        routes == ruled,
+        "page routes without a rule: {:?}; rules without a route: {:?}",
+        routes.difference(&ruled).collect::<Vec<_>>(),
+        ruled.difference(&routes).collect::<Vec<_>>()
+    );
+    let server_fns: BTreeSet<String> = leptos::server_fn::axum::server_fn_paths()
+        .map(|(p, _)| p.to_string())
+        .collect();
     let mut ruled_fns: BTreeSet<String> = fns.iter().map(|(p, _, _)| p.to_string()).collect();
     // Deletion is checked separately (it destroys the data the other checks read).
     ruled_fns.insert("/api/delete_employee".into());
-    ensure!(server_fns == ruled_fns, "server functions without a rule: {:?}; rules without a function: {:?}", server_fns.difference(&ruled_fns).collect::<Vec<_>>(), ruled_fns.difference(&server_fns).collect::<Vec<_>>());
+    ensure!(
+        server_fns == ruled_fns,
+        "server functions without a rule: {:?}; rules without a function: {:?}",
+        server_fns.difference(&ruled_fns).collect::<Vec<_>>(),
+        ruled_fns.difference(&server_fns).collect::<Vec<_>>()
+    );
 
     for who in EVERYONE {
         let browser = app.browser()?;
@@ -208,35 +388,76 @@ async fn every_route_and_server_function_answers_each_role_as_its_rule_says(back
         }
         for (_, path, rule) in &pages {
             let status = browser.get(path).await?.status().as_u16();
-            ensure!(expected(*rule, who).contains(&status), "{who:?} GET {path}: {status}, expected {:?}", expected(*rule, who));
+            ensure!(
+                expected(*rule, who).contains(&status),
+                "{who:?} GET {path}: {status}, expected {:?}",
+                expected(*rule, who)
+            );
         }
         for (path, args, rule) in &fns {
             if *path == "/api/sign_out" || *path == "/api/sign_in" || *path == "/api/activate" {
                 continue; // these change who is signed in; covered below and by their own tests
             }
             let res = if *path == "/api/export_employee" {
-                browser.client.get(browser.url(path)).query(args).send().await?
+                browser
+                    .client
+                    .get(browser.url(path))
+                    .query(args)
+                    .send()
+                    .await?
             } else {
                 browser.call(path, args).await?
             };
             let status = res.status().as_u16();
-            ensure!(expected(*rule, who).contains(&status), "{who:?} {path}: {status}, expected {:?}: {}", expected(*rule, who), res.text().await?);
+            ensure!(
+                expected(*rule, who).contains(&status),
+                "{who:?} {path}: {status}, expected {:?}: {}",
+                expected(*rule, who),
+                res.text().await?
+            );
         }
         // Operator B asking for A's employee: 404 for every action that takes an id.
         if who == Who::OperatorB {
-            let res = browser.call("/api/delete_employee", &[("employee_id", &a), ("confirm", "hapus")]).await?;
-            ensure!(res.status() == StatusCode::NOT_FOUND, "B deleting A's employee: {}", res.status());
+            let res = browser
+                .call(
+                    "/api/delete_employee",
+                    &[("employee_id", &a), ("confirm", "hapus")],
+                )
+                .await?;
+            ensure!(
+                res.status() == StatusCode::NOT_FOUND,
+                "B deleting A's employee: {}",
+                res.status()
+            );
         }
     }
     // Sign-in and activation are open to everyone (and answer 422 for bad credentials).
     let anon = app.browser()?;
     for path in ["/api/sign_in", "/api/activate"] {
-        let res = anon.call(path, &[("login", "x"), ("password", "y"), ("code", "z"), ("confirm", "y")]).await?;
-        ensure!(res.status() == StatusCode::UNPROCESSABLE_ENTITY, "{path}: {}", res.status());
+        let res = anon
+            .call(
+                path,
+                &[
+                    ("login", "x"),
+                    ("password", "y"),
+                    ("code", "z"),
+                    ("confirm", "y"),
+                ],
+            )
+            .await?;
+        ensure!(
+            res.status() == StatusCode::UNPROCESSABLE_ENTITY,
+            "{path}: {}",
+            res.status()
+        );
     }
     // A malformed call is the caller's fault: 422, never a 5xx.
     let res = anon.call("/api/lesson", &[("modul", "x")]).await?;
-    ensure!(res.status() == StatusCode::UNPROCESSABLE_ENTITY, "missing arguments: {}", res.status());
+    ensure!(
+        res.status() == StatusCode::UNPROCESSABLE_ENTITY,
+        "missing arguments: {}",
+        res.status()
+    );
     let _ = w.employee_b;
     Ok(())
 }
@@ -250,36 +471,92 @@ fn cookie(res: &reqwest::Response, name: &str) -> Option<String> {
         .map(str::to_string)
 }
 
-async fn signing_in_rotates_the_session_and_signing_out_ends_it_on_the_server(backend: Backend) -> Result<()> {
+async fn signing_in_rotates_the_session_and_signing_out_ends_it_on_the_server(
+    backend: Backend,
+) -> Result<()> {
     let app = TestApp::spawn(backend).await?;
     world(&app).await?;
     let browser = app.browser()?;
-    let first = browser.call("/api/sign_in", &[("login", "ADMIN@netra.test "), ("password", PASSWORD)]).await?;
-    ensure!(first.status().is_success(), "case and spaces in the login do not matter");
+    let first = browser
+        .call(
+            "/api/sign_in",
+            &[("login", "ADMIN@netra.test "), ("password", PASSWORD)],
+        )
+        .await?;
+    ensure!(
+        first.status().is_success(),
+        "case and spaces in the login do not matter"
+    );
     let set = cookie(&first, "netra_akun").context("session cookie")?;
-    ensure!(set.contains("HttpOnly") && set.contains("SameSite=Lax") && !set.contains("Secure"), "cookie flags over HTTP: {set}");
+    ensure!(
+        set.contains("HttpOnly") && set.contains("SameSite=Lax") && !set.contains("Secure"),
+        "cookie flags over HTTP: {set}"
+    );
     let body = first.text().await?;
-    ensure!(!body.contains("argon2") && !body.contains("password"), "the account DTO carries no hash: {body}");
+    ensure!(
+        !body.contains("argon2") && !body.contains("password"),
+        "the account DTO carries no hash: {body}"
+    );
     let token1 = set.split(';').next().unwrap_or_default().to_string();
     // Signing in again (or as someone else) gives a new token: no session fixation.
-    let second = browser.call("/api/sign_in", &[("login", "admin@netra.test"), ("password", PASSWORD)]).await?;
-    let token2 = cookie(&second, "netra_akun").context("new cookie")?.split(';').next().unwrap_or_default().to_string();
+    let second = browser
+        .call(
+            "/api/sign_in",
+            &[("login", "admin@netra.test"), ("password", PASSWORD)],
+        )
+        .await?;
+    let token2 = cookie(&second, "netra_akun")
+        .context("new cookie")?
+        .split(';')
+        .next()
+        .unwrap_or_default()
+        .to_string();
     ensure!(token1 != token2, "the session id must change at sign-in");
     // The old token no longer works.
     let stale = app.browser()?;
-    let res = stale.client.post(stale.url("/api/admin_overview")).header("accept", "application/json").header("cookie", &token1).send().await?;
-    ensure!(res.status() == StatusCode::UNAUTHORIZED, "old session after rotation: {}", res.status());
+    let res = stale
+        .client
+        .post(stale.url("/api/admin_overview"))
+        .header("accept", "application/json")
+        .header("cookie", &token1)
+        .send()
+        .await?;
+    ensure!(
+        res.status() == StatusCode::UNAUTHORIZED,
+        "old session after rotation: {}",
+        res.status()
+    );
     // Sign-out invalidates the session on the server, not just in the browser.
     let res = browser.call("/api/sign_out", &[]).await?;
     ensure!(res.status().is_success(), "sign out");
-    let res = stale.client.post(stale.url("/api/admin_overview")).header("accept", "application/json").header("cookie", &token2).send().await?;
-    ensure!(res.status() == StatusCode::UNAUTHORIZED, "replayed cookie after sign-out: {}", res.status());
+    let res = stale
+        .client
+        .post(stale.url("/api/admin_overview"))
+        .header("accept", "application/json")
+        .header("cookie", &token2)
+        .send()
+        .await?;
+    ensure!(
+        res.status() == StatusCode::UNAUTHORIZED,
+        "replayed cookie after sign-out: {}",
+        res.status()
+    );
     let overview = app.browser()?;
     sign_in(&overview, "admin@netra.test").await?;
-    let json = overview.call("/api/admin_overview", &[]).await?.text().await?;
-    ensure!(json.contains("op-a@netra.test") && !json.contains("$argon2"), "admin overview lists staff without hashes");
+    let json = overview
+        .call("/api/admin_overview", &[])
+        .await?
+        .text()
+        .await?;
+    ensure!(
+        json.contains("op-a@netra.test") && !json.contains("$argon2"),
+        "admin overview lists staff without hashes"
+    );
     let log = overview.call("/api/audit_log", &[]).await?.text().await?;
-    ensure!(log.contains("sign_in") && log.contains("sign_out") && log.contains("127.0.0.1"), "audit log: {log}");
+    ensure!(
+        log.contains("sign_in") && log.contains("sign_out") && log.contains("127.0.0.1"),
+        "audit log: {log}"
+    );
     Ok(())
 }
 
@@ -288,25 +565,67 @@ async fn repeated_failures_lock_the_account_and_floods_get_429(backend: Backend)
     world(&app).await?;
     let browser = app.browser()?;
     for i in 0..5 {
-        let res = browser.call("/api/sign_in", &[("login", "op-a@netra.test"), ("password", "salah-salah-salah")]).await?;
-        let expected = if i < 4 { StatusCode::UNPROCESSABLE_ENTITY } else { StatusCode::CONFLICT };
-        ensure!(res.status() == expected, "failure {}: {}", i + 1, res.status());
+        let res = browser
+            .call(
+                "/api/sign_in",
+                &[
+                    ("login", "op-a@netra.test"),
+                    ("password", "salah-salah-salah"),
+                ],
+            )
+            .await?;
+        let expected = if i < 4 {
+            StatusCode::UNPROCESSABLE_ENTITY
+        } else {
+            StatusCode::CONFLICT
+        };
+        ensure!(
+            res.status() == expected,
+            "failure {}: {}",
+            i + 1,
+            res.status()
+        );
     }
-    let res = browser.call("/api/sign_in", &[("login", "op-a@netra.test"), ("password", PASSWORD)]).await?;
-    ensure!(res.status() == StatusCode::CONFLICT, "the right password while locked: {}", res.status());
+    let res = browser
+        .call(
+            "/api/sign_in",
+            &[("login", "op-a@netra.test"), ("password", PASSWORD)],
+        )
+        .await?;
+    ensure!(
+        res.status() == StatusCode::CONFLICT,
+        "the right password while locked: {}",
+        res.status()
+    );
     ensure!(res.text().await?.contains("dikunci"), "lock-out message");
     // Other accounts are unaffected; then the IP's window fills up: 429 with Retry-After.
     let mut saw_429 = false;
     for _ in 0..10 {
-        let res = browser.call("/api/sign_in", &[("login", "host@netra.test"), ("password", "salah-salah-salah")]).await?;
+        let res = browser
+            .call(
+                "/api/sign_in",
+                &[
+                    ("login", "host@netra.test"),
+                    ("password", "salah-salah-salah"),
+                ],
+            )
+            .await?;
         if res.status() == StatusCode::TOO_MANY_REQUESTS {
-            let retry: u64 = res.headers().get("retry-after").and_then(|v| v.to_str().ok()).and_then(|v| v.parse().ok()).context("Retry-After")?;
+            let retry: u64 = res
+                .headers()
+                .get("retry-after")
+                .and_then(|v| v.to_str().ok())
+                .and_then(|v| v.parse().ok())
+                .context("Retry-After")?;
             ensure!((1..=300).contains(&retry), "retry after {retry}");
             saw_429 = true;
             break;
         }
     }
-    ensure!(saw_429, "no 429 after more than ten attempts from one address");
+    ensure!(
+        saw_429,
+        "no 429 after more than ten attempts from one address"
+    );
     Ok(())
 }
 
@@ -315,47 +634,151 @@ async fn activation_codes_work_once_and_expire(backend: Backend) -> Result<()> {
     let w = world(&app).await?;
     let operator = app.browser()?;
     sign_in(&operator, "op-b@netra.test").await?;
-    let issued: serde_json::Value = operator.call("/api/issue_learner_code", &[("employee_id", &w.employee_b.to_string())]).await?.json().await?;
+    let issued: serde_json::Value = operator
+        .call(
+            "/api/issue_learner_code",
+            &[("employee_id", &w.employee_b.to_string())],
+        )
+        .await?
+        .json()
+        .await?;
     let code = issued["code"].as_str().context("code")?.to_string();
-    ensure!(issued["login"] == NIP_OTHER, "the learner's login is the NIP");
+    ensure!(
+        issued["login"] == NIP_OTHER,
+        "the learner's login is the NIP"
+    );
     // Codes for a whole unit retire the one above: only the newest works.
-    let unit: serde_json::Value = operator.call("/api/issue_unit_codes", &[("unit_kerja", "Dinas  Pendidikan")]).await?.json().await?;
+    let unit: serde_json::Value = operator
+        .call(
+            "/api/issue_unit_codes",
+            &[("unit_kerja", "Dinas  Pendidikan")],
+        )
+        .await?
+        .json()
+        .await?;
     let codes = unit.as_array().context("list of codes")?;
-    ensure!(codes.len() == 1 && codes[0]["login"] == NIP_OTHER, "unit codes: {unit}");
-    let stale = app.browser()?.call("/api/activate", &[("login", NIP_OTHER), ("code", &code), ("password", PASSWORD), ("confirm", PASSWORD)]).await?;
-    ensure!(stale.status() == StatusCode::UNPROCESSABLE_ENTITY, "a retired code: {}", stale.status());
+    ensure!(
+        codes.len() == 1 && codes[0]["login"] == NIP_OTHER,
+        "unit codes: {unit}"
+    );
+    let stale = app
+        .browser()?
+        .call(
+            "/api/activate",
+            &[
+                ("login", NIP_OTHER),
+                ("code", &code),
+                ("password", PASSWORD),
+                ("confirm", PASSWORD),
+            ],
+        )
+        .await?;
+    ensure!(
+        stale.status() == StatusCode::UNPROCESSABLE_ENTITY,
+        "a retired code: {}",
+        stale.status()
+    );
     let code = codes[0]["code"].as_str().context("unit code")?.to_string();
 
     let learner = app.browser()?;
-    let weak = learner.call("/api/activate", &[("login", NIP_OTHER), ("code", &code), ("password", "password1234"), ("confirm", "password1234")]).await?;
-    ensure!(weak.status() == StatusCode::UNPROCESSABLE_ENTITY && weak.text().await?.contains("terlalu umum"), "common password refused");
+    let weak = learner
+        .call(
+            "/api/activate",
+            &[
+                ("login", NIP_OTHER),
+                ("code", &code),
+                ("password", "password1234"),
+                ("confirm", "password1234"),
+            ],
+        )
+        .await?;
+    ensure!(
+        weak.status() == StatusCode::UNPROCESSABLE_ENTITY
+            && weak.text().await?.contains("terlalu umum"),
+        "common password refused"
+    );
     // A refused password does not use up the code; the right one does, and signs in.
-    let ok = learner.call("/api/activate", &[("login", NIP_OTHER), ("code", &code.to_lowercase()), ("password", PASSWORD), ("confirm", PASSWORD)]).await?;
+    let ok = learner
+        .call(
+            "/api/activate",
+            &[
+                ("login", NIP_OTHER),
+                ("code", &code.to_lowercase()),
+                ("password", PASSWORD),
+                ("confirm", PASSWORD),
+            ],
+        )
+        .await?;
     ensure!(ok.status().is_success(), "activation: {}", ok.status());
     let me: serde_json::Value = learner.call("/api/me", &[]).await?.json().await?;
-    ensure!(me["verified"] == true && me["nip"] == NIP_OTHER, "signed in as a verified learner: {me}");
-    let again = app.browser()?.call("/api/activate", &[("login", NIP_OTHER), ("code", &code), ("password", PASSWORD), ("confirm", PASSWORD)]).await?;
-    ensure!(again.status() == StatusCode::UNPROCESSABLE_ENTITY, "second use of a code: {}", again.status());
+    ensure!(
+        me["verified"] == true && me["nip"] == NIP_OTHER,
+        "signed in as a verified learner: {me}"
+    );
+    let again = app
+        .browser()?
+        .call(
+            "/api/activate",
+            &[
+                ("login", NIP_OTHER),
+                ("code", &code),
+                ("password", PASSWORD),
+                ("confirm", PASSWORD),
+            ],
+        )
+        .await?;
+    ensure!(
+        again.status() == StatusCode::UNPROCESSABLE_ENTITY,
+        "second use of a code: {}",
+        again.status()
+    );
 
     // An expired code is refused.
-    let issued: serde_json::Value = operator.call("/api/issue_learner_code", &[("employee_id", &w.employee_b.to_string())]).await?.json().await?;
+    let issued: serde_json::Value = operator
+        .call(
+            "/api/issue_learner_code",
+            &[("employee_id", &w.employee_b.to_string())],
+        )
+        .await?
+        .json()
+        .await?;
     let code = issued["code"].as_str().context("code")?.to_string();
-    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
     use app::ssr::db::entities::one_time_code;
+    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
     one_time_code::Entity::update_many()
-        .col_expr(one_time_code::Column::ExpiresAt, sea_orm::sea_query::Expr::value(chrono::Utc::now() - chrono::Duration::minutes(1)))
+        .col_expr(
+            one_time_code::Column::ExpiresAt,
+            sea_orm::sea_query::Expr::value(chrono::Utc::now() - chrono::Duration::minutes(1)),
+        )
         .filter(one_time_code::Column::UsedAt.is_null())
         .exec(&app.db)
         .await?;
-    let expired = app.browser()?.call("/api/activate", &[("login", NIP_OTHER), ("code", &code), ("password", PASSWORD), ("confirm", PASSWORD)]).await?;
-    ensure!(expired.status() == StatusCode::UNPROCESSABLE_ENTITY, "expired code: {}", expired.status());
+    let expired = app
+        .browser()?
+        .call(
+            "/api/activate",
+            &[
+                ("login", NIP_OTHER),
+                ("code", &code),
+                ("password", PASSWORD),
+                ("confirm", PASSWORD),
+            ],
+        )
+        .await?;
+    ensure!(
+        expired.status() == StatusCode::UNPROCESSABLE_ENTITY,
+        "expired code: {}",
+        expired.status()
+    );
     // The reset signed the learner out everywhere.
     let me: serde_json::Value = learner.call("/api/me", &[]).await?.json().await?;
     ensure!(me.is_null(), "a reset ends the learner's sessions: {me}");
     Ok(())
 }
 
-async fn a_verified_learner_sees_only_their_own_results_and_records_verified_attempts(backend: Backend) -> Result<()> {
+async fn a_verified_learner_sees_only_their_own_results_and_records_verified_attempts(
+    backend: Backend,
+) -> Result<()> {
     let app = TestApp::spawn(backend).await?;
     world(&app).await?;
     let learner = app.browser()?;
@@ -365,24 +788,51 @@ async fn a_verified_learner_sees_only_their_own_results_and_records_verified_att
     use app::ssr::db::entities::attempt;
     use sea_orm::EntityTrait;
     let all = attempt::Entity::find().all(&app.db).await?;
-    ensure!(all.len() == 1 && all[0].identity == "verified", "attempt identity: {all:?} {attempt:?}");
+    ensure!(
+        all.len() == 1 && all[0].identity == "verified",
+        "attempt identity: {all:?} {attempt:?}"
+    );
     let (_, mine) = learner.page("/saya").await?;
-    ensure!(mine.contains("identitas terverifikasi"), "/saya shows the verified identity");
+    ensure!(
+        mine.contains("identitas terverifikasi"),
+        "/saya shows the verified identity"
+    );
     // Someone else cannot use the NIP of an activated account on the identification form.
     let other = app.browser()?;
     let res = other
-        .submit_form("/identitas", "/api/identify", &[("nip", NIP), ("name", "Budi Santoso"), ("instansi", "Pemerintah Kabupaten X"), ("unit_kerja", "Dinas Y"), ("next", "/saya")])
+        .submit_form(
+            "/identitas",
+            "/api/identify",
+            &[
+                ("nip", NIP),
+                ("name", "Budi Santoso"),
+                ("instansi", "Pemerintah Kabupaten X"),
+                ("unit_kerja", "Dinas Y"),
+                ("next", "/saya"),
+            ],
+        )
         .await?;
     let loc = location(&res)?;
     let err = form_error(&loc).context("identification must be refused")?;
     ensure!(err.contains("sudah memiliki akun"), "{err}");
     // Nor see the attempt.
-    let res = other.call("/api/attempt_result", &[("attempt_id", &all[0].id.to_string())]).await?;
-    ensure!(res.status() == StatusCode::UNAUTHORIZED, "anonymous result: {}", res.status());
+    let res = other
+        .call(
+            "/api/attempt_result",
+            &[("attempt_id", &all[0].id.to_string())],
+        )
+        .await?;
+    ensure!(
+        res.status() == StatusCode::UNAUTHORIZED,
+        "anonymous result: {}",
+        res.status()
+    );
     Ok(())
 }
 
-async fn operators_export_and_delete_personal_data_of_their_own_agency_only(backend: Backend) -> Result<()> {
+async fn operators_export_and_delete_personal_data_of_their_own_agency_only(
+    backend: Backend,
+) -> Result<()> {
     let app = TestApp::spawn(backend).await?;
     let w = world(&app).await?;
     // The learner of A takes a quiz, so there is something to export and keep.
@@ -392,24 +842,64 @@ async fn operators_export_and_delete_personal_data_of_their_own_agency_only(back
     let operator = app.browser()?;
     sign_in(&operator, "op-a@netra.test").await?;
     let a = w.employee_a.to_string();
-    let export = operator.client.get(operator.url("/api/export_employee")).query(&[("employee_id", &a)]).send().await?;
+    let export = operator
+        .client
+        .get(operator.url("/api/export_employee"))
+        .query(&[("employee_id", &a)])
+        .send()
+        .await?;
     ensure!(export.status().is_success(), "export: {}", export.status());
     let text = export.text().await?;
-    ensure!(text.contains(NIP) && text.contains("Budi Santoso") && text.contains("dasar-netralitas-asn"), "export content: {text}");
-    let res = operator.call("/api/delete_employee", &[("employee_id", &a)]).await?;
-    ensure!(res.status() == StatusCode::UNPROCESSABLE_ENTITY, "deletion needs the confirmation box");
-    let res = operator.call("/api/delete_employee", &[("employee_id", &a), ("confirm", "hapus")]).await?;
+    ensure!(
+        text.contains(NIP)
+            && text.contains("Budi Santoso")
+            && text.contains("dasar-netralitas-asn"),
+        "export content: {text}"
+    );
+    let res = operator
+        .call("/api/delete_employee", &[("employee_id", &a)])
+        .await?;
+    ensure!(
+        res.status() == StatusCode::UNPROCESSABLE_ENTITY,
+        "deletion needs the confirmation box"
+    );
+    let res = operator
+        .call(
+            "/api/delete_employee",
+            &[("employee_id", &a), ("confirm", "hapus")],
+        )
+        .await?;
     ensure!(res.status().is_success(), "delete: {}", res.status());
-    let gone = db::employees::find(&app.db, w.employee_a).await?.context("row kept for aggregates")?;
-    ensure!(gone.nip != NIP && gone.name.contains("dihapus"), "personal data removed: {gone:?}");
+    let gone = db::employees::find(&app.db, w.employee_a)
+        .await?
+        .context("row kept for aggregates")?;
+    ensure!(
+        gone.nip != NIP && gone.name.contains("dihapus"),
+        "personal data removed: {gone:?}"
+    );
     use app::ssr::db::entities::attempt;
     use sea_orm::EntityTrait;
-    ensure!(attempt::Entity::find().all(&app.db).await?.len() == 1, "the attempt stays for aggregates");
-    ensure!(db::accounts::by_login(&app.db, NIP).await?.is_none(), "the account is gone");
+    ensure!(
+        attempt::Entity::find().all(&app.db).await?.len() == 1,
+        "the attempt stays for aggregates"
+    );
+    ensure!(
+        db::accounts::by_login(&app.db, NIP).await?.is_none(),
+        "the account is gone"
+    );
     let me: serde_json::Value = learner.call("/api/me", &[]).await?.json().await?;
     ensure!(me.is_null(), "the deleted learner is signed out");
-    let log = { let admin = app.browser()?; sign_in(&admin, "admin@netra.test").await?; admin.call("/api/audit_log", &[]).await?.text().await? };
-    ensure!(log.contains("delete_employee") && log.contains("export_employee") && log.contains("198609********1003"), "audit with masked NIP: {log}");
+    let log = {
+        let admin = app.browser()?;
+        sign_in(&admin, "admin@netra.test").await?;
+        admin.call("/api/audit_log", &[]).await?.text().await?
+    };
+    ensure!(
+        log.contains("delete_employee")
+            && log.contains("export_employee")
+            && log.contains("198609********1003"),
+        "audit with masked NIP: {log}"
+    );
     ensure!(!log.contains(NIP), "the audit log never holds a full NIP");
     Ok(())
 }

@@ -7,12 +7,21 @@ use tests::{repo_root, Backend, TestApp};
 /// Runs a journey script in headless Chromium against `app`; the script prints `passed` at the end.
 async fn journey(app: &TestApp, script: &str, args: &[&str], passed: &str) -> Result<()> {
     let site = repo_root().join("target/site-debug/pkg/netra.wasm");
-    ensure!(site.exists(), "{} is missing: run `make test` (it builds the debug site first)", site.display());
+    ensure!(
+        site.exists(),
+        "{} is missing: run `make test` (it builds the debug site first)",
+        site.display()
+    );
     let tools = std::env::var("NETRA_TOOLS").unwrap_or_else(|_| {
-        format!("{}/.cache/netra/tools", std::env::var("HOME").unwrap_or_default())
+        format!(
+            "{}/.cache/netra/tools",
+            std::env::var("HOME").unwrap_or_default()
+        )
     });
     ensure!(
-        std::path::Path::new(&tools).join("node_modules/playwright-core").exists(),
+        std::path::Path::new(&tools)
+            .join("node_modules/playwright-core")
+            .exists(),
         "playwright-core is missing in {tools}: run `make test` (or .ci/tools.sh --test)"
     );
     let output = tokio::process::Command::new("node")
@@ -26,7 +35,10 @@ async fn journey(app: &TestApp, script: &str, args: &[&str], passed: &str) -> Re
         .context("running node (installed with the system packages)")?;
     let stdout = String::from_utf8_lossy(&output.stdout);
     let stderr = String::from_utf8_lossy(&output.stderr);
-    ensure!(output.status.success(), "{script} failed:\n{stdout}\n{stderr}");
+    ensure!(
+        output.status.success(),
+        "{script} failed:\n{stdout}\n{stderr}"
+    );
     ensure!(stdout.contains(passed), "unexpected output: {stdout}");
     Ok(())
 }
@@ -42,8 +54,21 @@ async fn an_operator_issues_a_code_and_the_learner_activates_in_chromium() -> Re
     let app = TestApp::spawn(Backend::Sqlite).await?;
     super::accounts::world(&app).await?;
     // The learner starts without an account: the operator's code creates it.
-    let learner = app::ssr::db::accounts::by_login(&app.db, tests::NIP).await?.context("learner account")?;
+    let learner = app::ssr::db::accounts::by_login(&app.db, tests::NIP)
+        .await?
+        .context("learner account")?;
     app::ssr::db::accounts::delete_account(&app.db, learner.id).await?;
     let password = super::accounts::PASSWORD;
-    journey(&app, "account_journey.mjs", &["op-a@netra.test", password, tests::NIP, "sepeda-biru-melaju-42"], "account journey passed").await
+    journey(
+        &app,
+        "account_journey.mjs",
+        &[
+            "op-a@netra.test",
+            password,
+            tests::NIP,
+            "sepeda-biru-melaju-42",
+        ],
+        "account journey passed",
+    )
+    .await
 }

@@ -5,7 +5,8 @@ use app::ssr::content::{coverage::coverage, load_catalog, Catalog};
 use tests::repo_root;
 
 fn curriculum() -> Result<Catalog> {
-    load_catalog(&repo_root().join("content")).map_err(|e| anyhow::anyhow!("content is invalid:\n{e}"))
+    load_catalog(&repo_root().join("content"))
+        .map_err(|e| anyhow::anyhow!("content is invalid:\n{e}"))
 }
 
 #[test]
@@ -13,8 +14,15 @@ fn every_catalogue_entry_is_practised_by_at_least_one_question() -> Result<()> {
     let catalog = curriculum()?;
     let rows = coverage(&catalog);
     ensure!(!rows.is_empty(), "the catalogue is empty");
-    let uncovered: Vec<&str> = rows.iter().filter(|r| r.questions.is_empty()).map(|r| r.violation_id.as_str()).collect();
-    ensure!(uncovered.is_empty(), "entries no question practises: {uncovered:?}");
+    let uncovered: Vec<&str> = rows
+        .iter()
+        .filter(|r| r.questions.is_empty())
+        .map(|r| r.violation_id.as_str())
+        .collect();
+    ensure!(
+        uncovered.is_empty(),
+        "entries no question practises: {uncovered:?}"
+    );
     Ok(())
 }
 
@@ -26,7 +34,10 @@ fn every_question_carries_an_explanation_a_legal_basis_and_a_topic() -> Result<(
             let at = format!("{}:{} ({})", q.source.display(), q.line, q.id);
             ensure!(!q.explanation.trim().is_empty(), "{at}: no explanation");
             ensure!(
-                !q.legal_basis.is_empty() && q.legal_basis.iter().all(|b| !b.regulation.trim().is_empty()),
+                !q.legal_basis.is_empty()
+                    && q.legal_basis
+                        .iter()
+                        .all(|b| !b.regulation.trim().is_empty()),
                 "{at}: no legal basis"
             );
             ensure!(q.topic.is_some(), "{at}: no topic");
@@ -38,16 +49,48 @@ fn every_question_carries_an_explanation_a_legal_basis_and_a_topic() -> Result<(
 #[test]
 fn the_curriculum_is_complete_and_scenario_heavy() -> Result<()> {
     let catalog = curriculum()?;
-    ensure!(catalog.question_count() >= 180, "only {} questions in all", catalog.question_count());
-    let teaching: Vec<_> = catalog.modules().iter().filter(|m| m.parallel_to.is_none()).collect();
-    ensure!(teaching.len() >= 5, "only {} teaching modules", teaching.len());
+    ensure!(
+        catalog.question_count() >= 180,
+        "only {} questions in all",
+        catalog.question_count()
+    );
+    let teaching: Vec<_> = catalog
+        .modules()
+        .iter()
+        .filter(|m| m.parallel_to.is_none())
+        .collect();
+    ensure!(
+        teaching.len() >= 5,
+        "only {} teaching modules",
+        teaching.len()
+    );
     for m in catalog.modules() {
-        ensure!(m.questions.len() >= 30, "{}: bank of {} (< 30)", m.slug, m.questions.len());
+        ensure!(
+            m.questions.len() >= 30,
+            "{}: bank of {} (< 30)",
+            m.slug,
+            m.questions.len()
+        );
         let scenarios = m.questions.iter().filter(|q| q.scenario).count();
-        ensure!(scenarios * 2 >= m.questions.len(), "{}: {scenarios} of {} questions are scenarios", m.slug, m.questions.len());
-        ensure!(m.passing_score == 80, "{}: passing score {} (curriculum default is 80)", m.slug, m.passing_score);
+        ensure!(
+            scenarios * 2 >= m.questions.len(),
+            "{}: {scenarios} of {} questions are scenarios",
+            m.slug,
+            m.questions.len()
+        );
+        ensure!(
+            m.passing_score == 80,
+            "{}: passing score {} (curriculum default is 80)",
+            m.slug,
+            m.passing_score
+        );
         if m.parallel_to.is_none() {
-            ensure!((3..=6).contains(&m.lessons.len()), "{}: {} lessons (expected 3 to 6)", m.slug, m.lessons.len());
+            ensure!(
+                (3..=6).contains(&m.lessons.len()),
+                "{}: {} lessons (expected 3 to 6)",
+                m.slug,
+                m.lessons.len()
+            );
         }
     }
     Ok(())
@@ -56,16 +99,32 @@ fn the_curriculum_is_complete_and_scenario_heavy() -> Result<()> {
 #[test]
 fn the_pre_test_and_post_test_are_parallel_forms() -> Result<()> {
     let catalog = curriculum()?;
-    let forms: Vec<_> = catalog.modules().iter().filter(|m| m.parallel_to.is_some()).collect();
-    ensure!(forms.len() >= 2, "no pre-test/post-test pair in the curriculum");
+    let forms: Vec<_> = catalog
+        .modules()
+        .iter()
+        .filter(|m| m.parallel_to.is_some())
+        .collect();
+    ensure!(
+        forms.len() >= 2,
+        "no pre-test/post-test pair in the curriculum"
+    );
     for form in forms {
         let (other, _) = form.parallel_to.as_ref().context("parallel_to")?;
         let other = catalog.module(other).context("the other form exists")?;
-        ensure!(form.questions.len() == other.questions.len(), "{} and {} differ in size", form.slug, other.slug);
+        ensure!(
+            form.questions.len() == other.questions.len(),
+            "{} and {} differ in size",
+            form.slug,
+            other.slug
+        );
         // The loader has already checked topics and draw size; ids must not repeat across forms,
         // or a learner would meet the same item twice.
         for q in &form.questions {
-            ensure!(other.question(&q.id).is_none(), "{} appears in both forms", q.id);
+            ensure!(
+                other.question(&q.id).is_none(),
+                "{} appears in both forms",
+                q.id
+            );
         }
     }
     Ok(())
@@ -109,13 +168,30 @@ fn every_module_round_trips_through_gift_and_moodle_xml() -> Result<()> {
         let root = format!("$course$/top/{}", m.title);
         for (format, text) in [
             (Format::Gift, gift::write(&questions, &root, &m.title)),
-            (Format::MoodleXml, moodle_xml::write(&questions, &root, &m.title)),
+            (
+                Format::MoodleXml,
+                moodle_xml::write(&questions, &root, &m.title),
+            ),
         ] {
-            let back = import(format, &text).map_err(|e| anyhow::anyhow!("{}: {format:?} does not parse: {e}", m.slug))?;
-            ensure!(back.skipped() == 0, "{}: {format:?} skipped questions: {:?}", m.slug, back.report);
-            ensure!(back.questions.len() == expected.len(), "{}: {format:?} count", m.slug);
+            let back = import(format, &text)
+                .map_err(|e| anyhow::anyhow!("{}: {format:?} does not parse: {e}", m.slug))?;
+            ensure!(
+                back.skipped() == 0,
+                "{}: {format:?} skipped questions: {:?}",
+                m.slug,
+                back.report
+            );
+            ensure!(
+                back.questions.len() == expected.len(),
+                "{}: {format:?} count",
+                m.slug
+            );
             for (a, b) in back.questions.iter().zip(&expected) {
-                ensure!(a == b, "{}: {format:?} changed a question:\n{a:#?}\nvs\n{b:#?}", m.slug);
+                ensure!(
+                    a == b,
+                    "{}: {format:?} changed a question:\n{a:#?}\nvs\n{b:#?}",
+                    m.slug
+                );
             }
         }
     }

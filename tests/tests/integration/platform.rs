@@ -11,24 +11,46 @@ crate::on_both_backends!(
     cross_site_posts_are_refused_and_headers_are_set,
 );
 
-async fn probes_report_the_database_and_pages_answer_503_when_it_is_gone(backend: Backend) -> Result<()> {
+async fn probes_report_the_database_and_pages_answer_503_when_it_is_gone(
+    backend: Backend,
+) -> Result<()> {
     let app = TestApp::spawn(backend).await?;
     let browser = app.browser()?;
     browser.identify(NIP, "Budi Santoso").await?;
     ensure!(browser.get("/healthz").await?.status() == 200, "healthz");
-    ensure!(browser.get("/readyz").await?.status() == 200, "readyz while up");
+    ensure!(
+        browser.get("/readyz").await?.status() == 200,
+        "readyz while up"
+    );
 
     // The database goes away (the pool is closed under the running app).
     app.db.clone().close().await?;
     let res = browser.get("/readyz").await?;
-    ensure!(res.status() == 503, "readyz without database: {}", res.status());
-    ensure!(browser.get("/healthz").await?.status() == 200, "healthz only reports the process");
+    ensure!(
+        res.status() == 503,
+        "readyz without database: {}",
+        res.status()
+    );
+    ensure!(
+        browser.get("/healthz").await?.status() == 200,
+        "healthz only reports the process"
+    );
     let (status, page) = browser.page("/saya").await?;
     ensure!(status == 503, "page needing the database: {status}");
-    ensure!(page.contains("tidak dapat menjangkau basis data"), "Indonesian outage message missing");
-    ensure!(!page.contains("PoolClosed") && !page.contains("sqlx"), "internal details leaked");
+    ensure!(
+        page.contains("tidak dapat menjangkau basis data"),
+        "Indonesian outage message missing"
+    );
+    ensure!(
+        !page.contains("PoolClosed") && !page.contains("sqlx"),
+        "internal details leaked"
+    );
     let res = browser.call("/api/quiz_state", &[("slug", MODULE)]).await?;
-    ensure!(res.status() == 503, "server function without database: {}", res.status());
+    ensure!(
+        res.status() == 503,
+        "server function without database: {}",
+        res.status()
+    );
     Ok(())
 }
 
@@ -54,19 +76,33 @@ async fn invalid_content_refuses_to_start_naming_file_and_line(backend: Backend)
         .map(|(i, _)| i + 1);
     let result = TestApp::spawn_with_content(backend, dir.clone()).await;
     let _ = std::fs::remove_dir_all(&dir);
-    let Err(err) = result else { anyhow::bail!("the server started on invalid content") };
+    let Err(err) = result else {
+        anyhow::bail!("the server started on invalid content")
+    };
     let msg = format!("{err:#}");
-    let expected = format!("questions.toml:{}: duplicate question id `asas-netralitas`", line.unwrap_or(0));
-    ensure!(msg.contains(&expected), "error {msg:?} should contain {expected:?}");
+    let expected = format!(
+        "questions.toml:{}: duplicate question id `asas-netralitas`",
+        line.unwrap_or(0)
+    );
+    ensure!(
+        msg.contains(&expected),
+        "error {msg:?} should contain {expected:?}"
+    );
     Ok(())
 }
 
 async fn migrations_go_down_and_up_again(backend: Backend) -> Result<()> {
     let app = TestApp::spawn(backend).await?;
     Migrator::down(&app.db, None).await?;
-    ensure!(Migrator::get_pending_migrations(&app.db).await?.len() == Migrator::migrations().len(), "all reverted");
+    ensure!(
+        Migrator::get_pending_migrations(&app.db).await?.len() == Migrator::migrations().len(),
+        "all reverted"
+    );
     Migrator::up(&app.db, None).await?;
-    ensure!(Migrator::get_pending_migrations(&app.db).await?.is_empty(), "all applied");
+    ensure!(
+        Migrator::get_pending_migrations(&app.db).await?.is_empty(),
+        "all applied"
+    );
     Ok(())
 }
 
@@ -77,18 +113,34 @@ async fn cross_site_posts_are_refused_and_headers_are_set(backend: Backend) -> R
         .client
         .post(browser.url("/api/identify"))
         .header("origin", "https://evil.example")
-        .form(&[("nip", NIP), ("name", "Budi Santoso"), ("instansi", "X"), ("unit_kerja", "Y")])
+        .form(&[
+            ("nip", NIP),
+            ("name", "Budi Santoso"),
+            ("instansi", "X"),
+            ("unit_kerja", "Y"),
+        ])
         .send()
         .await?;
     ensure!(res.status() == 403, "cross-site post: {}", res.status());
     let res = browser.get("/").await?;
     let h = res.headers();
-    ensure!(h.get("x-content-type-options").is_some_and(|v| v == "nosniff"), "nosniff");
-    ensure!(h.get("content-security-policy").and_then(|v| v.to_str().ok()).is_some_and(|v| v.contains("frame-ancestors 'none'")), "CSP");
+    ensure!(
+        h.get("x-content-type-options")
+            .is_some_and(|v| v == "nosniff"),
+        "nosniff"
+    );
+    ensure!(
+        h.get("content-security-policy")
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|v| v.contains("frame-ancestors 'none'")),
+        "CSP"
+    );
     ensure!(h.get("referrer-policy").is_some(), "referrer policy");
     // Oversized bodies are rejected before they reach a handler.
     let big = "x".repeat(300 * 1024);
-    let res = browser.call("/api/identify", &[("nip", big.as_str())]).await?;
+    let res = browser
+        .call("/api/identify", &[("nip", big.as_str())])
+        .await?;
     ensure!(res.status() == 413, "oversized body: {}", res.status());
     Ok(())
 }

@@ -24,7 +24,10 @@ fn check(catalog: &Catalog, answers: CheckAnswers) -> CheckOutcome {
 }
 
 fn act(act: &str) -> CheckAnswers {
-    CheckAnswers { act: act.into(), ..Default::default() }
+    CheckAnswers {
+        act: act.into(),
+        ..Default::default()
+    }
 }
 
 #[test]
@@ -35,10 +38,20 @@ fn every_catalogue_entry_is_reachable_through_its_own_rule() -> Result<()> {
         if v.sanction == Sanction::Kasus {
             continue; // "other forms" are decided case by case, not by rule
         }
-        let (_, when) = data.rules.iter().find(|(r, _)| r.id == v.id).with_context(|| format!("{} has no `when` rule", v.id))?;
-        let answers = when.example_answers(v.election).context("rule without act")?;
+        let (_, when) = data
+            .rules
+            .iter()
+            .find(|(r, _)| r.id == v.id)
+            .with_context(|| format!("{} has no `when` rule", v.id))?;
+        let answers = when
+            .example_answers(v.election)
+            .context("rule without act")?;
         let outcome = check(&catalog, answers.clone());
-        ensure!(ids(&outcome).contains(&v.id), "{}: answers {answers:?} gave {outcome:?}", v.id);
+        ensure!(
+            ids(&outcome).contains(&v.id),
+            "{}: answers {answers:?} gave {outcome:?}",
+            v.id
+        );
     }
     Ok(())
 }
@@ -46,18 +59,47 @@ fn every_catalogue_entry_is_reachable_through_its_own_rule() -> Result<()> {
 #[test]
 fn acts_that_are_not_violations_say_so() -> Result<()> {
     let catalog = catalog()?;
-    ensure!(matches!(check(&catalog, act("mencoblos")), CheckOutcome::NotViolation(_)), "voting");
-    let quiet_debate = CheckAnswers { active_support: Some(false), ..act("debat_publik") };
-    ensure!(matches!(check(&catalog, quiet_debate), CheckOutcome::NotViolation(_)), "watching a debate quietly");
-    let loud_debate = CheckAnswers { active_support: Some(true), ..act("debat_publik") };
-    ensure!(!matches!(check(&catalog, loud_debate), CheckOutcome::NotViolation(_)), "showing support is not cleared");
-    let spouse_on_leave = CheckAnswers { cltn: Some(true), ..act("kampanye_pasangan") };
+    ensure!(
+        matches!(
+            check(&catalog, act("mencoblos")),
+            CheckOutcome::NotViolation(_)
+        ),
+        "voting"
+    );
+    let quiet_debate = CheckAnswers {
+        active_support: Some(false),
+        ..act("debat_publik")
+    };
+    ensure!(
+        matches!(check(&catalog, quiet_debate), CheckOutcome::NotViolation(_)),
+        "watching a debate quietly"
+    );
+    let loud_debate = CheckAnswers {
+        active_support: Some(true),
+        ..act("debat_publik")
+    };
+    ensure!(
+        !matches!(check(&catalog, loud_debate), CheckOutcome::NotViolation(_)),
+        "showing support is not cleared"
+    );
+    let spouse_on_leave = CheckAnswers {
+        cltn: Some(true),
+        ..act("kampanye_pasangan")
+    };
     match check(&catalog, spouse_on_leave) {
-        CheckOutcome::NotViolation(n) => ensure!(n.caveat.is_some(), "the CLTN case must carry its caveat"),
+        CheckOutcome::NotViolation(n) => {
+            ensure!(n.caveat.is_some(), "the CLTN case must carry its caveat")
+        }
         other => anyhow::bail!("spouse's campaign on CLTN: {other:?}"),
     }
-    let spouse_no_leave = CheckAnswers { cltn: Some(false), ..act("kampanye_pasangan") };
-    ensure!(ids(&check(&catalog, spouse_no_leave)) == ["etik-kampanye-pasangan-tanpa-cltn"], "spouse without CLTN");
+    let spouse_no_leave = CheckAnswers {
+        cltn: Some(false),
+        ..act("kampanye_pasangan")
+    };
+    ensure!(
+        ids(&check(&catalog, spouse_no_leave)) == ["etik-kampanye-pasangan-tanpa-cltn"],
+        "spouse without CLTN"
+    );
     Ok(())
 }
 
@@ -66,21 +108,80 @@ fn conditions_pick_the_right_entries() -> Result<()> {
     let catalog = catalog()?;
     // Unknown candidate stage: the act is listed both as ethics (bakal calon) and discipline (calon).
     let likes = ids(&check(&catalog, act("medsos_interaksi")));
-    ensure!(likes.contains(&"etik-medsos-interaksi".to_string()) && likes.contains(&"disiplin-medsos-interaksi".to_string()), "{likes:?}");
-    let likes_calon = ids(&check(&catalog, CheckAnswers { candidate: Some(CandidateStage::Calon), ..act("medsos_interaksi") }));
-    ensure!(likes_calon == ["disiplin-medsos-interaksi"], "{likes_calon:?}");
+    ensure!(
+        likes.contains(&"etik-medsos-interaksi".to_string())
+            && likes.contains(&"disiplin-medsos-interaksi".to_string()),
+        "{likes:?}"
+    );
+    let likes_calon = ids(&check(
+        &catalog,
+        CheckAnswers {
+            candidate: Some(CandidateStage::Calon),
+            ..act("medsos_interaksi")
+        },
+    ));
+    ensure!(
+        likes_calon == ["disiplin-medsos-interaksi"],
+        "{likes_calon:?}"
+    );
     // Campaigning: facilities and mobilising add the heavy entries.
-    let plain = ids(&check(&catalog, CheckAnswers { state_facilities: Some(false), mobilises: Some(false), ..act("ikut_kampanye") }));
+    let plain = ids(&check(
+        &catalog,
+        CheckAnswers {
+            state_facilities: Some(false),
+            mobilises: Some(false),
+            ..act("ikut_kampanye")
+        },
+    ));
     ensure!(plain == ["disiplin-ikut-kampanye"], "{plain:?}");
-    let heavy = ids(&check(&catalog, CheckAnswers { state_facilities: Some(true), mobilises: Some(false), ..act("ikut_kampanye") }));
-    ensure!(heavy.contains(&"disiplin-kampanye-fasilitas-negara".to_string()), "{heavy:?}");
+    let heavy = ids(&check(
+        &catalog,
+        CheckAnswers {
+            state_facilities: Some(true),
+            mobilises: Some(false),
+            ..act("ikut_kampanye")
+        },
+    ));
+    ensure!(
+        heavy.contains(&"disiplin-kampanye-fasilitas-negara".to_string()),
+        "{heavy:?}"
+    );
     // Criminal provisions depend on the election: Pasal 71 jo. 188 is Pilkada, Pasal 280(3) jo. 494 is Pemilu.
-    let decision = |election| ids(&check(&catalog, CheckAnswers { official: Some(true), election: Some(election), ..act("keputusan") }));
-    ensure!(decision(Election::Pilkada).contains(&"pidana-keputusan-pilkada".to_string()), "pilkada decision");
-    ensure!(!decision(Election::Pemilu).contains(&"pidana-keputusan-pilkada".to_string()), "pemilu decision");
-    let team = |election| ids(&check(&catalog, CheckAnswers { election: Some(election), ..act("tim_kampanye") }));
-    ensure!(team(Election::Pemilu).contains(&"pidana-tim-kampanye-pemilu".to_string()), "pemilu team");
-    ensure!(!team(Election::Pilkada).contains(&"pidana-tim-kampanye-pemilu".to_string()), "pilkada team");
+    let decision = |election| {
+        ids(&check(
+            &catalog,
+            CheckAnswers {
+                official: Some(true),
+                election: Some(election),
+                ..act("keputusan")
+            },
+        ))
+    };
+    ensure!(
+        decision(Election::Pilkada).contains(&"pidana-keputusan-pilkada".to_string()),
+        "pilkada decision"
+    );
+    ensure!(
+        !decision(Election::Pemilu).contains(&"pidana-keputusan-pilkada".to_string()),
+        "pemilu decision"
+    );
+    let team = |election| {
+        ids(&check(
+            &catalog,
+            CheckAnswers {
+                election: Some(election),
+                ..act("tim_kampanye")
+            },
+        ))
+    };
+    ensure!(
+        team(Election::Pemilu).contains(&"pidana-tim-kampanye-pemilu".to_string()),
+        "pemilu team"
+    );
+    ensure!(
+        !team(Election::Pilkada).contains(&"pidana-tim-kampanye-pemilu".to_string()),
+        "pilkada team"
+    );
     Ok(())
 }
 
@@ -90,16 +191,46 @@ async fn the_self_check_works_as_a_plain_get_form(backend: Backend) -> Result<()
     let app = TestApp::spawn(backend).await?;
     let browser = app.browser()?;
     let (status, page) = browser.page("/cek").await?;
-    ensure!(status == 200 && page.contains("bukan putusan hukum") && page.contains("Memberikan suara di TPS"), "empty form");
-    ensure!(!page.contains("Kemungkinan pelanggaran"), "no verdict before answering");
-    let (_, page) = browser.page("/cek?act=ikut_kampanye&fasilitas=ya&kerahkan=tidak&pemilihan=pemilu").await?;
-    ensure!(page.contains("Kemungkinan pelanggaran") && page.contains("Kampanye dengan fasilitas negara"), "verdict missing");
-    ensure!(page.contains("Hukuman disiplin berat") && page.contains("PP No. 94 Tahun 2021, Pasal 5 huruf n angka 4"), "sanction or basis missing");
-    ensure!(page.contains("id=\"c-fasilitas-ya\" name=\"fasilitas\" value=\"ya\" checked>"), "answer kept in the form");
-    ensure!(page.contains("id=\"c-kerahkan-tidak\" name=\"kerahkan\" value=\"tidak\" checked>"), "answer kept in the form");
+    ensure!(
+        status == 200
+            && page.contains("bukan putusan hukum")
+            && page.contains("Memberikan suara di TPS"),
+        "empty form"
+    );
+    ensure!(
+        !page.contains("Kemungkinan pelanggaran"),
+        "no verdict before answering"
+    );
+    let (_, page) = browser
+        .page("/cek?act=ikut_kampanye&fasilitas=ya&kerahkan=tidak&pemilihan=pemilu")
+        .await?;
+    ensure!(
+        page.contains("Kemungkinan pelanggaran")
+            && page.contains("Kampanye dengan fasilitas negara"),
+        "verdict missing"
+    );
+    ensure!(
+        page.contains("Hukuman disiplin berat")
+            && page.contains("PP No. 94 Tahun 2021, Pasal 5 huruf n angka 4"),
+        "sanction or basis missing"
+    );
+    ensure!(
+        page.contains("id=\"c-fasilitas-ya\" name=\"fasilitas\" value=\"ya\" checked>"),
+        "answer kept in the form"
+    );
+    ensure!(
+        page.contains("id=\"c-kerahkan-tidak\" name=\"kerahkan\" value=\"tidak\" checked>"),
+        "answer kept in the form"
+    );
     let (_, page) = browser.page("/cek?act=mencoblos").await?;
-    ensure!(page.contains("Menurut katalog, ini bukan pelanggaran"), "voting verdict");
+    ensure!(
+        page.contains("Menurut katalog, ini bukan pelanggaran"),
+        "voting verdict"
+    );
     let (status, page) = browser.page("/cek?act=tidak-ada").await?;
-    ensure!(status == 422 && page.contains("Pilih salah satu tindakan"), "unknown act: {status}");
+    ensure!(
+        status == 422 && page.contains("Pilih salah satu tindakan"),
+        "unknown act: {status}"
+    );
     Ok(())
 }

@@ -20,10 +20,25 @@ pub fn coverage(catalog: &Catalog) -> Vec<Coverage> {
             let mut lessons = Vec::new();
             let mut questions = Vec::new();
             for m in catalog.modules() {
-                lessons.extend(m.lessons.iter().filter(|l| l.violations.contains(&v.id)).map(|l| format!("{}/{}", m.slug, l.slug)));
-                questions.extend(m.questions.iter().filter(|q| q.violations.contains(&v.id)).map(|q| format!("{}/{}", m.slug, q.id)));
+                lessons.extend(
+                    m.lessons
+                        .iter()
+                        .filter(|l| l.violations.contains(&v.id))
+                        .map(|l| format!("{}/{}", m.slug, l.slug)),
+                );
+                questions.extend(
+                    m.questions
+                        .iter()
+                        .filter(|q| q.violations.contains(&v.id))
+                        .map(|q| format!("{}/{}", m.slug, q.id)),
+                );
             }
-            Coverage { violation_id: v.id.clone(), name: v.name.clone(), lessons, questions }
+            Coverage {
+                violation_id: v.id.clone(),
+                name: v.name.clone(),
+                lessons,
+                questions,
+            }
         })
         .collect()
 }

@@ -5,17 +5,28 @@ use pulldown_cmark::{html, CowStr, Event, Options, Parser, Tag};
 
 /// Renders Markdown to HTML that is safe to insert into a page.
 pub fn render(markdown: &str) -> String {
-    let options = Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH | Options::ENABLE_FOOTNOTES;
+    let options =
+        Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH | Options::ENABLE_FOOTNOTES;
     let events = Parser::new_ext(markdown, options).map(|event| match event {
         // Raw HTML becomes visible text: pulldown-cmark escapes Text events.
         Event::Html(raw) | Event::InlineHtml(raw) => Event::Text(raw),
-        Event::Start(Tag::Link { link_type, dest_url, title, id }) => Event::Start(Tag::Link {
+        Event::Start(Tag::Link {
+            link_type,
+            dest_url,
+            title,
+            id,
+        }) => Event::Start(Tag::Link {
             link_type,
             dest_url: safe_url(dest_url),
             title,
             id,
         }),
-        Event::Start(Tag::Image { link_type, dest_url, title, id }) => Event::Start(Tag::Image {
+        Event::Start(Tag::Image {
+            link_type,
+            dest_url,
+            title,
+            id,
+        }) => Event::Start(Tag::Image {
             link_type,
             dest_url: safe_url(dest_url),
             title,
@@ -34,7 +45,11 @@ fn safe_url(url: CowStr<'_>) -> CowStr<'_> {
         .split_once(':')
         .map(|(scheme, _)| !scheme.contains('/') && !scheme.contains('?') && !scheme.contains('#'))
         .unwrap_or(false);
-    if !has_scheme || lower.starts_with("https:") || lower.starts_with("http:") || lower.starts_with("mailto:") {
+    if !has_scheme
+        || lower.starts_with("https:")
+        || lower.starts_with("http:")
+        || lower.starts_with("mailto:")
+    {
         url
     } else {
         CowStr::Borrowed("#")

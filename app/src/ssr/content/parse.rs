@@ -1,6 +1,9 @@
 //! Reading a content directory: manifests, lessons and question banks, with file:line errors.
 
-use super::{line_of, markdown, relative, AnswerOption, Catalog, ContentError, ContentErrors, Lesson, Module, Question};
+use super::{
+    line_of, markdown, relative, AnswerOption, Catalog, ContentError, ContentErrors, Lesson,
+    Module, Question,
+};
 use crate::model::catalog::LegalBasis;
 use crate::model::quiz::QuestionKind;
 use serde::Deserialize;
@@ -41,7 +44,10 @@ struct BasisToml {
 
 impl From<BasisToml> for LegalBasis {
     fn from(b: BasisToml) -> Self {
-        LegalBasis { regulation: b.regulation.trim().to_string(), article: b.article.trim().to_string() }
+        LegalBasis {
+            regulation: b.regulation.trim().to_string(),
+            article: b.article.trim().to_string(),
+        }
     }
 }
 
@@ -119,7 +125,9 @@ impl Report<'_> {
     }
 
     fn toml_error(&mut self, err: &toml::de::Error, line_offset: usize) {
-        let line = err.span().map(|s| line_of(self.text, s.start) + line_offset);
+        let line = err
+            .span()
+            .map(|s| line_of(self.text, s.start) + line_offset);
         self.errors.push(ContentError {
             file: self.file.clone(),
             line,
@@ -183,15 +191,26 @@ pub fn load_catalog(root: &Path) -> Result<Catalog, ContentErrors> {
 /// the difference between the two scores measures learning rather than a harder form.
 fn check_parallel_forms(root: &Path, modules: &[Module], errors: &mut Vec<ContentError>) {
     for module in modules {
-        let Some((other_slug, line)) = &module.parallel_to else { continue };
+        let Some((other_slug, line)) = &module.parallel_to else {
+            continue;
+        };
         let manifest = relative(&module.dir.join("module.toml"), root);
-        let mut err = |message: String| errors.push(ContentError { file: manifest.clone(), line: Some(*line), message });
+        let mut err = |message: String| {
+            errors.push(ContentError {
+                file: manifest.clone(),
+                line: Some(*line),
+                message,
+            })
+        };
         let Some(other) = modules.iter().find(|m| &m.slug == other_slug) else {
             err(format!("parallel_to names unknown module `{other_slug}`"));
             continue;
         };
         if other.parallel_to.as_ref().map(|(s, _)| s.as_str()) != Some(module.slug.as_str()) {
-            err(format!("`{other_slug}` must name `{}` in its own parallel_to", module.slug));
+            err(format!(
+                "`{other_slug}` must name `{}` in its own parallel_to",
+                module.slug
+            ));
         }
         if other.questions_per_attempt != module.questions_per_attempt {
             err(format!(
@@ -200,12 +219,17 @@ fn check_parallel_forms(root: &Path, modules: &[Module], errors: &mut Vec<Conten
             ));
         }
         if let Some(q) = module.questions.iter().find(|q| q.topic.is_none()) {
-            err(format!("every question of a parallel form needs a topic; `{}` has none", q.id));
+            err(format!(
+                "every question of a parallel form needs a topic; `{}` has none",
+                q.id
+            ));
             continue;
         }
         let (mine, theirs) = (topic_counts(module), topic_counts(other));
         if other.questions.iter().all(|q| q.topic.is_some()) && mine != theirs {
-            err(format!("topics differ from its parallel form `{other_slug}`: {mine:?} vs {theirs:?}"));
+            err(format!(
+                "topics differ from its parallel form `{other_slug}`: {mine:?} vs {theirs:?}"
+            ));
         }
     }
 }
@@ -220,16 +244,26 @@ fn topic_counts(module: &Module) -> std::collections::BTreeMap<&str, usize> {
 
 fn read(path: &Path, root: &Path, errors: &mut Vec<ContentError>) -> Option<String> {
     match std::fs::read_to_string(path) {
-        Ok(text) => Some(text.strip_prefix('\u{feff}').map(str::to_string).unwrap_or(text)),
+        Ok(text) => Some(
+            text.strip_prefix('\u{feff}')
+                .map(str::to_string)
+                .unwrap_or(text),
+        ),
         Err(e) => {
-            errors.push(ContentError { file: relative(path, root), line: None, message: format!("cannot read file: {e}") });
+            errors.push(ContentError {
+                file: relative(path, root),
+                line: None,
+                message: format!("cannot read file: {e}"),
+            });
             None
         }
     }
 }
 
 fn valid_token(s: &str) -> bool {
-    !s.is_empty() && s.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+    !s.is_empty()
+        && s.chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
 }
 
 fn load_module(root: &Path, dir: &Path, errors: &mut Vec<ContentError>) -> Option<Module> {
@@ -239,7 +273,11 @@ fn load_module(root: &Path, dir: &Path, errors: &mut Vec<ContentError>) -> Optio
     let manifest_path = dir.join("module.toml");
     let manifest_text = read(&manifest_path, root, errors)?;
     hash_file(&mut hasher, "module.toml", &manifest_text);
-    let mut report = Report { errors, file: relative(&manifest_path, root), text: &manifest_text };
+    let mut report = Report {
+        errors,
+        file: relative(&manifest_path, root),
+        text: &manifest_text,
+    };
     let manifest: ManifestToml = match toml::from_str(&manifest_text) {
         Ok(m) => m,
         Err(e) => {
@@ -249,15 +287,27 @@ fn load_module(root: &Path, dir: &Path, errors: &mut Vec<ContentError>) -> Optio
     };
     let slug = manifest.slug.get_ref().clone();
     if !valid_token(&slug) || slug.chars().any(|c| c.is_ascii_uppercase()) {
-        report.at(Some(manifest.slug.span().start), "slug may contain only a-z, 0-9, '-' and '_'");
+        report.at(
+            Some(manifest.slug.span().start),
+            "slug may contain only a-z, 0-9, '-' and '_'",
+        );
     }
     if *manifest.passing_score.get_ref() > 100 {
-        report.at(Some(manifest.passing_score.span().start), "passing_score is a percentage (0-100)");
+        report.at(
+            Some(manifest.passing_score.span().start),
+            "passing_score is a percentage (0-100)",
+        );
     }
-    for (field, value) in [("attempt_limit", &manifest.attempt_limit), ("time_limit_minutes", &manifest.time_limit_minutes)] {
+    for (field, value) in [
+        ("attempt_limit", &manifest.attempt_limit),
+        ("time_limit_minutes", &manifest.time_limit_minutes),
+    ] {
         if let Some(v) = value {
             if *v.get_ref() == 0 {
-                report.at(Some(v.span().start), format!("{field} must be at least 1 (leave it out for no limit)"));
+                report.at(
+                    Some(v.span().start),
+                    format!("{field} must be at least 1 (leave it out for no limit)"),
+                );
             }
         }
     }
@@ -268,7 +318,12 @@ fn load_module(root: &Path, dir: &Path, errors: &mut Vec<ContentError>) -> Optio
     // Lessons, ordered by file name.
     let lessons_dir = dir.join("lessons");
     let mut lesson_files: Vec<PathBuf> = std::fs::read_dir(&lessons_dir)
-        .map(|rd| rd.filter_map(Result::ok).map(|e| e.path()).filter(|p| p.extension().is_some_and(|x| x == "md")).collect())
+        .map(|rd| {
+            rd.filter_map(Result::ok)
+                .map(|e| e.path())
+                .filter(|p| p.extension().is_some_and(|x| x == "md"))
+                .collect()
+        })
         .unwrap_or_default();
     lesson_files.sort();
     // A pre-test/post-test form is quiz-only; every other module teaches before it tests.
@@ -282,10 +337,19 @@ fn load_module(root: &Path, dir: &Path, errors: &mut Vec<ContentError>) -> Optio
     let mut lessons = Vec::new();
     let mut lesson_slugs = HashSet::new();
     for path in &lesson_files {
-        let Some(text) = read(path, root, errors) else { continue };
-        let name = path.file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_default();
+        let Some(text) = read(path, root, errors) else {
+            continue;
+        };
+        let name = path
+            .file_name()
+            .map(|n| n.to_string_lossy().to_string())
+            .unwrap_or_default();
         hash_file(&mut hasher, &format!("lessons/{name}"), &text);
-        let mut report = Report { errors, file: relative(path, root), text: &text };
+        let mut report = Report {
+            errors,
+            file: relative(path, root),
+            text: &text,
+        };
         if let Some(lesson) = parse_lesson(&name, &text, &mut report, &relative(path, root)) {
             if !lesson_slugs.insert(lesson.slug.clone()) {
                 report.at(Some(0), format!("duplicate lesson slug `{}`", lesson.slug));
@@ -299,7 +363,11 @@ fn load_module(root: &Path, dir: &Path, errors: &mut Vec<ContentError>) -> Optio
     let mut questions = Vec::new();
     if let Some(bank_text) = read(&bank_path, root, errors) {
         hash_file(&mut hasher, "questions.toml", &bank_text);
-        let mut report = Report { errors, file: relative(&bank_path, root), text: &bank_text };
+        let mut report = Report {
+            errors,
+            file: relative(&bank_path, root),
+            text: &bank_text,
+        };
         match toml::from_str::<BankToml>(&bank_text) {
             Ok(bank) => questions = validate_bank(bank, &mut report, &bank_text),
             Err(e) => report.toml_error(&e, 0),
@@ -309,7 +377,10 @@ fn load_module(root: &Path, dir: &Path, errors: &mut Vec<ContentError>) -> Optio
     if draw == 0 || draw as usize > questions.len() {
         errors.push(ContentError {
             file: relative(&manifest_path, root),
-            line: Some(line_of(&manifest_text, manifest.questions_per_attempt.span().start)),
+            line: Some(line_of(
+                &manifest_text,
+                manifest.questions_per_attempt.span().start,
+            )),
             message: format!(
                 "questions_per_attempt is {draw} but the bank has {} valid question(s)",
                 questions.len()
@@ -332,7 +403,12 @@ fn load_module(root: &Path, dir: &Path, errors: &mut Vec<ContentError>) -> Optio
         time_limit_minutes: manifest.time_limit_minutes.map(|v| *v.get_ref()),
         questions_per_attempt: draw,
         legal_basis: manifest.legal_basis.into_iter().map(Into::into).collect(),
-        parallel_to: manifest.parallel_to.map(|p| (p.get_ref().trim().to_string(), line_of(&manifest_text, p.span().start))),
+        parallel_to: manifest.parallel_to.map(|p| {
+            (
+                p.get_ref().trim().to_string(),
+                line_of(&manifest_text, p.span().start),
+            )
+        }),
         lessons,
         questions,
         content_hash: hex::encode(hasher.finalize()),
@@ -347,25 +423,47 @@ fn hash_file(hasher: &mut Sha256, name: &str, text: &str) {
     hasher.update([0]);
 }
 
-fn parse_lesson(file_name: &str, text: &str, report: &mut Report<'_>, file: &Path) -> Option<Lesson> {
+fn parse_lesson(
+    file_name: &str,
+    text: &str,
+    report: &mut Report<'_>,
+    file: &Path,
+) -> Option<Lesson> {
     let stem = file_name.trim_end_matches(".md");
     let slug = match stem.split_once('-') {
-        Some((order, rest)) if order.chars().all(|c| c.is_ascii_digit()) && !order.is_empty() => rest.to_string(),
+        Some((order, rest)) if order.chars().all(|c| c.is_ascii_digit()) && !order.is_empty() => {
+            rest.to_string()
+        }
         _ => {
-            report.at(None, "lesson file name must look like NN-slug.md (NN gives the order)");
+            report.at(
+                None,
+                "lesson file name must look like NN-slug.md (NN gives the order)",
+            );
             return None;
         }
     };
     if !valid_token(&slug) || RESERVED_LESSON_SLUGS.contains(&slug.as_str()) {
-        report.at(None, format!("lesson slug `{slug}` is not allowed (a-z, 0-9, '-', not kuis/hasil)"));
+        report.at(
+            None,
+            format!("lesson slug `{slug}` is not allowed (a-z, 0-9, '-', not kuis/hasil)"),
+        );
         return None;
     }
-    let Some(rest) = text.strip_prefix("+++\n").or_else(|| text.strip_prefix("+++\r\n")) else {
-        report.at(Some(0), "lesson must start with TOML front matter between +++ lines");
+    let Some(rest) = text
+        .strip_prefix("+++\n")
+        .or_else(|| text.strip_prefix("+++\r\n"))
+    else {
+        report.at(
+            Some(0),
+            "lesson must start with TOML front matter between +++ lines",
+        );
         return None;
     };
     let Some(end) = rest.find("\n+++") else {
-        report.at(Some(0), "front matter is not closed: add a line with +++ after it");
+        report.at(
+            Some(0),
+            "front matter is not closed: add a line with +++ after it",
+        );
         return None;
     };
     let front = &rest[..end];
@@ -375,7 +473,11 @@ fn parse_lesson(file_name: &str, text: &str, report: &mut Report<'_>, file: &Pat
         Err(e) => {
             // Front matter starts on line 2 of the file.
             let line = e.span().map(|s| line_of(front, s.start) + 1);
-            report.errors.push(ContentError { file: report.file.clone(), line, message: e.message().trim().to_string() });
+            report.errors.push(ContentError {
+                file: report.file.clone(),
+                line,
+                message: e.message().trim().to_string(),
+            });
             return None;
         }
     };
@@ -384,7 +486,10 @@ fn parse_lesson(file_name: &str, text: &str, report: &mut Report<'_>, file: &Pat
         return None;
     }
     if body.trim().is_empty() {
-        report.at(Some(text.len()), "lesson has no text after the front matter");
+        report.at(
+            Some(text.len()),
+            "lesson has no text after the front matter",
+        );
         return None;
     }
     Some(Lesson {
@@ -409,7 +514,10 @@ fn validate_bank(bank: BankToml, report: &mut Report<'_>, text: &str) -> Vec<Que
         let mut ok = true;
         let topic = q.topic.map(|t| t.trim().to_string());
         if topic.as_deref().is_some_and(|t| !valid_token(t)) {
-            report.at(at, format!("question `{id}`: topic may contain only letters, digits, '-' and '_'"));
+            report.at(
+                at,
+                format!("question `{id}`: topic may contain only letters, digits, '-' and '_'"),
+            );
             ok = false;
         }
         // Ids become form field names (`answers[<id>][]`); one starting with a digit would be read
@@ -430,25 +538,47 @@ fn validate_bank(bank: BankToml, report: &mut Report<'_>, text: &str) -> Vec<Que
             report.at(at, format!("question `{id}` needs an explanation"));
             ok = false;
         }
-        if q.legal_basis.is_empty() || q.legal_basis.iter().any(|b| b.regulation.trim().is_empty()) {
-            report.at(at, format!("question `{id}` needs a legal_basis (regulation and article)"));
+        if q.legal_basis.is_empty() || q.legal_basis.iter().any(|b| b.regulation.trim().is_empty())
+        {
+            report.at(
+                at,
+                format!("question `{id}` needs a legal_basis (regulation and article)"),
+            );
             ok = false;
         }
         let (kind, options) = match q.kind {
             KindToml::TrueFalse => {
                 if !q.options.is_empty() {
-                    report.at(at, format!("true_false question `{id}` takes `answer = true|false`, not options"));
+                    report.at(
+                        at,
+                        format!(
+                            "true_false question `{id}` takes `answer = true|false`, not options"
+                        ),
+                    );
                     ok = false;
                 }
                 let Some(answer) = q.answer else {
-                    report.at(at, format!("true_false question `{id}` needs `answer = true` or `answer = false`"));
+                    report.at(
+                        at,
+                        format!(
+                            "true_false question `{id}` needs `answer = true` or `answer = false`"
+                        ),
+                    );
                     continue;
                 };
                 (
                     QuestionKind::TrueFalse,
                     vec![
-                        AnswerOption { key: "benar".into(), text: "Benar".into(), correct: answer },
-                        AnswerOption { key: "salah".into(), text: "Salah".into(), correct: !answer },
+                        AnswerOption {
+                            key: "benar".into(),
+                            text: "Benar".into(),
+                            correct: answer,
+                        },
+                        AnswerOption {
+                            key: "salah".into(),
+                            text: "Salah".into(),
+                            correct: !answer,
+                        },
                     ],
                 )
             }
@@ -460,11 +590,20 @@ fn validate_bank(bank: BankToml, report: &mut Report<'_>, text: &str) -> Vec<Que
                 let mut keys = HashSet::new();
                 for o in &q.options {
                     if !valid_token(&o.key) || !keys.insert(o.key.clone()) {
-                        report.at(at, format!("question `{id}`: option key `{}` is invalid or repeated", o.key));
+                        report.at(
+                            at,
+                            format!(
+                                "question `{id}`: option key `{}` is invalid or repeated",
+                                o.key
+                            ),
+                        );
                         ok = false;
                     }
                     if o.text.trim().is_empty() {
-                        report.at(at, format!("question `{id}`: option `{}` has no text", o.key));
+                        report.at(
+                            at,
+                            format!("question `{id}`: option `{}` has no text", o.key),
+                        );
                         ok = false;
                     }
                 }
@@ -487,7 +626,11 @@ fn validate_bank(bank: BankToml, report: &mut Report<'_>, text: &str) -> Vec<Que
                 let options = q
                     .options
                     .into_iter()
-                    .map(|o| AnswerOption { key: o.key, text: o.text.trim().to_string(), correct: o.correct })
+                    .map(|o| AnswerOption {
+                        key: o.key,
+                        text: o.text.trim().to_string(),
+                        correct: o.correct,
+                    })
                     .collect();
                 (kind, options)
             }
@@ -520,7 +663,8 @@ mod tests {
 
     impl TempContent {
         fn new(name: &str) -> Self {
-            let dir = std::env::temp_dir().join(format!("netra-content-{name}-{}", std::process::id()));
+            let dir =
+                std::env::temp_dir().join(format!("netra-content-{name}-{}", std::process::id()));
             let _ = fs::remove_dir_all(&dir);
             fs::create_dir_all(dir.join("m/lessons")).expect("temp dir");
             TempContent(dir)
@@ -571,7 +715,13 @@ mod tests {
         let t = valid("dup");
         t.write("m/questions.toml", &format!("{BANK}{BANK}"));
         let errors = errors_of(&t);
-        assert!(errors.iter().any(|e| e.contains("questions.toml:12:") && e.contains("duplicate question id `q1`")), "{errors:?}");
+        assert!(
+            errors
+                .iter()
+                .any(|e| e.contains("questions.toml:12:")
+                    && e.contains("duplicate question id `q1`")),
+            "{errors:?}"
+        );
     }
 
     #[test]
@@ -579,23 +729,44 @@ mod tests {
         let t = valid("nocorrect");
         t.write("m/questions.toml", &BANK.replace(", correct = true", ""));
         let errors = errors_of(&t);
-        assert!(errors.iter().any(|e| e.contains("questions.toml:2:") && e.contains("no correct option")), "{errors:?}");
+        assert!(
+            errors
+                .iter()
+                .any(|e| e.contains("questions.toml:2:") && e.contains("no correct option")),
+            "{errors:?}"
+        );
     }
 
     #[test]
     fn a_question_id_must_start_with_a_letter() {
         let t = valid("digitid");
-        t.write("m/questions.toml", &BANK.replace("id = \"q1\"", "id = \"1a\""));
+        t.write(
+            "m/questions.toml",
+            &BANK.replace("id = \"q1\"", "id = \"1a\""),
+        );
         let errors = errors_of(&t);
-        assert!(errors.iter().any(|e| e.contains("questions.toml:2:") && e.contains("must start with a letter")), "{errors:?}");
+        assert!(
+            errors
+                .iter()
+                .any(|e| e.contains("questions.toml:2:") && e.contains("must start with a letter")),
+            "{errors:?}"
+        );
     }
 
     #[test]
     fn drawing_more_questions_than_the_bank_holds_is_rejected() {
         let t = valid("draw");
-        t.write("m/module.toml", &MANIFEST.replace("questions_per_attempt = 1", "questions_per_attempt = 5"));
+        t.write(
+            "m/module.toml",
+            &MANIFEST.replace("questions_per_attempt = 1", "questions_per_attempt = 5"),
+        );
         let errors = errors_of(&t);
-        assert!(errors.iter().any(|e| e.contains("module.toml:8:") && e.contains("bank has 1")), "{errors:?}");
+        assert!(
+            errors
+                .iter()
+                .any(|e| e.contains("module.toml:8:") && e.contains("bank has 1")),
+            "{errors:?}"
+        );
     }
 
     #[test]
@@ -603,7 +774,12 @@ mod tests {
         let t = valid("unknown");
         t.write("m/module.toml", &format!("{MANIFEST}colour = \"red\"\n"));
         let errors = errors_of(&t);
-        assert!(errors.iter().any(|e| e.contains("module.toml:9:") && e.contains("unknown field")), "{errors:?}");
+        assert!(
+            errors
+                .iter()
+                .any(|e| e.contains("module.toml:9:") && e.contains("unknown field")),
+            "{errors:?}"
+        );
     }
 
     const ENTRY: &str = "[[violation]]\nid = \"v\"\nname = \"N\"\ndescription = \"D\"\ncategory = \"etik\"\nsanction = \"moral\"\nelection = \"keduanya\"\nlegal_basis = [{ regulation = \"R\", article = \"A\" }]\n";
@@ -612,7 +788,10 @@ mod tests {
     fn catalogue_entries_list_the_lessons_and_questions_that_name_them() {
         let t = valid("violations");
         t.write("pelanggaran.toml", ENTRY);
-        t.write("m/lessons/01-satu.md", &LESSON.replace("+++\n\n", "violations = [\"v\"]\n+++\n\n"));
+        t.write(
+            "m/lessons/01-satu.md",
+            &LESSON.replace("+++\n\n", "violations = [\"v\"]\n+++\n\n"),
+        );
         t.write("m/questions.toml", &format!("{BANK}violations = [\"v\"]\n"));
         let catalog = load_catalog(&t.0).expect("valid catalogue");
         let entry = &catalog.violations()[0];
@@ -625,11 +804,25 @@ mod tests {
     fn naming_an_unknown_violation_is_reported_at_the_question() {
         let t = valid("unknown-violation");
         t.write("pelanggaran.toml", ENTRY);
-        t.write("m/questions.toml", &format!("{BANK}violations = [\"tidak-ada\"]\n"));
+        t.write(
+            "m/questions.toml",
+            &format!("{BANK}violations = [\"tidak-ada\"]\n"),
+        );
         let errors = errors_of(&t);
-        assert!(errors.iter().any(|e| e.contains("questions.toml:2:") && e.contains("unknown violation `tidak-ada`")), "{errors:?}");
+        assert!(
+            errors
+                .iter()
+                .any(|e| e.contains("questions.toml:2:")
+                    && e.contains("unknown violation `tidak-ada`")),
+            "{errors:?}"
+        );
         t.write("pelanggaran.toml", &ENTRY.replace("etik", "etika"));
-        assert!(errors_of(&t).iter().any(|e| e.contains("pelanggaran.toml:5:")), "bad category line");
+        assert!(
+            errors_of(&t)
+                .iter()
+                .any(|e| e.contains("pelanggaran.toml:5:")),
+            "bad category line"
+        );
     }
 
     #[test]
@@ -639,9 +832,17 @@ mod tests {
             fs::create_dir_all(t.0.join(slug)).expect("form dir");
             t.write(
                 &format!("{slug}/module.toml"),
-                &MANIFEST.replace("slug = \"m\"", &format!("slug = \"{slug}\"")).replace("questions_per_attempt = 1\n", &format!("questions_per_attempt = 1\nparallel_to = \"{other}\"\n")),
+                &MANIFEST
+                    .replace("slug = \"m\"", &format!("slug = \"{slug}\""))
+                    .replace(
+                        "questions_per_attempt = 1\n",
+                        &format!("questions_per_attempt = 1\nparallel_to = \"{other}\"\n"),
+                    ),
             );
-            t.write(&format!("{slug}/questions.toml"), &format!("{BANK}topic = \"{topic}\"\n"));
+            t.write(
+                &format!("{slug}/questions.toml"),
+                &format!("{BANK}topic = \"{topic}\"\n"),
+            );
         };
         form("pre", "post", "asas");
         form("post", "pre", "asas");
@@ -649,17 +850,27 @@ mod tests {
         assert!(catalog.module("pre").is_some_and(|m| m.lessons.is_empty()));
         form("post", "pre", "sanksi");
         let errors = errors_of(&t);
-        assert!(errors.iter().any(|e| e.contains("pre/module.toml:9:") && e.contains("topics differ")), "{errors:?}");
+        assert!(
+            errors
+                .iter()
+                .any(|e| e.contains("pre/module.toml:9:") && e.contains("topics differ")),
+            "{errors:?}"
+        );
         form("post", "m", "asas");
         let errors = errors_of(&t);
-        assert!(errors.iter().any(|e| e.contains("`post` must name `pre`")), "{errors:?}");
+        assert!(
+            errors.iter().any(|e| e.contains("`post` must name `pre`")),
+            "{errors:?}"
+        );
     }
 
     #[test]
     fn a_module_without_lessons_is_rejected_unless_it_is_a_test_form() {
         let t = valid("nolessons");
         fs::remove_file(t.0.join("m/lessons/01-satu.md")).expect("remove lesson");
-        assert!(errors_of(&t).iter().any(|e| e.contains("module has no lessons")));
+        assert!(errors_of(&t)
+            .iter()
+            .any(|e| e.contains("module has no lessons")));
     }
 
     #[test]
@@ -667,9 +878,17 @@ mod tests {
         let t = valid("front");
         t.write("m/lessons/01-satu.md", "+++\ntitle = \n+++\nIsi\n");
         let errors = errors_of(&t);
-        assert!(errors.iter().any(|e| e.contains("01-satu.md:2:")), "{errors:?}");
+        assert!(
+            errors.iter().any(|e| e.contains("01-satu.md:2:")),
+            "{errors:?}"
+        );
         t.write("m/lessons/01-satu.md", "Tanpa front matter\n");
         let errors = errors_of(&t);
-        assert!(errors.iter().any(|e| e.contains("01-satu.md:1:") && e.contains("front matter")), "{errors:?}");
+        assert!(
+            errors
+                .iter()
+                .any(|e| e.contains("01-satu.md:1:") && e.contains("front matter")),
+            "{errors:?}"
+        );
     }
 }

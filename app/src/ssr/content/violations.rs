@@ -58,36 +58,66 @@ pub fn load(root: &Path, catalog: &Catalog, errors: &mut Vec<ContentError>) -> C
     };
     let file = relative(&path, root);
     let err = |errors: &mut Vec<ContentError>, offset: Option<usize>, message: String| {
-        errors.push(ContentError { file: file.clone(), line: offset.map(|o| line_of(&text, o)), message });
+        errors.push(ContentError {
+            file: file.clone(),
+            line: offset.map(|o| line_of(&text, o)),
+            message,
+        });
     };
     let parsed: FileToml = match toml::from_str(&text) {
         Ok(p) => p,
         Err(e) => {
-            err(errors, e.span().map(|s| s.start), e.message().trim().to_string());
+            err(
+                errors,
+                e.span().map(|s| s.start),
+                e.message().trim().to_string(),
+            );
             return CatalogueData::default();
         }
     };
     let act_ids: HashSet<&str> = parsed.act.iter().map(|a| a.id.as_str()).collect();
-    let check_acts = |errors: &mut Vec<ContentError>, at: Option<usize>, owner: &str, when: &When| {
-        if when.acts.is_empty() {
-            err(errors, at, format!("{owner}: `when` needs at least one act"));
-        }
-        for act in &when.acts {
-            if !act_ids.contains(act.as_str()) {
-                err(errors, at, format!("{owner}: unknown act `{act}` (define it in an [[act]] table)"));
+    let check_acts =
+        |errors: &mut Vec<ContentError>, at: Option<usize>, owner: &str, when: &When| {
+            if when.acts.is_empty() {
+                err(
+                    errors,
+                    at,
+                    format!("{owner}: `when` needs at least one act"),
+                );
             }
-        }
-    };
+            for act in &when.acts {
+                if !act_ids.contains(act.as_str()) {
+                    err(
+                        errors,
+                        at,
+                        format!("{owner}: unknown act `{act}` (define it in an [[act]] table)"),
+                    );
+                }
+            }
+        };
     for n in &parsed.not_violation {
-        check_acts(errors, None, &format!("not_violation `{}`", n.name), &n.when);
+        check_acts(
+            errors,
+            None,
+            &format!("not_violation `{}`", n.name),
+            &n.when,
+        );
     }
     let mut seen = HashSet::new();
     let mut data = CatalogueData::default();
     for v in parsed.violation {
         let at = Some(v.id.span().start);
         let id = v.id.get_ref().clone();
-        if id.is_empty() || !id.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-') {
-            err(errors, at, format!("violation id `{id}` may contain only a-z, 0-9 and '-'"));
+        if id.is_empty()
+            || !id
+                .chars()
+                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+        {
+            err(
+                errors,
+                at,
+                format!("violation id `{id}` may contain only a-z, 0-9 and '-'"),
+            );
         }
         if !seen.insert(id.clone()) {
             err(errors, at, format!("duplicate violation id `{id}`"));
@@ -98,15 +128,31 @@ pub fn load(root: &Path, catalog: &Catalog, errors: &mut Vec<ContentError>) -> C
         let lessons = catalog
             .modules()
             .iter()
-            .flat_map(|m| m.lessons.iter().filter(|l| l.violations.contains(&id)).map(move |l| (m, l)))
-            .map(|(m, l)| LessonRef { href: format!("/modul/{}/{}", m.slug, l.slug), title: format!("{}: {}", m.title, l.title) })
+            .flat_map(|m| {
+                m.lessons
+                    .iter()
+                    .filter(|l| l.violations.contains(&id))
+                    .map(move |l| (m, l))
+            })
+            .map(|(m, l)| LessonRef {
+                href: format!("/modul/{}/{}", m.slug, l.slug),
+                title: format!("{}: {}", m.title, l.title),
+            })
             .collect();
         let quizzes = catalog
             .modules()
             .iter()
             .filter_map(|m| {
-                let questions = m.questions.iter().filter(|q| q.violations.contains(&id)).count();
-                (questions > 0).then(|| QuizRef { href: format!("/modul/{}", m.slug), title: m.title.clone(), questions })
+                let questions = m
+                    .questions
+                    .iter()
+                    .filter(|q| q.violations.contains(&id))
+                    .count();
+                (questions > 0).then(|| QuizRef {
+                    href: format!("/modul/{}", m.slug),
+                    title: m.title.clone(),
+                    questions,
+                })
             })
             .collect();
         let view = ViolationView {
@@ -142,7 +188,10 @@ fn report_unknown_ids(catalog: &Catalog, known: &HashSet<String>, errors: &mut V
                 errors.push(ContentError {
                     file: lesson.file.clone(),
                     line: Some(2),
-                    message: format!("lesson `{}` names unknown violation `{id}` (not in {FILE_NAME})", lesson.slug),
+                    message: format!(
+                        "lesson `{}` names unknown violation `{id}` (not in {FILE_NAME})",
+                        lesson.slug
+                    ),
                 });
             }
         }
@@ -151,7 +200,10 @@ fn report_unknown_ids(catalog: &Catalog, known: &HashSet<String>, errors: &mut V
                 errors.push(ContentError {
                     file: q.source.clone(),
                     line: Some(q.line),
-                    message: format!("question `{}` names unknown violation `{id}` (not in {FILE_NAME})", q.id),
+                    message: format!(
+                        "question `{}` names unknown violation `{id}` (not in {FILE_NAME})",
+                        q.id
+                    ),
                 });
             }
         }

@@ -4,40 +4,75 @@ use super::entities::{account, account_session, agency, audit_entry, employee, o
 use chrono::{DateTime, Utc};
 use sea_orm::sea_query::{Expr, ExprTrait};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
-    Set,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, PaginatorTrait,
+    QueryFilter, QueryOrder, QuerySelect, Set,
 };
 
 pub async fn agency(db: &impl ConnectionTrait, id: i64) -> Result<Option<agency::Model>, DbErr> {
     agency::Entity::find_by_id(id).one(db).await
 }
 
-pub async fn agency_by_code(db: &impl ConnectionTrait, code: &str) -> Result<Option<agency::Model>, DbErr> {
-    agency::Entity::find().filter(agency::Column::Code.eq(code)).one(db).await
+pub async fn agency_by_code(
+    db: &impl ConnectionTrait,
+    code: &str,
+) -> Result<Option<agency::Model>, DbErr> {
+    agency::Entity::find()
+        .filter(agency::Column::Code.eq(code))
+        .one(db)
+        .await
 }
 
 pub async fn agencies(db: &impl ConnectionTrait) -> Result<Vec<agency::Model>, DbErr> {
-    agency::Entity::find().order_by_asc(agency::Column::Name).all(db).await
+    agency::Entity::find()
+        .order_by_asc(agency::Column::Name)
+        .all(db)
+        .await
 }
 
-pub async fn create_agency(db: &impl ConnectionTrait, code: &str, name: &str) -> Result<agency::Model, DbErr> {
-    agency::ActiveModel { code: Set(code.to_string()), name: Set(name.to_string()), ..Default::default() }.insert(db).await
+pub async fn create_agency(
+    db: &impl ConnectionTrait,
+    code: &str,
+    name: &str,
+) -> Result<agency::Model, DbErr> {
+    agency::ActiveModel {
+        code: Set(code.to_string()),
+        name: Set(name.to_string()),
+        ..Default::default()
+    }
+    .insert(db)
+    .await
 }
 
-pub async fn by_login(db: &impl ConnectionTrait, login: &str) -> Result<Option<account::Model>, DbErr> {
-    account::Entity::find().filter(account::Column::Login.eq(login)).one(db).await
+pub async fn by_login(
+    db: &impl ConnectionTrait,
+    login: &str,
+) -> Result<Option<account::Model>, DbErr> {
+    account::Entity::find()
+        .filter(account::Column::Login.eq(login))
+        .one(db)
+        .await
 }
 
 pub async fn by_id(db: &impl ConnectionTrait, id: i64) -> Result<Option<account::Model>, DbErr> {
     account::Entity::find_by_id(id).one(db).await
 }
 
-pub async fn by_employee(db: &impl ConnectionTrait, employee_id: i64) -> Result<Option<account::Model>, DbErr> {
-    account::Entity::find().filter(account::Column::EmployeeId.eq(employee_id)).one(db).await
+pub async fn by_employee(
+    db: &impl ConnectionTrait,
+    employee_id: i64,
+) -> Result<Option<account::Model>, DbErr> {
+    account::Entity::find()
+        .filter(account::Column::EmployeeId.eq(employee_id))
+        .one(db)
+        .await
 }
 
 pub async fn staff(db: &impl ConnectionTrait) -> Result<Vec<account::Model>, DbErr> {
-    account::Entity::find().filter(account::Column::Role.ne("learner")).order_by_asc(account::Column::Login).all(db).await
+    account::Entity::find()
+        .filter(account::Column::Role.ne("learner"))
+        .order_by_asc(account::Column::Login)
+        .all(db)
+        .await
 }
 
 pub struct NewAccount<'a> {
@@ -49,7 +84,10 @@ pub struct NewAccount<'a> {
     pub employee_id: Option<i64>,
 }
 
-pub async fn create(db: &impl ConnectionTrait, new: NewAccount<'_>) -> Result<account::Model, DbErr> {
+pub async fn create(
+    db: &impl ConnectionTrait,
+    new: NewAccount<'_>,
+) -> Result<account::Model, DbErr> {
     account::ActiveModel {
         role: Set(new.role.to_string()),
         login: Set(new.login.to_string()),
@@ -74,12 +112,18 @@ pub async fn record_failure(
     locked_until: DateTime<Utc>,
 ) -> Result<Option<account::Model>, DbErr> {
     account::Entity::update_many()
-        .col_expr(account::Column::FailedAttempts, Expr::col(account::Column::FailedAttempts).add(1))
+        .col_expr(
+            account::Column::FailedAttempts,
+            Expr::col(account::Column::FailedAttempts).add(1),
+        )
         .filter(account::Column::Id.eq(id))
         .exec(db)
         .await?;
     account::Entity::update_many()
-        .col_expr(account::Column::LockedUntil, Expr::value(Some(locked_until)))
+        .col_expr(
+            account::Column::LockedUntil,
+            Expr::value(Some(locked_until)),
+        )
         .col_expr(account::Column::FailedAttempts, Expr::value(0))
         .filter(account::Column::Id.eq(id))
         .filter(account::Column::FailedAttempts.gte(max))
@@ -91,7 +135,10 @@ pub async fn record_failure(
 pub async fn clear_failures(db: &impl ConnectionTrait, id: i64) -> Result<(), DbErr> {
     account::Entity::update_many()
         .col_expr(account::Column::FailedAttempts, Expr::value(0))
-        .col_expr(account::Column::LockedUntil, Expr::value(Option::<DateTime<Utc>>::None))
+        .col_expr(
+            account::Column::LockedUntil,
+            Expr::value(Option::<DateTime<Utc>>::None),
+        )
         .filter(account::Column::Id.eq(id))
         .exec(db)
         .await
@@ -100,7 +147,10 @@ pub async fn clear_failures(db: &impl ConnectionTrait, id: i64) -> Result<(), Db
 
 pub async fn set_password(db: &impl ConnectionTrait, id: i64, hash: &str) -> Result<(), DbErr> {
     account::Entity::update_many()
-        .col_expr(account::Column::PasswordHash, Expr::value(Some(hash.to_string())))
+        .col_expr(
+            account::Column::PasswordHash,
+            Expr::value(Some(hash.to_string())),
+        )
         .filter(account::Column::Id.eq(id))
         .exec(db)
         .await
@@ -144,7 +194,12 @@ pub async fn live_session(
         .await
 }
 
-pub async fn touch_session(db: &impl ConnectionTrait, id: i64, now: DateTime<Utc>, expires_at: DateTime<Utc>) -> Result<(), DbErr> {
+pub async fn touch_session(
+    db: &impl ConnectionTrait,
+    id: i64,
+    now: DateTime<Utc>,
+    expires_at: DateTime<Utc>,
+) -> Result<(), DbErr> {
     account_session::Entity::update_many()
         .col_expr(account_session::Column::LastSeenAt, now.into())
         .col_expr(account_session::Column::ExpiresAt, expires_at.into())
@@ -155,12 +210,20 @@ pub async fn touch_session(db: &impl ConnectionTrait, id: i64, now: DateTime<Utc
 }
 
 pub async fn delete_session(db: &impl ConnectionTrait, token_hash: &str) -> Result<(), DbErr> {
-    account_session::Entity::delete_many().filter(account_session::Column::TokenHash.eq(token_hash)).exec(db).await.map(|_| ())
+    account_session::Entity::delete_many()
+        .filter(account_session::Column::TokenHash.eq(token_hash))
+        .exec(db)
+        .await
+        .map(|_| ())
 }
 
 /// Signs an account out everywhere (password change, reset, deletion).
 pub async fn delete_sessions_of(db: &impl ConnectionTrait, account_id: i64) -> Result<(), DbErr> {
-    account_session::Entity::delete_many().filter(account_session::Column::AccountId.eq(account_id)).exec(db).await.map(|_| ())
+    account_session::Entity::delete_many()
+        .filter(account_session::Column::AccountId.eq(account_id))
+        .exec(db)
+        .await
+        .map(|_| ())
 }
 
 // --- one-time codes ---
@@ -195,7 +258,12 @@ pub async fn replace_code(
 
 /// Marks a live code used. True only for the one request that claimed it, so a code works once
 /// even when two requests race.
-pub async fn claim_code(db: &impl ConnectionTrait, account_id: i64, code_hash: &str, now: DateTime<Utc>) -> Result<bool, DbErr> {
+pub async fn claim_code(
+    db: &impl ConnectionTrait,
+    account_id: i64,
+    code_hash: &str,
+    now: DateTime<Utc>,
+) -> Result<bool, DbErr> {
     let res = one_time_code::Entity::update_many()
         .col_expr(one_time_code::Column::UsedAt, Expr::value(Some(now)))
         .filter(one_time_code::Column::AccountId.eq(account_id))
@@ -209,23 +277,46 @@ pub async fn claim_code(db: &impl ConnectionTrait, account_id: i64, code_hash: &
 
 // --- roster (the minimum accounts need; the roster import comes with the tracking screens) ---
 
-pub async fn roster(db: &impl ConnectionTrait, agency_id: i64, search: &str, limit: u64) -> Result<Vec<employee::Model>, DbErr> {
+pub async fn roster(
+    db: &impl ConnectionTrait,
+    agency_id: i64,
+    search: &str,
+    limit: u64,
+) -> Result<Vec<employee::Model>, DbErr> {
     let mut q = employee::Entity::find().filter(employee::Column::AgencyId.eq(agency_id));
     let search = search.trim();
     if !search.is_empty() {
         let like = format!("%{}%", search.replace(['%', '_'], ""));
-        q = q.filter(employee::Column::Nip.like(like.clone()).or(employee::Column::Name.like(like)));
+        q = q.filter(
+            employee::Column::Nip
+                .like(like.clone())
+                .or(employee::Column::Name.like(like)),
+        );
     }
-    q.order_by_asc(employee::Column::UnitKerja).order_by_asc(employee::Column::Name).limit(limit).all(db).await
+    q.order_by_asc(employee::Column::UnitKerja)
+        .order_by_asc(employee::Column::Name)
+        .limit(limit)
+        .all(db)
+        .await
 }
 
 pub async fn roster_count(db: &impl ConnectionTrait, agency_id: i64) -> Result<u64, DbErr> {
-    employee::Entity::find().filter(employee::Column::AgencyId.eq(agency_id)).count(db).await
+    employee::Entity::find()
+        .filter(employee::Column::AgencyId.eq(agency_id))
+        .count(db)
+        .await
 }
 
 /// An employee of the agency, or None: ids of other agencies look exactly like missing ones.
-pub async fn employee_in(db: &impl ConnectionTrait, agency_id: i64, employee_id: i64) -> Result<Option<employee::Model>, DbErr> {
-    employee::Entity::find_by_id(employee_id).filter(employee::Column::AgencyId.eq(agency_id)).one(db).await
+pub async fn employee_in(
+    db: &impl ConnectionTrait,
+    agency_id: i64,
+    employee_id: i64,
+) -> Result<Option<employee::Model>, DbErr> {
+    employee::Entity::find_by_id(employee_id)
+        .filter(employee::Column::AgencyId.eq(agency_id))
+        .one(db)
+        .await
 }
 
 // --- audit log ---
@@ -239,7 +330,11 @@ pub struct AuditRecord<'a> {
     pub detail: &'a str,
 }
 
-pub async fn audit(db: &impl ConnectionTrait, r: AuditRecord<'_>, at: DateTime<Utc>) -> Result<(), DbErr> {
+pub async fn audit(
+    db: &impl ConnectionTrait,
+    r: AuditRecord<'_>,
+    at: DateTime<Utc>,
+) -> Result<(), DbErr> {
     audit_entry::ActiveModel {
         at: Set(at),
         actor_id: Set(r.actor_id),
@@ -255,6 +350,13 @@ pub async fn audit(db: &impl ConnectionTrait, r: AuditRecord<'_>, at: DateTime<U
     .map(|_| ())
 }
 
-pub async fn audit_log(db: &impl ConnectionTrait, limit: u64) -> Result<Vec<audit_entry::Model>, DbErr> {
-    audit_entry::Entity::find().order_by_desc(audit_entry::Column::Id).limit(limit).all(db).await
+pub async fn audit_log(
+    db: &impl ConnectionTrait,
+    limit: u64,
+) -> Result<Vec<audit_entry::Model>, DbErr> {
+    audit_entry::Entity::find()
+        .order_by_desc(audit_entry::Column::Id)
+        .limit(limit)
+        .all(db)
+        .await
 }

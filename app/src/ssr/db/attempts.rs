@@ -4,7 +4,8 @@ use super::entities::{answer, attempt};
 use chrono::{DateTime, Utc};
 use sea_orm::sea_query::{Expr, OnConflict};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, Set,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, PaginatorTrait,
+    QueryFilter, QueryOrder, Set,
 };
 
 /// What is needed to open a new attempt.
@@ -22,13 +23,21 @@ pub struct NewAttempt<'a> {
     pub verified: bool,
 }
 
-pub async fn insert(db: &impl ConnectionTrait, new: NewAttempt<'_>) -> Result<attempt::Model, DbErr> {
+pub async fn insert(
+    db: &impl ConnectionTrait,
+    new: NewAttempt<'_>,
+) -> Result<attempt::Model, DbErr> {
     attempt::ActiveModel {
         employee_id: Set(new.employee_id),
         content_module_id: Set(new.content_module_id),
         module_slug: Set(new.module_slug.to_string()),
         context: Set("self".into()),
-        identity: Set(if new.verified { "verified" } else { "self_declared" }.into()),
+        identity: Set(if new.verified {
+            "verified"
+        } else {
+            "self_declared"
+        }
+        .into()),
         instansi_at_time: Set(new.instansi.to_string()),
         unit_kerja_at_time: Set(new.unit_kerja.to_string()),
         draw: Set(new.draw_json),
@@ -47,7 +56,11 @@ pub async fn find(db: &impl ConnectionTrait, id: i64) -> Result<Option<attempt::
 }
 
 /// The unfinished attempt of a learner in a module, if any (at most one exists).
-pub async fn find_open(db: &impl ConnectionTrait, employee_id: i64, module: &str) -> Result<Option<attempt::Model>, DbErr> {
+pub async fn find_open(
+    db: &impl ConnectionTrait,
+    employee_id: i64,
+    module: &str,
+) -> Result<Option<attempt::Model>, DbErr> {
     attempt::Entity::find()
         .filter(attempt::Column::EmployeeId.eq(employee_id))
         .filter(attempt::Column::ModuleSlug.eq(module))
@@ -57,7 +70,11 @@ pub async fn find_open(db: &impl ConnectionTrait, employee_id: i64, module: &str
 }
 
 /// Attempts used in a module (finished or not): what the attempt limit counts.
-pub async fn count_for(db: &impl ConnectionTrait, employee_id: i64, module: &str) -> Result<u64, DbErr> {
+pub async fn count_for(
+    db: &impl ConnectionTrait,
+    employee_id: i64,
+    module: &str,
+) -> Result<u64, DbErr> {
     attempt::Entity::find()
         .filter(attempt::Column::EmployeeId.eq(employee_id))
         .filter(attempt::Column::ModuleSlug.eq(module))
@@ -66,7 +83,10 @@ pub async fn count_for(db: &impl ConnectionTrait, employee_id: i64, module: &str
 }
 
 /// Every attempt of a learner, newest first.
-pub async fn list_for_employee(db: &impl ConnectionTrait, employee_id: i64) -> Result<Vec<attempt::Model>, DbErr> {
+pub async fn list_for_employee(
+    db: &impl ConnectionTrait,
+    employee_id: i64,
+) -> Result<Vec<attempt::Model>, DbErr> {
     attempt::Entity::find()
         .filter(attempt::Column::EmployeeId.eq(employee_id))
         .order_by_desc(attempt::Column::StartedAt)
@@ -98,11 +118,21 @@ pub struct Outcome {
 
 /// Marks an attempt submitted, only if it was not already. Returns false when another
 /// request got there first: the caller then rolls back and shows the stored result.
-pub async fn claim_submission(db: &impl ConnectionTrait, id: i64, outcome: &Outcome) -> Result<bool, DbErr> {
+pub async fn claim_submission(
+    db: &impl ConnectionTrait,
+    id: i64,
+    outcome: &Outcome,
+) -> Result<bool, DbErr> {
     let res = attempt::Entity::update_many()
-        .col_expr(attempt::Column::SubmittedAt, Expr::value(outcome.submitted_at))
+        .col_expr(
+            attempt::Column::SubmittedAt,
+            Expr::value(outcome.submitted_at),
+        )
         .col_expr(attempt::Column::Score, Expr::value(outcome.score))
-        .col_expr(attempt::Column::CorrectCount, Expr::value(outcome.correct_count))
+        .col_expr(
+            attempt::Column::CorrectCount,
+            Expr::value(outcome.correct_count),
+        )
         .col_expr(attempt::Column::Passed, Expr::value(outcome.passed))
         .col_expr(attempt::Column::Late, Expr::value(outcome.late))
         .filter(attempt::Column::Id.eq(id))
@@ -166,7 +196,10 @@ pub async fn save_final_answers(
         .map(|_| ())
 }
 
-pub async fn answers_of(db: &impl ConnectionTrait, attempt_id: i64) -> Result<Vec<answer::Model>, DbErr> {
+pub async fn answers_of(
+    db: &impl ConnectionTrait,
+    attempt_id: i64,
+) -> Result<Vec<answer::Model>, DbErr> {
     answer::Entity::find()
         .filter(answer::Column::AttemptId.eq(attempt_id))
         .order_by_asc(answer::Column::Id)

@@ -1,10 +1,19 @@
 //! Employees (ASN) identified by NIP.
 
 use super::entities::employee;
-use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QuerySelect, Set};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QuerySelect,
+    Set,
+};
 
-pub async fn find_by_nip(db: &impl ConnectionTrait, nip: &str) -> Result<Option<employee::Model>, DbErr> {
-    employee::Entity::find().filter(employee::Column::Nip.eq(nip)).one(db).await
+pub async fn find_by_nip(
+    db: &impl ConnectionTrait,
+    nip: &str,
+) -> Result<Option<employee::Model>, DbErr> {
+    employee::Entity::find()
+        .filter(employee::Column::Nip.eq(nip))
+        .one(db)
+        .await
 }
 
 pub async fn find(db: &impl ConnectionTrait, id: i64) -> Result<Option<employee::Model>, DbErr> {
@@ -15,7 +24,10 @@ pub async fn find(db: &impl ConnectionTrait, id: i64) -> Result<Option<employee:
 /// write transactions (`BEGIN IMMEDIATE`) are already serialised.
 pub async fn lock(db: &impl ConnectionTrait, id: i64) -> Result<(), DbErr> {
     if db.get_database_backend() == sea_orm::DbBackend::Postgres {
-        employee::Entity::find_by_id(id).lock_exclusive().one(db).await?;
+        employee::Entity::find_by_id(id)
+            .lock_exclusive()
+            .one(db)
+            .await?;
     }
     Ok(())
 }
@@ -31,7 +43,9 @@ pub async fn upsert(
 ) -> Result<employee::Model, DbErr> {
     match find_by_nip(db, nip).await? {
         Some(existing) => {
-            let unchanged = existing.instansi == instansi && existing.unit_kerja == unit_kerja && existing.name == name;
+            let unchanged = existing.instansi == instansi
+                && existing.unit_kerja == unit_kerja
+                && existing.name == name;
             if unchanged || existing.agency_id.is_some() {
                 return Ok(existing);
             }

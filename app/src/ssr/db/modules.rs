@@ -3,12 +3,17 @@
 
 use super::entities::content_module;
 use crate::ssr::content::Catalog;
-use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, Set};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, Set,
+};
 use std::collections::HashMap;
 
 /// Records every module version in the catalogue and returns slug -> row id.
 /// Safe to run from several processes at once: a lost insert race re-reads the winner's row.
-pub async fn sync(db: &impl ConnectionTrait, catalog: &Catalog) -> Result<HashMap<String, i64>, DbErr> {
+pub async fn sync(
+    db: &impl ConnectionTrait,
+    catalog: &Catalog,
+) -> Result<HashMap<String, i64>, DbErr> {
     let mut ids = HashMap::new();
     for module in catalog.modules() {
         let id = match find(db, &module.slug, &module.content_hash).await? {
@@ -37,7 +42,11 @@ pub async fn sync(db: &impl ConnectionTrait, catalog: &Catalog) -> Result<HashMa
     Ok(ids)
 }
 
-async fn find(db: &impl ConnectionTrait, slug: &str, hash: &str) -> Result<Option<content_module::Model>, DbErr> {
+async fn find(
+    db: &impl ConnectionTrait,
+    slug: &str,
+    hash: &str,
+) -> Result<Option<content_module::Model>, DbErr> {
     content_module::Entity::find()
         .filter(content_module::Column::Slug.eq(slug))
         .filter(content_module::Column::ContentHash.eq(hash))
@@ -46,5 +55,8 @@ async fn find(db: &impl ConnectionTrait, slug: &str, hash: &str) -> Result<Optio
 }
 
 pub async fn version_of(db: &impl ConnectionTrait, id: i64) -> Result<Option<String>, DbErr> {
-    Ok(content_module::Entity::find_by_id(id).one(db).await?.map(|m| m.version))
+    Ok(content_module::Entity::find_by_id(id)
+        .one(db)
+        .await?
+        .map(|m| m.version))
 }

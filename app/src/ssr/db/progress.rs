@@ -5,7 +5,12 @@ use sea_orm::{ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, Que
 use std::collections::{HashMap, HashSet};
 
 /// Marks a lesson read; reading it again changes nothing.
-pub async fn mark_read(db: &impl ConnectionTrait, employee_id: i64, module: &str, lesson: &str) -> Result<(), DbErr> {
+pub async fn mark_read(
+    db: &impl ConnectionTrait,
+    employee_id: i64,
+    module: &str,
+    lesson: &str,
+) -> Result<(), DbErr> {
     lesson_progress::Entity::insert(lesson_progress::ActiveModel {
         employee_id: Set(employee_id),
         module_slug: Set(module.to_string()),
@@ -23,7 +28,11 @@ pub async fn mark_read(db: &impl ConnectionTrait, employee_id: i64, module: &str
 }
 
 /// Lesson slugs read in one module.
-pub async fn read_in_module(db: &impl ConnectionTrait, employee_id: i64, module: &str) -> Result<HashSet<String>, DbErr> {
+pub async fn read_in_module(
+    db: &impl ConnectionTrait,
+    employee_id: i64,
+    module: &str,
+) -> Result<HashSet<String>, DbErr> {
     let rows: Vec<String> = lesson_progress::Entity::find()
         .select_only()
         .column(lesson_progress::Column::LessonSlug)
@@ -36,7 +45,10 @@ pub async fn read_in_module(db: &impl ConnectionTrait, employee_id: i64, module:
 }
 
 /// Lesson slugs read, per module.
-pub async fn read_by_module(db: &impl ConnectionTrait, employee_id: i64) -> Result<HashMap<String, HashSet<String>>, DbErr> {
+pub async fn read_by_module(
+    db: &impl ConnectionTrait,
+    employee_id: i64,
+) -> Result<HashMap<String, HashSet<String>>, DbErr> {
     let rows: Vec<(String, String)> = lesson_progress::Entity::find()
         .select_only()
         .column(lesson_progress::Column::ModuleSlug)

@@ -9,8 +9,8 @@
 
 use super::text::html_to_text;
 use super::{
-    apply_tags, choice_question, netra_warnings, split_feedback, topic_from_category, unique_id, BankQuestion, Import,
-    Outcome, Place, ReportLine, SourceAnswer, SourceChoice, SyntaxError,
+    apply_tags, choice_question, netra_warnings, split_feedback, topic_from_category, unique_id,
+    BankQuestion, Import, Outcome, Place, ReportLine, SourceAnswer, SourceChoice, SyntaxError,
 };
 use crate::model::quiz::QuestionKind;
 use std::collections::HashSet;
@@ -29,8 +29,17 @@ impl Block {
     fn error(&self, offset: usize, message: impl Into<String>) -> SyntaxError {
         let before = &self.text[..offset.min(self.text.len())];
         let row = before.matches('\n').count();
-        let column = before.rsplit('\n').next().map(|l| l.chars().count()).unwrap_or(0) + 1;
-        SyntaxError { line: self.lines.get(row).copied().unwrap_or(0), column, message: message.into() }
+        let column = before
+            .rsplit('\n')
+            .next()
+            .map(|l| l.chars().count())
+            .unwrap_or(0)
+            + 1;
+        SyntaxError {
+            line: self.lines.get(row).copied().unwrap_or(0),
+            column,
+            message: message.into(),
+        }
     }
 
     fn first_line(&self) -> usize {
@@ -59,7 +68,14 @@ pub fn parse(text: &str) -> Result<Import, SyntaxError> {
         let name = parsed.name.clone();
         let outcome = match parsed.result {
             Ok((mut q, mut warnings)) => {
-                q.id = unique_id(block.id.as_deref().unwrap_or(if name.is_empty() { &q.stem } else { &name }), position, &mut taken);
+                q.id = unique_id(
+                    block
+                        .id
+                        .as_deref()
+                        .unwrap_or(if name.is_empty() { &q.stem } else { &name }),
+                    position,
+                    &mut taken,
+                );
                 apply_tags(&mut q, &block.tags, &mut warnings);
                 warnings.extend(netra_warnings(&q));
                 let id = q.id.clone();
@@ -68,22 +84,39 @@ pub fn parse(text: &str) -> Result<Import, SyntaxError> {
             }
             Err(reason) => Outcome::Skipped { reason },
         };
-        let shown = if name.is_empty() { short(&parsed.stem) } else { name };
-        import.report.push(ReportLine { place: Place::Line(line), name: shown, outcome });
+        let shown = if name.is_empty() {
+            short(&parsed.stem)
+        } else {
+            name
+        };
+        import.report.push(ReportLine {
+            place: Place::Line(line),
+            name: shown,
+            outcome,
+        });
     }
     Ok(import)
 }
 
 fn short(text: &str) -> String {
     let t: String = text.chars().take(40).collect();
-    if text.chars().count() > 40 { format!("{t}…") } else { t }
+    if text.chars().count() > 40 {
+        format!("{t}…")
+    } else {
+        t
+    }
 }
 
 /// Splits into blank-line-separated blocks; comment lines are dropped but their Moodle tag and
 /// id markers are kept for the question that follows.
 fn blocks(text: &str) -> Vec<Block> {
     let mut out = Vec::new();
-    let mut current = Block { text: String::new(), lines: vec![], tags: vec![], id: None };
+    let mut current = Block {
+        text: String::new(),
+        lines: vec![],
+        tags: vec![],
+        id: None,
+    };
     for (i, line) in text.lines().enumerate() {
         let trimmed = line.trim();
         if trimmed.starts_with("//") {
@@ -92,7 +125,15 @@ fn blocks(text: &str) -> Vec<Block> {
         }
         if trimmed.is_empty() {
             if !current.lines.is_empty() {
-                out.push(std::mem::replace(&mut current, Block { text: String::new(), lines: vec![], tags: vec![], id: None }));
+                out.push(std::mem::replace(
+                    &mut current,
+                    Block {
+                        text: String::new(),
+                        lines: vec![],
+                        tags: vec![],
+                        id: None,
+                    },
+                ));
             } else {
                 // Markers belong to the question right below them, even across a blank line.
             }
@@ -113,7 +154,9 @@ fn blocks(text: &str) -> Vec<Block> {
 fn read_markers(comment: &str, block: &mut Block) {
     let mut rest = comment;
     while let Some(start) = rest.find('[') {
-        let Some(end) = rest[start..].find(']') else { break };
+        let Some(end) = rest[start..].find(']') else {
+            break;
+        };
         let marker = &rest[start + 1..start + end];
         if let Some(tag) = marker.strip_prefix("tag:") {
             block.tags.push(tag.trim().to_string());
@@ -187,7 +230,11 @@ fn clean(raw: &str, format: TextFormat, lost: &mut bool) -> String {
     }
 }
 
-fn parse_question(block: &Block, body: &str, category: Option<&str>) -> Result<Parsed, SyntaxError> {
+fn parse_question(
+    block: &Block,
+    body: &str,
+    category: Option<&str>,
+) -> Result<Parsed, SyntaxError> {
     // The body is a trimmed slice of block.text: offsets below are relative to it.
     let base = block.text.find(body).unwrap_or(0);
     let mut rest = body;
@@ -202,7 +249,12 @@ fn parse_question(block: &Block, body: &str, category: Option<&str>) -> Result<P
         consumed = body.len() - rest.len();
     }
     let mut format = TextFormat::Plain;
-    for (marker, f) in [("[html]", TextFormat::Html), ("[markdown]", TextFormat::Plain), ("[plain]", TextFormat::Plain), ("[moodle]", TextFormat::Plain)] {
+    for (marker, f) in [
+        ("[html]", TextFormat::Html),
+        ("[markdown]", TextFormat::Plain),
+        ("[plain]", TextFormat::Plain),
+        ("[moodle]", TextFormat::Plain),
+    ] {
         if let Some(after) = rest.strip_prefix(marker) {
             format = f;
             rest = after;
@@ -212,13 +264,20 @@ fn parse_question(block: &Block, body: &str, category: Option<&str>) -> Result<P
     let mut lost = false;
     let Some(open) = find_unescaped(rest, '{', 0) else {
         let stem = clean(rest, format, &mut lost);
-        return Ok(Parsed { name, stem, result: Err("deskripsi tanpa jawaban, bukan soal".into()) });
+        return Ok(Parsed {
+            name,
+            stem,
+            result: Err("deskripsi tanpa jawaban, bukan soal".into()),
+        });
     };
     let Some(close) = find_unescaped(rest, '}', open + 1) else {
         return Err(block.error(base + consumed + open, "`{` tanpa pasangan `}`"));
     };
     if let Some(again) = find_unescaped(&rest[close + 1..], '{', 0) {
-        return Err(block.error(base + consumed + close + 1 + again, "satu soal hanya boleh punya satu blok jawaban `{...}`"));
+        return Err(block.error(
+            base + consumed + close + 1 + again,
+            "satu soal hanya boleh punya satu blok jawaban `{...}`",
+        ));
     }
     let before = rest[..open].trim();
     let after = rest[close + 1..].trim();
@@ -233,27 +292,40 @@ fn parse_question(block: &Block, body: &str, category: Option<&str>) -> Result<P
         warnings.push("gambar atau tabel dalam teks diabaikan".into());
     }
     let topic = category.and_then(topic_from_category);
-    let result = read_answers(answers, format, &stem, &mut warnings).map(|(kind, options, answer, explanation, legal_basis)| {
-        let q = BankQuestion {
-            id: String::new(),
-            kind,
-            topic,
-            scenario: false,
-            stem: stem.clone(),
-            options,
-            answer,
-            explanation,
-            legal_basis,
-            violations: vec![],
-        };
-        (q, warnings)
-    });
+    let result = read_answers(answers, format, &stem, &mut warnings).map(
+        |(kind, options, answer, explanation, legal_basis)| {
+            let q = BankQuestion {
+                id: String::new(),
+                kind,
+                topic,
+                scenario: false,
+                stem: stem.clone(),
+                options,
+                answer,
+                explanation,
+                legal_basis,
+                violations: vec![],
+            };
+            (q, warnings)
+        },
+    );
     Ok(Parsed { name, stem, result })
 }
 
-type Answers = (QuestionKind, Vec<super::BankOption>, Option<bool>, String, Vec<crate::model::catalog::LegalBasis>);
+type Answers = (
+    QuestionKind,
+    Vec<super::BankOption>,
+    Option<bool>,
+    String,
+    Vec<crate::model::catalog::LegalBasis>,
+);
 
-fn read_answers(block: &str, format: TextFormat, stem: &str, warnings: &mut Vec<String>) -> Result<Answers, String> {
+fn read_answers(
+    block: &str,
+    format: TextFormat,
+    stem: &str,
+    warnings: &mut Vec<String>,
+) -> Result<Answers, String> {
     if stem.trim().is_empty() {
         return Err("teks soal kosong".into());
     }
@@ -277,8 +349,11 @@ fn read_answers(block: &str, format: TextFormat, stem: &str, warnings: &mut Vec<
     if matches!(head.as_str(), "T" | "TRUE" | "F" | "FALSE") {
         let answer = head.starts_with('T');
         let (mut explanation, basis) = split_feedback(&general);
-        let feedback: Vec<String> =
-            answers[head_end..].split('#').map(|f| clean(f, format, &mut lost)).filter(|f| !f.is_empty()).collect();
+        let feedback: Vec<String> = answers[head_end..]
+            .split('#')
+            .map(|f| clean(f, format, &mut lost))
+            .filter(|f| !f.is_empty())
+            .collect();
         if !feedback.is_empty() {
             warnings.push("umpan balik benar/salah digabung ke penjelasan".into());
             if !explanation.is_empty() {
@@ -286,13 +361,22 @@ fn read_answers(block: &str, format: TextFormat, stem: &str, warnings: &mut Vec<
             }
             explanation.push_str(&feedback.join("\n"));
         }
-        return Ok((QuestionKind::TrueFalse, vec![], Some(answer), explanation, basis));
+        return Ok((
+            QuestionKind::TrueFalse,
+            vec![],
+            Some(answer),
+            explanation,
+            basis,
+        ));
     }
     let parts = split_answers(answers);
     if parts.is_empty() {
         return Err("blok jawaban tidak berisi pilihan yang dikenal (`=` atau `~`)".into());
     }
-    if parts.iter().any(|(_, text)| find_unescaped(text, '-', 0).is_some_and(|i| text[i..].starts_with("->"))) {
+    if parts
+        .iter()
+        .any(|(_, text)| find_unescaped(text, '-', 0).is_some_and(|i| text[i..].starts_with("->")))
+    {
         return Err("soal menjodohkan tidak didukung Netra".into());
     }
     if parts.iter().all(|(marker, _)| *marker == '=') {
@@ -305,13 +389,23 @@ fn read_answers(block: &str, format: TextFormat, stem: &str, warnings: &mut Vec<
             Some(at) => (&raw[..at], &raw[at + 1..]),
             None => (raw, ""),
         };
-        source.push(SourceAnswer { text: clean(text, format, &mut lost), weight, feedback: clean(feedback, format, &mut lost) });
+        source.push(SourceAnswer {
+            text: clean(text, format, &mut lost),
+            weight,
+            feedback: clean(feedback, format, &mut lost),
+        });
     }
     if source.iter().any(|a| a.text.is_empty()) {
         return Err("ada pilihan tanpa teks".into());
     }
-    let (kind, options, explanation, basis) =
-        choice_question(SourceChoice { answers: source, single: None, general_feedback: general }, warnings)?;
+    let (kind, options, explanation, basis) = choice_question(
+        SourceChoice {
+            answers: source,
+            single: None,
+            general_feedback: general,
+        },
+        warnings,
+    )?;
     Ok((kind, options, None, explanation, basis))
 }
 
@@ -355,9 +449,16 @@ fn split_answers(block: &str) -> Vec<(char, &str)> {
 /// `=` is 100% and `~` 0% unless a `%n%` weight follows the marker.
 fn read_weight(marker: char, raw: &str) -> Result<(f64, &str), String> {
     let default = if marker == '=' { 100.0 } else { 0.0 };
-    let Some(after) = raw.strip_prefix('%') else { return Ok((default, raw)) };
-    let Some(end) = after.find('%') else { return Err(format!("bobot `%{after}` tidak ditutup dengan `%`")) };
-    let weight: f64 = after[..end].trim().parse().map_err(|_| format!("bobot `%{}%` bukan angka", &after[..end]))?;
+    let Some(after) = raw.strip_prefix('%') else {
+        return Ok((default, raw));
+    };
+    let Some(end) = after.find('%') else {
+        return Err(format!("bobot `%{after}` tidak ditutup dengan `%`"));
+    };
+    let weight: f64 = after[..end]
+        .trim()
+        .parse()
+        .map_err(|_| format!("bobot `%{}%` bukan angka", &after[..end]))?;
     if !(-100.0..=100.0).contains(&weight) {
         return Err(format!("bobot {weight}% di luar -100..100"));
     }
@@ -390,7 +491,9 @@ pub fn share(k: usize) -> String {
 
 /// Writes questions as GIFT, one `$CATEGORY:` per topic change under `category_root`.
 pub fn write(questions: &[BankQuestion], category_root: &str, heading: &str) -> String {
-    let mut out = format!("// {heading}\n// Dibuat oleh Netra. Dasar hukum setiap soal ada di umpan balik umum.\n");
+    let mut out = format!(
+        "// {heading}\n// Dibuat oleh Netra. Dasar hukum setiap soal ada di umpan balik umum.\n"
+    );
     let mut last_topic: Option<Option<&str>> = None;
     for q in questions {
         let topic = q.topic.as_deref();
@@ -403,22 +506,37 @@ pub fn write(questions: &[BankQuestion], category_root: &str, heading: &str) -> 
             last_topic = Some(topic);
         }
         out.push('\n');
-        let markers: Vec<String> =
-            std::iter::once(format!("[id:{}]", q.id)).chain(q.tags().iter().map(|t| format!("[tag:{t}]"))).collect();
+        let markers: Vec<String> = std::iter::once(format!("[id:{}]", q.id))
+            .chain(q.tags().iter().map(|t| format!("[tag:{t}]")))
+            .collect();
         out.push_str(&format!("// {}\n", markers.join(" ")));
-        out.push_str(&format!("::{}::[plain]{} {{\n", escape(&q.id), escape(&q.stem)));
+        out.push_str(&format!(
+            "::{}::[plain]{} {{\n",
+            escape(&q.id),
+            escape(&q.stem)
+        ));
         match (q.kind, q.answer) {
-            (QuestionKind::TrueFalse, Some(answer)) => out.push_str(if answer { "TRUE\n" } else { "FALSE\n" }),
+            (QuestionKind::TrueFalse, Some(answer)) => {
+                out.push_str(if answer { "TRUE\n" } else { "FALSE\n" })
+            }
             (QuestionKind::Multiple, _) => {
                 let k = q.options.iter().filter(|o| o.correct).count();
                 for o in &q.options {
-                    let weight = if o.correct { share(k) } else { "-100".to_string() };
+                    let weight = if o.correct {
+                        share(k)
+                    } else {
+                        "-100".to_string()
+                    };
                     out.push_str(&format!("~%{weight}%{}\n", escape(&o.text)));
                 }
             }
             _ => {
                 for o in &q.options {
-                    out.push_str(&format!("{}{}\n", if o.correct { '=' } else { '~' }, escape(&o.text)));
+                    out.push_str(&format!(
+                        "{}{}\n",
+                        if o.correct { '=' } else { '~' },
+                        escape(&o.text)
+                    ));
                 }
             }
         }
@@ -459,9 +577,17 @@ mod tests {
         assert_eq!(q.id, "medsos-1");
         assert_eq!(q.kind, QuestionKind::Single);
         assert_eq!(q.stem, "Seorang PNS menyukai unggahan calon. Boleh?");
-        assert_eq!(q.options.iter().map(|o| (o.key.as_str(), o.correct)).collect::<Vec<_>>(), vec![("a", true), ("b", false)]);
+        assert_eq!(
+            q.options
+                .iter()
+                .map(|o| (o.key.as_str(), o.correct))
+                .collect::<Vec<_>>(),
+            vec![("a", true), ("b", false)]
+        );
         assert!(q.explanation.starts_with("Menyukai unggahan akun kampanye"));
-        assert!(q.explanation.contains("- Tidak boleh: Benar, itu pelanggaran."));
+        assert!(q
+            .explanation
+            .contains("- Tidak boleh: Benar, itu pelanggaran."));
         assert!(warnings.iter().any(|w| w.contains("dasar hukum belum ada")));
     }
 
@@ -469,32 +595,55 @@ mod tests {
     fn percent_weights_make_a_multiple_answer_question_and_negative_weights_are_wrong() {
         let (q, warnings) = only("Mana yang dilarang?{~%50%Memasang baliho calon ~%50%Menjadi tim kampanye ~%-100%Mencoblos di TPS}");
         assert_eq!(q.kind, QuestionKind::Multiple);
-        assert_eq!(q.options.iter().map(|o| o.correct).collect::<Vec<_>>(), vec![true, true, false]);
-        assert!(!warnings.iter().any(|w| w.contains("jumlah nilai")), "{warnings:?}");
+        assert_eq!(
+            q.options.iter().map(|o| o.correct).collect::<Vec<_>>(),
+            vec![true, true, false]
+        );
+        assert!(
+            !warnings.iter().any(|w| w.contains("jumlah nilai")),
+            "{warnings:?}"
+        );
     }
 
     #[test]
     fn partial_credit_on_a_single_answer_question_is_reported() {
         let (q, warnings) = only("Sanksi sedang?{=Potong tukin 25% ~%50%Teguran ~Tidak ada}");
         assert_eq!(q.kind, QuestionKind::Single);
-        assert!(warnings.iter().any(|w| w.contains("nilai parsial 50%")), "{warnings:?}");
+        assert!(
+            warnings.iter().any(|w| w.contains("nilai parsial 50%")),
+            "{warnings:?}"
+        );
     }
 
     #[test]
     fn true_false_in_every_spelling_with_feedback() {
-        for (answers, expected) in [("T", true), ("TRUE", true), ("F", false), ("FALSE", false), ("true", true)] {
+        for (answers, expected) in [
+            ("T", true),
+            ("TRUE", true),
+            ("F", false),
+            ("FALSE", false),
+            ("true", true),
+        ] {
             let (q, _) = only(&format!("PNS boleh mencoblos.{{{answers}}}"));
-            assert_eq!((q.kind, q.answer), (QuestionKind::TrueFalse, Some(expected)), "{answers}");
+            assert_eq!(
+                (q.kind, q.answer),
+                (QuestionKind::TrueFalse, Some(expected)),
+                "{answers}"
+            );
         }
         let (q, warnings) = only("ASN harus netral.{T#Salah pilih.#Tepat.####Penjelasan umum.}");
         assert_eq!(q.answer, Some(true));
         assert!(q.explanation.starts_with("Penjelasan umum.") && q.explanation.contains("Tepat."));
-        assert!(warnings.iter().any(|w| w.contains("umpan balik benar/salah")));
+        assert!(warnings
+            .iter()
+            .any(|w| w.contains("umpan balik benar/salah")));
     }
 
     #[test]
     fn escapes_are_decoded() {
-        let (q, _) = only("Rumus 1\\+1 \\= 2 \\{ok\\} \\# pagar \\~ tilde a\\:b\\nbaris{=Ya \\= benar ~Tidak}");
+        let (q, _) = only(
+            "Rumus 1\\+1 \\= 2 \\{ok\\} \\# pagar \\~ tilde a\\:b\\nbaris{=Ya \\= benar ~Tidak}",
+        );
         assert_eq!(q.stem, "Rumus 1\\+1 = 2 {ok} # pagar ~ tilde a:b\nbaris");
         assert_eq!(q.options[0].text, "Ya = benar");
     }
@@ -507,7 +656,10 @@ mod tests {
         )
         .expect("parses");
         let q = &import.questions;
-        assert_eq!((q[0].id.as_str(), q[0].topic.as_deref(), q[0].scenario), ("medsos-like", Some("media-sosial"), true));
+        assert_eq!(
+            (q[0].id.as_str(), q[0].topic.as_deref(), q[0].scenario),
+            ("medsos-like", Some("media-sosial"), true)
+        );
         assert_eq!(q[0].violations, vec!["etik-medsos-interaksi".to_string()]);
         assert_eq!(q[1].topic.as_deref(), Some("sanksi"));
         assert_eq!(import.report[1].place, Place::Line(8));
@@ -515,7 +667,8 @@ mod tests {
 
     #[test]
     fn html_text_is_reduced_and_markdown_kept() {
-        let (q, warnings) = only("[html]<p>Apakah <b>boleh</b>?</p><img src=\"x.png\">{=<i>Tidak</i> ~Ya}");
+        let (q, warnings) =
+            only("[html]<p>Apakah <b>boleh</b>?</p><img src=\"x.png\">{=<i>Tidak</i> ~Ya}");
         assert_eq!(q.stem, "Apakah boleh?");
         assert_eq!(q.options[0].text, "Tidak");
         assert!(warnings.iter().any(|w| w.contains("gambar")));
@@ -534,23 +687,35 @@ mod tests {
         assert!(skipped("Tulis pendapat Anda.{}").contains("esai"));
         assert!(skipped("Berapa 2+2?{#4}").contains("numerik"));
         assert!(skipped("Ibu kota?{=Jakarta =jakarta}").contains("isian singkat"));
-        assert!(skipped("Jodohkan.{=PP 94 -> disiplin =PP 42 -> etik =UU 7 -> pemilu}").contains("menjodohkan"));
+        assert!(
+            skipped("Jodohkan.{=PP 94 -> disiplin =PP 42 -> etik =UU 7 -> pemilu}")
+                .contains("menjodohkan")
+        );
         assert!(skipped("Hanya teks pengantar tanpa jawaban.").contains("deskripsi"));
         assert!(skipped("Semua salah?{~a ~b}").contains("tidak ada pilihan bernilai positif"));
     }
 
     #[test]
     fn a_byte_order_mark_and_crlf_line_endings_are_accepted() {
-        let import = import(Format::Gift, "\u{feff}Soal satu?{=a ~b}\r\n\r\nSoal dua?{\r\n=a\r\n~b\r\n}\r\n").expect("parses");
+        let import = import(
+            Format::Gift,
+            "\u{feff}Soal satu?{=a ~b}\r\n\r\nSoal dua?{\r\n=a\r\n~b\r\n}\r\n",
+        )
+        .expect("parses");
         assert_eq!(import.questions.len(), 2);
         assert_eq!(import.questions[1].options[1].text, "b");
     }
 
     #[test]
     fn malformed_input_names_line_and_column() {
-        let err = import(Format::Gift, "Soal satu?{=a ~b}\n\nSoal dua\n  tanpa tutup {=a ~b\n").expect_err("unclosed brace");
+        let err = import(
+            Format::Gift,
+            "Soal satu?{=a ~b}\n\nSoal dua\n  tanpa tutup {=a ~b\n",
+        )
+        .expect_err("unclosed brace");
         assert_eq!((err.line, err.column), (4, 15), "{err}");
-        let err = import(Format::Gift, "::nama tanpa tutup Soal?{=a ~b}").expect_err("unclosed name");
+        let err =
+            import(Format::Gift, "::nama tanpa tutup Soal?{=a ~b}").expect_err("unclosed name");
         assert_eq!(err.line, 1);
     }
 
@@ -563,14 +728,33 @@ mod tests {
             scenario: true,
             stem: "Pilih semua {yang} benar: a=b, c~d, #tagar, 10:30\nbaris dua".into(),
             options: vec![
-                super::super::BankOption { key: "a".into(), text: "Satu".into(), correct: true },
-                super::super::BankOption { key: "b".into(), text: "Dua".into(), correct: true },
-                super::super::BankOption { key: "c".into(), text: "Tiga".into(), correct: true },
-                super::super::BankOption { key: "d".into(), text: "Empat".into(), correct: false },
+                super::super::BankOption {
+                    key: "a".into(),
+                    text: "Satu".into(),
+                    correct: true,
+                },
+                super::super::BankOption {
+                    key: "b".into(),
+                    text: "Dua".into(),
+                    correct: true,
+                },
+                super::super::BankOption {
+                    key: "c".into(),
+                    text: "Tiga".into(),
+                    correct: true,
+                },
+                super::super::BankOption {
+                    key: "d".into(),
+                    text: "Empat".into(),
+                    correct: false,
+                },
             ],
             answer: None,
             explanation: "Karena begitu.".into(),
-            legal_basis: vec![crate::model::catalog::LegalBasis { regulation: "PP No. 94 Tahun 2021".into(), article: "Pasal 5 huruf n".into() }],
+            legal_basis: vec![crate::model::catalog::LegalBasis {
+                regulation: "PP No. 94 Tahun 2021".into(),
+                article: "Pasal 5 huruf n".into(),
+            }],
             violations: vec!["disiplin-medsos-interaksi".into()],
         };
         let text = write(std::slice::from_ref(&q), "$course$/top/Modul", "uji");

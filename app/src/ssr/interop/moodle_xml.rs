@@ -3,8 +3,8 @@
 
 use super::text::{escape, html_to_text, text_to_html};
 use super::{
-    apply_tags, choice_question, netra_warnings, split_feedback, topic_from_category, unique_id, BankQuestion, Import,
-    Outcome, Place, ReportLine, SourceAnswer, SourceChoice, SyntaxError,
+    apply_tags, choice_question, netra_warnings, split_feedback, topic_from_category, unique_id,
+    BankQuestion, Import, Outcome, Place, ReportLine, SourceAnswer, SourceChoice, SyntaxError,
 };
 use crate::model::quiz::QuestionKind;
 use roxmltree::{Document, Node};
@@ -14,7 +14,11 @@ use std::collections::HashSet;
 pub fn parse(text: &str) -> Result<Import, SyntaxError> {
     let doc = Document::parse(text).map_err(|e| {
         let pos = e.pos();
-        SyntaxError { line: pos.row as usize, column: pos.col as usize, message: format!("XML tidak valid: {e}") }
+        SyntaxError {
+            line: pos.row as usize,
+            column: pos.col as usize,
+            message: format!("XML tidak valid: {e}"),
+        }
     })?;
     let root = doc.root_element();
     if root.tag_name().name() != "quiz" {
@@ -22,7 +26,10 @@ pub fn parse(text: &str) -> Result<Import, SyntaxError> {
         return Err(SyntaxError {
             line: pos.row as usize,
             column: pos.col as usize,
-            message: format!("elemen akar harus <quiz>, bukan <{}>", root.tag_name().name()),
+            message: format!(
+                "elemen akar harus <quiz>, bukan <{}>",
+                root.tag_name().name()
+            ),
         });
     }
     let mut import = Import::default();
@@ -44,8 +51,12 @@ pub fn parse(text: &str) -> Result<Import, SyntaxError> {
             "essay" => Err("esai tidak didukung Netra".to_string()),
             "matching" | "ddmatch" => Err("soal menjodohkan tidak didukung Netra".to_string()),
             "numerical" => Err("soal numerik tidak didukung Netra".to_string()),
-            "cloze" | "multianswer" => Err("soal cloze (jawaban tersisip) tidak didukung Netra".to_string()),
-            "calculated" | "calculatedsimple" | "calculatedmulti" => Err("soal hitungan tidak didukung Netra".to_string()),
+            "cloze" | "multianswer" => {
+                Err("soal cloze (jawaban tersisip) tidak didukung Netra".to_string())
+            }
+            "calculated" | "calculatedsimple" | "calculatedmulti" => {
+                Err("soal hitungan tidak didukung Netra".to_string())
+            }
             "description" => Err("deskripsi, bukan soal".to_string()),
             "" => Err("atribut type tidak ada".to_string()),
             other => Err(format!("jenis soal `{other}` tidak didukung Netra")),
@@ -53,7 +64,10 @@ pub fn parse(text: &str) -> Result<Import, SyntaxError> {
         let outcome = match result {
             Ok((mut q, mut warnings)) => {
                 let idnumber = child_text(node, "idnumber").filter(|s| !s.is_empty());
-                let source = idnumber.as_deref().unwrap_or(if name.is_empty() { &q.stem } else { &name });
+                let source =
+                    idnumber
+                        .as_deref()
+                        .unwrap_or(if name.is_empty() { &q.stem } else { &name });
                 q.id = unique_id(source, position, &mut taken);
                 let tags: Vec<String> = node
                     .children()
@@ -69,8 +83,16 @@ pub fn parse(text: &str) -> Result<Import, SyntaxError> {
             }
             Err(reason) => Outcome::Skipped { reason },
         };
-        let shown = if name.is_empty() { format!("<question type=\"{kind}\">") } else { name };
-        import.report.push(ReportLine { place: Place::Position(position), name: shown, outcome });
+        let shown = if name.is_empty() {
+            format!("<question type=\"{kind}\">")
+        } else {
+            name
+        };
+        import.report.push(ReportLine {
+            place: Place::Position(position),
+            name: shown,
+            outcome,
+        });
     }
     Ok(import)
 }
@@ -87,7 +109,12 @@ fn child_text(node: Node, child: &str) -> Option<String> {
 
 /// Formatted text (`format="html|plain_text|markdown|moodle_auto_format"`) as plain text.
 fn formatted(node: Node, lost: &mut bool) -> String {
-    let text = node.children().find(|n| n.has_tag_name("text")).and_then(|t| t.text()).unwrap_or("").trim();
+    let text = node
+        .children()
+        .find(|n| n.has_tag_name("text"))
+        .and_then(|t| t.text())
+        .unwrap_or("")
+        .trim();
     match node.attribute("format").unwrap_or("html") {
         "html" => {
             let (t, l) = html_to_text(text);
@@ -99,7 +126,10 @@ fn formatted(node: Node, lost: &mut bool) -> String {
 }
 
 fn formatted_child(node: Node, child: &str, lost: &mut bool) -> String {
-    node.children().find(|n| n.has_tag_name(child)).map(|c| formatted(c, lost)).unwrap_or_default()
+    node.children()
+        .find(|n| n.has_tag_name(child))
+        .map(|c| formatted(c, lost))
+        .unwrap_or_default()
 }
 
 type Read = Result<(BankQuestion, Vec<String>), String>;
@@ -130,20 +160,33 @@ fn read_multichoice(node: Node, category: Option<&str>) -> Read {
     let mut answers = Vec::new();
     for a in node.children().filter(|n| n.has_tag_name("answer")) {
         let raw = a.attribute("fraction").unwrap_or("0");
-        let weight: f64 = raw.trim().parse().map_err(|_| format!("fraction `{raw}` bukan angka"))?;
+        let weight: f64 = raw
+            .trim()
+            .parse()
+            .map_err(|_| format!("fraction `{raw}` bukan angka"))?;
         let text = formatted(a, &mut lost);
         if text.is_empty() {
             return Err("ada pilihan tanpa teks".into());
         }
         let feedback = formatted_child(a, "feedback", &mut lost);
-        answers.push(SourceAnswer { text, weight, feedback });
+        answers.push(SourceAnswer {
+            text,
+            weight,
+            feedback,
+        });
     }
     let mut warnings = Vec::new();
     if lost {
         warnings.push("gambar atau tabel dalam teks diabaikan".into());
     }
-    let (kind, options, explanation, legal_basis) =
-        choice_question(SourceChoice { answers, single, general_feedback }, &mut warnings)?;
+    let (kind, options, explanation, legal_basis) = choice_question(
+        SourceChoice {
+            answers,
+            single,
+            general_feedback,
+        },
+        &mut warnings,
+    )?;
     let mut q = question(kind, category, stem);
     q.options = options;
     q.explanation = explanation;
@@ -160,8 +203,15 @@ fn read_truefalse(node: Node, category: Option<&str>) -> Read {
     let mut answer = None;
     let mut feedback = Vec::new();
     for a in node.children().filter(|n| n.has_tag_name("answer")) {
-        let text = child_text(a, "text").unwrap_or_default().to_ascii_lowercase();
-        let fraction: f64 = a.attribute("fraction").unwrap_or("0").trim().parse().unwrap_or(0.0);
+        let text = child_text(a, "text")
+            .unwrap_or_default()
+            .to_ascii_lowercase();
+        let fraction: f64 = a
+            .attribute("fraction")
+            .unwrap_or("0")
+            .trim()
+            .parse()
+            .unwrap_or(0.0);
         let value = match text.as_str() {
             "true" | "benar" => true,
             "false" | "salah" => false,
@@ -175,9 +225,12 @@ fn read_truefalse(node: Node, category: Option<&str>) -> Read {
             feedback.push(f);
         }
     }
-    let Some(answer) = answer else { return Err("tidak ada jawaban bernilai 100%".into()) };
+    let Some(answer) = answer else {
+        return Err("tidak ada jawaban bernilai 100%".into());
+    };
     let mut warnings = Vec::new();
-    let (mut explanation, legal_basis) = split_feedback(&formatted_child(node, "generalfeedback", &mut lost));
+    let (mut explanation, legal_basis) =
+        split_feedback(&formatted_child(node, "generalfeedback", &mut lost));
     if !feedback.is_empty() {
         warnings.push("umpan balik benar/salah digabung ke penjelasan".into());
         if !explanation.is_empty() {
@@ -196,13 +249,21 @@ fn read_truefalse(node: Node, category: Option<&str>) -> Read {
 }
 
 fn text_element(indent: &str, name: &str, format: Option<&str>, body: &str) -> String {
-    let attr = format.map(|f| format!(" format=\"{f}\"")).unwrap_or_default();
-    format!("{indent}<{name}{attr}>\n{indent}  <text>{}</text>\n{indent}</{name}>\n", escape(body))
+    let attr = format
+        .map(|f| format!(" format=\"{f}\""))
+        .unwrap_or_default();
+    format!(
+        "{indent}<{name}{attr}>\n{indent}  <text>{}</text>\n{indent}</{name}>\n",
+        escape(body)
+    )
 }
 
 /// Writes questions as Moodle XML, one category per topic under `category_root`.
 pub fn write(questions: &[BankQuestion], category_root: &str, heading: &str) -> String {
-    let mut out = format!("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<!-- {} -->\n<quiz>\n", escape(heading).replace("--", "- -"));
+    let mut out = format!(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<!-- {} -->\n<quiz>\n",
+        escape(heading).replace("--", "- -")
+    );
     let mut last_topic: Option<Option<&str>> = None;
     for q in questions {
         let topic = q.topic.as_deref();
@@ -216,11 +277,25 @@ pub fn write(questions: &[BankQuestion], category_root: &str, heading: &str) -> 
             out.push_str("  </question>\n");
             last_topic = Some(topic);
         }
-        let kind = if q.kind == QuestionKind::TrueFalse { "truefalse" } else { "multichoice" };
+        let kind = if q.kind == QuestionKind::TrueFalse {
+            "truefalse"
+        } else {
+            "multichoice"
+        };
         out.push_str(&format!("  <question type=\"{kind}\">\n"));
         out.push_str(&text_element("    ", "name", None, &q.id));
-        out.push_str(&text_element("    ", "questiontext", Some("html"), &text_to_html(&q.stem)));
-        out.push_str(&text_element("    ", "generalfeedback", Some("html"), &text_to_html(&q.general_feedback())));
+        out.push_str(&text_element(
+            "    ",
+            "questiontext",
+            Some("html"),
+            &text_to_html(&q.stem),
+        ));
+        out.push_str(&text_element(
+            "    ",
+            "generalfeedback",
+            Some("html"),
+            &text_to_html(&q.general_feedback()),
+        ));
         out.push_str("    <defaultgrade>1</defaultgrade>\n    <penalty>0</penalty>\n    <hidden>0</hidden>\n");
         out.push_str(&format!("    <idnumber>{}</idnumber>\n", escape(&q.id)));
         let answer = |fraction: &str, format: &str, text: &str| {
@@ -231,8 +306,16 @@ pub fn write(questions: &[BankQuestion], category_root: &str, heading: &str) -> 
         };
         match (q.kind, q.answer) {
             (QuestionKind::TrueFalse, Some(value)) => {
-                out.push_str(&answer(if value { "100" } else { "0" }, "moodle_auto_format", "true"));
-                out.push_str(&answer(if value { "0" } else { "100" }, "moodle_auto_format", "false"));
+                out.push_str(&answer(
+                    if value { "100" } else { "0" },
+                    "moodle_auto_format",
+                    "true",
+                ));
+                out.push_str(&answer(
+                    if value { "0" } else { "100" },
+                    "moodle_auto_format",
+                    "false",
+                ));
             }
             _ => {
                 let single = q.kind == QuestionKind::Single;
@@ -384,20 +467,40 @@ mod tests {
         assert_eq!(like.stem, "Seorang PNS menekan suka pada unggahan akun kampanye calon bupati. Apakah ini pelanggaran?");
         assert_eq!(like.kind, QuestionKind::Single);
         assert_eq!(like.options[0].text, "Ya, pelanggaran");
-        assert!(like.explanation.contains("- Tidak, hanya menyukai: Menyukai juga termasuk."));
+        assert!(like
+            .explanation
+            .contains("- Tidak, hanya menyukai: Menyukai juga termasuk."));
         let multi = &import.questions[1];
         assert_eq!(multi.kind, QuestionKind::Multiple);
-        assert_eq!(multi.options.iter().map(|o| o.correct).collect::<Vec<_>>(), vec![true, true, false]);
+        assert_eq!(
+            multi.options.iter().map(|o| o.correct).collect::<Vec<_>>(),
+            vec![true, true, false]
+        );
         assert_eq!(import.questions[2].answer, Some(true));
-        let skipped: Vec<String> = import.report.iter().filter(|r| matches!(r.outcome, Outcome::Skipped { .. })).map(|r| r.to_string()).collect();
+        let skipped: Vec<String> = import
+            .report
+            .iter()
+            .filter(|r| matches!(r.outcome, Outcome::Skipped { .. }))
+            .map(|r| r.to_string())
+            .collect();
         assert_eq!(skipped.len(), 3, "{skipped:?}");
-        assert!(skipped[0].starts_with("soal ke-4: dilewati (Pendapat): esai"), "{skipped:?}");
-        assert!(skipped[1].contains("menjodohkan") && skipped[2].contains("isian singkat"), "{skipped:?}");
+        assert!(
+            skipped[0].starts_with("soal ke-4: dilewati (Pendapat): esai"),
+            "{skipped:?}"
+        );
+        assert!(
+            skipped[1].contains("menjodohkan") && skipped[2].contains("isian singkat"),
+            "{skipped:?}"
+        );
     }
 
     #[test]
     fn malformed_xml_names_line_and_column() {
-        let err = import(Format::MoodleXml, "<?xml version=\"1.0\"?>\n<quiz>\n  <question type=\"multichoice\">\n</quiz>\n").expect_err("bad");
+        let err = import(
+            Format::MoodleXml,
+            "<?xml version=\"1.0\"?>\n<quiz>\n  <question type=\"multichoice\">\n</quiz>\n",
+        )
+        .expect_err("bad");
         assert_eq!(err.line, 4, "{err}");
         assert!(err.column > 0);
         let err = import(Format::MoodleXml, "<kuis></kuis>").expect_err("wrong root");
@@ -414,12 +517,23 @@ mod tests {
                 scenario: true,
                 stem: "Teks <dengan> & \"tanda\"\nbaris dua".into(),
                 options: vec![
-                    BankOption { key: "a".into(), text: "Potong tukin 25%".into(), correct: true },
-                    BankOption { key: "b".into(), text: "Teguran".into(), correct: false },
+                    BankOption {
+                        key: "a".into(),
+                        text: "Potong tukin 25%".into(),
+                        correct: true,
+                    },
+                    BankOption {
+                        key: "b".into(),
+                        text: "Teguran".into(),
+                        correct: false,
+                    },
                 ],
                 answer: None,
                 explanation: "Karena.".into(),
-                legal_basis: vec![crate::model::catalog::LegalBasis { regulation: "PP No. 94 Tahun 2021".into(), article: "Pasal 8".into() }],
+                legal_basis: vec![crate::model::catalog::LegalBasis {
+                    regulation: "PP No. 94 Tahun 2021".into(),
+                    article: "Pasal 8".into(),
+                }],
                 violations: vec!["disiplin-ikut-kampanye".into()],
             },
             BankQuestion {
@@ -431,7 +545,10 @@ mod tests {
                 options: vec![],
                 answer: Some(false),
                 explanation: "Tidak.".into(),
-                legal_basis: vec![crate::model::catalog::LegalBasis { regulation: "SKB 2022".into(), article: String::new() }],
+                legal_basis: vec![crate::model::catalog::LegalBasis {
+                    regulation: "SKB 2022".into(),
+                    article: String::new(),
+                }],
                 violations: vec![],
             },
         ];

@@ -18,10 +18,16 @@ pub fn html_to_text(html: &str) -> (String, bool) {
             continue;
         };
         let tag = after[..gt].trim().to_ascii_lowercase();
-        let name: String = tag.trim_start_matches('/').chars().take_while(|c| c.is_ascii_alphanumeric()).collect();
+        let name: String = tag
+            .trim_start_matches('/')
+            .chars()
+            .take_while(|c| c.is_ascii_alphanumeric())
+            .collect();
         match name.as_str() {
             "br" => out.push('\n'),
-            "p" | "div" | "h1" | "h2" | "h3" | "h4" | "h5" | "h6" | "ul" | "ol" | "tr" if tag.starts_with('/') => {
+            "p" | "div" | "h1" | "h2" | "h3" | "h4" | "h5" | "h6" | "ul" | "ol" | "tr"
+                if tag.starts_with('/') =>
+            {
                 out.push_str("\n\n")
             }
             "li" if !tag.starts_with('/') => out.push_str("\n- "),
@@ -51,7 +57,10 @@ pub fn html_to_text(html: &str) -> (String, bool) {
 
 /// Collapses runs of spaces and blank lines.
 fn tidy(text: &str) -> String {
-    let lines: Vec<String> = text.lines().map(|l| l.split_whitespace().collect::<Vec<_>>().join(" ")).collect();
+    let lines: Vec<String> = text
+        .lines()
+        .map(|l| l.split_whitespace().collect::<Vec<_>>().join(" "))
+        .collect();
     let mut out: Vec<&str> = Vec::new();
     for line in &lines {
         if line.is_empty() && out.last().is_none_or(|l| l.is_empty()) {
@@ -114,7 +123,10 @@ pub fn text_to_html(text: &str) -> String {
 }
 
 pub fn escape(s: &str) -> String {
-    s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
 }
 
 #[cfg(test)]
@@ -123,14 +135,17 @@ mod tests {
 
     #[test]
     fn markup_is_reduced_to_text() {
-        let (text, lost) = html_to_text("<p>Seorang <b>PNS</b> &amp; rekannya&nbsp;&#8230;</p><p>Apakah <i>boleh</i>?</p>");
+        let (text, lost) = html_to_text(
+            "<p>Seorang <b>PNS</b> &amp; rekannya&nbsp;&#8230;</p><p>Apakah <i>boleh</i>?</p>",
+        );
         assert_eq!(text, "Seorang PNS & rekannya …\n\nApakah boleh?");
         assert!(!lost);
     }
 
     #[test]
     fn scripts_vanish_and_images_are_reported() {
-        let (text, lost) = html_to_text("Soal<script>alert(1)</script> <img src=x onerror=alert(1)> a < b");
+        let (text, lost) =
+            html_to_text("Soal<script>alert(1)</script> <img src=x onerror=alert(1)> a < b");
         assert_eq!(text, "Soal a < b");
         assert!(lost);
     }
