@@ -175,8 +175,6 @@ pub fn router(state: AppState) -> Router {
         let state = state.clone();
         move || {
             provide_context(state.clone());
-            provide_context(app::ssr::learner::RequestLearner::default());
-            provide_context(app::ssr::auth::RequestAccount::default());
         }
     };
     let render = {

@@ -264,10 +264,6 @@ pub(crate) fn set_cookie(name: &str, value: &str, max_age_secs: i64, secure: boo
     }
 }
 
-/// Per-request memo of the signed-in account (see `learner::RequestLearner` for why it never blocks).
-#[derive(Clone, Default)]
-pub struct RequestAccount(std::sync::Arc<std::sync::OnceLock<Option<account::Model>>>);
-
 /// Who sent a request, resolved once before rendering starts (by the server's middleware), so
 /// the page and header never race each other for the same session lookups.
 #[derive(Clone, Debug, Default)]
@@ -299,20 +295,13 @@ pub(crate) fn resolved() -> Option<Resolved> {
     use_context::<Parts>().and_then(|p| p.extensions.get::<Resolved>().cloned())
 }
 
-/// The signed-in account, if any. Slides the session's expiry forward.
+/// The signed-in account, if any: as resolved by the middleware, else looked up from the cookie
+/// (no cookie costs nothing; a failed resolution reports its error here). Slides the expiry.
 pub async fn current(state: &AppState) -> Result<Option<account::Model>, AppError> {
-    if let Some(r) = resolved() {
-        return Ok(r.account);
+    match resolved() {
+        Some(r) => Ok(r.account),
+        None => lookup(state).await,
     }
-    let memo = use_context::<RequestAccount>();
-    if let Some(found) = memo.as_ref().and_then(|m| m.0.get()) {
-        return Ok(found.clone());
-    }
-    let found = lookup(state).await?;
-    if let Some(memo) = memo {
-        let _ = memo.0.set(found.clone());
-    }
-    Ok(found)
 }
 
 async fn lookup(state: &AppState) -> Result<Option<account::Model>, AppError> {

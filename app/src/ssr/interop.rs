@@ -218,6 +218,24 @@ impl BankQuestion {
     }
 }
 
+/// Pairs each question with the category path to declare before it: `Some` whenever its topic
+/// differs from the previous question's (topics become sub-categories of `root`).
+pub(crate) fn with_categories<'a>(
+    questions: &'a [BankQuestion],
+    root: &'a str,
+) -> impl Iterator<Item = (Option<String>, &'a BankQuestion)> {
+    let mut last: Option<Option<&str>> = None;
+    questions.iter().map(move |q| {
+        let topic = q.topic.as_deref();
+        let change = (last != Some(topic)).then(|| match topic {
+            Some(t) => format!("{root}/{t}"),
+            None => root.to_string(),
+        });
+        last = Some(topic);
+        (change, q)
+    })
+}
+
 /// Splits general feedback into the explanation and the legal bases it carries.
 pub fn split_feedback(feedback: &str) -> (String, Vec<LegalBasis>) {
     let mut explanation = Vec::new();

@@ -7,7 +7,6 @@ use super::AppState;
 use crate::error::{AppError, FieldError};
 use crate::model::nip::{Nip, YearMonth};
 use chrono::{Datelike, Duration, Utc};
-use leptos::prelude::use_context;
 use sha2::{Digest, Sha256};
 
 pub const COOKIE_NAME: &str = "netra_sesi";
@@ -149,27 +148,13 @@ impl std::ops::Deref for Me {
     }
 }
 
-/// Per-request memo of the identified learner: later lookups in the same request reuse the first
-/// answer. Deliberately non-blocking: concurrent lookups (header and page resources render
-/// together) each ask the database rather than wait on each other, because a resource's future
-/// is not guaranteed to be polled while another waits for it, and waiting could deadlock.
-#[derive(Clone, Default)]
-pub struct RequestLearner(std::sync::Arc<std::sync::OnceLock<Option<Me>>>);
-
 /// The learner identified in this browser, if any. Slides the session's expiry forward.
 pub async fn current(state: &AppState) -> Result<Option<Me>, AppError> {
-    if let Some(r) = super::auth::resolved() {
-        return Ok(r.learner);
+    // Resolved once per request by the server's middleware; looked up here only without it.
+    match super::auth::resolved() {
+        Some(r) => Ok(r.learner),
+        None => lookup(state).await,
     }
-    let memo = use_context::<RequestLearner>();
-    if let Some(found) = memo.as_ref().and_then(|m| m.0.get()) {
-        return Ok(found.clone());
-    }
-    let found = lookup(state).await?;
-    if let Some(memo) = memo {
-        let _ = memo.0.set(found.clone());
-    }
-    Ok(found)
 }
 
 async fn lookup(state: &AppState) -> Result<Option<Me>, AppError> {

@@ -494,16 +494,9 @@ pub fn write(questions: &[BankQuestion], category_root: &str, heading: &str) -> 
     let mut out = format!(
         "// {heading}\n// Dibuat oleh Netra. Dasar hukum setiap soal ada di umpan balik umum.\n"
     );
-    let mut last_topic: Option<Option<&str>> = None;
-    for q in questions {
-        let topic = q.topic.as_deref();
-        if last_topic != Some(topic) {
-            let path = match topic {
-                Some(t) => format!("{category_root}/{t}"),
-                None => category_root.to_string(),
-            };
+    for (category, q) in super::with_categories(questions, category_root) {
+        if let Some(path) = category {
             out.push_str(&format!("\n$CATEGORY: {path}\n"));
-            last_topic = Some(topic);
         }
         out.push('\n');
         let markers: Vec<String> = std::iter::once(format!("[id:{}]", q.id))

@@ -264,18 +264,11 @@ pub fn write(questions: &[BankQuestion], category_root: &str, heading: &str) -> 
         "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<!-- {} -->\n<quiz>\n",
         escape(heading).replace("--", "- -")
     );
-    let mut last_topic: Option<Option<&str>> = None;
-    for q in questions {
-        let topic = q.topic.as_deref();
-        if last_topic != Some(topic) {
-            let path = match topic {
-                Some(t) => format!("{category_root}/{t}"),
-                None => category_root.to_string(),
-            };
+    for (category, q) in super::with_categories(questions, category_root) {
+        if let Some(path) = category {
             out.push_str("  <question type=\"category\">\n");
             out.push_str(&text_element("    ", "category", None, &path));
             out.push_str("  </question>\n");
-            last_topic = Some(topic);
         }
         let kind = if q.kind == QuestionKind::TrueFalse {
             "truefalse"
