@@ -8,3 +8,4 @@ pub mod learner;
 pub mod operator;
 pub mod quiz;
 pub mod violations;
+pub mod webinar;

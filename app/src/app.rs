@@ -5,6 +5,7 @@ use crate::pages::{
     account::{ActivatePage, SignInPage},
     admin::{AdminPage, AuditPage},
     home::HomePage,
+    host::{HostPage, HostSessionPage, LiveBoardPage},
     identify::IdentifyPage,
     lesson::LessonPage,
     module::ModulePage,
@@ -15,6 +16,7 @@ use crate::pages::{
     result::ResultPage,
     self_check::SelfCheckPage,
     violations::{ViolationPage, ViolationsPage},
+    webinar::{VerifyPage, WebinarPage, WebinarQuizPage},
 };
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
@@ -135,6 +137,12 @@ fn Layout() -> impl IntoView {
                 <Route path=path!("/admin/audit") view=AuditPage ssr=SsrMode::Async />
                 <Route path=path!("/operator") view=RosterPageView ssr=SsrMode::Async />
                 <Route path=path!("/operator/pegawai/:id") view=EmployeePage ssr=SsrMode::Async />
+                <Route path=path!("/w/:code") view=WebinarPage ssr=SsrMode::Async />
+                <Route path=path!("/w/:code/:stage") view=WebinarQuizPage ssr=SsrMode::Async />
+                <Route path=path!("/verifikasi/:code") view=VerifyPage ssr=SsrMode::Async />
+                <Route path=path!("/host") view=HostPage ssr=SsrMode::Async />
+                <Route path=path!("/host/sesi/:id") view=HostSessionPage ssr=SsrMode::Async />
+                <Route path=path!("/host/sesi/:id/live") view=LiveBoardPage ssr=SsrMode::Async />
             </Routes>
         </main>
         <footer class="site-footer">

@@ -6,3 +6,4 @@ pub mod nip;
 pub mod quiz;
 pub mod selfcheck;
 pub mod violations;
+pub mod webinar;

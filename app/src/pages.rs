@@ -3,6 +3,7 @@
 pub mod account;
 pub mod admin;
 pub mod home;
+pub mod host;
 pub mod identify;
 pub mod lesson;
 pub mod module;
@@ -13,6 +14,7 @@ pub mod quiz;
 pub mod result;
 pub mod self_check;
 pub mod violations;
+pub mod webinar;
 
 use crate::components::error_notice::ErrorNotice;
 use crate::components::identify_form::IdentifyForm;

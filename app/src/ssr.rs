@@ -2,13 +2,19 @@
 
 pub mod admin;
 pub mod auth;
+pub mod certificate_render;
+pub mod certificates;
 pub mod content;
 pub mod db;
+pub mod export;
 pub mod interop;
 pub mod learner;
+pub mod live;
 pub mod operator;
 pub mod quiz;
 pub mod respond;
 pub mod state;
+pub mod webinar;
+pub mod webinar_http;
 
 pub use state::{AppState, Settings};

@@ -4,6 +4,7 @@ pub use sea_orm_migration::prelude::*;
 
 mod m20261125_000001_learning_records;
 mod m20261125_000002_accounts;
+mod m20261125_000003_webinars;
 
 pub struct Migrator;
 
@@ -13,6 +14,7 @@ impl MigratorTrait for Migrator {
         vec![
             Box::new(m20261125_000001_learning_records::Migration),
             Box::new(m20261125_000002_accounts::Migration),
+            Box::new(m20261125_000003_webinars::Migration),
         ]
     }
 }

@@ -121,6 +121,8 @@ pub async fn prepare(config: &ServerConfig) -> anyhow::Result<AppState> {
         public_url: config.public_url.clone(),
         ..Settings::default()
     };
+    let live = Arc::new(app::ssr::live::LiveHub::default());
+    live.listen(&conn);
     Ok(AppState {
         leptos_options,
         db: conn,
@@ -128,6 +130,7 @@ pub async fn prepare(config: &ServerConfig) -> anyhow::Result<AppState> {
         module_ids: Arc::new(module_ids),
         settings: Arc::new(settings),
         limiter: Arc::default(),
+        live,
     })
 }
 
@@ -185,6 +188,7 @@ pub fn router(state: AppState) -> Router {
         .route("/healthz", get(healthz))
         .route("/readyz", get(readyz))
         .nest_service("/pkg", pkg)
+        .merge(app::ssr::webinar_http::routes())
         .leptos_routes_with_context(&state, routes, context.clone(), render)
         .fallback(leptos_axum::file_and_error_handler_with_context::<
             AppState,

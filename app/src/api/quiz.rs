@@ -20,7 +20,7 @@ pub async fn start_attempt(slug: String) -> Result<i64, AppError> {
     use crate::ssr::{learner, quiz, AppState};
     let state = AppState::current()?;
     let me = learner::require(&state).await?;
-    let id = quiz::start(&state, &me, &slug).await?;
+    let id = quiz::start(&state, &me, &slug, quiz::Place::Own).await?;
     leptos_axum::redirect(&format!("/modul/{slug}/kuis"));
     Ok(id)
 }
@@ -39,7 +39,8 @@ pub async fn save_answer(
 }
 
 /// Submits an attempt. The quiz form posts `answers[<question id>][]=<option key>` for every
-/// checked radio button or checkbox. Submitting twice records one attempt.
+/// checked radio button or checkbox. Submitting twice records one attempt. A webinar test goes
+/// back to the session's page.
 #[server(endpoint = "submit_attempt")]
 pub async fn submit_attempt(
     attempt_id: i64,
@@ -48,8 +49,8 @@ pub async fn submit_attempt(
     use crate::ssr::{learner, quiz, AppState};
     let state = AppState::current()?;
     let me = learner::require(&state).await?;
-    let slug = quiz::submit(&state, &me, attempt_id, answers).await?;
-    leptos_axum::redirect(&format!("/modul/{slug}/hasil/{attempt_id}"));
+    let next = quiz::submit(&state, &me, attempt_id, answers).await?;
+    leptos_axum::redirect(&next);
     Ok(attempt_id)
 }
 

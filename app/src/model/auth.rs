@@ -46,8 +46,7 @@ impl Role {
         match self {
             Role::Admin => "/admin",
             Role::Operator => "/operator",
-            // Webinar sessions, the host's own page, come with the webinar feature.
-            Role::Host => "/",
+            Role::Host => "/host",
             Role::Learner => "/saya",
         }
     }

@@ -117,6 +117,11 @@ pub struct AttemptResult {
     pub late: bool,
     pub submitted_at: String,
     pub questions: Vec<ReviewedQuestion>,
+    /// The join code when the attempt was a webinar test.
+    pub webinar_code: Option<String>,
+    /// A webinar test's key stays hidden while its window is open, so it cannot be passed
+    /// on to attendees who are still answering.
+    pub review_withheld: bool,
 }
 
 /// One line of `/saya`.

@@ -103,7 +103,7 @@ fn StartView(rules: QuizRules, start: ServerAction<StartAttempt>) -> impl IntoVi
 }
 
 #[component]
-fn QuizForm(attempt: AttemptView, submit: ServerAction<SubmitAttempt>) -> impl IntoView {
+pub(crate) fn QuizForm(attempt: AttemptView, submit: ServerAction<SubmitAttempt>) -> impl IntoView {
     let save = ServerAction::<SaveAnswer>::new();
     let attempt_id = attempt.attempt_id;
     let total = attempt.questions.len();

@@ -3,11 +3,13 @@
 
 pub mod accounts;
 pub mod attempts;
+pub mod certificates;
 pub mod employees;
 pub mod entities;
 pub mod modules;
 pub mod progress;
 pub mod sessions;
+pub mod webinars;
 
 use sea_orm::{sqlx, ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DbErr};
 use std::time::Duration;

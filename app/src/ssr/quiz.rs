@@ -8,6 +8,7 @@ use super::respond::{db_error, fail, OrFail};
 use super::AppState;
 use crate::error::AppError;
 use crate::model::catalog::{Learner, ModuleStatus};
+use crate::model::webinar::Stage;
 use crate::model::quiz::{
     is_answer_correct, score_percent, AttemptResult, AttemptSummary, AttemptView, ModuleBest,
     MyResults, OptionView, QuestionKind, QuestionView, QuizRules, QuizState, ReviewedOption,
@@ -53,6 +54,40 @@ fn parse_draw(json: &str) -> Result<Vec<Drawn>, AppError> {
 
 fn parse_chosen(json: &str) -> Vec<String> {
     serde_json::from_str(json).unwrap_or_default()
+}
+
+/// Where an attempt is taken: on the learner's own, or as a webinar session's test.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Place {
+    Own,
+    Webinar { session_id: i64, stage: Stage },
+}
+
+impl Place {
+    fn context(self) -> &'static str {
+        match self {
+            Place::Own => "self",
+            Place::Webinar { stage, .. } => stage.context(),
+        }
+    }
+
+    fn session_id(self) -> Option<i64> {
+        match self {
+            Place::Own => None,
+            Place::Webinar { session_id, .. } => Some(session_id),
+        }
+    }
+}
+
+async fn find_open(
+    state: &AppState,
+    learner: &employee::Model,
+    slug: &str,
+    place: Place,
+) -> Result<Option<attempt::Model>, AppError> {
+    db::attempts::find_open(&state.db, learner.id, slug, place.context(), place.session_id())
+        .await
+        .or_fail()
 }
 
 /// Times shown to learners are in WIB (UTC+7), the zone of most agencies; stored times are UTC.
@@ -104,10 +139,7 @@ pub async fn state_for(
         });
     };
     let now = Utc::now();
-    if let Some(open) = db::attempts::find_open(&state.db, learner.id, slug)
-        .await
-        .or_fail()?
-    {
+    if let Some(open) = find_open(state, learner, slug, Place::Own).await? {
         if is_expired(state, &open, now) {
             finalize(state, module, &open, None, now).await?;
         } else {
@@ -198,14 +230,43 @@ async fn view(
     })
 }
 
-/// Opens a new attempt (or returns the unfinished one). Enforces the attempt limit.
-pub async fn start(state: &AppState, learner: &Me, slug: &str) -> Result<i64, AppError> {
+/// The unfinished attempt at a place, as the quiz page shows it. An attempt whose time ran out
+/// is scored from its autosaved answers first and reported as `Finalized`.
+pub enum Resume {
+    InProgress(AttemptView),
+    Finalized(attempt::Model),
+    Nothing,
+}
+
+pub async fn resume(
+    state: &AppState,
+    learner: &employee::Model,
+    slug: &str,
+    place: Place,
+) -> Result<Resume, AppError> {
     let module = module(state, slug)?;
     let now = Utc::now();
-    if let Some(open) = db::attempts::find_open(&state.db, learner.id, slug)
-        .await
-        .or_fail()?
-    {
+    match find_open(state, learner, slug, place).await? {
+        Some(open) if is_expired(state, &open, now) => {
+            finalize(state, module, &open, None, now).await?;
+            Ok(Resume::Finalized(open))
+        }
+        Some(open) => Ok(Resume::InProgress(view(state, module, &open, now).await?)),
+        None => Ok(Resume::Nothing),
+    }
+}
+
+/// Opens a new attempt (or returns the unfinished one). Enforces the attempt limit of the
+/// learner's own attempts; a webinar's rules are checked by the caller.
+pub async fn start(
+    state: &AppState,
+    learner: &Me,
+    slug: &str,
+    place: Place,
+) -> Result<i64, AppError> {
+    let module = module(state, slug)?;
+    let now = Utc::now();
+    if let Some(open) = find_open(state, learner, slug, place).await? {
         if !is_expired(state, &open, now) {
             return Ok(open.id);
         }
@@ -224,7 +285,7 @@ pub async fn start(state: &AppState, learner: &Me, slug: &str) -> Result<i64, Ap
     // both see "one attempt left".
     let txn = db::begin_write(&state.db).await.or_fail()?;
     db::employees::lock(&txn, learner.id).await.or_fail()?;
-    if let Some(limit) = module.attempt_limit {
+    if let Some(limit) = module.attempt_limit.filter(|_| place == Place::Own) {
         let used = db::attempts::count_for(&txn, learner.id, slug)
             .await
             .or_fail()?;
@@ -244,6 +305,8 @@ pub async fn start(state: &AppState, learner: &Me, slug: &str) -> Result<i64, Ap
             instansi: &learner.instansi,
             unit_kerja: &learner.unit_kerja,
             verified: learner.verified,
+            context: place.context(),
+            webinar_session_id: place.session_id(),
             draw_json,
             question_count: draw.len() as i32,
             started_at: now,
@@ -264,10 +327,7 @@ pub async fn start(state: &AppState, learner: &Me, slug: &str) -> Result<i64, Ap
         Ok(a) => Ok(a.id),
         // A concurrent start (double click) won the race: resume its attempt.
         Err(e) if matches!(e.sql_err(), Some(SqlErr::UniqueConstraintViolation(_))) => {
-            match db::attempts::find_open(&state.db, learner.id, slug)
-                .await
-                .or_fail()?
-            {
+            match find_open(state, learner, slug, place).await? {
                 Some(open) => Ok(open.id),
                 None => Err(fail(db_error(e))),
             }
@@ -387,6 +447,8 @@ fn keep_offered(drawn: &Drawn, chosen: Vec<String>) -> Vec<String> {
 /// Submits an attempt. Idempotent: a second submit (double click, retry) changes nothing and
 /// returns the same attempt. After the deadline (plus grace) the posted answers are ignored and
 /// the attempt is scored on what was autosaved, marked late.
+///
+/// Returns where the learner goes next: the result page, or the webinar's page.
 pub async fn submit(
     state: &AppState,
     learner: &employee::Model,
@@ -396,9 +458,14 @@ pub async fn submit(
     let attempt = owned_attempt(state, learner, attempt_id).await?;
     let module = module(state, &attempt.module_slug)?;
     if attempt.submitted_at.is_none() {
-        finalize(state, module, &attempt, Some(answers), Utc::now()).await?;
+        let now = Utc::now();
+        super::webinar::check_submission(state, &attempt, now).await?;
+        finalize(state, module, &attempt, Some(answers), now).await?;
     }
-    Ok(attempt.module_slug)
+    match attempt.webinar_session_id {
+        Some(_) => super::webinar::after_submit(state, learner, &attempt).await,
+        None => Ok(format!("/modul/{}/hasil/{}", attempt.module_slug, attempt.id)),
+    }
 }
 
 /// Scores and closes an attempt in one transaction: the attempt row and all its answers are
@@ -494,8 +561,12 @@ pub async fn result(
                 )
             })
             .collect();
+    let (webinar_code, review_withheld) = super::webinar::review_policy(state, &attempt).await?;
     let mut questions = Vec::new();
     for d in parse_draw(&attempt.draw)? {
+        if review_withheld {
+            break;
+        }
         let Some(q) = module.question(&d.q) else {
             continue;
         };
@@ -534,6 +605,8 @@ pub async fn result(
         late: attempt.late,
         submitted_at: format_wib(submitted_at),
         questions,
+        webinar_code,
+        review_withheld,
     })
 }
 

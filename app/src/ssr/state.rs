@@ -47,6 +47,8 @@ pub struct AppState {
     pub settings: Arc<Settings>,
     /// Sign-in and activation attempts per IP address and login.
     pub limiter: Arc<super::auth::RateLimiter>,
+    /// Change hints for the webinar live boards.
+    pub live: Arc<super::live::LiveHub>,
 }
 
 impl FromRef<AppState> for LeptosOptions {

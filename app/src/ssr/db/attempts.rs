@@ -21,6 +21,9 @@ pub struct NewAttempt<'a> {
     pub deadline_at: Option<DateTime<Utc>>,
     /// Signed in to a roster-verified account rather than self-declared.
     pub verified: bool,
+    /// `self`, `webinar_pre` or `webinar_post`.
+    pub context: &'a str,
+    pub webinar_session_id: Option<i64>,
 }
 
 pub async fn insert(
@@ -31,7 +34,8 @@ pub async fn insert(
         employee_id: Set(new.employee_id),
         content_module_id: Set(new.content_module_id),
         module_slug: Set(new.module_slug.to_string()),
-        context: Set("self".into()),
+        context: Set(new.context.to_string()),
+        webinar_session_id: Set(new.webinar_session_id),
         identity: Set(if new.verified {
             "verified"
         } else {
@@ -55,21 +59,31 @@ pub async fn find(db: &impl ConnectionTrait, id: i64) -> Result<Option<attempt::
     attempt::Entity::find_by_id(id).one(db).await
 }
 
-/// The unfinished attempt of a learner in a module, if any (at most one exists).
+/// The unfinished attempt of a learner in a module at one place (context and webinar
+/// session), if any: at most one exists.
 pub async fn find_open(
     db: &impl ConnectionTrait,
     employee_id: i64,
     module: &str,
+    context: &str,
+    webinar_session_id: Option<i64>,
 ) -> Result<Option<attempt::Model>, DbErr> {
+    let session = match webinar_session_id {
+        Some(id) => attempt::Column::WebinarSessionId.eq(id),
+        None => attempt::Column::WebinarSessionId.is_null(),
+    };
     attempt::Entity::find()
         .filter(attempt::Column::EmployeeId.eq(employee_id))
         .filter(attempt::Column::ModuleSlug.eq(module))
+        .filter(attempt::Column::Context.eq(context))
+        .filter(session)
         .filter(attempt::Column::SubmittedAt.is_null())
         .one(db)
         .await
 }
 
-/// Attempts used in a module (finished or not): what the attempt limit counts.
+/// Attempts used in a module on the learner's own (finished or not): what the attempt limit
+/// counts. Webinar tests do not use up the module's attempts.
 pub async fn count_for(
     db: &impl ConnectionTrait,
     employee_id: i64,
@@ -78,6 +92,7 @@ pub async fn count_for(
     attempt::Entity::find()
         .filter(attempt::Column::EmployeeId.eq(employee_id))
         .filter(attempt::Column::ModuleSlug.eq(module))
+        .filter(attempt::Column::Context.eq("self"))
         .count(db)
         .await
 }

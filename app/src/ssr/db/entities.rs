@@ -105,6 +105,8 @@ pub mod attempt {
         pub question_count: i32,
         pub passed: Option<bool>,
         pub late: bool,
+        /// The webinar session the attempt was taken in (context `webinar_pre`/`webinar_post`).
+        pub webinar_session_id: Option<i64>,
     }
 
     #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
@@ -233,6 +235,100 @@ pub mod audit_entry {
         pub target: String,
         pub ip: String,
         pub detail: String,
+    }
+
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}
+
+pub mod webinar_session {
+    use sea_orm::entity::prelude::*;
+
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "webinar_sessions")]
+    pub struct Model {
+        #[sea_orm(primary_key)]
+        pub id: i64,
+        pub code: String,
+        pub title: String,
+        pub organiser: String,
+        pub host_account_id: i64,
+        pub starts_at: DateTimeUtc,
+        pub time_zone: String,
+        pub pre_module: Option<String>,
+        pub post_module: String,
+        /// JSON array of module slugs.
+        pub materials: String,
+        pub jp: i32,
+        pub min_post_score: i32,
+        pub requires_pre: bool,
+        pub issues_certificates: bool,
+        pub pre_opens_at: Option<DateTimeUtc>,
+        pub pre_closes_at: Option<DateTimeUtc>,
+        pub post_opens_at: Option<DateTimeUtc>,
+        pub post_closes_at: Option<DateTimeUtc>,
+        pub signer_name: String,
+        pub signer_nip: String,
+        pub signer_position: String,
+    }
+
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}
+
+pub mod webinar_participant {
+    use sea_orm::entity::prelude::*;
+
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "webinar_participants")]
+    pub struct Model {
+        #[sea_orm(primary_key)]
+        pub id: i64,
+        pub session_id: i64,
+        pub employee_id: i64,
+        pub identity: String,
+        pub instansi_at_time: String,
+        pub unit_kerja_at_time: String,
+        pub joined_at: DateTimeUtc,
+    }
+
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}
+
+pub mod certificate {
+    use sea_orm::entity::prelude::*;
+
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "certificates")]
+    pub struct Model {
+        #[sea_orm(primary_key)]
+        pub id: i64,
+        pub number: String,
+        pub organiser_key: String,
+        pub year: i32,
+        pub seq: i32,
+        pub verify_code: String,
+        pub employee_id: i64,
+        pub holder_name: String,
+        pub holder_nip: String,
+        pub instansi: String,
+        pub title: String,
+        pub organiser: String,
+        pub event_date: Date,
+        pub jp: i32,
+        pub source: String,
+        pub webinar_session_id: Option<i64>,
+        pub module_slug: Option<String>,
+        pub issued_at: DateTimeUtc,
+        pub revoked_at: Option<DateTimeUtc>,
+        pub revoked_reason: Option<String>,
     }
 
     #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -1,0 +1,274 @@
+//! E-certificates: issuing with a sequential number per organiser and year, the public
+//! verification code, revocation and the PDF.
+
+use super::certificate_render::{certificate_pdf, CertificateDoc};
+use super::db::{self, entities::certificate, entities::employee};
+use super::respond::{db_error, fail, OrFail};
+use super::AppState;
+use crate::error::AppError;
+use crate::model::auth::mask_nip;
+use crate::model::webinar::CertificateCheck;
+use chrono::{DateTime, Datelike, NaiveDate, Utc};
+use rand::Rng;
+use sea_orm::{Set, SqlErr};
+
+/// Crockford-style base 32: no I, L, O, U, so a code read aloud or typed is unambiguous.
+const VERIFY_ALPHABET: &[u8; 32] = b"0123456789ABCDEFGHJKMNPQRSTVWXYZ";
+/// 16 characters x 5 bits = 80 random bits.
+pub const VERIFY_CODE_LEN: usize = 16;
+
+/// A fresh, unguessable verification code.
+pub fn new_verify_code() -> String {
+    let mut rng = rand::rng();
+    (0..VERIFY_CODE_LEN)
+        .map(|_| char::from(VERIFY_ALPHABET[rng.random_range(0..VERIFY_ALPHABET.len())]))
+        .collect()
+}
+
+/// Whether a string could be a verification code (checked before any database lookup).
+pub fn is_verify_code(code: &str) -> bool {
+    code.len() == VERIFY_CODE_LEN && code.bytes().all(|b| VERIFY_ALPHABET.contains(&b))
+}
+
+/// The organiser's part of certificate numbers: upper-case letters and digits joined by
+/// dashes, e.g. "BKPSDM KAB. Sleman" -> "BKPSDM-KAB-SLEMAN" (at most 40 characters).
+pub fn organiser_key(organiser: &str) -> String {
+    let words: Vec<String> = organiser
+        .split(|c: char| !c.is_ascii_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .map(|w| w.to_ascii_uppercase())
+        .collect();
+    let mut key = words.join("-");
+    key.truncate(40);
+    let key = key.trim_end_matches('-').to_string();
+    if key.is_empty() {
+        "NETRA".into()
+    } else {
+        key
+    }
+}
+
+/// "00012/BKPSDM-KAB-SLEMAN/NETRA/2026".
+pub fn format_number(seq: i32, key: &str, year: i32) -> String {
+    format!("{seq:05}/{key}/NETRA/{year}")
+}
+
+/// What a certificate is for.
+pub struct Award<'a> {
+    pub holder: &'a employee::Model,
+    pub title: &'a str,
+    pub organiser: &'a str,
+    pub event_date: NaiveDate,
+    pub jp: i32,
+    pub session_id: Option<i64>,
+    pub module_slug: Option<&'a str>,
+}
+
+/// Issues a certificate with the next number of its organiser and year. Concurrent issuers
+/// may pick the same number; the unique index lets one win and the others retry with the next.
+pub async fn issue(
+    state: &AppState,
+    award: Award<'_>,
+    now: DateTime<Utc>,
+) -> Result<certificate::Model, AppError> {
+    let key = organiser_key(award.organiser);
+    let year = now.year();
+    let mut last_error = None;
+    for _ in 0..20 {
+        let txn = db::begin_write(&state.db).await.or_fail()?;
+        let seq = db::certificates::last_seq(&txn, &key, year).await.or_fail()? + 1;
+        let row = certificate::ActiveModel {
+            number: Set(format_number(seq, &key, year)),
+            organiser_key: Set(key.clone()),
+            year: Set(year),
+            seq: Set(seq),
+            verify_code: Set(new_verify_code()),
+            employee_id: Set(award.holder.id),
+            holder_name: Set(award.holder.name.clone()),
+            holder_nip: Set(award.holder.nip.clone()),
+            instansi: Set(award.holder.instansi.clone()),
+            title: Set(award.title.to_string()),
+            organiser: Set(award.organiser.to_string()),
+            event_date: Set(award.event_date),
+            jp: Set(award.jp),
+            source: Set(if award.session_id.is_some() { "session" } else { "module" }.into()),
+            webinar_session_id: Set(award.session_id),
+            module_slug: Set(award.module_slug.map(str::to_string)),
+            issued_at: Set(now),
+            revoked_at: Set(None),
+            revoked_reason: Set(None),
+            ..Default::default()
+        };
+        match db::certificates::insert(&txn, row).await {
+            Ok(cert) => {
+                txn.commit().await.or_fail()?;
+                return Ok(cert);
+            }
+            Err(e) => {
+                let _ = txn.rollback().await;
+                if !matches!(e.sql_err(), Some(SqlErr::UniqueConstraintViolation(_))) {
+                    return Err(fail(db_error(e)));
+                }
+                // The holder already has this session's certificate (a concurrent request).
+                if let Some(session) = award.session_id {
+                    if let Some(existing) =
+                        db::certificates::for_session_holder(&state.db, session, award.holder.id)
+                            .await
+                            .or_fail()?
+                    {
+                        return Ok(existing);
+                    }
+                }
+                last_error = Some(e);
+            }
+        }
+    }
+    tracing::error!(error = ?last_error, "could not allocate a certificate number");
+    Err(fail(AppError::Internal))
+}
+
+/// Public facts of a certificate for `/verifikasi/{code}`.
+pub async fn check(state: &AppState, code: &str) -> Result<CertificateCheck, AppError> {
+    let code = code.trim().to_ascii_uppercase();
+    if !is_verify_code(&code) {
+        return Err(fail(AppError::NotFound));
+    }
+    let cert = db::certificates::by_verify_code(&state.db, &code)
+        .await
+        .or_fail()?
+        .ok_or(AppError::NotFound)
+        .or_fail()?;
+    Ok(CertificateCheck {
+        number: cert.number,
+        holder_name: cert.holder_name,
+        holder_nip_masked: mask_nip(&cert.holder_nip),
+        instansi: cert.instansi,
+        title: cert.title,
+        organiser: cert.organiser,
+        date: format_date(cert.event_date),
+        jp: cert.jp.max(0) as u32,
+        revoked_reason: cert.revoked_at.map(|_| cert.revoked_reason.unwrap_or_default()),
+    })
+}
+
+const MONTHS: [&str; 12] = [
+    "Januari",
+    "Februari",
+    "Maret",
+    "April",
+    "Mei",
+    "Juni",
+    "Juli",
+    "Agustus",
+    "September",
+    "Oktober",
+    "November",
+    "Desember",
+];
+
+/// "25 November 2026".
+pub fn format_date(date: NaiveDate) -> String {
+    let month = MONTHS
+        .get(date.month0() as usize)
+        .copied()
+        .unwrap_or_default();
+    format!("{} {month} {}", date.day(), date.year())
+}
+
+/// The public verification address of a certificate.
+pub fn verify_url(state: &AppState, code: &str) -> String {
+    let base = state
+        .settings
+        .public_url
+        .clone()
+        .unwrap_or_else(|| format!("http://{}", state.leptos_options.site_addr));
+    format!("{}/verifikasi/{code}", base.trim_end_matches('/'))
+}
+
+/// The certificate as a PDF, with the signing official of its session when there is one.
+pub async fn pdf(state: &AppState, cert: &certificate::Model) -> Result<Vec<u8>, AppError> {
+    let session = match cert.webinar_session_id {
+        Some(id) => db::webinars::by_id(&state.db, id).await.or_fail()?,
+        None => None,
+    };
+    let (signer_name, signer_nip, signer_position) = session
+        .as_ref()
+        .map(|s| {
+            (
+                s.signer_name.clone(),
+                s.signer_nip.clone(),
+                s.signer_position.clone(),
+            )
+        })
+        .unwrap_or_default();
+    let url = verify_url(state, &cert.verify_code);
+    let date_text = format_date(cert.event_date);
+    let cert = cert.clone();
+    // Layout and font subsetting take a few milliseconds of CPU: keep them off the I/O threads.
+    tokio::task::spawn_blocking(move || {
+        certificate_pdf(&CertificateDoc {
+            number: &cert.number,
+            holder_name: &cert.holder_name,
+            holder_nip: &cert.holder_nip,
+            instansi: &cert.instansi,
+            title: &cert.title,
+            organiser: &cert.organiser,
+            date_text: &date_text,
+            jp: cert.jp.max(0) as u32,
+            signer_name: &signer_name,
+            signer_nip: &signer_nip,
+            signer_position: &signer_position,
+            verify_url: &url,
+        })
+    })
+    .await
+    .map_err(|e| {
+        tracing::error!(error = %e, "certificate rendering task failed");
+        AppError::Internal
+    })?
+    .map_err(|e| {
+        tracing::error!(error = %e, "certificate rendering failed");
+        AppError::Internal
+    })
+}
+
+/// File name for a downloaded certificate: "sertifikat-00012-BKPSDM-2026.pdf".
+pub fn file_name(cert: &certificate::Model) -> String {
+    let safe: String = cert
+        .number
+        .chars()
+        .map(|c| if c.is_ascii_alphanumeric() { c } else { '-' })
+        .collect();
+    format!("sertifikat-{safe}.pdf")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn verify_codes_are_80_bits_and_recognised() {
+        let a = new_verify_code();
+        let b = new_verify_code();
+        assert_eq!(a.len(), 16);
+        assert_ne!(a, b);
+        assert!(is_verify_code(&a));
+        assert!(!is_verify_code("0000000000000O00"));
+        assert!(!is_verify_code("SHORT"));
+        // 32 symbols carry 5 bits each.
+        assert_eq!(VERIFY_ALPHABET.len(), 32);
+    }
+
+    #[test]
+    fn organiser_keys_are_stable_and_safe() {
+        assert_eq!(organiser_key("BKPSDM Kab. Sleman"), "BKPSDM-KAB-SLEMAN");
+        assert_eq!(organiser_key("  "), "NETRA");
+        assert_eq!(format_number(12, "BKN", 2026), "00012/BKN/NETRA/2026");
+    }
+
+    #[test]
+    fn dates_are_written_in_indonesian() {
+        let d = NaiveDate::from_ymd_opt(2026, 11, 25).expect("date");
+        assert_eq!(format_date(d), "25 November 2026");
+    }
+}

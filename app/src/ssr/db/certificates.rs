@@ -1,0 +1,96 @@
+//! E-certificates: numbering, lookup by verification code, revocation.
+
+use super::entities::certificate;
+use chrono::{DateTime, Utc};
+use sea_orm::sea_query::Expr;
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QueryOrder,
+    QuerySelect,
+};
+
+/// The highest number used so far for an organiser in a year (0 when none).
+pub async fn last_seq(db: &impl ConnectionTrait, organiser_key: &str, year: i32) -> Result<i32, DbErr> {
+    let last: Option<Option<i32>> = certificate::Entity::find()
+        .select_only()
+        .column_as(certificate::Column::Seq.max(), "max_seq")
+        .filter(certificate::Column::OrganiserKey.eq(organiser_key))
+        .filter(certificate::Column::Year.eq(year))
+        .into_tuple()
+        .one(db)
+        .await?;
+    Ok(last.flatten().unwrap_or(0))
+}
+
+pub async fn insert(
+    db: &impl ConnectionTrait,
+    row: certificate::ActiveModel,
+) -> Result<certificate::Model, DbErr> {
+    row.insert(db).await
+}
+
+pub async fn by_id(db: &impl ConnectionTrait, id: i64) -> Result<Option<certificate::Model>, DbErr> {
+    certificate::Entity::find_by_id(id).one(db).await
+}
+
+pub async fn by_verify_code(
+    db: &impl ConnectionTrait,
+    code: &str,
+) -> Result<Option<certificate::Model>, DbErr> {
+    certificate::Entity::find()
+        .filter(certificate::Column::VerifyCode.eq(code))
+        .one(db)
+        .await
+}
+
+pub async fn for_session_holder(
+    db: &impl ConnectionTrait,
+    session_id: i64,
+    employee_id: i64,
+) -> Result<Option<certificate::Model>, DbErr> {
+    certificate::Entity::find()
+        .filter(certificate::Column::WebinarSessionId.eq(session_id))
+        .filter(certificate::Column::EmployeeId.eq(employee_id))
+        .one(db)
+        .await
+}
+
+/// Certificates of a session in number order.
+pub async fn of_session(
+    db: &impl ConnectionTrait,
+    session_id: i64,
+) -> Result<Vec<certificate::Model>, DbErr> {
+    certificate::Entity::find()
+        .filter(certificate::Column::WebinarSessionId.eq(session_id))
+        .order_by_asc(certificate::Column::Seq)
+        .all(db)
+        .await
+}
+
+/// Certificates held by one employee, newest first.
+pub async fn of_employee(
+    db: &impl ConnectionTrait,
+    employee_id: i64,
+) -> Result<Vec<certificate::Model>, DbErr> {
+    certificate::Entity::find()
+        .filter(certificate::Column::EmployeeId.eq(employee_id))
+        .order_by_desc(certificate::Column::IssuedAt)
+        .all(db)
+        .await
+}
+
+/// Revokes a certificate that is not revoked yet. Returns false when it already was.
+pub async fn revoke(
+    db: &impl ConnectionTrait,
+    id: i64,
+    reason: &str,
+    at: DateTime<Utc>,
+) -> Result<bool, DbErr> {
+    let res = certificate::Entity::update_many()
+        .col_expr(certificate::Column::RevokedAt, Expr::value(at))
+        .col_expr(certificate::Column::RevokedReason, Expr::value(reason))
+        .filter(certificate::Column::Id.eq(id))
+        .filter(certificate::Column::RevokedAt.is_null())
+        .exec(db)
+        .await?;
+    Ok(res.rows_affected == 1)
+}

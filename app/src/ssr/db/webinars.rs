@@ -1,0 +1,196 @@
+//! Webinar sessions, their participants and the figures of the live board.
+
+use super::entities::{attempt, employee, webinar_participant, webinar_session};
+use chrono::{DateTime, Utc};
+use sea_orm::sea_query::Expr;
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, FromQueryResult,
+    PaginatorTrait, QueryFilter, QueryOrder, Set, Statement,
+};
+
+pub async fn insert(
+    db: &impl ConnectionTrait,
+    session: webinar_session::ActiveModel,
+) -> Result<webinar_session::Model, DbErr> {
+    session.insert(db).await
+}
+
+pub async fn by_code(
+    db: &impl ConnectionTrait,
+    code: &str,
+) -> Result<Option<webinar_session::Model>, DbErr> {
+    webinar_session::Entity::find()
+        .filter(webinar_session::Column::Code.eq(code))
+        .one(db)
+        .await
+}
+
+pub async fn by_id(
+    db: &impl ConnectionTrait,
+    id: i64,
+) -> Result<Option<webinar_session::Model>, DbErr> {
+    webinar_session::Entity::find_by_id(id).one(db).await
+}
+
+/// Sessions of one host (all sessions when `host` is `None`), newest first.
+pub async fn list(
+    db: &impl ConnectionTrait,
+    host: Option<i64>,
+) -> Result<Vec<webinar_session::Model>, DbErr> {
+    let mut q = webinar_session::Entity::find();
+    if let Some(host) = host {
+        q = q.filter(webinar_session::Column::HostAccountId.eq(host));
+    }
+    q.order_by_desc(webinar_session::Column::StartsAt)
+        .order_by_desc(webinar_session::Column::Id)
+        .all(db)
+        .await
+}
+
+/// Saves the window times of one session.
+pub async fn set_windows(
+    db: &impl ConnectionTrait,
+    id: i64,
+    pre: (Option<DateTime<Utc>>, Option<DateTime<Utc>>),
+    post: (Option<DateTime<Utc>>, Option<DateTime<Utc>>),
+) -> Result<(), DbErr> {
+    webinar_session::Entity::update_many()
+        .col_expr(webinar_session::Column::PreOpensAt, Expr::value(pre.0))
+        .col_expr(webinar_session::Column::PreClosesAt, Expr::value(pre.1))
+        .col_expr(webinar_session::Column::PostOpensAt, Expr::value(post.0))
+        .col_expr(webinar_session::Column::PostClosesAt, Expr::value(post.1))
+        .filter(webinar_session::Column::Id.eq(id))
+        .exec(db)
+        .await
+        .map(|_| ())
+}
+
+/// Records that an employee joined; joining again changes nothing.
+pub async fn join(
+    db: &impl ConnectionTrait,
+    session_id: i64,
+    employee: &employee::Model,
+    verified: bool,
+    now: DateTime<Utc>,
+) -> Result<(), DbErr> {
+    let row = webinar_participant::ActiveModel {
+        session_id: Set(session_id),
+        employee_id: Set(employee.id),
+        identity: Set(if verified { "verified" } else { "self_declared" }.into()),
+        instansi_at_time: Set(employee.instansi.clone()),
+        unit_kerja_at_time: Set(employee.unit_kerja.clone()),
+        joined_at: Set(now),
+        ..Default::default()
+    };
+    webinar_participant::Entity::insert(row)
+        .on_conflict_do_nothing_on([
+            webinar_participant::Column::SessionId,
+            webinar_participant::Column::EmployeeId,
+        ])
+        .exec(db)
+        .await
+        .map(|_| ())
+}
+
+pub async fn participant(
+    db: &impl ConnectionTrait,
+    session_id: i64,
+    employee_id: i64,
+) -> Result<Option<webinar_participant::Model>, DbErr> {
+    webinar_participant::Entity::find()
+        .filter(webinar_participant::Column::SessionId.eq(session_id))
+        .filter(webinar_participant::Column::EmployeeId.eq(employee_id))
+        .one(db)
+        .await
+}
+
+pub async fn participant_count(db: &impl ConnectionTrait, session_id: i64) -> Result<u64, DbErr> {
+    webinar_participant::Entity::find()
+        .filter(webinar_participant::Column::SessionId.eq(session_id))
+        .count(db)
+        .await
+}
+
+/// The attempts of one employee in one session, newest first.
+pub async fn attempts_of(
+    db: &impl ConnectionTrait,
+    session_id: i64,
+    employee_id: i64,
+) -> Result<Vec<attempt::Model>, DbErr> {
+    attempt::Entity::find()
+        .filter(attempt::Column::WebinarSessionId.eq(session_id))
+        .filter(attempt::Column::EmployeeId.eq(employee_id))
+        .order_by_desc(attempt::Column::Id)
+        .all(db)
+        .await
+}
+
+/// One attendee's row for the results export and the figures.
+#[derive(Debug, Clone, FromQueryResult)]
+pub struct AttendeeRow {
+    pub employee_id: i64,
+    pub nip: String,
+    pub name: String,
+    pub identity: String,
+    pub instansi: String,
+    pub unit_kerja: String,
+    pub joined_at: DateTime<Utc>,
+    pub pre_score: Option<i32>,
+    pub post_score: Option<i32>,
+    pub certificate: Option<String>,
+}
+
+/// Every participant with their submitted pre-test and post-test scores and certificate number.
+pub async fn attendees(
+    db: &impl ConnectionTrait,
+    session_id: i64,
+) -> Result<Vec<AttendeeRow>, DbErr> {
+    let backend = db.get_database_backend();
+    let sql = "SELECT p.employee_id, e.nip, e.name, p.identity, p.instansi_at_time AS instansi, \
+        p.unit_kerja_at_time AS unit_kerja, p.joined_at, \
+        (SELECT a.score FROM attempts a WHERE a.webinar_session_id = p.session_id \
+           AND a.employee_id = p.employee_id AND a.context = 'webinar_pre' \
+           AND a.submitted_at IS NOT NULL) AS pre_score, \
+        (SELECT a.score FROM attempts a WHERE a.webinar_session_id = p.session_id \
+           AND a.employee_id = p.employee_id AND a.context = 'webinar_post' \
+           AND a.submitted_at IS NOT NULL) AS post_score, \
+        (SELECT c.number FROM certificates c WHERE c.webinar_session_id = p.session_id \
+           AND c.employee_id = p.employee_id) AS certificate \
+        FROM webinar_participants p JOIN employees e ON e.id = p.employee_id \
+        WHERE p.session_id = $1 ORDER BY p.instansi_at_time, e.name, p.id";
+    AttendeeRow::find_by_statement(Statement::from_sql_and_values(
+        backend,
+        sql,
+        [session_id.into()],
+    ))
+    .all(db)
+    .await
+}
+
+/// One question's tally across the submitted attempts of a stage.
+#[derive(Debug, Clone, FromQueryResult)]
+pub struct QuestionTally {
+    pub context: String,
+    pub question_id: String,
+    pub answered: i64,
+    pub correct: i64,
+}
+
+pub async fn question_tallies(
+    db: &impl ConnectionTrait,
+    session_id: i64,
+) -> Result<Vec<QuestionTally>, DbErr> {
+    let backend = db.get_database_backend();
+    let sql = "SELECT a.context, s.question_id, COUNT(*) AS answered, \
+        SUM(CASE WHEN s.correct THEN 1 ELSE 0 END) AS correct \
+        FROM answers s JOIN attempts a ON a.id = s.attempt_id \
+        WHERE a.webinar_session_id = $1 AND a.submitted_at IS NOT NULL \
+        GROUP BY a.context, s.question_id ORDER BY a.context, s.question_id";
+    QuestionTally::find_by_statement(Statement::from_sql_and_values(
+        backend,
+        sql,
+        [session_id.into()],
+    ))
+    .all(db)
+    .await
+}

@@ -1,0 +1,340 @@
+//! Plain HTTP endpoints of webinars, for what is not a page: the live board's event stream,
+//! result exports, the join QR code, certificate PDFs and the ZIP of a session's certificates.
+//! Access is checked here exactly as in the server functions.
+
+use super::auth::Resolved;
+use super::certificate_render::{qr_png, qr_svg};
+use super::db;
+use super::db::entities::{account, webinar_session};
+use super::export::{content_disposition, Cell, Column, Format, TableWriter};
+use super::webinar::{self, zone_offset, HOST_ROLES};
+use super::AppState;
+use crate::error::AppError;
+use crate::model::auth::Role;
+use axum::extract::{Extension, Path, State};
+use axum::http::{header, HeaderValue, StatusCode};
+use axum::response::sse::{Event, KeepAlive, Sse};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use axum::Router;
+use std::convert::Infallible;
+use std::time::Duration;
+
+/// The routes, merged into the server's router.
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/host/sesi/{id}/events", get(events))
+        .route("/host/sesi/{id}/qr.svg", get(qr_as_svg))
+        .route("/host/sesi/{id}/qr.png", get(qr_as_png))
+        .route("/host/sesi/{id}/hasil.csv", get(export_csv))
+        .route("/host/sesi/{id}/hasil.xlsx", get(export_xlsx))
+        .route("/host/sesi/{id}/sertifikat.zip", get(certificates_zip))
+        .route("/sertifikat/{id}/unduh", get(certificate_pdf))
+}
+
+/// Paths of these routes, for the access-matrix test (`{id}` stands for a number).
+pub const PATHS: &[&str] = &[
+    "/host/sesi/{id}/events",
+    "/host/sesi/{id}/qr.svg",
+    "/host/sesi/{id}/qr.png",
+    "/host/sesi/{id}/hasil.csv",
+    "/host/sesi/{id}/hasil.xlsx",
+    "/host/sesi/{id}/sertifikat.zip",
+    "/sertifikat/{id}/unduh",
+];
+
+/// An `AppError` as a plain-text HTTP answer (these endpoints are not pages).
+struct Failure(AppError);
+
+impl From<AppError> for Failure {
+    fn from(e: AppError) -> Self {
+        Failure(e)
+    }
+}
+
+impl IntoResponse for Failure {
+    fn into_response(self) -> Response {
+        let status =
+            StatusCode::from_u16(self.0.status_code()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+        (
+            status,
+            [(header::CONTENT_TYPE, "text/plain; charset=utf-8")],
+            self.0.to_string(),
+        )
+            .into_response()
+    }
+}
+
+type Answer = Result<Response, Failure>;
+
+fn account_of(resolved: &Option<Extension<Resolved>>) -> Option<account::Model> {
+    resolved.as_ref().and_then(|r| r.0.account.clone())
+}
+
+/// The session, when the signed-in account may manage it.
+async fn managed_session(
+    state: &AppState,
+    resolved: &Option<Extension<Resolved>>,
+    id: i64,
+) -> Result<(account::Model, webinar_session::Model), AppError> {
+    let account = account_of(resolved).ok_or(AppError::Unauthorized)?;
+    match Role::from_code(&account.role) {
+        Some(role) if HOST_ROLES.contains(&role) => {}
+        _ => return Err(AppError::Forbidden),
+    }
+    let session = webinar::managed(state, &account, id).await?;
+    Ok((account, session))
+}
+
+fn attachment(content_type: &'static str, disposition: &str, body: Vec<u8>) -> Response {
+    let mut res = (
+        [
+            (header::CONTENT_TYPE, HeaderValue::from_static(content_type)),
+            (header::CACHE_CONTROL, HeaderValue::from_static("private, no-store")),
+        ],
+        body,
+    )
+        .into_response();
+    if let Ok(v) = HeaderValue::from_str(disposition) {
+        res.headers_mut().insert(header::CONTENT_DISPOSITION, v);
+    }
+    res
+}
+
+/// Server-sent events: a `stats` event with the whole board whenever something changed,
+/// at most once a second, plus keep-alives so proxies keep the connection open.
+async fn events(
+    State(state): State<AppState>,
+    resolved: Option<Extension<Resolved>>,
+    Path(id): Path<i64>,
+) -> Answer {
+    let (_, session) = managed_session(&state, &resolved, id).await?;
+    let mut changes = state.live.subscribe();
+    let stream = async_stream::stream! {
+        // The first event brings a board opened long ago up to date at once.
+        let mut dirty = true;
+        loop {
+            if dirty {
+                match webinar::live_stats(&state, &session).await {
+                    Ok(stats) => match serde_json::to_string(&stats) {
+                        Ok(json) => yield Ok::<Event, Infallible>(Event::default().event("stats").data(json)),
+                        Err(e) => tracing::error!(error = %e, "live stats not serialisable"),
+                    },
+                    // The database is briefly away: try again on the next change.
+                    Err(e) => tracing::warn!(error = %e, "live stats unavailable"),
+                }
+                // Coalesce a burst of submissions into one update per second.
+                tokio::time::sleep(Duration::from_secs(1)).await;
+            }
+            match changes.recv().await {
+                Ok(changed) => dirty = changed == session.id,
+                Err(tokio::sync::broadcast::error::RecvError::Lagged(_)) => dirty = true,
+                Err(tokio::sync::broadcast::error::RecvError::Closed) => break,
+            }
+            // Drain what queued up meanwhile.
+            while let Ok(changed) = changes.try_recv() {
+                dirty |= changed == session.id;
+            }
+        }
+    };
+    Ok(Sse::new(stream)
+        .keep_alive(KeepAlive::new().interval(Duration::from_secs(15)))
+        .into_response())
+}
+
+async fn qr_as_svg(
+    State(state): State<AppState>,
+    resolved: Option<Extension<Resolved>>,
+    Path(id): Path<i64>,
+) -> Answer {
+    let (_, session) = managed_session(&state, &resolved, id).await?;
+    let svg = qr_svg(&webinar::join_url(&state, &session.code)).map_err(|e| {
+        tracing::error!(error = %e, "QR code failed");
+        AppError::Internal
+    })?;
+    Ok(attachment(
+        "image/svg+xml",
+        &format!("inline; filename=\"qr-{}.svg\"", session.code),
+        svg.into_bytes(),
+    ))
+}
+
+async fn qr_as_png(
+    State(state): State<AppState>,
+    resolved: Option<Extension<Resolved>>,
+    Path(id): Path<i64>,
+) -> Answer {
+    let (_, session) = managed_session(&state, &resolved, id).await?;
+    // 20 px per module: about 800 px square, sharp on a projected slide.
+    let png = qr_png(&webinar::join_url(&state, &session.code), 20).map_err(|e| {
+        tracing::error!(error = %e, "QR code failed");
+        AppError::Internal
+    })?;
+    Ok(attachment(
+        "image/png",
+        &format!("attachment; filename=\"qr-{}.png\"", session.code),
+        png,
+    ))
+}
+
+const RESULT_COLUMNS: &[Column] = &[
+    Column::text("NIP", 22.0),
+    Column::text("Nama", 30.0),
+    Column::text("Identitas", 16.0),
+    Column::text("Instansi", 30.0),
+    Column::text("Unit kerja", 30.0),
+    Column::date_time("Bergabung", 18.0),
+    Column::int("Nilai pre-test", 12.0),
+    Column::int("Nilai post-test", 12.0),
+    Column::int("Peningkatan", 12.0),
+    Column::text("Nomor sertifikat", 34.0),
+];
+
+async fn export(state: AppState, resolved: Option<Extension<Resolved>>, id: i64, format: Format) -> Answer {
+    let (account, session) = managed_session(&state, &resolved, id).await?;
+    let rows = db::webinars::attendees(&state.db, session.id)
+        .await
+        .map_err(super::respond::db_error)?;
+    super::auth::audit(&state, Some(&account), "webinar_export", &session.code, format.extension())
+        .await?;
+    let tz = zone_offset(&session.time_zone).unwrap_or_else(super::export::wib);
+    let stem = format!("hasil-{}", session.code);
+    let body = tokio::task::spawn_blocking(move || -> Result<Vec<u8>, super::export::ExportError> {
+        let mut table = TableWriter::new(format, "Hasil", RESULT_COLUMNS, tz)?;
+        for r in rows {
+            let identity = if r.identity == "verified" { "terverifikasi" } else { "diisi sendiri" };
+            let gain = r.post_score.zip(r.pre_score).map(|(post, pre)| post - pre);
+            table.push_row(&[
+                r.nip.into(),
+                r.name.into(),
+                identity.into(),
+                r.instansi.into(),
+                r.unit_kerja.into(),
+                r.joined_at.into(),
+                r.pre_score.into(),
+                r.post_score.into(),
+                gain.into(),
+                r.certificate.map(Cell::from).unwrap_or(Cell::Empty),
+            ])?;
+        }
+        table.finish()
+    })
+    .await
+    .map_err(|e| {
+        tracing::error!(error = %e, "export task failed");
+        AppError::Internal
+    })?
+    .map_err(|e| {
+        tracing::error!(error = %e, "export failed");
+        AppError::Internal
+    })?;
+    Ok(attachment(format.content_type(), &content_disposition(&stem, format), body))
+}
+
+async fn export_csv(
+    State(state): State<AppState>,
+    resolved: Option<Extension<Resolved>>,
+    Path(id): Path<i64>,
+) -> Answer {
+    export(state, resolved, id, Format::Csv).await
+}
+
+async fn export_xlsx(
+    State(state): State<AppState>,
+    resolved: Option<Extension<Resolved>>,
+    Path(id): Path<i64>,
+) -> Answer {
+    export(state, resolved, id, Format::Xlsx).await
+}
+
+/// Every certificate of a session as one ZIP of PDFs (revoked ones left out).
+async fn certificates_zip(
+    State(state): State<AppState>,
+    resolved: Option<Extension<Resolved>>,
+    Path(id): Path<i64>,
+) -> Answer {
+    let (_, session) = managed_session(&state, &resolved, id).await?;
+    let certs = db::certificates::of_session(&state.db, session.id)
+        .await
+        .map_err(super::respond::db_error)?;
+    let mut files = Vec::new();
+    for cert in certs.iter().filter(|c| c.revoked_at.is_none()) {
+        let pdf = super::certificates::pdf(&state, cert).await?;
+        files.push((super::certificates::file_name(cert), pdf));
+    }
+    let body = tokio::task::spawn_blocking(move || -> Result<Vec<u8>, zip::result::ZipError> {
+        use std::io::Write;
+        let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+        // PDFs are compressed already: store them as they are.
+        let options = zip::write::SimpleFileOptions::default()
+            .compression_method(zip::CompressionMethod::Stored);
+        for (name, pdf) in files {
+            zip.start_file(name, options)?;
+            zip.write_all(&pdf)?;
+        }
+        Ok(zip.finish()?.into_inner())
+    })
+    .await
+    .map_err(|_| AppError::Internal)?
+    .map_err(|e| {
+        tracing::error!(error = %e, "zip failed");
+        AppError::Internal
+    })?;
+    Ok(attachment(
+        "application/zip",
+        &format!("attachment; filename=\"sertifikat-{}.zip\"", session.code),
+        body,
+    ))
+}
+
+/// A certificate's PDF: for its holder, the host of its session (or an admin), or an operator
+/// of the holder's agency. Anyone else gets "not found".
+async fn certificate_pdf(
+    State(state): State<AppState>,
+    resolved: Option<Extension<Resolved>>,
+    Path(id): Path<i64>,
+) -> Answer {
+    let cert = db::certificates::by_id(&state.db, id)
+        .await
+        .map_err(super::respond::db_error)?
+        .ok_or(AppError::NotFound)?;
+    let learner = resolved.as_ref().and_then(|r| r.0.learner.as_ref());
+    let account = account_of(&resolved);
+    let holder = learner.is_some_and(|me| me.id == cert.employee_id);
+    let staff = match &account {
+        Some(a) if a.role == Role::Admin.code() => true,
+        Some(a) if a.role == Role::Operator.code() => {
+            let agency = a.agency_id;
+            let employee = db::employees::find(&state.db, cert.employee_id)
+                .await
+                .map_err(super::respond::db_error)?;
+            let hosted = match cert.webinar_session_id {
+                Some(s) => webinar::managed(&state, a, s).await.is_ok(),
+                None => false,
+            };
+            hosted || (agency.is_some() && employee.is_some_and(|e| e.agency_id == agency))
+        }
+        Some(a) if a.role == Role::Host.code() => match cert.webinar_session_id {
+            Some(s) => webinar::managed(&state, a, s).await.is_ok(),
+            None => false,
+        },
+        _ => false,
+    };
+    if !(holder || staff) {
+        return Err(if learner.is_none() && account.is_none() {
+            AppError::Unauthorized
+        } else {
+            AppError::NotFound
+        }
+        .into());
+    }
+    if cert.revoked_at.is_some() {
+        return Err(AppError::Conflict("Sertifikat ini telah dicabut.".into()).into());
+    }
+    let pdf = super::certificates::pdf(&state, &cert).await?;
+    Ok(attachment(
+        "application/pdf",
+        &format!("attachment; filename=\"{}\"", super::certificates::file_name(&cert)),
+        pdf,
+    ))
+}
