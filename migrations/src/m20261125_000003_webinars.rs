@@ -114,9 +114,10 @@ impl MigrationTrait for Migration {
         // One unfinished attempt per learner, module and place: a webinar's post-test may be the
         // same module a learner has open on their own.
         let db = manager.get_connection();
-        db.execute_unprepared("DROP INDEX uq_attempts_one_open").await?;
+        db.execute_unprepared("DROP INDEX uq_attempts_one_open")
+            .await?;
         db.execute_unprepared(
-            "CREATE UNIQUE INDEX uq_attempts_one_open ON attempts \
+            "CREATE UNIQUE INDEX uq_attempts_open_per_place ON attempts \
              (employee_id, module_slug, context, COALESCE(webinar_session_id, 0)) \
              WHERE submitted_at IS NULL",
         )
@@ -198,7 +199,7 @@ impl MigrationTrait for Migration {
             .await?;
         db.execute_unprepared("DROP INDEX uq_attempts_webinar_done")
             .await?;
-        db.execute_unprepared("DROP INDEX uq_attempts_one_open")
+        db.execute_unprepared("DROP INDEX uq_attempts_open_per_place")
             .await?;
         db.execute_unprepared(
             "CREATE UNIQUE INDEX uq_attempts_one_open ON attempts (employee_id, module_slug) \

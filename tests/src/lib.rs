@@ -45,13 +45,19 @@ pub struct TestApp {
     pub db: DatabaseConnection,
     pub state: AppState,
     pub backend: Backend,
+    database_url: String,
     cleanup: Cleanup,
     _shutdown: oneshot::Sender<()>,
 }
 
 enum Cleanup {
+    /// A replica: the first app owns the database.
+    None,
     SqliteFile(PathBuf),
-    Postgres { admin_url: String, name: String },
+    Postgres {
+        admin_url: String,
+        name: String,
+    },
 }
 
 impl TestApp {
@@ -69,6 +75,20 @@ impl TestApp {
             backend,
             repo_root().join("content"),
             Some(public_url.to_string()),
+        )
+        .await
+    }
+
+    /// A second server on the same database, with its own pool and live-board hub: what a second
+    /// replica behind a load balancer is. The first app still owns (and drops) the database.
+    pub async fn replica(&self) -> Result<Self> {
+        let url = self.database_url.clone();
+        Self::start(
+            self.backend,
+            url,
+            Cleanup::None,
+            repo_root().join("content"),
+            None,
         )
         .await
     }
@@ -107,6 +127,16 @@ impl TestApp {
                 )
             }
         };
+        Self::start(backend, database_url, cleanup, content_dir, public_url).await
+    }
+
+    async fn start(
+        backend: Backend,
+        database_url: String,
+        cleanup: Cleanup,
+        content_dir: PathBuf,
+        public_url: Option<String>,
+    ) -> Result<Self> {
         let config = ServerConfig {
             addr: "127.0.0.1:0".parse()?,
             database_url: database_url.clone(),
@@ -137,6 +167,7 @@ impl TestApp {
             db,
             state,
             backend,
+            database_url,
             cleanup,
             _shutdown: tx,
         })
@@ -163,6 +194,7 @@ impl Drop for TestApp {
 
 fn drop_database(cleanup: &Cleanup) {
     match cleanup {
+        Cleanup::None => {}
         Cleanup::SqliteFile(path) => {
             for suffix in ["", "-wal", "-shm"] {
                 let _ = std::fs::remove_file(format!("{}{suffix}", path.display()));

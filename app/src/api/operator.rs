@@ -19,6 +19,19 @@ pub struct RosterPage {
 pub struct EmployeeDetail {
     pub employee: RosterEmployee,
     pub attempts: Vec<crate::model::quiz::AttemptSummary>,
+    /// Completed webinar sessions and modules with their JP, whoever organised them.
+    pub credits: Vec<Credit>,
+}
+
+/// A completion credited to the employee (with its certificate).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Credit {
+    pub title: String,
+    pub organiser: String,
+    pub date: String,
+    pub jp: u32,
+    pub number: String,
+    pub revoked: bool,
 }
 
 /// The operator's roster, optionally searched by NIP or name.

@@ -3,9 +3,9 @@
 
 use crate::error::AppError;
 use crate::model::quiz::QuizState;
-use crate::model::webinar::{AttendeeView, CertificateCheck, HostHome, HostSessionView, LiveStats};
 #[cfg(feature = "ssr")]
 use crate::model::webinar::Stage;
+use crate::model::webinar::{AttendeeView, CertificateCheck, HostHome, HostSessionView, LiveStats};
 use leptos::prelude::*;
 
 /// The session page for whoever is identified in this browser (joining them once).

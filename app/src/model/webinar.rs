@@ -48,9 +48,13 @@ impl Stage {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Window {
     /// Not opened yet; opens at the given local time when scheduled.
-    NotOpen { opens: Option<String> },
+    NotOpen {
+        opens: Option<String>,
+    },
     /// Open; closes at the given local time when scheduled.
-    Open { closes: Option<String> },
+    Open {
+        closes: Option<String>,
+    },
     Closed,
 }
 

@@ -41,13 +41,19 @@ pub fn HostPage() -> impl IntoView {
 #[component]
 fn HostHomeView(home: HostHome, create: ServerAction<CreateWebinar>) -> impl IntoView {
     let error = move || create.value().get().and_then(Result::err);
-    let field = move |name: &'static str| Signal::derive(move || error().and_then(|e| e.field_message(name)));
+    let field = move |name: &'static str| {
+        Signal::derive(move || error().and_then(|e| e.field_message(name)))
+    };
     let options = |tests_only: bool| {
         home.modules
             .iter()
             .filter(|m| !tests_only || m.is_test)
             .map(|m| {
-                let label = if m.is_test { format!("{} (bentuk tes)", m.title) } else { m.title.clone() };
+                let label = if m.is_test {
+                    format!("{} (bentuk tes)", m.title)
+                } else {
+                    m.title.clone()
+                };
                 view! { <option value=m.slug.clone()>{label}</option> }
             })
             .collect_view()
@@ -91,8 +97,18 @@ fn HostHomeView(home: HostHome, create: ServerAction<CreateWebinar>) -> impl Int
             </div>
         }
     });
-    let pre_default = home.modules.iter().find(|m| m.slug.starts_with("pretest")).map(|m| m.slug.clone()).unwrap_or_default();
-    let post_default = home.modules.iter().find(|m| m.slug.starts_with("posttest")).map(|m| m.slug.clone()).unwrap_or_default();
+    let pre_default = home
+        .modules
+        .iter()
+        .find(|m| m.slug.starts_with("pretest"))
+        .map(|m| m.slug.clone())
+        .unwrap_or_default();
+    let post_default = home
+        .modules
+        .iter()
+        .find(|m| m.slug.starts_with("posttest"))
+        .map(|m| m.slug.clone())
+        .unwrap_or_default();
     view! {
         {match sessions {
             Some(table) => table.into_any(),
@@ -171,7 +187,12 @@ pub fn HostSessionPage() -> impl IntoView {
     }
 }
 
-fn window_controls(id: i64, stage: Stage, state: &Window, action: ServerAction<SetWebinarWindow>) -> impl IntoView {
+fn window_controls(
+    id: i64,
+    stage: Stage,
+    state: &Window,
+    action: ServerAction<SetWebinarWindow>,
+) -> impl IntoView {
     let (open, label) = if state.is_open() {
         ("0", format!("Tutup {}", stage.label()))
     } else {
@@ -290,14 +311,15 @@ fn follow(id: i64, live: RwSignal<LiveStats>, connected: RwSignal<bool>) {
     let Ok(source) = web_sys::EventSource::new(&format!("/host/sesi/{id}/events")) else {
         return;
     };
-    let on_stats = Closure::<dyn FnMut(web_sys::MessageEvent)>::new(move |ev: web_sys::MessageEvent| {
-        if let Some(text) = ev.data().as_string() {
-            if let Ok(stats) = serde_json::from_str::<LiveStats>(&text) {
-                live.set(stats);
-                connected.set(true);
+    let on_stats =
+        Closure::<dyn FnMut(web_sys::MessageEvent)>::new(move |ev: web_sys::MessageEvent| {
+            if let Some(text) = ev.data().as_string() {
+                if let Ok(stats) = serde_json::from_str::<LiveStats>(&text) {
+                    live.set(stats);
+                    connected.set(true);
+                }
             }
-        }
-    });
+        });
     let _ = source.add_event_listener_with_callback("stats", on_stats.as_ref().unchecked_ref());
     let on_error = Closure::<dyn FnMut()>::new(move || connected.set(false));
     source.set_onerror(Some(on_error.as_ref().unchecked_ref()));

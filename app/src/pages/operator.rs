@@ -179,6 +179,24 @@ fn EmployeeView(
                 </ul>
             }.into_any()
         }}
+        <h2>"Pelatihan selesai dan JP"</h2>
+        {if detail.credits.is_empty() {
+            view! { <p>"Belum ada webinar atau modul bersertifikat yang selesai."</p> }.into_any()
+        } else {
+            let total: u32 = detail.credits.iter().filter(|c| !c.revoked).map(|c| c.jp).sum();
+            view! {
+                <p>{format!("Total {total} JP dari pelatihan di Netra.")}</p>
+                <ul data-testid="credits">
+                    {detail.credits.into_iter().map(|c| view! {
+                        <li>{format!(
+                            "{} · penyelenggara {} · {} · {} JP · sertifikat {}{}",
+                            c.title, c.organiser, c.date, c.jp, c.number,
+                            if c.revoked { " (dicabut)" } else { "" },
+                        )}</li>
+                    }).collect_view()}
+                </ul>
+            }.into_any()
+        }}
         <h2>"Hapus data pribadi"</h2>
         <p>"NIP, nama, akun dan riwayat baca dihapus. Nilai tetap tercatat tanpa nama untuk statistik unit."</p>
         <ActionForm action=delete>

@@ -113,7 +113,11 @@ fn Attendee(view: AttendeeView, start: ServerAction<StartWebinarTest>) -> impl I
 }
 
 #[component]
-fn StageStep(stage: StageView, code: String, start: ServerAction<StartWebinarTest>) -> impl IntoView {
+fn StageStep(
+    stage: StageView,
+    code: String,
+    start: ServerAction<StartWebinarTest>,
+) -> impl IntoView {
     let label = stage.stage.label();
     let status = match (&stage.score, stage.in_progress, &stage.window) {
         (Some(score), _, _) => format!("Sudah dikerjakan · nilai {score}"),
@@ -186,7 +190,10 @@ pub fn VerifyPage() -> impl IntoView {
 #[component]
 fn CertificateFacts(check: CertificateCheck) -> impl IntoView {
     let (class, status) = match &check.revoked_reason {
-        None => ("card score score-passed", "SAH: sertifikat ini diterbitkan melalui Netra.".to_string()),
+        None => (
+            "card score score-passed",
+            "SAH: sertifikat ini diterbitkan melalui Netra.".to_string(),
+        ),
         Some(reason) => ("card score", format!("DICABUT: {reason}")),
     };
     view! {

@@ -76,7 +76,10 @@ pub async fn issue(
     let mut last_error = None;
     for _ in 0..20 {
         let txn = db::begin_write(&state.db).await.or_fail()?;
-        let seq = db::certificates::last_seq(&txn, &key, year).await.or_fail()? + 1;
+        let seq = db::certificates::last_seq(&txn, &key, year)
+            .await
+            .or_fail()?
+            + 1;
         let row = certificate::ActiveModel {
             number: Set(format_number(seq, &key, year)),
             organiser_key: Set(key.clone()),
@@ -91,7 +94,12 @@ pub async fn issue(
             organiser: Set(award.organiser.to_string()),
             event_date: Set(award.event_date),
             jp: Set(award.jp),
-            source: Set(if award.session_id.is_some() { "session" } else { "module" }.into()),
+            source: Set(if award.session_id.is_some() {
+                "session"
+            } else {
+                "module"
+            }
+            .into()),
             webinar_session_id: Set(award.session_id),
             module_slug: Set(award.module_slug.map(str::to_string)),
             issued_at: Set(now),
@@ -147,7 +155,9 @@ pub async fn check(state: &AppState, code: &str) -> Result<CertificateCheck, App
         organiser: cert.organiser,
         date: format_date(cert.event_date),
         jp: cert.jp.max(0) as u32,
-        revoked_reason: cert.revoked_at.map(|_| cert.revoked_reason.unwrap_or_default()),
+        revoked_reason: cert
+            .revoked_at
+            .map(|_| cert.revoked_reason.unwrap_or_default()),
     })
 }
 

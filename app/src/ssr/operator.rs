@@ -148,12 +148,26 @@ pub async fn detail(
     let attempts = db::attempts::list_for_employee(&state.db, e.id)
         .await
         .or_fail()?;
+    let credits = db::certificates::of_employee(&state.db, e.id)
+        .await
+        .or_fail()?
+        .into_iter()
+        .map(|c| crate::api::operator::Credit {
+            title: c.title,
+            organiser: c.organiser,
+            date: super::certificates::format_date(c.event_date),
+            jp: c.jp.max(0) as u32,
+            number: c.number,
+            revoked: c.revoked_at.is_some(),
+        })
+        .collect();
     Ok(EmployeeDetail {
         employee: row(state, &e).await?,
         attempts: attempts
             .iter()
             .map(|a| quiz::attempt_summary(state, a))
             .collect(),
+        credits,
     })
 }
 
@@ -297,6 +311,10 @@ pub async fn delete(
     lesson_progress::Entity::delete_many()
         .filter(lesson_progress::Column::EmployeeId.eq(e.id))
         .exec(&txn)
+        .await
+        .or_fail()?;
+    // Certificates keep their number (it was issued) but no longer name the person.
+    db::certificates::anonymise_holder(&txn, e.id, chrono::Utc::now())
         .await
         .or_fail()?;
     let mut active: employee::ActiveModel = e.clone().into();

@@ -8,12 +8,12 @@ use super::respond::{db_error, fail, OrFail};
 use super::AppState;
 use crate::error::AppError;
 use crate::model::catalog::{Learner, ModuleStatus};
-use crate::model::webinar::Stage;
 use crate::model::quiz::{
     is_answer_correct, score_percent, AttemptResult, AttemptSummary, AttemptView, ModuleBest,
     MyResults, OptionView, QuestionKind, QuestionView, QuizRules, QuizState, ReviewedOption,
     ReviewedQuestion,
 };
+use crate::model::webinar::Stage;
 use chrono::{DateTime, Duration, FixedOffset, Utc};
 use rand::seq::{IndexedRandom, SliceRandom};
 use sea_orm::SqlErr;
@@ -85,9 +85,15 @@ async fn find_open(
     slug: &str,
     place: Place,
 ) -> Result<Option<attempt::Model>, AppError> {
-    db::attempts::find_open(&state.db, learner.id, slug, place.context(), place.session_id())
-        .await
-        .or_fail()
+    db::attempts::find_open(
+        &state.db,
+        learner.id,
+        slug,
+        place.context(),
+        place.session_id(),
+    )
+    .await
+    .or_fail()
 }
 
 /// Times shown to learners are in WIB (UTC+7), the zone of most agencies; stored times are UTC.
@@ -464,7 +470,10 @@ pub async fn submit(
     }
     match attempt.webinar_session_id {
         Some(_) => super::webinar::after_submit(state, learner, &attempt).await,
-        None => Ok(format!("/modul/{}/hasil/{}", attempt.module_slug, attempt.id)),
+        None => Ok(format!(
+            "/modul/{}/hasil/{}",
+            attempt.module_slug, attempt.id
+        )),
     }
 }
 

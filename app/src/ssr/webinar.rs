@@ -14,9 +14,8 @@ use crate::error::{AppError, FieldError};
 use crate::model::auth::{mask_nip, Role};
 use crate::model::quiz::QuizState;
 use crate::model::webinar::{
-    AttendeeView, Bucket, CertificateLink, HostHome, HostSessionView, IssuedCertificate,
-    LiveStats, MaterialLink, ModuleChoice, QuestionShare, SessionSummary, Stage, StageView,
-    TeamRow, Window,
+    AttendeeView, Bucket, CertificateLink, HostHome, HostSessionView, IssuedCertificate, LiveStats,
+    MaterialLink, ModuleChoice, QuestionShare, SessionSummary, Stage, StageView, TeamRow, Window,
 };
 use chrono::{DateTime, Duration, FixedOffset, NaiveDateTime, Offset, TimeZone, Utc};
 use rand::Rng;
@@ -81,7 +80,9 @@ pub fn window(
         (Some(o), c) if now >= o => Window::Open {
             closes: c.map(local),
         },
-        (o, _) => Window::NotOpen { opens: o.map(local) },
+        (o, _) => Window::NotOpen {
+            opens: o.map(local),
+        },
     }
 }
 
@@ -176,7 +177,13 @@ pub fn validate(
     };
     let title = text("title", &form.title, "Judul", true, 200);
     let organiser = text("organiser", &form.organiser, "Penyelenggara", true, 120);
-    let signer_name = text("signer_name", &form.signer_name, "Nama penandatangan", false, 120);
+    let signer_name = text(
+        "signer_name",
+        &form.signer_name,
+        "Nama penandatangan",
+        false,
+        120,
+    );
     let signer_position = text(
         "signer_position",
         &form.signer_position,
@@ -184,7 +191,11 @@ pub fn validate(
         false,
         160,
     );
-    let signer_nip: String = form.signer_nip.chars().filter(|c| !c.is_whitespace()).collect();
+    let signer_nip: String = form
+        .signer_nip
+        .chars()
+        .filter(|c| !c.is_whitespace())
+        .collect();
     if !signer_nip.is_empty()
         && !(signer_nip.len() == 18 && signer_nip.chars().all(|c| c.is_ascii_digit()))
     {
@@ -196,7 +207,10 @@ pub fn validate(
     let zone = form.time_zone.trim().to_ascii_uppercase();
     let offset = zone_offset(&zone);
     if offset.is_none() {
-        errors.push(FieldError::new("time_zone", "Pilih zona waktu: WIB, WITA atau WIT."));
+        errors.push(FieldError::new(
+            "time_zone",
+            "Pilih zona waktu: WIB, WITA atau WIT.",
+        ));
     }
     let starts_at = NaiveDateTime::parse_from_str(form.starts_at.trim(), "%Y-%m-%dT%H:%M")
         .ok()
@@ -209,14 +223,25 @@ pub fn validate(
             "Isi tanggal dan jam mulai dengan benar.",
         ));
     }
-    let module_ok = |slug: &str| state.catalog.module(slug).is_some_and(|m| !m.questions.is_empty());
+    let module_ok = |slug: &str| {
+        state
+            .catalog
+            .module(slug)
+            .is_some_and(|m| !m.questions.is_empty())
+    };
     let pre_module = form.pre_module.trim().to_string();
     if !pre_module.is_empty() && !module_ok(&pre_module) {
-        errors.push(FieldError::new("pre_module", "Modul pre-test tidak dikenal."));
+        errors.push(FieldError::new(
+            "pre_module",
+            "Modul pre-test tidak dikenal.",
+        ));
     }
     let post_module = form.post_module.trim().to_string();
     if !module_ok(&post_module) {
-        errors.push(FieldError::new("post_module", "Pilih modul untuk post-test."));
+        errors.push(FieldError::new(
+            "post_module",
+            "Pilih modul untuk post-test.",
+        ));
     }
     let mut material_slugs = Vec::new();
     for slug in &form.materials {
@@ -225,7 +250,10 @@ pub fn validate(
             continue;
         }
         if state.catalog.module(slug).is_none() {
-            errors.push(FieldError::new("materials", format!("Materi \"{slug}\" tidak dikenal.")));
+            errors.push(FieldError::new(
+                "materials",
+                format!("Materi \"{slug}\" tidak dikenal."),
+            ));
         } else {
             material_slugs.push(slug.to_string());
         }
@@ -233,7 +261,10 @@ pub fn validate(
     let jp = match form.jp.trim().parse::<i32>() {
         Ok(jp) if (0..=40).contains(&jp) => jp,
         _ => {
-            errors.push(FieldError::new("jp", "JP harus bilangan bulat 0 sampai 40."));
+            errors.push(FieldError::new(
+                "jp",
+                "JP harus bilangan bulat 0 sampai 40.",
+            ));
             0
         }
     };
@@ -291,8 +322,14 @@ pub async fn create(
         row.host_account_id = Set(host.id);
         match db::webinars::insert(&state.db, row).await {
             Ok(session) => {
-                super::auth::audit(state, Some(host), "webinar_create", &session.code, &session.title)
-                    .await?;
+                super::auth::audit(
+                    state,
+                    Some(host),
+                    "webinar_create",
+                    &session.code,
+                    &session.title,
+                )
+                .await?;
                 return Ok(session);
             }
             Err(e) if matches!(e.sql_err(), Some(SqlErr::UniqueConstraintViolation(_))) => continue,
@@ -406,10 +443,12 @@ pub async fn host_view(
         starts: format_local(session.starts_at, &session.time_zone),
         jp: session.jp.max(0) as u32,
         rule: rule_text(session),
-        pre: session
-            .pre_module
-            .as_deref()
-            .map(|m| (module_title(state, m), stage_window(session, Stage::Pre, now))),
+        pre: session.pre_module.as_deref().map(|m| {
+            (
+                module_title(state, m),
+                stage_window(session, Stage::Pre, now),
+            )
+        }),
         post: (
             module_title(state, &session.post_module),
             stage_window(session, Stage::Post, now),
@@ -428,7 +467,9 @@ pub async fn set_window(
     open: bool,
 ) -> Result<(), AppError> {
     if stage == Stage::Pre && session.pre_module.is_none() {
-        return Err(fail(AppError::Conflict("Sesi ini tidak memakai pre-test.".into())));
+        return Err(fail(AppError::Conflict(
+            "Sesi ini tidak memakai pre-test.".into(),
+        )));
     }
     let now = Utc::now();
     let change = |(opens, _): (Option<DateTime<Utc>>, Option<DateTime<Utc>>)| {
@@ -447,7 +488,11 @@ pub async fn set_window(
     db::webinars::set_windows(&state.db, session.id, pre, post)
         .await
         .or_fail()?;
-    let action = if open { "webinar_open" } else { "webinar_close" };
+    let action = if open {
+        "webinar_open"
+    } else {
+        "webinar_close"
+    };
     super::auth::audit(state, Some(account), action, &session.code, stage.segment()).await?;
     state.live.publish(&state.db, session.id).await;
     Ok(())
@@ -542,11 +587,7 @@ pub async fn attendee_view(
 }
 
 /// Records the attendee as a participant (idempotent) and tells the live board.
-async fn join(
-    state: &AppState,
-    session: &webinar_session::Model,
-    me: &Me,
-) -> Result<(), AppError> {
+async fn join(state: &AppState, session: &webinar_session::Model, me: &Me) -> Result<(), AppError> {
     if db::webinars::participant(&state.db, session.id, me.id)
         .await
         .or_fail()?
@@ -562,7 +603,12 @@ async fn join(
 }
 
 /// Starts (or resumes) the attendee's attempt at a test whose window is open.
-pub async fn start_test(state: &AppState, me: &Me, code: &str, stage: Stage) -> Result<i64, AppError> {
+pub async fn start_test(
+    state: &AppState,
+    me: &Me,
+    code: &str,
+    stage: Stage,
+) -> Result<i64, AppError> {
     let session = by_code(state, code).await?;
     let module = stage_module(&session, stage)
         .ok_or(AppError::NotFound)
@@ -671,7 +717,12 @@ pub async fn revoke(
         None => false,
     };
     let by_operator = account.role == Role::Operator.code()
-        && match (account.agency_id, db::employees::find(&state.db, cert.employee_id).await.or_fail()?) {
+        && match (
+            account.agency_id,
+            db::employees::find(&state.db, cert.employee_id)
+                .await
+                .or_fail()?,
+        ) {
             (Some(agency), Some(holder)) => holder.agency_id == Some(agency),
             _ => false,
         };
@@ -682,9 +733,18 @@ pub async fn revoke(
         .await
         .or_fail()?
     {
-        return Err(fail(AppError::Conflict("Sertifikat ini sudah dicabut.".into())));
+        return Err(fail(AppError::Conflict(
+            "Sertifikat ini sudah dicabut.".into(),
+        )));
     }
-    super::auth::audit(state, Some(account), "certificate_revoke", &cert.number, &reason).await?;
+    super::auth::audit(
+        state,
+        Some(account),
+        "certificate_revoke",
+        &cert.number,
+        &reason,
+    )
+    .await?;
     Ok(cert.webinar_session_id.unwrap_or(0))
 }
 
@@ -805,7 +865,8 @@ pub async fn review_policy(
 // Live board
 
 fn average(values: &[i32]) -> Option<f64> {
-    (!values.is_empty()).then(|| values.iter().map(|&v| f64::from(v)).sum::<f64>() / values.len() as f64)
+    (!values.is_empty())
+        .then(|| values.iter().map(|&v| f64::from(v)).sum::<f64>() / values.len() as f64)
 }
 
 /// Scores in ten buckets: 0-9, 10-19, ..., 90-100.
@@ -831,7 +892,9 @@ pub async fn live_stats(
     state: &AppState,
     session: &webinar_session::Model,
 ) -> Result<LiveStats, AppError> {
-    let rows = db::webinars::attendees(&state.db, session.id).await.or_fail()?;
+    let rows = db::webinars::attendees(&state.db, session.id)
+        .await
+        .or_fail()?;
     let pre: Vec<i32> = rows.iter().filter_map(|r| r.pre_score).collect();
     let post: Vec<i32> = rows.iter().filter_map(|r| r.post_score).collect();
     let gains: Vec<i32> = rows
@@ -868,7 +931,10 @@ pub async fn live_stats(
                 .find(|s| s.context() == t.context)?;
             Some(QuestionShare {
                 stage,
-                stem: stems.get(t.question_id.as_str()).map(|s| s.to_string()).unwrap_or_default(),
+                stem: stems
+                    .get(t.question_id.as_str())
+                    .map(|s| s.to_string())
+                    .unwrap_or_default(),
                 question_id: t.question_id,
                 answered: t.answered.max(0) as u64,
                 correct: t.correct.max(0) as u64,
@@ -911,7 +977,10 @@ mod tests {
             let code = new_code();
             assert_eq!(code.len(), CODE_LEN);
             assert!(!code.contains(['O', '0', 'I', '1', 'L']), "{code}");
-            assert_eq!(normalize_code(&code.to_lowercase()).as_deref(), Some(code.as_str()));
+            assert_eq!(
+                normalize_code(&code.to_lowercase()).as_deref(),
+                Some(code.as_str())
+            );
         }
         assert_eq!(normalize_code(" ab-c 234 ").as_deref(), Some("ABC234"));
         assert_eq!(normalize_code("ABCDE0"), None);
@@ -921,18 +990,34 @@ mod tests {
 
     #[test]
     fn windows_follow_open_and_close_times() {
-        let t = |h: u32| Utc.with_ymd_and_hms(2026, 11, 25, h, 0, 0).single().expect("time");
-        assert_eq!(window(None, None, t(8), "WIB"), Window::NotOpen { opens: None });
-        assert!(matches!(window(Some(t(9)), None, t(8), "WIB"), Window::NotOpen { opens: Some(_) }));
+        let t = |h: u32| {
+            Utc.with_ymd_and_hms(2026, 11, 25, h, 0, 0)
+                .single()
+                .expect("time")
+        };
+        assert_eq!(
+            window(None, None, t(8), "WIB"),
+            Window::NotOpen { opens: None }
+        );
+        assert!(matches!(
+            window(Some(t(9)), None, t(8), "WIB"),
+            Window::NotOpen { opens: Some(_) }
+        ));
         assert!(window(Some(t(8)), None, t(8), "WIB").is_open());
         assert!(window(Some(t(8)), Some(t(10)), t(9), "WIB").is_open());
-        assert_eq!(window(Some(t(8)), Some(t(10)), t(10), "WIB"), Window::Closed);
+        assert_eq!(
+            window(Some(t(8)), Some(t(10)), t(10), "WIB"),
+            Window::Closed
+        );
         assert_eq!(window(None, Some(t(7)), t(8), "WIB"), Window::Closed);
     }
 
     #[test]
     fn local_times_use_the_session_zone() {
-        let at = Utc.with_ymd_and_hms(2026, 11, 25, 1, 30, 0).single().expect("time");
+        let at = Utc
+            .with_ymd_and_hms(2026, 11, 25, 1, 30, 0)
+            .single()
+            .expect("time");
         assert_eq!(format_local(at, "WIB"), "25-11-2026 08:30 WIB");
         assert_eq!(format_local(at, "WITA"), "25-11-2026 09:30 WITA");
         assert_eq!(format_local(at, "WIT"), "25-11-2026 10:30 WIT");

@@ -90,7 +90,10 @@ fn attachment(content_type: &'static str, disposition: &str, body: Vec<u8>) -> R
     let mut res = (
         [
             (header::CONTENT_TYPE, HeaderValue::from_static(content_type)),
-            (header::CACHE_CONTROL, HeaderValue::from_static("private, no-store")),
+            (
+                header::CACHE_CONTROL,
+                HeaderValue::from_static("private, no-store"),
+            ),
         ],
         body,
     )
@@ -190,45 +193,65 @@ const RESULT_COLUMNS: &[Column] = &[
     Column::text("Nomor sertifikat", 34.0),
 ];
 
-async fn export(state: AppState, resolved: Option<Extension<Resolved>>, id: i64, format: Format) -> Answer {
+async fn export(
+    state: AppState,
+    resolved: Option<Extension<Resolved>>,
+    id: i64,
+    format: Format,
+) -> Answer {
     let (account, session) = managed_session(&state, &resolved, id).await?;
     let rows = db::webinars::attendees(&state.db, session.id)
         .await
         .map_err(super::respond::db_error)?;
-    super::auth::audit(&state, Some(&account), "webinar_export", &session.code, format.extension())
-        .await?;
+    super::auth::audit(
+        &state,
+        Some(&account),
+        "webinar_export",
+        &session.code,
+        format.extension(),
+    )
+    .await?;
     let tz = zone_offset(&session.time_zone).unwrap_or_else(super::export::wib);
     let stem = format!("hasil-{}", session.code);
-    let body = tokio::task::spawn_blocking(move || -> Result<Vec<u8>, super::export::ExportError> {
-        let mut table = TableWriter::new(format, "Hasil", RESULT_COLUMNS, tz)?;
-        for r in rows {
-            let identity = if r.identity == "verified" { "terverifikasi" } else { "diisi sendiri" };
-            let gain = r.post_score.zip(r.pre_score).map(|(post, pre)| post - pre);
-            table.push_row(&[
-                r.nip.into(),
-                r.name.into(),
-                identity.into(),
-                r.instansi.into(),
-                r.unit_kerja.into(),
-                r.joined_at.into(),
-                r.pre_score.into(),
-                r.post_score.into(),
-                gain.into(),
-                r.certificate.map(Cell::from).unwrap_or(Cell::Empty),
-            ])?;
-        }
-        table.finish()
-    })
-    .await
-    .map_err(|e| {
-        tracing::error!(error = %e, "export task failed");
-        AppError::Internal
-    })?
-    .map_err(|e| {
-        tracing::error!(error = %e, "export failed");
-        AppError::Internal
-    })?;
-    Ok(attachment(format.content_type(), &content_disposition(&stem, format), body))
+    let body =
+        tokio::task::spawn_blocking(move || -> Result<Vec<u8>, super::export::ExportError> {
+            let mut table = TableWriter::new(format, "Hasil", RESULT_COLUMNS, tz)?;
+            for r in rows {
+                let identity = if r.identity == "verified" {
+                    "terverifikasi"
+                } else {
+                    "diisi sendiri"
+                };
+                let gain = r.post_score.zip(r.pre_score).map(|(post, pre)| post - pre);
+                table.push_row(&[
+                    r.nip.into(),
+                    r.name.into(),
+                    identity.into(),
+                    r.instansi.into(),
+                    r.unit_kerja.into(),
+                    r.joined_at.into(),
+                    r.pre_score.into(),
+                    r.post_score.into(),
+                    gain.into(),
+                    r.certificate.map(Cell::from).unwrap_or(Cell::Empty),
+                ])?;
+            }
+            table.finish()
+        })
+        .await
+        .map_err(|e| {
+            tracing::error!(error = %e, "export task failed");
+            AppError::Internal
+        })?
+        .map_err(|e| {
+            tracing::error!(error = %e, "export failed");
+            AppError::Internal
+        })?;
+    Ok(attachment(
+        format.content_type(),
+        &content_disposition(&stem, format),
+        body,
+    ))
 }
 
 async fn export_csv(
@@ -334,7 +357,10 @@ async fn certificate_pdf(
     let pdf = super::certificates::pdf(&state, &cert).await?;
     Ok(attachment(
         "application/pdf",
-        &format!("attachment; filename=\"{}\"", super::certificates::file_name(&cert)),
+        &format!(
+            "attachment; filename=\"{}\"",
+            super::certificates::file_name(&cert)
+        ),
         pdf,
     ))
 }

@@ -126,6 +126,33 @@ pub async fn world(app: &TestApp) -> Result<World> {
     })
 }
 
+/// A webinar session of the host, for the access rules.
+async fn host_session(app: &TestApp) -> Result<app::ssr::db::entities::webinar_session::Model> {
+    let host = db::accounts::by_login(&app.db, "host@netra.test")
+        .await?
+        .context("host account")?;
+    let row = app::ssr::db::entities::webinar_session::ActiveModel {
+        code: sea_orm::Set("ABCDEF".into()),
+        title: sea_orm::Set("Sesi uji".into()),
+        organiser: sea_orm::Set("BKPSDM".into()),
+        host_account_id: sea_orm::Set(host.id),
+        starts_at: sea_orm::Set(chrono::Utc::now()),
+        time_zone: sea_orm::Set("WIB".into()),
+        pre_module: sea_orm::Set(Some("pretest-netralitas".into())),
+        post_module: sea_orm::Set("posttest-netralitas".into()),
+        materials: sea_orm::Set("[]".into()),
+        jp: sea_orm::Set(2),
+        min_post_score: sea_orm::Set(70),
+        requires_pre: sea_orm::Set(true),
+        issues_certificates: sea_orm::Set(true),
+        signer_name: sea_orm::Set(String::new()),
+        signer_nip: sea_orm::Set(String::new()),
+        signer_position: sea_orm::Set(String::new()),
+        ..Default::default()
+    };
+    Ok(db::webinars::insert(&app.db, row).await?)
+}
+
 /// Signs in as the hydrated app does; fails unless the server accepted.
 pub async fn sign_in(browser: &Browser, login: &str) -> Result<()> {
     let res = browser
@@ -172,6 +199,10 @@ enum Rule {
     Operator,
     /// Operators only; the data is the operator's agency's (the other agency gets 404).
     OperatorOfA,
+    /// Staff who may run webinars (host, operator, admin).
+    Hosts,
+    /// The host's own session (admins too); other staff get 404.
+    SessionOfHost,
 }
 
 fn expected(rule: Rule, who: Who) -> &'static [u16] {
@@ -189,6 +220,11 @@ fn expected(rule: Rule, who: Who) -> &'static [u16] {
         (Rule::OperatorOfA, Who::OperatorA) => &[200, 302],
         (Rule::OperatorOfA, Who::OperatorB) => &[404],
         (Rule::OperatorOfA, _) => &[403],
+        (Rule::Hosts | Rule::SessionOfHost, Who::Anonymous) => &[401],
+        (Rule::Hosts | Rule::SessionOfHost, Who::Learner) => &[403],
+        (Rule::Hosts, _) => &[200, 302, 404, 422],
+        (Rule::SessionOfHost, Who::Host | Who::Admin) => &[200, 302],
+        (Rule::SessionOfHost, Who::OperatorA | Who::OperatorB) => &[404],
     }
 }
 
@@ -198,6 +234,8 @@ async fn every_route_and_server_function_answers_each_role_as_its_rule_says(
     let app = TestApp::spawn(backend).await?;
     let w = world(&app).await?;
     let a = w.employee_a.to_string();
+    let session = host_session(&app).await?;
+    let sid = session.id.to_string();
     // Page routes (path with parameters filled in) and server functions with valid arguments.
     let pages: Vec<(&str, String, Rule)> = vec![
         ("/", "/".into(), Rule::Public),
@@ -240,7 +278,70 @@ async fn every_route_and_server_function_answers_each_role_as_its_rule_says(
             format!("/operator/pegawai/{a}"),
             Rule::OperatorOfA,
         ),
+        ("/w/{code}", format!("/w/{}", session.code), Rule::Public),
+        (
+            "/w/{code}/{stage}",
+            "/w/ZZZZZZ/pre-test".into(),
+            Rule::Public,
+        ),
+        (
+            "/verifikasi/{code}",
+            "/verifikasi/AAAAAAAAAAAAAAAA".into(),
+            Rule::Public,
+        ),
+        ("/host", "/host".into(), Rule::Hosts),
+        (
+            "/host/sesi/{id}",
+            format!("/host/sesi/{sid}"),
+            Rule::SessionOfHost,
+        ),
+        (
+            "/host/sesi/{id}/live",
+            format!("/host/sesi/{sid}/live"),
+            Rule::SessionOfHost,
+        ),
     ];
+    // Plain HTTP endpoints next to the pages (exports, QR, certificates, event stream).
+    let endpoints: Vec<(&str, String, Rule)> = vec![
+        (
+            "/host/sesi/{id}/events",
+            format!("/host/sesi/{sid}/events"),
+            Rule::SessionOfHost,
+        ),
+        (
+            "/host/sesi/{id}/qr.svg",
+            format!("/host/sesi/{sid}/qr.svg"),
+            Rule::SessionOfHost,
+        ),
+        (
+            "/host/sesi/{id}/qr.png",
+            format!("/host/sesi/{sid}/qr.png"),
+            Rule::SessionOfHost,
+        ),
+        (
+            "/host/sesi/{id}/hasil.csv",
+            format!("/host/sesi/{sid}/hasil.csv"),
+            Rule::SessionOfHost,
+        ),
+        (
+            "/host/sesi/{id}/hasil.xlsx",
+            format!("/host/sesi/{sid}/hasil.xlsx"),
+            Rule::SessionOfHost,
+        ),
+        (
+            "/host/sesi/{id}/sertifikat.zip",
+            format!("/host/sesi/{sid}/sertifikat.zip"),
+            Rule::SessionOfHost,
+        ),
+    ];
+    let ruled_endpoints: BTreeSet<&str> = endpoints.iter().map(|(p, _, _)| *p).collect();
+    let mut listed: BTreeSet<&str> = app::ssr::webinar_http::PATHS.iter().copied().collect();
+    // A certificate's PDF has its own holder/host/operator rules, tested with the webinar.
+    listed.remove("/sertifikat/{id}/unduh");
+    ensure!(
+        ruled_endpoints == listed,
+        "endpoints without a rule: {listed:?} vs {ruled_endpoints:?}"
+    );
     let slug = ("slug", "dasar-netralitas-asn");
     let fns: Vec<(&str, Vec<(&str, &str)>, Rule)> = vec![
         ("/api/modules", vec![], Rule::Public),
@@ -349,6 +450,47 @@ async fn every_route_and_server_function_answers_each_role_as_its_rule_says(
             vec![("employee_id", &a)],
             Rule::OperatorOfA,
         ),
+        ("/api/webinar", vec![("code", "ZZZZZZ")], Rule::Public),
+        (
+            "/api/webinar_start",
+            vec![("code", "ZZZZZZ"), ("stage", "pre-test")],
+            Rule::Learner,
+        ),
+        (
+            "/api/webinar_quiz",
+            vec![("code", "ZZZZZZ"), ("stage", "pre-test")],
+            Rule::Public,
+        ),
+        ("/api/host_home", vec![], Rule::Hosts),
+        (
+            "/api/create_webinar",
+            vec![
+                ("title", ""),
+                ("organiser", ""),
+                ("starts_at", ""),
+                ("time_zone", ""),
+                ("post_module", ""),
+                ("jp", ""),
+            ],
+            Rule::Hosts,
+        ),
+        ("/api/host_session", vec![("id", &sid)], Rule::SessionOfHost),
+        (
+            "/api/webinar_window",
+            vec![("id", &sid), ("stage", "post-test"), ("open", "0")],
+            Rule::SessionOfHost,
+        ),
+        (
+            "/api/revoke_certificate",
+            vec![("certificate_id", "999999"), ("reason", "Tidak hadir")],
+            Rule::Hosts,
+        ),
+        ("/api/live_stats", vec![("id", &sid)], Rule::SessionOfHost),
+        (
+            "/api/verify_certificate",
+            vec![("code", "AAAAAAAAAAAAAAAA")],
+            Rule::Public,
+        ),
     ];
 
     // The enumeration: every route of the router and every registered server function has a rule.
@@ -386,7 +528,7 @@ async fn every_route_and_server_function_answers_each_role_as_its_rule_says(
             Who::OperatorB => sign_in(&browser, "op-b@netra.test").await?,
             Who::Admin => sign_in(&browser, "admin@netra.test").await?,
         }
-        for (_, path, rule) in &pages {
+        for (_, path, rule) in pages.iter().chain(&endpoints) {
             let status = browser.get(path).await?.status().as_u16();
             ensure!(
                 expected(*rule, who).contains(&status),

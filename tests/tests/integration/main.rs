@@ -9,6 +9,7 @@ mod platform;
 mod quiz;
 mod self_check;
 mod violations;
+mod webinar;
 
 /// Runs an `async fn(Backend) -> anyhow::Result<()>` once per database backend.
 #[macro_export]

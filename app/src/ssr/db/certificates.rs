@@ -9,7 +9,11 @@ use sea_orm::{
 };
 
 /// The highest number used so far for an organiser in a year (0 when none).
-pub async fn last_seq(db: &impl ConnectionTrait, organiser_key: &str, year: i32) -> Result<i32, DbErr> {
+pub async fn last_seq(
+    db: &impl ConnectionTrait,
+    organiser_key: &str,
+    year: i32,
+) -> Result<i32, DbErr> {
     let last: Option<Option<i32>> = certificate::Entity::find()
         .select_only()
         .column_as(certificate::Column::Seq.max(), "max_seq")
@@ -28,7 +32,10 @@ pub async fn insert(
     row.insert(db).await
 }
 
-pub async fn by_id(db: &impl ConnectionTrait, id: i64) -> Result<Option<certificate::Model>, DbErr> {
+pub async fn by_id(
+    db: &impl ConnectionTrait,
+    id: i64,
+) -> Result<Option<certificate::Model>, DbErr> {
     certificate::Entity::find_by_id(id).one(db).await
 }
 
@@ -93,4 +100,36 @@ pub async fn revoke(
         .exec(db)
         .await?;
     Ok(res.rows_affected == 1)
+}
+
+/// Removes a holder's name and NIP from their certificates (personal data deletion); each is
+/// revoked with that reason so the public page no longer vouches for a person.
+pub async fn anonymise_holder(
+    db: &impl ConnectionTrait,
+    employee_id: i64,
+    at: DateTime<Utc>,
+) -> Result<(), DbErr> {
+    certificate::Entity::update_many()
+        .col_expr(certificate::Column::RevokedAt, Expr::value(at))
+        .filter(certificate::Column::EmployeeId.eq(employee_id))
+        .filter(certificate::Column::RevokedAt.is_null())
+        .exec(db)
+        .await?;
+    certificate::Entity::update_many()
+        .col_expr(
+            certificate::Column::HolderName,
+            Expr::value("(data dihapus)"),
+        )
+        .col_expr(
+            certificate::Column::HolderNip,
+            Expr::value("000000000000000000"),
+        )
+        .col_expr(
+            certificate::Column::RevokedReason,
+            Expr::value("Data pemegang dihapus atas permintaan."),
+        )
+        .filter(certificate::Column::EmployeeId.eq(employee_id))
+        .exec(db)
+        .await
+        .map(|_| ())
 }

@@ -76,7 +76,12 @@ pub async fn join(
     let row = webinar_participant::ActiveModel {
         session_id: Set(session_id),
         employee_id: Set(employee.id),
-        identity: Set(if verified { "verified" } else { "self_declared" }.into()),
+        identity: Set(if verified {
+            "verified"
+        } else {
+            "self_declared"
+        }
+        .into()),
         instansi_at_time: Set(employee.instansi.clone()),
         unit_kerja_at_time: Set(employee.unit_kerja.clone()),
         joined_at: Set(now),

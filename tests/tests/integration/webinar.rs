@@ -1,0 +1,538 @@
+//! Webinar sessions end to end: a host creates a session, attendees join by code, take the
+//! pre-test and post-test inside the windows, earn a certificate that the public page verifies
+//! and the host can revoke; exports parse; numbering stays unique under concurrency; the live
+//! board's stream follows submissions made on another replica.
+
+use crate::accounts::{sign_in, world};
+use anyhow::{bail, ensure, Context, Result};
+use app::ssr::db::{self, entities::webinar_session};
+use chrono::{Duration, Utc};
+use reqwest::StatusCode;
+use std::collections::BTreeSet;
+use tests::{attempt_id, drawn_questions, location, Backend, Browser, TestApp, NIP_OTHER};
+
+crate::on_both_backends!(
+    a_webinar_runs_from_join_to_a_verified_certificate,
+    certificate_numbers_stay_unique_under_concurrent_issuance,
+    the_live_board_stream_follows_another_replica,
+);
+
+const PRE: &str = "pretest-netralitas";
+const POST: &str = "posttest-netralitas";
+/// A third attendee, not on any roster.
+const NIP_GUEST: &str = "199203142019031004";
+
+/// Creates a session as the signed-in host and returns it.
+async fn create_session(
+    app: &TestApp,
+    host: &Browser,
+    title: &str,
+) -> Result<webinar_session::Model> {
+    let res = host
+        .call(
+            "/api/create_webinar",
+            &[
+                ("title", title),
+                ("organiser", "BKPSDM Kab. Contoh"),
+                ("starts_at", "2026-11-25T09:00"),
+                ("time_zone", "WITA"),
+                ("pre_module", PRE),
+                ("post_module", POST),
+                ("materials[]", "dasar-netralitas-asn"),
+                ("jp", "2"),
+                ("min_post_score", "70"),
+                ("requires_pre", "1"),
+                ("issues_certificates", "1"),
+                ("signer_name", "Dra. Contoh Pejabat, M.Si."),
+                ("signer_nip", "197001011995031001"),
+                ("signer_position", "Kepala BKPSDM"),
+            ],
+        )
+        .await?;
+    ensure!(
+        res.status().is_success() || res.status() == StatusCode::FOUND,
+        "create session: {} {}",
+        res.status(),
+        res.text().await?
+    );
+    let sessions = db::webinars::list(&app.db, None).await?;
+    sessions
+        .into_iter()
+        .find(|s| s.title == title)
+        .context("the new session")
+}
+
+/// Form fields answering every drawn question right (or every one wrong).
+fn answers(app: &TestApp, module: &str, html: &str, right: bool) -> Result<Vec<(String, String)>> {
+    let module = app.state.catalog.module(module).context("module")?;
+    let mut form = Vec::new();
+    for (qid, offered) in drawn_questions(html) {
+        let q = module.question(&qid).context("drawn question")?;
+        let keys = if right {
+            q.correct_keys()
+        } else {
+            vec![offered
+                .into_iter()
+                .find(|k| !q.correct_keys().contains(k))
+                .context("a wrong option")?]
+        };
+        for k in keys {
+            form.push((format!("answers[{qid}][]"), k));
+        }
+    }
+    ensure!(!form.is_empty(), "no questions in the test page");
+    Ok(form)
+}
+
+/// Starts a test from the session page and returns its page.
+async fn start(browser: &Browser, code: &str, stage: &str) -> Result<String> {
+    let (loc, html) = browser
+        .submit_and_follow(
+            &format!("/w/{code}"),
+            "/api/webinar_start",
+            &[("code", code), ("stage", stage)],
+        )
+        .await?;
+    ensure!(loc == format!("/w/{code}/{stage}"), "after start: {loc}");
+    Ok(html)
+}
+
+async fn submit(
+    browser: &Browser,
+    code: &str,
+    stage: &str,
+    html: &str,
+    answers: &[(String, String)],
+) -> Result<reqwest::Response> {
+    let id = attempt_id(html).context("attempt id")?;
+    let mut form: Vec<(&str, &str)> = vec![("attempt_id", id.as_str())];
+    form.extend(answers.iter().map(|(k, v)| (k.as_str(), v.as_str())));
+    browser
+        .submit_form(&format!("/w/{code}/{stage}"), "/api/submit_attempt", &form)
+        .await
+}
+
+async fn set_window(host: &Browser, id: i64, stage: &str, open: bool) -> Result<()> {
+    let id = id.to_string();
+    let res = host
+        .call(
+            "/api/webinar_window",
+            &[
+                ("id", &id),
+                ("stage", stage),
+                ("open", if open { "1" } else { "0" }),
+            ],
+        )
+        .await?;
+    ensure!(
+        res.status().is_success(),
+        "window {stage}: {}",
+        res.status()
+    );
+    Ok(())
+}
+
+async fn a_webinar_runs_from_join_to_a_verified_certificate(backend: Backend) -> Result<()> {
+    let app = TestApp::spawn(backend).await?;
+    let w = world(&app).await?;
+    let host = app.browser()?;
+    sign_in(&host, "host@netra.test").await?;
+    let session = create_session(&app, &host, "Netralitas ASN menjelang Pilkada").await?;
+    let code = session.code.clone();
+    ensure!(
+        app::ssr::webinar::normalize_code(&code).as_deref() == Some(code.as_str()),
+        "join code {code}"
+    );
+
+    // Siti is on agency B's roster; she joins a session hosted outside her agency.
+    let siti = app.browser()?;
+    let (status, page) = siti.page(&format!("/w/{code}")).await?;
+    ensure!(
+        status == StatusCode::OK && page.contains("Isi identitas"),
+        "join page: {status}"
+    );
+    siti.identify(NIP_OTHER, "Siti Aminah").await?;
+    for _ in 0..3 {
+        let (_, page) = siti.page(&format!("/w/{code}")).await?;
+        ensure!(page.contains("Belum dibuka"), "windows start closed");
+    }
+    ensure!(
+        db::webinars::participant_count(&app.db, session.id).await? == 1,
+        "reloading joins once"
+    );
+    // Not open yet: refused with a clear message.
+    let res = siti
+        .call(
+            "/api/webinar_start",
+            &[("code", &code), ("stage", "pre-test")],
+        )
+        .await?;
+    ensure!(
+        res.status() == StatusCode::CONFLICT,
+        "start before open: {}",
+        res.status()
+    );
+    ensure!(
+        res.text().await?.contains("belum dibuka"),
+        "message says not open"
+    );
+
+    set_window(&host, session.id, "pre-test", true).await?;
+    let pre = start(&siti, &code, "pre-test").await?;
+    // Starting again resumes the same attempt.
+    let again = start(&siti, &code, "pre-test").await?;
+    ensure!(
+        attempt_id(&pre) == attempt_id(&again),
+        "resume, not a second attempt"
+    );
+    let res = submit(
+        &siti,
+        &code,
+        "pre-test",
+        &pre,
+        &answers(&app, PRE, &pre, false)?,
+    )
+    .await?;
+    ensure!(
+        location(&res)? == format!("/w/{code}"),
+        "back to the session page"
+    );
+    let res = siti
+        .call(
+            "/api/webinar_start",
+            &[("code", &code), ("stage", "pre-test")],
+        )
+        .await?;
+    ensure!(
+        res.status() == StatusCode::CONFLICT,
+        "a second pre-test: {}",
+        res.status()
+    );
+
+    // The key of a test stays hidden while its window is open.
+    let pre_id = attempt_id(&pre).context("id")?;
+    let (_, result) = siti.page(&format!("/modul/{PRE}/hasil/{pre_id}")).await?;
+    ensure!(
+        !result.contains("Dasar hukum"),
+        "pre-test review withheld while open"
+    );
+
+    set_window(&host, session.id, "pre-test", false).await?;
+    set_window(&host, session.id, "post-test", true).await?;
+    let post = start(&siti, &code, "post-test").await?;
+    submit(
+        &siti,
+        &code,
+        "post-test",
+        &post,
+        &answers(&app, POST, &post, true)?,
+    )
+    .await?;
+    let (_, page) = siti.page(&format!("/w/{code}")).await?;
+    ensure!(page.contains("Unduh sertifikat"), "certificate offered");
+    let cert = db::certificates::for_session_holder(&app.db, session.id, w.employee_b)
+        .await?
+        .context("certificate issued")?;
+    let year = Utc::now().format("%Y").to_string();
+    ensure!(
+        cert.number == format!("00001/BKPSDM-KAB-CONTOH/NETRA/{year}"),
+        "number {}",
+        cert.number
+    );
+    ensure!(cert.verify_code.len() == 16 && cert.jp == 2, "code and JP");
+
+    // The PDF, for the holder.
+    let res = siti.get(&format!("/sertifikat/{}/unduh", cert.id)).await?;
+    ensure!(res.status() == StatusCode::OK, "pdf: {}", res.status());
+    let pdf = res.bytes().await?;
+    ensure!(pdf.starts_with(b"%PDF"), "a PDF");
+    // Not for another learner, nor for the operator of another agency.
+    let guest = app.browser()?;
+    guest.identify(NIP_GUEST, "Andi Wijaya").await?;
+    let res = guest.get(&format!("/sertifikat/{}/unduh", cert.id)).await?;
+    ensure!(
+        res.status() == StatusCode::NOT_FOUND,
+        "someone else's pdf: {}",
+        res.status()
+    );
+    let op_a = app.browser()?;
+    sign_in(&op_a, "op-a@netra.test").await?;
+    let res = op_a.get(&format!("/sertifikat/{}/unduh", cert.id)).await?;
+    ensure!(
+        res.status() == StatusCode::NOT_FOUND,
+        "operator A: {}",
+        res.status()
+    );
+
+    // Public verification shows the masked NIP only.
+    let (status, verify) = app
+        .browser()?
+        .page(&format!("/verifikasi/{}", cert.verify_code))
+        .await?;
+    ensure!(status == StatusCode::OK, "verify: {status}");
+    ensure!(
+        verify.contains("Siti Aminah") && verify.contains("SAH"),
+        "verified"
+    );
+    ensure!(!verify.contains(NIP_OTHER), "full NIP on the public page");
+    let (status, _) = app.browser()?.page("/verifikasi/AAAAAAAAAAAAAAAA").await?;
+    ensure!(status == StatusCode::NOT_FOUND, "unknown code: {status}");
+
+    // Her home agency's operator sees the credit, with the host's organisation.
+    let op_b = app.browser()?;
+    sign_in(&op_b, "op-b@netra.test").await?;
+    let res = op_b
+        .call(
+            "/api/employee_detail",
+            &[("employee_id", &w.employee_b.to_string())],
+        )
+        .await?;
+    let detail: serde_json::Value = res.json().await?;
+    let credit = &detail["credits"][0];
+    ensure!(
+        credit["organiser"] == "BKPSDM Kab. Contoh" && credit["jp"] == 2,
+        "credit on the home dashboard: {detail}"
+    );
+
+    // The guest takes the post-test late: submitting after the window closed is refused.
+    let guest_post = start(&guest, &code, "post-test").await?;
+    let past = Utc::now() - Duration::minutes(5);
+    db::webinars::set_windows(
+        &app.db,
+        session.id,
+        (session.pre_opens_at, Some(past)),
+        (Some(past - Duration::minutes(30)), Some(past)),
+    )
+    .await?;
+    let res = guest
+        .call(
+            "/api/submit_attempt",
+            &[("attempt_id", &attempt_id(&guest_post).context("id")?)],
+        )
+        .await?;
+    ensure!(
+        res.status() == StatusCode::CONFLICT,
+        "closed post-test: {}",
+        res.status()
+    );
+    ensure!(res.text().await?.contains("sudah ditutup"), "says closed");
+
+    // Figures and exports: Siti 0 -> 100, the guest joined without scores.
+    let stats: serde_json::Value = host
+        .call("/api/live_stats", &[("id", &session.id.to_string())])
+        .await?
+        .json()
+        .await?;
+    ensure!(
+        stats["joined"] == 2 && stats["paired"] == 1 && stats["gain_average"] == 100.0,
+        "stats: {stats}"
+    );
+    let res = host
+        .get(&format!("/host/sesi/{}/hasil.xlsx", session.id))
+        .await?;
+    ensure!(res.status() == StatusCode::OK, "xlsx: {}", res.status());
+    let bytes = res.bytes().await?.to_vec();
+    let rows = xlsx_rows(bytes)?;
+    ensure!(rows[0][0] == "NIP" && rows.len() == 3, "rows: {rows:?}");
+    let siti_row = rows
+        .iter()
+        .find(|r| r[0] == NIP_OTHER)
+        .context("Siti's row, NIP as text")?;
+    ensure!(
+        siti_row[6] == "0"
+            && siti_row[7] == "100"
+            && siti_row[8] == "100"
+            && siti_row[9] == cert.number,
+        "Siti's row: {siti_row:?}"
+    );
+    let csv = host
+        .get(&format!("/host/sesi/{}/hasil.csv", session.id))
+        .await?
+        .text()
+        .await?;
+    ensure!(
+        csv.contains(NIP_OTHER) && csv.contains(&cert.number),
+        "csv: {csv}"
+    );
+    let zip = host
+        .get(&format!("/host/sesi/{}/sertifikat.zip", session.id))
+        .await?
+        .bytes()
+        .await?;
+    let archive = zip::ZipArchive::new(std::io::Cursor::new(zip.to_vec()))?;
+    ensure!(archive.len() == 1, "one certificate in the zip");
+    // Another host's session is not the host's business: operator A gets 404 on exports.
+    let res = op_a
+        .get(&format!("/host/sesi/{}/hasil.csv", session.id))
+        .await?;
+    ensure!(
+        res.status() == StatusCode::NOT_FOUND,
+        "other host's export: {}",
+        res.status()
+    );
+
+    // Revocation: the public page says so, the PDF is no longer served.
+    let res = host
+        .call(
+            "/api/revoke_certificate",
+            &[
+                ("certificate_id", &cert.id.to_string()),
+                ("reason", "Peserta tidak hadir"),
+            ],
+        )
+        .await?;
+    ensure!(res.status().is_success(), "revoke: {}", res.status());
+    let (_, verify) = app
+        .browser()?
+        .page(&format!("/verifikasi/{}", cert.verify_code))
+        .await?;
+    ensure!(
+        verify.contains("DICABUT") && verify.contains("Peserta tidak hadir"),
+        "revoked"
+    );
+    let res = siti.get(&format!("/sertifikat/{}/unduh", cert.id)).await?;
+    ensure!(
+        res.status() == StatusCode::CONFLICT,
+        "revoked pdf: {}",
+        res.status()
+    );
+    Ok(())
+}
+
+/// Every cell of the first sheet as text.
+fn xlsx_rows(bytes: Vec<u8>) -> Result<Vec<Vec<String>>> {
+    use calamine::{Reader, Xlsx};
+    let mut book: Xlsx<_> = Xlsx::new(std::io::Cursor::new(bytes))?;
+    let range = book.worksheet_range_at(0).context("a sheet")??;
+    Ok(range
+        .rows()
+        .map(|r| r.iter().map(|c| c.to_string()).collect())
+        .collect())
+}
+
+async fn certificate_numbers_stay_unique_under_concurrent_issuance(backend: Backend) -> Result<()> {
+    let app = TestApp::spawn(backend).await?;
+    let mut tasks = Vec::new();
+    for i in 0..24 {
+        let state = app.state.clone();
+        let nip = format!("1990011520150320{i:02}");
+        tasks.push(tokio::spawn(async move {
+            let holder = db::employees::upsert(&state.db, &nip, "Peserta", "Instansi", "Unit")
+                .await
+                .map_err(|e| anyhow::anyhow!("{e:?}"))?;
+            let cert = app::ssr::certificates::issue(
+                &state,
+                app::ssr::certificates::Award {
+                    holder: &holder,
+                    title: "Webinar",
+                    organiser: "BKN",
+                    event_date: Utc::now().date_naive(),
+                    jp: 2,
+                    session_id: None,
+                    module_slug: None,
+                },
+                Utc::now(),
+            )
+            .await
+            .map_err(|e| anyhow::anyhow!("{e:?}"))?;
+            anyhow::Ok(cert)
+        }));
+    }
+    let mut seqs = BTreeSet::new();
+    let mut codes = BTreeSet::new();
+    for t in tasks {
+        let cert = t.await??;
+        seqs.insert(cert.seq);
+        codes.insert(cert.verify_code);
+    }
+    ensure!(
+        seqs == (1..=24).collect(),
+        "numbers 1..24 without gaps or repeats: {seqs:?}"
+    );
+    ensure!(codes.len() == 24, "verification codes unique");
+    Ok(())
+}
+
+/// Reads the event stream until a `stats` event satisfies `done`, or fails after 20 s.
+async fn wait_for_stats(
+    res: &mut reqwest::Response,
+    done: impl Fn(&serde_json::Value) -> bool,
+) -> Result<serde_json::Value> {
+    let deadline = tokio::time::Instant::now() + std::time::Duration::from_secs(20);
+    let mut buffer = String::new();
+    loop {
+        let chunk = tokio::time::timeout_at(deadline, res.chunk())
+            .await
+            .context("no matching live update within 20 s")??
+            .context("stream ended")?;
+        buffer.push_str(&String::from_utf8_lossy(&chunk));
+        while let Some(end) = buffer.find("\n\n") {
+            let event: String = buffer.drain(..end + 2).collect();
+            if !event.contains("event: stats") {
+                continue;
+            }
+            let data: String = event
+                .lines()
+                .filter_map(|l| l.strip_prefix("data:"))
+                .map(str::trim_start)
+                .collect();
+            let stats: serde_json::Value = serde_json::from_str(&data)?;
+            if done(&stats) {
+                return Ok(stats);
+            }
+        }
+    }
+}
+
+async fn the_live_board_stream_follows_another_replica(backend: Backend) -> Result<()> {
+    let app = TestApp::spawn(backend).await?;
+    world(&app).await?;
+    // With PostgreSQL the attendee talks to a second server process; SQLite runs one process.
+    let replica = match backend {
+        Backend::Postgres => Some(app.replica().await?),
+        Backend::Sqlite => None,
+    };
+    let attendee_side = replica.as_ref().unwrap_or(&app);
+    let host = app.browser()?;
+    sign_in(&host, "host@netra.test").await?;
+    let session = create_session(&app, &host, "Sosialisasi netralitas").await?;
+    let mut stream = host
+        .client
+        .get(host.url(&format!("/host/sesi/{}/events", session.id)))
+        .send()
+        .await?;
+    ensure!(
+        stream.status() == StatusCode::OK,
+        "events: {}",
+        stream.status()
+    );
+    ensure!(
+        stream
+            .headers()
+            .get("content-type")
+            .is_some_and(|v| v.to_str().is_ok_and(|v| v.starts_with("text/event-stream"))),
+        "an event stream"
+    );
+    wait_for_stats(&mut stream, |s| s["joined"] == 0).await?;
+    let attendee = attendee_side.browser()?;
+    attendee.identify(NIP_GUEST, "Andi Wijaya").await?;
+    let (status, _) = attendee.page(&format!("/w/{}", session.code)).await?;
+    ensure!(status == StatusCode::OK, "join on the replica: {status}");
+    wait_for_stats(&mut stream, |s| s["joined"] == 1).await?;
+    set_window(&host, session.id, "pre-test", true).await?;
+    let pre = start(&attendee, &session.code, "pre-test").await?;
+    submit(
+        &attendee,
+        &session.code,
+        "pre-test",
+        &pre,
+        &answers(&app, PRE, &pre, true)?,
+    )
+    .await?;
+    let stats = wait_for_stats(&mut stream, |s| s["pre_submitted"] == 1).await?;
+    ensure!(stats["pre_average"] == 100.0, "average: {stats}");
+    if stats["questions"].as_array().is_none_or(|q| q.is_empty()) {
+        bail!("per-question shares missing: {stats}");
+    }
+    Ok(())
+}
