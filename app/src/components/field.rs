@@ -10,6 +10,9 @@ pub fn TextField(
     #[prop(optional)] inputmode: Option<&'static str>,
     #[prop(optional)] autocomplete: Option<&'static str>,
     #[prop(default = 200)] maxlength: u32,
+    /// Optional fields leave this off.
+    #[prop(default = true)]
+    required: bool,
     #[prop(into)] error: Signal<Option<String>>,
 ) -> impl IntoView {
     let id = format!("f-{name}");
@@ -36,7 +39,7 @@ pub fn TextField(
                 id=id.clone()
                 name=name
                 type="text"
-                required=true
+                required=required
                 maxlength=maxlength
                 inputmode=inputmode
                 autocomplete=autocomplete

@@ -37,7 +37,8 @@ pub fn SiteHeader() -> impl IntoView {
                         let staff_link = match a.role {
                             Role::Admin => Some(view! { <A href="/admin">"Admin"</A> }.into_any()),
                             Role::Operator => Some(view! { <A href="/operator">"Roster"</A> }.into_any()),
-                            Role::Host | Role::Learner => None,
+                            Role::Host => Some(view! { <A href="/host">"Webinar"</A> }.into_any()),
+                            Role::Learner => None,
                         };
                         return view! {
                             <div class="whoami">

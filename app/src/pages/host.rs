@@ -44,22 +44,23 @@ fn HostHomeView(home: HostHome, create: ServerAction<CreateWebinar>) -> impl Int
     let field = move |name: &'static str| {
         Signal::derive(move || error().and_then(|e| e.field_message(name)))
     };
-    let options = |tests_only: bool| {
+    // The curriculum's parallel forms are the natural pre-test and post-test.
+    let options = |preferred: &str| {
         home.modules
             .iter()
-            .filter(|m| !tests_only || m.is_test)
             .map(|m| {
                 let label = if m.is_test {
                     format!("{} (bentuk tes)", m.title)
                 } else {
                     m.title.clone()
                 };
-                view! { <option value=m.slug.clone()>{label}</option> }
+                let selected = m.slug.starts_with(preferred);
+                view! { <option value=m.slug.clone() selected=selected>{label}</option> }
             })
             .collect_view()
     };
-    let pre_options = options(false);
-    let post_options = options(false);
+    let pre_options = options("pretest");
+    let post_options = options("posttest");
     let material_options = home
         .modules
         .iter()
@@ -97,18 +98,6 @@ fn HostHomeView(home: HostHome, create: ServerAction<CreateWebinar>) -> impl Int
             </div>
         }
     });
-    let pre_default = home
-        .modules
-        .iter()
-        .find(|m| m.slug.starts_with("pretest"))
-        .map(|m| m.slug.clone())
-        .unwrap_or_default();
-    let post_default = home
-        .modules
-        .iter()
-        .find(|m| m.slug.starts_with("posttest"))
-        .map(|m| m.slug.clone())
-        .unwrap_or_default();
     view! {
         {match sessions {
             Some(table) => table.into_any(),
@@ -142,12 +131,10 @@ fn HostHomeView(home: HostHome, create: ServerAction<CreateWebinar>) -> impl Int
                     <option value="">"Tanpa pre-test"</option>
                     {pre_options}
                 </select>
-                <script>{format!("document.getElementById('f-pre').value='{pre_default}'")}</script>
             </div>
             <div class="field">
                 <label for="f-post">"Post-test"</label>
                 <select id="f-post" name="post_module">{post_options}</select>
-                <script>{format!("document.getElementById('f-post').value='{post_default}'")}</script>
                 {move || field("post_module").get().map(|m| view! { <p class="field-error">{m}</p> })}
             </div>
             <fieldset class="field">
@@ -155,7 +142,7 @@ fn HostHomeView(home: HostHome, create: ServerAction<CreateWebinar>) -> impl Int
                 {material_options}
             </fieldset>
             <TextField name="jp" label="JP (jam pelajaran)" inputmode="numeric" maxlength=3 error=field("jp") />
-            <TextField name="min_post_score" label="Nilai minimal post-test untuk sertifikat (0-100)" inputmode="numeric" maxlength=3 error=field("min_post_score") />
+            <TextField name="min_post_score" required=false label="Nilai minimal post-test untuk sertifikat (0-100)" inputmode="numeric" maxlength=3 error=field("min_post_score") />
             <div class="option">
                 <input type="checkbox" id="f-req-pre" name="requires_pre" value="1" checked=true />
                 <label for="f-req-pre">"Wajib mengikuti pre-test"</label>
@@ -165,9 +152,9 @@ fn HostHomeView(home: HostHome, create: ServerAction<CreateWebinar>) -> impl Int
                 <input type="checkbox" id="f-cert" name="issues_certificates" value="1" checked=true />
                 <label for="f-cert">"Terbitkan e-sertifikat otomatis"</label>
             </div>
-            <TextField name="signer_name" label="Nama pejabat penandatangan" error=field("signer_name") />
-            <TextField name="signer_nip" label="NIP penandatangan" inputmode="numeric" maxlength=30 error=field("signer_nip") />
-            <TextField name="signer_position" label="Jabatan penandatangan" error=field("signer_position") />
+            <TextField name="signer_name" required=false label="Nama pejabat penandatangan" error=field("signer_name") />
+            <TextField name="signer_nip" required=false label="NIP penandatangan" inputmode="numeric" maxlength=30 error=field("signer_nip") />
+            <TextField name="signer_position" required=false label="Jabatan penandatangan" error=field("signer_position") />
             <button type="submit" class="button button-primary" disabled=move || create.pending().get()>"Buat sesi"</button>
         </ActionForm>
     }

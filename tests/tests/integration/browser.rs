@@ -72,3 +72,20 @@ async fn an_operator_issues_a_code_and_the_learner_activates_in_chromium() -> Re
     )
     .await
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_webinar_from_host_to_verified_certificate_in_chromium() -> Result<()> {
+    let app = TestApp::spawn(Backend::Sqlite).await?;
+    super::accounts::world(&app).await?;
+    journey(
+        &app,
+        "webinar_journey.mjs",
+        &[
+            "host@netra.test",
+            super::accounts::PASSWORD,
+            "199203142019031004",
+        ],
+        "webinar journey passed",
+    )
+    .await
+}
