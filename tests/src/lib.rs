@@ -418,3 +418,31 @@ fn decode_base64_url(s: &str) -> Option<Vec<u8>> {
     }
     Some(out)
 }
+
+/// Form fields for a quiz page of `module`: the first `correct` drawn questions answered right,
+/// the rest wrong.
+pub fn answers_for(
+    app: &TestApp,
+    module: &str,
+    html: &str,
+    correct: usize,
+) -> Result<Vec<(String, String)>> {
+    let module = app.state.catalog.module(module).context("module")?;
+    let mut form = Vec::new();
+    for (i, (qid, offered)) in drawn_questions(html).into_iter().enumerate() {
+        let q = module.question(&qid).context("drawn question in content")?;
+        let keys = if i < correct {
+            q.correct_keys()
+        } else {
+            vec![offered
+                .into_iter()
+                .find(|k| !q.correct_keys().contains(k))
+                .context("a wrong option")?]
+        };
+        for k in keys {
+            form.push((format!("answers[{qid}][]"), k));
+        }
+    }
+    anyhow::ensure!(!form.is_empty(), "no questions in the quiz page");
+    Ok(form)
+}

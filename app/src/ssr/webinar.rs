@@ -574,6 +574,10 @@ pub async fn attendee_view(
     }
     fill(&mut view.post);
     view.completed = is_complete(&session, &attempts);
+    if view.completed {
+        // Normally issued at submission; this catches one that failed then.
+        award_if_complete(state, &session, me).await?;
+    }
     view.certificate = db::certificates::for_session_holder(&state.db, session.id, me.id)
         .await
         .or_fail()?
@@ -805,7 +809,8 @@ fn is_complete(session: &webinar_session::Model, attempts: &[attempt::Model]) ->
 }
 
 /// After a webinar attempt is submitted: issue the certificate when the session is complete,
-/// and tell the live board. Returns the session page to go back to.
+/// and tell the live board. Returns the session page to go back to. The submission is already
+/// stored: a failure here is logged, and the certificate is issued on the attendee's next visit.
 pub async fn after_submit(
     state: &AppState,
     holder: &employee::Model,
@@ -816,33 +821,51 @@ pub async fn after_submit(
         .or_fail()?
         .ok_or(AppError::NotFound)
         .or_fail()?;
-    let attempts = db::webinars::attempts_of(&state.db, session.id, holder.id)
-        .await
-        .or_fail()?;
-    if session.issues_certificates && is_complete(&session, &attempts) {
-        let existing = db::certificates::for_session_holder(&state.db, session.id, holder.id)
-            .await
-            .or_fail()?;
-        if existing.is_none() {
-            let tz = zone_offset(&session.time_zone).unwrap_or_else(|| Utc.fix());
-            certificates::issue(
-                state,
-                Award {
-                    holder,
-                    title: &session.title,
-                    organiser: &session.organiser,
-                    event_date: session.starts_at.with_timezone(&tz).date_naive(),
-                    jp: session.jp,
-                    session_id: Some(session.id),
-                    module_slug: None,
-                },
-                Utc::now(),
-            )
-            .await?;
-        }
+    if let Err(e) = award_if_complete(state, &session, holder).await {
+        tracing::error!(error = ?e, session = session.id, "certificate not issued yet");
     }
     state.live.publish(&state.db, session.id).await;
     Ok(format!("/w/{}", session.code))
+}
+
+/// Issues the session's certificate to a holder who completed it and has none yet.
+async fn award_if_complete(
+    state: &AppState,
+    session: &webinar_session::Model,
+    holder: &employee::Model,
+) -> Result<(), AppError> {
+    if !session.issues_certificates {
+        return Ok(());
+    }
+    let attempts = db::webinars::attempts_of(&state.db, session.id, holder.id)
+        .await
+        .or_fail()?;
+    if !is_complete(session, &attempts) {
+        return Ok(());
+    }
+    if db::certificates::for_session_holder(&state.db, session.id, holder.id)
+        .await
+        .or_fail()?
+        .is_some()
+    {
+        return Ok(());
+    }
+    let tz = zone_offset(&session.time_zone).unwrap_or_else(|| Utc.fix());
+    certificates::issue(
+        state,
+        Award {
+            holder,
+            title: &session.title,
+            organiser: &session.organiser,
+            event_date: session.starts_at.with_timezone(&tz).date_naive(),
+            jp: session.jp,
+            session_id: Some(session.id),
+            module_slug: None,
+        },
+        Utc::now(),
+    )
+    .await
+    .map(|_| ())
 }
 
 /// For a webinar attempt: the session's join code, and whether the answer key is withheld

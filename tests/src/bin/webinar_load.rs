@@ -20,7 +20,13 @@ use std::time::{Duration, Instant};
 use tests::{drawn_questions, repo_root};
 use tokio::sync::Semaphore;
 
-const STEPS: [&str; 5] = ["join page", "identify", "start post-test", "post-test page", "submit"];
+const STEPS: [&str; 5] = [
+    "join page",
+    "identify",
+    "start post-test",
+    "post-test page",
+    "submit",
+];
 
 /// A valid, distinct NIP for attendee `i` (up to 55,944 of them).
 fn nip_for(i: usize) -> String {
@@ -93,7 +99,9 @@ fn run_cli(args: &[&str], database_url: &str, stdin: &str) -> Result<()> {
 }
 
 async fn start_server(database_url: &str) -> Result<Server> {
-    let port = std::net::TcpListener::bind("127.0.0.1:0")?.local_addr()?.port();
+    let port = std::net::TcpListener::bind("127.0.0.1:0")?
+        .local_addr()?
+        .port();
     let root = repo_root();
     let child = Command::new(netra_bin())
         .args(["serve", "--addr", &format!("127.0.0.1:{port}")])
@@ -151,7 +159,10 @@ async fn prepare_session(base: &str) -> Result<String> {
     };
     let res = call(
         "/api/sign_in",
-        vec![("login", "host@bench.test"), ("password", "kuda-laut-berenang-7")],
+        vec![
+            ("login", "host@bench.test"),
+            ("password", "kuda-laut-berenang-7"),
+        ],
     )
     .await?;
     ensure!(res.status().is_success(), "host sign-in: {}", res.status());
@@ -192,7 +203,12 @@ async fn prepare_session(base: &str) -> Result<String> {
 }
 
 /// One attendee's five steps; returns the latency of each.
-async fn attendee(client: reqwest::Client, base: Arc<str>, code: Arc<str>, i: usize) -> Result<[Duration; 5]> {
+async fn attendee(
+    client: reqwest::Client,
+    base: Arc<str>,
+    code: Arc<str>,
+    i: usize,
+) -> Result<[Duration; 5]> {
     let mut times = [Duration::ZERO; 5];
     let t = Instant::now();
     let res = client.get(format!("{base}/w/{code}")).send().await?;
@@ -210,7 +226,10 @@ async fn attendee(client: reqwest::Client, base: Arc<str>, code: Arc<str>, i: us
         .form(&[
             ("nip", nip.as_str()),
             ("name", name.as_str()),
-            ("instansi", ["Pemkab Sleman", "Pemkot Makassar", "Pemprov Papua"][i % 3]),
+            (
+                "instansi",
+                ["Pemkab Sleman", "Pemkot Makassar", "Pemprov Papua"][i % 3],
+            ),
             ("unit_kerja", "Sekretariat Daerah"),
             ("next", next.as_str()),
         ])
@@ -292,9 +311,14 @@ async fn main() -> Result<()> {
                 .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into());
             let name = format!("netra_bench_{suffix}");
             let db = Database::connect(&admin).await?;
-            db.execute_unprepared(&format!("CREATE DATABASE {name}")).await?;
+            db.execute_unprepared(&format!("CREATE DATABASE {name}"))
+                .await?;
             db.close().await?;
-            let base = admin.rsplit_once('/').map(|(b, _)| b).unwrap_or(&admin).to_string();
+            let base = admin
+                .rsplit_once('/')
+                .map(|(b, _)| b)
+                .unwrap_or(&admin)
+                .to_string();
             (format!("{base}/{name}"), Some((admin, name)))
         }
         _ => {
@@ -304,7 +328,14 @@ async fn main() -> Result<()> {
     };
     run_cli(&["migrate"], &url, "")?;
     run_cli(
-        &["user", "add", "--role", "host", "--email", "host@bench.test"],
+        &[
+            "user",
+            "add",
+            "--role",
+            "host",
+            "--email",
+            "host@bench.test",
+        ],
         &url,
         "kuda-laut-berenang-7\n",
     )?;
@@ -408,7 +439,10 @@ async fn main() -> Result<()> {
             format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"),
         ))
         .await?;
-    } else if let Some(path) = url.strip_prefix("sqlite://").and_then(|u| u.split('?').next()) {
+    } else if let Some(path) = url
+        .strip_prefix("sqlite://")
+        .and_then(|u| u.split('?').next())
+    {
         for suffix in ["", "-wal", "-shm"] {
             let _ = std::fs::remove_file(format!("{path}{suffix}"));
         }

@@ -20,23 +20,7 @@ crate::on_both_backends!(
 
 /// Form fields answering the first `correct` questions right and the rest wrong.
 fn answers_for(app: &TestApp, html: &str, correct: usize) -> Result<Vec<(String, String)>> {
-    let module = app.state.catalog.module(MODULE).context("module")?;
-    let mut form = Vec::new();
-    for (i, (qid, offered)) in drawn_questions(html).into_iter().enumerate() {
-        let q = module.question(&qid).context("drawn question in content")?;
-        let keys = if i < correct {
-            q.correct_keys()
-        } else {
-            vec![offered
-                .into_iter()
-                .find(|k| !q.correct_keys().contains(k))
-                .context("a wrong option")?]
-        };
-        for k in keys {
-            form.push((format!("answers[{qid}][]"), k));
-        }
-    }
-    Ok(form)
+    tests::answers_for(app, MODULE, html, correct)
 }
 
 async fn submit(

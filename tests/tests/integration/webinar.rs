@@ -9,7 +9,7 @@ use app::ssr::db::{self, entities::webinar_session};
 use chrono::{Duration, Utc};
 use reqwest::StatusCode;
 use std::collections::BTreeSet;
-use tests::{attempt_id, drawn_questions, location, Backend, Browser, TestApp, NIP_OTHER};
+use tests::{attempt_id, location, Backend, Browser, TestApp, NIP_OTHER};
 
 crate::on_both_backends!(
     a_webinar_runs_from_join_to_a_verified_certificate,
@@ -64,24 +64,20 @@ async fn create_session(
 
 /// Form fields answering every drawn question right (or every one wrong).
 fn answers(app: &TestApp, module: &str, html: &str, right: bool) -> Result<Vec<(String, String)>> {
-    let module = app.state.catalog.module(module).context("module")?;
-    let mut form = Vec::new();
-    for (qid, offered) in drawn_questions(html) {
-        let q = module.question(&qid).context("drawn question")?;
-        let keys = if right {
-            q.correct_keys()
-        } else {
-            vec![offered
-                .into_iter()
-                .find(|k| !q.correct_keys().contains(k))
-                .context("a wrong option")?]
-        };
-        for k in keys {
-            form.push((format!("answers[{qid}][]"), k));
-        }
-    }
-    ensure!(!form.is_empty(), "no questions in the test page");
-    Ok(form)
+    tests::answers_for(app, module, html, if right { usize::MAX } else { 0 })
+}
+
+/// Asks to start a test that must be refused (409); returns the message.
+async fn refused_start(browser: &Browser, code: &str, stage: &str) -> Result<String> {
+    let res = browser
+        .call("/api/webinar_start", &[("code", code), ("stage", stage)])
+        .await?;
+    ensure!(
+        res.status() == StatusCode::CONFLICT,
+        "start {stage}: {} instead of 409",
+        res.status()
+    );
+    Ok(res.text().await?)
 }
 
 /// Starts a test from the session page and returns its page.
@@ -161,20 +157,10 @@ async fn a_webinar_runs_from_join_to_a_verified_certificate(backend: Backend) ->
         "reloading joins once"
     );
     // Not open yet: refused with a clear message.
-    let res = siti
-        .call(
-            "/api/webinar_start",
-            &[("code", &code), ("stage", "pre-test")],
-        )
-        .await?;
+    let message = refused_start(&siti, &code, "pre-test").await?;
     ensure!(
-        res.status() == StatusCode::CONFLICT,
-        "start before open: {}",
-        res.status()
-    );
-    ensure!(
-        res.text().await?.contains("belum dibuka"),
-        "message says not open"
+        message.contains("belum dibuka"),
+        "message says not open: {message}"
     );
 
     set_window(&host, session.id, "pre-test", true).await?;
@@ -197,16 +183,10 @@ async fn a_webinar_runs_from_join_to_a_verified_certificate(backend: Backend) ->
         location(&res)? == format!("/w/{code}"),
         "back to the session page"
     );
-    let res = siti
-        .call(
-            "/api/webinar_start",
-            &[("code", &code), ("stage", "pre-test")],
-        )
-        .await?;
+    let message = refused_start(&siti, &code, "pre-test").await?;
     ensure!(
-        res.status() == StatusCode::CONFLICT,
-        "a second pre-test: {}",
-        res.status()
+        message.contains("sudah mengerjakan"),
+        "a second pre-test: {message}"
     );
 
     // The key of a test stays hidden while its window is open.

@@ -4,9 +4,23 @@ use super::entities::certificate;
 use chrono::{DateTime, Utc};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QueryOrder,
-    QuerySelect,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DbBackend, DbErr, EntityTrait, QueryFilter,
+    QueryOrder, QuerySelect, Statement,
 };
+
+/// Serialises numbering for one organiser until the transaction ends. On PostgreSQL a
+/// transaction-scoped advisory lock; on SQLite the write transaction is already exclusive.
+pub async fn lock_numbering(db: &impl ConnectionTrait, organiser_key: &str) -> Result<(), DbErr> {
+    if db.get_database_backend() == DbBackend::Postgres {
+        db.execute_raw(Statement::from_sql_and_values(
+            DbBackend::Postgres,
+            "SELECT pg_advisory_xact_lock(hashtext($1))",
+            [organiser_key.into()],
+        ))
+        .await?;
+    }
+    Ok(())
+}
 
 /// The highest number used so far for an organiser in a year (0 when none).
 pub async fn last_seq(
