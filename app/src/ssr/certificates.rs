@@ -66,6 +66,8 @@ pub struct Award<'a> {
 
 /// Issues a certificate with the next number of its organiser and year. Concurrent issuers
 /// may pick the same number; the unique index lets one win and the others retry with the next.
+/// Errors are returned as they are (no HTTP status is set): issuing follows a stored submission,
+/// and the caller decides whether a failure matters to the response.
 pub async fn issue(
     state: &AppState,
     award: Award<'_>,
@@ -75,10 +77,14 @@ pub async fn issue(
     let year = now.year();
     let mut last_error = None;
     for _ in 0..20 {
-        let txn = db::begin_write(&state.db).await.or_fail()?;
+        let txn = db::begin_write(&state.db).await.map_err(db_error)?;
+        // One issuer per organiser at a time (SQLite's write lock already serialises writers).
+        db::certificates::lock_numbering(&txn, &key)
+            .await
+            .map_err(db_error)?;
         let seq = db::certificates::last_seq(&txn, &key, year)
             .await
-            .or_fail()?
+            .map_err(db_error)?
             + 1;
         let row = certificate::ActiveModel {
             number: Set(format_number(seq, &key, year)),
@@ -109,20 +115,20 @@ pub async fn issue(
         };
         match db::certificates::insert(&txn, row).await {
             Ok(cert) => {
-                txn.commit().await.or_fail()?;
+                txn.commit().await.map_err(db_error)?;
                 return Ok(cert);
             }
             Err(e) => {
                 let _ = txn.rollback().await;
                 if !matches!(e.sql_err(), Some(SqlErr::UniqueConstraintViolation(_))) {
-                    return Err(fail(db_error(e)));
+                    return Err(db_error(e));
                 }
                 // The holder already has this session's certificate (a concurrent request).
                 if let Some(session) = award.session_id {
                     if let Some(existing) =
                         db::certificates::for_session_holder(&state.db, session, award.holder.id)
                             .await
-                            .or_fail()?
+                            .map_err(db_error)?
                     {
                         return Ok(existing);
                     }
@@ -132,7 +138,7 @@ pub async fn issue(
         }
     }
     tracing::error!(error = ?last_error, "could not allocate a certificate number");
-    Err(fail(AppError::Internal))
+    Err(AppError::Internal)
 }
 
 /// Public facts of a certificate for `/verifikasi/{code}`.

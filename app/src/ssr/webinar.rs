@@ -576,7 +576,7 @@ pub async fn attendee_view(
     view.completed = is_complete(&session, &attempts);
     if view.completed {
         // Normally issued at submission; this catches one that failed then.
-        award_if_complete(state, &session, me).await?;
+        award_if_complete(state, &session, me).await.or_fail()?;
     }
     view.certificate = db::certificates::for_session_holder(&state.db, session.id, me.id)
         .await

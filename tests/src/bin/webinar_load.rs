@@ -111,7 +111,8 @@ async fn start_server(database_url: &str) -> Result<Server> {
         .arg(root.join("target/site-debug"))
         .env("DATABASE_URL", database_url)
         .env("RUST_LOG", "warn")
-        .stdout(Stdio::null())
+        // Warnings and errors (tracing writes to stdout) show next to the figures.
+        .stdout(Stdio::inherit())
         .stderr(Stdio::inherit())
         .spawn()
         .context("starting netra serve")?;
