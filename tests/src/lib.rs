@@ -446,3 +446,11 @@ pub fn answers_for(
     anyhow::ensure!(!form.is_empty(), "no questions in the quiz page");
     Ok(form)
 }
+
+/// The `p` quantile (0..=1) of sorted latencies, for the benchmarks.
+pub fn percentile(sorted: &[std::time::Duration], p: f64) -> std::time::Duration {
+    if sorted.is_empty() {
+        return std::time::Duration::ZERO;
+    }
+    sorted[((sorted.len() - 1) as f64 * p).round() as usize]
+}

@@ -195,11 +195,9 @@ pub struct QuestionShare {
 
 impl QuestionShare {
     pub fn percent(&self) -> u32 {
-        if self.answered == 0 {
-            0
-        } else {
-            ((self.correct * 100 + self.answered / 2) / self.answered) as u32
-        }
+        (self.correct * 100 + self.answered / 2)
+            .checked_div(self.answered)
+            .unwrap_or(0) as u32
     }
 }
 

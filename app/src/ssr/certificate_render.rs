@@ -935,18 +935,7 @@ fn is_bidi_control(c: char) -> bool {
 /// Formats an 18-digit NIP as `YYYYMMDD YYYYMM G NNN`; anything else is returned cleaned but
 /// otherwise as given.
 fn format_nip(nip: &str) -> String {
-    let nip = clean(nip, MAX_FIELD_CHARS);
-    if nip.len() == 18 && nip.bytes().all(|b| b.is_ascii_digit()) {
-        format!(
-            "{} {} {} {}",
-            &nip[..8],
-            &nip[8..14],
-            &nip[14..15],
-            &nip[15..]
-        )
-    } else {
-        nip
-    }
+    crate::model::nip::format_nip(&clean(nip, MAX_FIELD_CHARS))
 }
 
 /// Escapes text for XML character data and attribute values.

@@ -193,12 +193,7 @@ pub fn format_date(date: NaiveDate) -> String {
 
 /// The public verification address of a certificate.
 pub fn verify_url(state: &AppState, code: &str) -> String {
-    let base = state
-        .settings
-        .public_url
-        .clone()
-        .unwrap_or_else(|| format!("http://{}", state.leptos_options.site_addr));
-    format!("{}/verifikasi/{code}", base.trim_end_matches('/'))
+    state.public_url(&format!("/verifikasi/{code}"))
 }
 
 /// The certificate as a PDF, with the signing official of its session when there is one.

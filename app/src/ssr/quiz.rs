@@ -14,7 +14,7 @@ use crate::model::quiz::{
     ReviewedQuestion,
 };
 use crate::model::webinar::Stage;
-use chrono::{DateTime, Duration, FixedOffset, Utc};
+use chrono::{DateTime, Duration, Utc};
 use rand::seq::{IndexedRandom, SliceRandom};
 use sea_orm::SqlErr;
 use serde::{Deserialize, Serialize};
@@ -98,11 +98,7 @@ async fn find_open(
 
 /// Times shown to learners are in WIB (UTC+7), the zone of most agencies; stored times are UTC.
 pub fn format_wib(at: DateTime<Utc>) -> String {
-    let wib = FixedOffset::east_opt(7 * 3600).map(|tz| at.with_timezone(&tz));
-    match wib {
-        Some(t) => t.format("%d-%m-%Y %H:%M WIB").to_string(),
-        None => at.format("%d-%m-%Y %H:%M UTC").to_string(),
-    }
+    super::webinar::format_local(at, "WIB")
 }
 
 fn module<'a>(state: &'a AppState, slug: &str) -> Result<&'a Arc<Module>, AppError> {
@@ -463,18 +459,18 @@ pub async fn submit(
 ) -> Result<String, AppError> {
     let attempt = owned_attempt(state, learner, attempt_id).await?;
     let module = module(state, &attempt.module_slug)?;
+    let session = super::webinar::session_of(state, &attempt).await?;
     if attempt.submitted_at.is_none() {
         let now = Utc::now();
-        super::webinar::check_submission(state, &attempt, now).await?;
+        if let Some(session) = &session {
+            super::webinar::check_submission(state, session, &attempt, now)?;
+        }
         finalize(state, module, &attempt, Some(answers), now).await?;
     }
-    match attempt.webinar_session_id {
-        Some(_) => super::webinar::after_submit(state, learner, &attempt).await,
-        None => Ok(format!(
-            "/modul/{}/hasil/{}",
-            attempt.module_slug, attempt.id
-        )),
-    }
+    Ok(match session {
+        Some(session) => super::webinar::after_submit(state, &session, learner).await,
+        None => format!("/modul/{}/hasil/{}", attempt.module_slug, attempt.id),
+    })
 }
 
 /// Scores and closes an attempt in one transaction: the attempt row and all its answers are

@@ -58,6 +58,14 @@ impl FromRef<AppState> for LeptosOptions {
 }
 
 impl AppState {
+    /// An absolute address on this site: the configured public URL, else the listening address.
+    pub fn public_url(&self, path: &str) -> String {
+        match &self.settings.public_url {
+            Some(base) => format!("{}{path}", base.trim_end_matches('/')),
+            None => format!("http://{}{path}", self.leptos_options.site_addr),
+        }
+    }
+
     /// The state provided to the current request. Its absence is a wiring bug, reported as Internal.
     pub fn current() -> Result<Self, AppError> {
         leptos::prelude::use_context::<AppState>().ok_or_else(|| {

@@ -4,11 +4,12 @@
 
 use super::certificates::{self, Award};
 use super::db::{
-    self, entities::account, entities::attempt, entities::employee, entities::webinar_session,
+    self, entities::account, entities::attempt, entities::certificate, entities::employee,
+    entities::webinar_session,
 };
 use super::learner::Me;
 use super::quiz::{self, learner_dto, Place, Resume};
-use super::respond::{fail, OrFail};
+use super::respond::{db_error, fail, OrFail};
 use super::AppState;
 use crate::error::{AppError, FieldError};
 use crate::model::auth::{mask_nip, Role};
@@ -196,9 +197,9 @@ pub fn validate(
         .chars()
         .filter(|c| !c.is_whitespace())
         .collect();
-    if !signer_nip.is_empty()
-        && !(signer_nip.len() == 18 && signer_nip.chars().all(|c| c.is_ascii_digit()))
-    {
+    let nip_ok = signer_nip.is_empty()
+        || (signer_nip.len() == 18 && signer_nip.chars().all(|c| c.is_ascii_digit()));
+    if !nip_ok {
         errors.push(FieldError::new(
             "signer_nip",
             "NIP penandatangan harus 18 angka (boleh dikosongkan).",
@@ -397,12 +398,7 @@ pub async fn host_home(state: &AppState, account: &account::Model) -> Result<Hos
 
 /// The public join address of a session.
 pub fn join_url(state: &AppState, code: &str) -> String {
-    let base = state
-        .settings
-        .public_url
-        .clone()
-        .unwrap_or_else(|| format!("http://{}", state.leptos_options.site_addr));
-    format!("{}/w/{code}", base.trim_end_matches('/'))
+    state.public_url(&format!("/w/{code}"))
 }
 
 fn module_title(state: &AppState, slug: &str) -> String {
@@ -683,8 +679,8 @@ pub async fn quiz_state(
     };
     match quiz::resume(state, me, module, place).await? {
         Resume::InProgress(view) => Ok(QuizState::InProgress(view)),
-        Resume::Finalized(attempt) => {
-            after_submit(state, me, &attempt).await?;
+        Resume::Finalized(_) => {
+            after_submit(state, &session, me).await;
             Err(fail(AppError::Conflict(
                 "Waktu pengerjaan sudah habis; jawaban yang tersimpan sudah dinilai.".into(),
             )))
@@ -693,6 +689,33 @@ pub async fn quiz_state(
             "Belum ada {} yang sedang dikerjakan. Kembali ke halaman sesi untuk memulai.",
             stage.label().to_lowercase()
         )))),
+    }
+}
+
+/// Whether a staff account may see and revoke a certificate: an admin, the host of its session,
+/// or an operator of the holder's agency. (A plain check: it sets no HTTP status.)
+pub async fn may_manage_certificate(
+    state: &AppState,
+    account: &account::Model,
+    cert: &certificate::Model,
+) -> Result<bool, AppError> {
+    if account.role == Role::Admin.code() {
+        return Ok(true);
+    }
+    if let Some(id) = cert.webinar_session_id {
+        let session = db::webinars::by_id(&state.db, id).await.map_err(db_error)?;
+        if session.is_some_and(|s| s.host_account_id == account.id) {
+            return Ok(true);
+        }
+    }
+    match account.agency_id {
+        Some(agency) if account.role == Role::Operator.code() => {
+            let holder = db::employees::find(&state.db, cert.employee_id)
+                .await
+                .map_err(db_error)?;
+            Ok(holder.is_some_and(|e| e.agency_id == Some(agency)))
+        }
+        _ => Ok(false),
     }
 }
 
@@ -716,21 +739,7 @@ pub async fn revoke(
         .or_fail()?
         .ok_or(AppError::NotFound)
         .or_fail()?;
-    let by_host = match cert.webinar_session_id {
-        Some(id) => managed(state, account, id).await.is_ok(),
-        None => false,
-    };
-    let by_operator = account.role == Role::Operator.code()
-        && match (
-            account.agency_id,
-            db::employees::find(&state.db, cert.employee_id)
-                .await
-                .or_fail()?,
-        ) {
-            (Some(agency), Some(holder)) => holder.agency_id == Some(agency),
-            _ => false,
-        };
-    if !(by_host || by_operator || account.role == Role::Admin.code()) {
+    if !may_manage_certificate(state, account, &cert).await? {
         return Err(fail(AppError::NotFound));
     }
     if !db::certificates::revoke(&state.db, cert.id, &reason, Utc::now())
@@ -752,22 +761,28 @@ pub async fn revoke(
     Ok(cert.webinar_session_id.unwrap_or(0))
 }
 
-/// The session and stage of a webinar attempt, checked against the window: a submission is
-/// accepted while the window is open, or within the grace period after it closed for an
-/// attempt started before the close.
-pub async fn check_submission(
+/// The session a webinar attempt was taken in (`None` for the learner's own attempts).
+pub async fn session_of(
     state: &AppState,
+    attempt: &attempt::Model,
+) -> Result<Option<webinar_session::Model>, AppError> {
+    match attempt.webinar_session_id {
+        Some(id) => db::webinars::by_id(&state.db, id).await.or_fail(),
+        None => Ok(None),
+    }
+}
+
+/// Checks a webinar attempt's submission against its window: accepted while the window is
+/// open, or within the grace period after it closed for an attempt started before the close.
+pub fn check_submission(
+    state: &AppState,
+    session: &webinar_session::Model,
     attempt: &attempt::Model,
     now: DateTime<Utc>,
 ) -> Result<(), AppError> {
-    let (Some(session_id), Some(stage)) = (attempt.webinar_session_id, stage_of(attempt)) else {
+    let Some(stage) = stage_of(attempt) else {
         return Ok(());
     };
-    let session = db::webinars::by_id(&state.db, session_id)
-        .await
-        .or_fail()?
-        .ok_or(AppError::NotFound)
-        .or_fail()?;
     let closes = match stage {
         Stage::Pre => session.pre_closes_at,
         Stage::Post => session.post_closes_at,
@@ -813,19 +828,14 @@ fn is_complete(session: &webinar_session::Model, attempts: &[attempt::Model]) ->
 /// stored: a failure here is logged, and the certificate is issued on the attendee's next visit.
 pub async fn after_submit(
     state: &AppState,
+    session: &webinar_session::Model,
     holder: &employee::Model,
-    attempt: &attempt::Model,
-) -> Result<String, AppError> {
-    let session = db::webinars::by_id(&state.db, attempt.webinar_session_id.unwrap_or_default())
-        .await
-        .or_fail()?
-        .ok_or(AppError::NotFound)
-        .or_fail()?;
-    if let Err(e) = award_if_complete(state, &session, holder).await {
+) -> String {
+    if let Err(e) = award_if_complete(state, session, holder).await {
         tracing::error!(error = ?e, session = session.id, "certificate not issued yet");
     }
     state.live.publish(&state.db, session.id).await;
-    Ok(format!("/w/{}", session.code))
+    format!("/w/{}", session.code)
 }
 
 /// Issues the session's certificate to a holder who completed it and has none yet.
@@ -874,10 +884,10 @@ pub async fn review_policy(
     state: &AppState,
     attempt: &attempt::Model,
 ) -> Result<(Option<String>, bool), AppError> {
-    let (Some(session_id), Some(stage)) = (attempt.webinar_session_id, stage_of(attempt)) else {
+    let Some(stage) = stage_of(attempt) else {
         return Ok((None, false));
     };
-    let Some(session) = db::webinars::by_id(&state.db, session_id).await.or_fail()? else {
+    let Some(session) = session_of(state, attempt).await? else {
         return Ok((None, false));
     };
     let withheld = stage_window(&session, stage, Utc::now()) != Window::Closed;

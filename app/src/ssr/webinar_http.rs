@@ -325,23 +325,8 @@ async fn certificate_pdf(
     let account = account_of(&resolved);
     let holder = learner.is_some_and(|me| me.id == cert.employee_id);
     let staff = match &account {
-        Some(a) if a.role == Role::Admin.code() => true,
-        Some(a) if a.role == Role::Operator.code() => {
-            let agency = a.agency_id;
-            let employee = db::employees::find(&state.db, cert.employee_id)
-                .await
-                .map_err(super::respond::db_error)?;
-            let hosted = match cert.webinar_session_id {
-                Some(s) => webinar::managed(&state, a, s).await.is_ok(),
-                None => false,
-            };
-            hosted || (agency.is_some() && employee.is_some_and(|e| e.agency_id == agency))
-        }
-        Some(a) if a.role == Role::Host.code() => match cert.webinar_session_id {
-            Some(s) => webinar::managed(&state, a, s).await.is_ok(),
-            None => false,
-        },
-        _ => false,
+        Some(a) => webinar::may_manage_certificate(&state, a, &cert).await?,
+        None => false,
     };
     if !(holder || staff) {
         return Err(if learner.is_none() && account.is_none() {

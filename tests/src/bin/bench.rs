@@ -11,15 +11,8 @@ use app::ssr::db::entities::{answer, attempt};
 use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
-use tests::{attempt_id, drawn_questions, location, Backend, TestApp, MODULE};
+use tests::{attempt_id, drawn_questions, location, percentile, Backend, TestApp, MODULE};
 use tokio::sync::Semaphore;
-
-fn percentile(sorted: &[Duration], p: f64) -> Duration {
-    if sorted.is_empty() {
-        return Duration::ZERO;
-    }
-    sorted[((sorted.len() - 1) as f64 * p).round() as usize]
-}
 
 fn report(label: &str, mut latencies: Vec<Duration>, wall: Duration) {
     latencies.sort();

@@ -17,7 +17,7 @@ use sea_orm::{ConnectionTrait, Database, DbBackend, Statement};
 use std::process::{Child, Command, Stdio};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
-use tests::{drawn_questions, repo_root};
+use tests::{drawn_questions, percentile, repo_root};
 use tokio::sync::Semaphore;
 
 const STEPS: [&str; 5] = [
@@ -36,13 +36,6 @@ fn nip_for(i: usize) -> String {
         1 + (i / 999) % 2,
         1 + i % 999
     )
-}
-
-fn percentile(sorted: &[Duration], p: f64) -> Duration {
-    if sorted.is_empty() {
-        return Duration::ZERO;
-    }
-    sorted[((sorted.len() - 1) as f64 * p).round() as usize]
 }
 
 struct Server {
@@ -367,7 +360,7 @@ async fn main() -> Result<()> {
         }));
     }
     let arrivals = started.elapsed();
-    let mut per_step: Vec<Vec<Duration>> = vec![Vec::with_capacity(n); 5];
+    let mut per_step: Vec<Vec<Duration>> = (0..5).map(|_| Vec::with_capacity(n)).collect();
     let mut errors = Vec::new();
     let mut last_done = started;
     for t in tasks {
