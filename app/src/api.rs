@@ -3,9 +3,11 @@
 
 pub mod account;
 pub mod admin;
+pub mod bank;
 pub mod catalog;
 pub mod learner;
 pub mod operator;
 pub mod quiz;
+pub mod tracking;
 pub mod violations;
 pub mod webinar;

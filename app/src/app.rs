@@ -4,6 +4,7 @@ use crate::components::header::SiteHeader;
 use crate::pages::{
     account::{ActivatePage, SignInPage},
     admin::{AdminPage, AuditPage},
+    bank::BankImportPage,
     home::HomePage,
     host::{HostPage, HostSessionPage, LiveBoardPage},
     identify::IdentifyPage,
@@ -15,6 +16,7 @@ use crate::pages::{
     quiz::QuizPage,
     result::ResultPage,
     self_check::SelfCheckPage,
+    tracking::{AssignmentsPageView, DashboardPage, RosterImportPage, UnitStatusPage},
     violations::{ViolationPage, ViolationsPage},
     webinar::{VerifyPage, WebinarPage, WebinarQuizPage},
 };
@@ -137,10 +139,15 @@ fn Layout() -> impl IntoView {
                 <Route path=path!("/admin/audit") view=AuditPage ssr=SsrMode::Async />
                 <Route path=path!("/operator") view=RosterPageView ssr=SsrMode::Async />
                 <Route path=path!("/operator/pegawai/:id") view=EmployeePage ssr=SsrMode::Async />
+                <Route path=path!("/operator/impor") view=RosterImportPage ssr=SsrMode::Async />
+                <Route path=path!("/operator/penugasan") view=AssignmentsPageView ssr=SsrMode::Async />
+                <Route path=path!("/operator/dasbor") view=DashboardPage ssr=SsrMode::Async />
+                <Route path=path!("/operator/dasbor/:assignment/unit/:unit") view=UnitStatusPage ssr=SsrMode::Async />
                 <Route path=path!("/w/:code") view=WebinarPage ssr=SsrMode::Async />
                 <Route path=path!("/w/:code/:stage") view=WebinarQuizPage ssr=SsrMode::Async />
                 <Route path=path!("/verifikasi/:code") view=VerifyPage ssr=SsrMode::Async />
                 <Route path=path!("/host") view=HostPage ssr=SsrMode::Async />
+                <Route path=path!("/host/impor-soal") view=BankImportPage ssr=SsrMode::Async />
                 <Route path=path!("/host/sesi/:id") view=HostSessionPage ssr=SsrMode::Async />
                 <Route path=path!("/host/sesi/:id/live") view=LiveBoardPage ssr=SsrMode::Async />
             </Routes>

@@ -2,6 +2,7 @@
 
 pub mod account;
 pub mod admin;
+pub mod bank;
 pub mod home;
 pub mod host;
 pub mod identify;
@@ -13,6 +14,7 @@ pub mod operator;
 pub mod quiz;
 pub mod result;
 pub mod self_check;
+pub mod tracking;
 pub mod violations;
 pub mod webinar;
 

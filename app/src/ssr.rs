@@ -1,6 +1,7 @@
 //! Everything that runs only on the server: state, database access, content loading, identity.
 
 pub mod admin;
+pub mod assignments;
 pub mod auth;
 pub mod certificate_render;
 pub mod certificates;
@@ -13,7 +14,11 @@ pub mod live;
 pub mod operator;
 pub mod quiz;
 pub mod respond;
+pub mod roster;
 pub mod state;
+pub mod tracking;
+pub mod tracking_http;
+pub mod upload;
 pub mod webinar;
 pub mod webinar_http;
 

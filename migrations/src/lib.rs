@@ -5,6 +5,7 @@ pub use sea_orm_migration::prelude::*;
 mod m20261125_000001_learning_records;
 mod m20261125_000002_accounts;
 mod m20261125_000003_webinars;
+mod m20261125_000004_tracking;
 
 pub struct Migrator;
 
@@ -15,6 +16,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261125_000001_learning_records::Migration),
             Box::new(m20261125_000002_accounts::Migration),
             Box::new(m20261125_000003_webinars::Migration),
+            Box::new(m20261125_000004_tracking::Migration),
         ]
     }
 }

@@ -37,6 +37,9 @@ pub enum Command {
     /// Import GIFT or Moodle XML question banks, or export a module to them.
     #[command(subcommand)]
     Questions(QuestionsCommand),
+    /// Import an agency's roster from CSV or XLSX: `netra roster import FILE --instansi CODE`.
+    #[command(subcommand)]
+    Roster(RosterCommand),
     /// Show, per catalogue entry, the lessons and questions that teach it; exit 1 if one has no question.
     Coverage {
         /// Content directory (defaults to NETRA_CONTENT_DIR or `content`).
@@ -60,6 +63,24 @@ pub enum UserCommand {
         /// Agency code, required for operators (it must exist; admins create agencies on /admin).
         #[arg(long)]
         agency: Option<String>,
+        #[command(flatten)]
+        db: DatabaseArgs,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum RosterCommand {
+    /// Check every row (same rules as the web import), print the report, then import all valid
+    /// rows in one transaction (unless --dry-run). Units that do not exist yet are created.
+    Import {
+        /// The roster: .xlsx (first sheet) or .csv (comma, semicolon or tab separated).
+        file: PathBuf,
+        /// The agency's code (as on /admin), e.g. `pemkab-sleman`.
+        #[arg(long, alias = "agency")]
+        instansi: String,
+        /// Only check and report; change nothing.
+        #[arg(long)]
+        dry_run: bool,
         #[command(flatten)]
         db: DatabaseArgs,
     },

@@ -1,9 +1,12 @@
 //! The `netra` server: configuration, start-up and the axum router around the Leptos app.
 //! A library so integration tests can start the exact same app in-process.
 
+#![recursion_limit = "256"]
+
 pub mod cli;
 pub mod middleware;
 pub mod questions;
+pub mod roster;
 pub mod startup;
 pub mod telemetry;
 pub mod users;

@@ -30,6 +30,7 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Some(Command::Coverage { dir }) => Ok(coverage(dir)),
         Some(Command::Questions(cmd)) => server::questions::run(cmd),
         Some(Command::User(cmd)) => server::users::run(cmd).await,
+        Some(Command::Roster(cmd)) => server::roster::run(cmd).await,
     }
 }
 

@@ -117,3 +117,47 @@ mod tests {
         );
     }
 }
+
+/// Largest request body accepted outside the upload endpoints: quiz forms are a few KB.
+pub const BODY_LIMIT: usize = 256 * 1024;
+
+/// Caps every request body: [`BODY_LIMIT`] in general, a larger limit for the file-upload
+/// server functions. A declared length over the limit is refused at once with 413; a body that
+/// turns out longer while streaming fails its reader (the upload reports it in Indonesian).
+pub async fn body_limit(req: Request<Body>, next: Next) -> Response {
+    let limit = if app::ssr::upload::UPLOAD_PATHS.contains(&req.uri().path()) {
+        app::ssr::upload::UPLOAD_BODY_LIMIT
+    } else {
+        BODY_LIMIT
+    };
+    let declared = req
+        .headers()
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<u64>().ok());
+    if declared.is_some_and(|n| n > limit as u64) {
+        return (
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "Permintaan terlalu besar untuk diproses.",
+        )
+            .into_response();
+    }
+    // The upload functions take multipart bodies only (their decoder would panic on others).
+    if limit == app::ssr::upload::UPLOAD_BODY_LIMIT && !is_multipart(&req) {
+        return (
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            "Kirim berkas melalui formulir unggah (multipart/form-data).",
+        )
+            .into_response();
+    }
+    let req = req.map(|body| Body::new(http_body_util::Limited::new(body, limit)));
+    next.run(req).await
+}
+
+fn is_multipart(req: &Request<Body>) -> bool {
+    // The same test the server-function decoder applies, so a body that passes never panics it.
+    req.headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|ct| multer::parse_boundary(ct).is_ok())
+}

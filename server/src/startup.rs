@@ -20,14 +20,10 @@ use std::sync::Arc;
 use std::time::Duration;
 use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::compression::CompressionLayer;
-use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::services::ServeDir;
 use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::TraceLayer;
-
-/// Largest request body accepted: quiz forms are a few KB.
-const BODY_LIMIT: usize = 256 * 1024;
 
 /// What the server needs to start, independent of where it came from (CLI or tests).
 #[derive(Debug, Clone)]
@@ -189,6 +185,7 @@ pub fn router(state: AppState) -> Router {
         .route("/readyz", get(readyz))
         .nest_service("/pkg", pkg)
         .merge(app::ssr::webinar_http::routes())
+        .merge(app::ssr::tracking_http::routes())
         .leptos_routes_with_context(&state, routes, context.clone(), render)
         .fallback(leptos_axum::file_and_error_handler_with_context::<
             AppState,
@@ -213,7 +210,7 @@ pub fn router(state: AppState) -> Router {
             }),
         ))
         .layer(CompressionLayer::new())
-        .layer(RequestBodyLimitLayer::new(BODY_LIMIT))
+        .layer(axum::middleware::from_fn(middleware::body_limit))
         .layer(TimeoutLayer::with_status_code(
             StatusCode::REQUEST_TIMEOUT,
             Duration::from_secs(30),

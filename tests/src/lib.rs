@@ -309,6 +309,46 @@ impl Browser {
             .await?)
     }
 
+    /// Posts a multipart form, as the browser's upload forms do: one file part plus text fields.
+    pub async fn upload(
+        &self,
+        action: &str,
+        file: (&str, &[u8]),
+        fields: &[(&str, &str)],
+    ) -> Result<Response> {
+        const BOUNDARY: &str = "netra-test-boundary-7MA4YWxkTrZu0gW";
+        let mut body = Vec::new();
+        for (name, value) in fields {
+            body.extend_from_slice(
+                format!(
+                    "--{BOUNDARY}\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n{value}\r\n"
+                )
+                .as_bytes(),
+            );
+        }
+        let (file_name, bytes) = file;
+        body.extend_from_slice(
+            format!(
+                "--{BOUNDARY}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{file_name}\"\r\n\
+                 Content-Type: application/octet-stream\r\n\r\n"
+            )
+            .as_bytes(),
+        );
+        body.extend_from_slice(bytes);
+        body.extend_from_slice(format!("\r\n--{BOUNDARY}--\r\n").as_bytes());
+        Ok(self
+            .client
+            .post(self.url(action))
+            .header(ACCEPT, "application/json")
+            .header(
+                reqwest::header::CONTENT_TYPE,
+                format!("multipart/form-data; boundary={BOUNDARY}"),
+            )
+            .body(body)
+            .send()
+            .await?)
+    }
+
     /// Identifies with a valid identity (no-JS form post).
     pub async fn identify(&self, nip: &str, name: &str) -> Result<()> {
         let res = self

@@ -103,6 +103,7 @@ fn HostHomeView(home: HostHome, create: ServerAction<CreateWebinar>) -> impl Int
             Some(table) => table.into_any(),
             None => view! { <p>"Belum ada sesi. Buat sesi pertama Anda di bawah."</p> }.into_any(),
         }}
+        <p><A href="/host/impor-soal">"Impor soal dari Moodle XML atau GIFT"</A></p>
         <h2>"Buat sesi baru"</h2>
         {move || error().filter(|e| !matches!(e, crate::error::AppError::Invalid(_))).map(|error| view! { <ErrorNotice error /> })}
         <ActionForm action=create>

@@ -44,6 +44,7 @@ pub fn RosterPageView() -> impl IntoView {
     };
     view! {
         <Title text="Roster pegawai" />
+        <super::tracking::OperatorNav />
         <h1>"Roster pegawai"</h1>
         <Form method="GET" action="">
             <label for="q">"Cari NIP atau nama"</label>

@@ -8,6 +8,7 @@ pub mod employees;
 pub mod entities;
 pub mod modules;
 pub mod progress;
+pub mod results;
 pub mod sessions;
 pub mod webinars;
 

@@ -524,6 +524,78 @@ pub(crate) fn netra_warnings(q: &BankQuestion) -> Vec<String> {
     w
 }
 
+/// Converts an uploaded bank for the host's converter page: the report in the page's shape, with
+/// a warning on every question that still needs what Netra's content check requires.
+pub fn convert_upload(
+    file_name: &str,
+    bytes: &[u8],
+    format: Option<Format>,
+) -> Result<crate::model::bank::BankConversion, crate::error::AppError> {
+    use crate::error::AppError;
+    use crate::model::bank::{BankConversion, ConversionLine};
+    let Ok(text) = std::str::from_utf8(bytes) else {
+        return Err(AppError::invalid(
+            "file",
+            "Berkas bukan teks UTF-8. Simpan ulang sebagai UTF-8 lalu unggah lagi.",
+        ));
+    };
+    if text.trim_start_matches('\u{feff}').trim().is_empty() {
+        return Err(AppError::invalid(
+            "file",
+            "Pilih berkas GIFT (.txt/.gift) atau Moodle XML (.xml), atau tempelkan isinya.",
+        ));
+    }
+    let format = format.unwrap_or_else(|| Format::detect(file_name, text));
+    let result = import(format, text).map_err(|e| AppError::invalid("file", e.to_string()))?;
+    let by_id: std::collections::HashMap<&str, &BankQuestion> = result
+        .questions
+        .iter()
+        .map(|q| (q.id.as_str(), q))
+        .collect();
+    let lines = result
+        .report
+        .iter()
+        .map(|line| {
+            let (id, notes) = match &line.outcome {
+                Outcome::Imported { id, warnings } => {
+                    let mut notes = warnings.clone();
+                    if let Some(q) = by_id.get(id.as_str()) {
+                        if q.legal_basis.is_empty() {
+                            notes.push(
+                                "belum ada dasar hukum: isi `legal_basis` sebelum soal dipakai"
+                                    .into(),
+                            );
+                        }
+                        if q.explanation.trim().is_empty() {
+                            notes.push("belum ada penjelasan (umpan balik umum)".into());
+                        }
+                    }
+                    (Some(id.clone()), notes)
+                }
+                Outcome::Skipped { reason } => (None, vec![reason.clone()]),
+            };
+            ConversionLine {
+                place: line.place.to_string(),
+                name: line.name.clone(),
+                id,
+                notes,
+            }
+        })
+        .collect();
+    Ok(BankConversion {
+        file_name: file_name.to_string(),
+        format: match format {
+            Format::Gift => "GIFT",
+            Format::MoodleXml => "Moodle XML",
+        }
+        .to_string(),
+        imported: result.questions.len(),
+        skipped: result.skipped(),
+        lines,
+        toml: to_toml(&result.questions),
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -523,6 +523,16 @@ async fn finalize(
         txn.rollback().await.or_fail()?;
         return Ok(());
     }
+    db::results::submitted(
+        &txn,
+        attempt.employee_id,
+        &attempt.module_slug,
+        now,
+        outcome.score,
+        outcome.passed,
+    )
+    .await
+    .or_fail()?;
     let rows = graded
         .into_iter()
         .map(|(question_id, chosen, correct)| {

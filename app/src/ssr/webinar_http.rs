@@ -44,7 +44,7 @@ pub const PATHS: &[&str] = &[
 ];
 
 /// An `AppError` as a plain-text HTTP answer (these endpoints are not pages).
-struct Failure(AppError);
+pub(crate) struct Failure(pub AppError);
 
 impl From<AppError> for Failure {
     fn from(e: AppError) -> Self {
@@ -65,9 +65,9 @@ impl IntoResponse for Failure {
     }
 }
 
-type Answer = Result<Response, Failure>;
+pub(crate) type Answer = Result<Response, Failure>;
 
-fn account_of(resolved: &Option<Extension<Resolved>>) -> Option<account::Model> {
+pub(crate) fn account_of(resolved: &Option<Extension<Resolved>>) -> Option<account::Model> {
     resolved.as_ref().and_then(|r| r.0.account.clone())
 }
 
@@ -86,7 +86,7 @@ async fn managed_session(
     Ok((account, session))
 }
 
-fn attachment(content_type: &'static str, disposition: &str, body: Vec<u8>) -> Response {
+pub(crate) fn attachment(content_type: &'static str, disposition: &str, body: Vec<u8>) -> Response {
     let mut res = (
         [
             (header::CONTENT_TYPE, HeaderValue::from_static(content_type)),

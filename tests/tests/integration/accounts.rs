@@ -153,6 +153,75 @@ async fn host_session(app: &TestApp) -> Result<app::ssr::db::entities::webinar_s
     Ok(db::webinars::insert(&app.db, row).await?)
 }
 
+/// A unit of agency A and an assignment of a module to it: (assignment id, unit id).
+async fn assignment_of_a(app: &TestApp) -> Result<(i64, i64)> {
+    use app::ssr::db::entities::{assignment, assignment_target, unit};
+    use sea_orm::{ActiveModelTrait, Set};
+    let agency = db::accounts::agency_by_code(&app.db, "pemkab-a")
+        .await?
+        .context("agency A")?;
+    let u = unit::ActiveModel {
+        agency_id: Set(agency.id),
+        parent_id: Set(None),
+        name: Set("Dinas Kesehatan".into()),
+        code: Set(None),
+        path: Set(String::new()),
+        depth: Set(1),
+        name_key: Set("dinas kesehatan".into()),
+        ..Default::default()
+    }
+    .insert(&app.db)
+    .await?;
+    let mut placed: unit::ActiveModel = u.clone().into();
+    placed.path = Set(format!("/{}/", u.id));
+    placed.update(&app.db).await?;
+    let a = assignment::ActiveModel {
+        agency_id: Set(agency.id),
+        module_slug: Set(tests::MODULE.into()),
+        opens_at: Set(chrono::Utc::now() - chrono::Duration::days(1)),
+        deadline_at: Set(chrono::Utc::now() + chrono::Duration::days(30)),
+        time_zone: Set("WIB".into()),
+        whole_agency: Set(false),
+        previous_id: Set(None),
+        new_cycle: Set(false),
+        superseded_at: Set(None),
+        created_by: Set(None),
+        ..Default::default()
+    }
+    .insert(&app.db)
+    .await?;
+    assignment_target::ActiveModel {
+        assignment_id: Set(a.id),
+        unit_id: Set(Some(u.id)),
+        employee_id: Set(None),
+        ..Default::default()
+    }
+    .insert(&app.db)
+    .await?;
+    Ok((a.id, u.id))
+}
+
+/// A checked, empty roster file of operator A waiting for confirmation.
+async fn staged_import_of_a(app: &TestApp) -> Result<i64> {
+    use app::ssr::db::entities::roster_import;
+    use sea_orm::{ActiveModelTrait, Set};
+    let op = db::accounts::by_login(&app.db, "op-a@netra.test")
+        .await?
+        .context("operator A")?;
+    let staged = roster_import::ActiveModel {
+        agency_id: Set(op.agency_id.context("operator A's agency")?),
+        account_id: Set(op.id),
+        file_name: Set("kosong.csv".into()),
+        rows: Set("[]".into()),
+        expires_at: Set(chrono::Utc::now() + chrono::Duration::hours(1)),
+        committed_at: Set(None),
+        ..Default::default()
+    }
+    .insert(&app.db)
+    .await?;
+    Ok(staged.id)
+}
+
 /// Signs in as the hydrated app does; fails unless the server accepted.
 pub async fn sign_in(browser: &Browser, login: &str) -> Result<()> {
     let res = browser
@@ -236,6 +305,9 @@ async fn every_route_and_server_function_answers_each_role_as_its_rule_says(
     let a = w.employee_a.to_string();
     let session = host_session(&app).await?;
     let sid = session.id.to_string();
+    let (assignment, unit) = assignment_of_a(&app).await?;
+    let (asg, unit) = (assignment.to_string(), unit.to_string());
+    let staged = staged_import_of_a(&app).await?.to_string();
     // Page routes (path with parameters filled in) and server functions with valid arguments.
     let pages: Vec<(&str, String, Rule)> = vec![
         ("/", "/".into(), Rule::Public),
@@ -278,6 +350,22 @@ async fn every_route_and_server_function_answers_each_role_as_its_rule_says(
             format!("/operator/pegawai/{a}"),
             Rule::OperatorOfA,
         ),
+        ("/operator/impor", "/operator/impor".into(), Rule::Operator),
+        (
+            "/operator/penugasan",
+            "/operator/penugasan".into(),
+            Rule::Operator,
+        ),
+        (
+            "/operator/dasbor",
+            "/operator/dasbor".into(),
+            Rule::Operator,
+        ),
+        (
+            "/operator/dasbor/{assignment}/unit/{unit}",
+            format!("/operator/dasbor/{asg}/unit/{unit}"),
+            Rule::OperatorOfA,
+        ),
         ("/w/{code}", format!("/w/{}", session.code), Rule::Public),
         (
             "/w/{code}/{stage}",
@@ -290,6 +378,7 @@ async fn every_route_and_server_function_answers_each_role_as_its_rule_says(
             Rule::Public,
         ),
         ("/host", "/host".into(), Rule::Hosts),
+        ("/host/impor-soal", "/host/impor-soal".into(), Rule::Hosts),
         (
             "/host/sesi/{id}",
             format!("/host/sesi/{sid}"),
@@ -334,8 +423,37 @@ async fn every_route_and_server_function_answers_each_role_as_its_rule_says(
             Rule::SessionOfHost,
         ),
     ];
+    let endpoints: Vec<(&str, String, Rule)> = endpoints
+        .into_iter()
+        .chain([
+            (
+                "/operator/templat-roster.xlsx",
+                "/operator/templat-roster.xlsx".to_string(),
+                Rule::Operator,
+            ),
+            (
+                "/operator/templat-roster.csv",
+                "/operator/templat-roster.csv".to_string(),
+                Rule::Operator,
+            ),
+            (
+                "/operator/penugasan/{id}/status.xlsx",
+                format!("/operator/penugasan/{asg}/status.xlsx"),
+                Rule::OperatorOfA,
+            ),
+            (
+                "/operator/penugasan/{id}/status.csv",
+                format!("/operator/penugasan/{asg}/status.csv?status=terlambat"),
+                Rule::OperatorOfA,
+            ),
+        ])
+        .collect();
     let ruled_endpoints: BTreeSet<&str> = endpoints.iter().map(|(p, _, _)| *p).collect();
-    let mut listed: BTreeSet<&str> = app::ssr::webinar_http::PATHS.iter().copied().collect();
+    let mut listed: BTreeSet<&str> = app::ssr::webinar_http::PATHS
+        .iter()
+        .chain(app::ssr::tracking_http::PATHS)
+        .copied()
+        .collect();
     // A certificate's PDF has its own holder/host/operator rules, tested with the webinar.
     listed.remove("/sertifikat/{id}/unduh");
     ensure!(
@@ -461,7 +579,45 @@ async fn every_route_and_server_function_answers_each_role_as_its_rule_says(
             vec![("code", "ZZZZZZ"), ("stage", "pre-test")],
             Rule::Public,
         ),
+        ("/api/preview_roster", vec![], Rule::Operator),
+        (
+            "/api/confirm_roster",
+            vec![("import_id", &staged)],
+            Rule::OperatorOfA,
+        ),
+        ("/api/assignments", vec![], Rule::Operator),
+        (
+            "/api/create_assignment",
+            vec![
+                ("module_slug", ""),
+                ("scope", "all"),
+                ("opens_on", ""),
+                ("deadline", ""),
+                ("time_zone", "WIB"),
+            ],
+            Rule::Operator,
+        ),
+        (
+            "/api/new_assignment_cycle",
+            vec![
+                ("assignment_id", &asg),
+                ("opens_on", "2099-01-01"),
+                ("deadline", "2099-02-01T10:00"),
+            ],
+            Rule::OperatorOfA,
+        ),
+        (
+            "/api/dashboard",
+            vec![("assignment_id", &asg)],
+            Rule::OperatorOfA,
+        ),
+        (
+            "/api/unit_status",
+            vec![("assignment_id", &asg), ("unit_id", &unit)],
+            Rule::OperatorOfA,
+        ),
         ("/api/host_home", vec![], Rule::Hosts),
+        ("/api/convert_bank", vec![], Rule::Hosts),
         (
             "/api/create_webinar",
             vec![
@@ -540,7 +696,14 @@ async fn every_route_and_server_function_answers_each_role_as_its_rule_says(
             if *path == "/api/sign_out" || *path == "/api/sign_in" || *path == "/api/activate" {
                 continue; // these change who is signed in; covered below and by their own tests
             }
-            let res = if *path == "/api/export_employee" {
+            let res = if *path == "/api/convert_bank" {
+                browser
+                    .upload(path, ("bank.gift", b"::q1:: Langit biru? {T}"), &[])
+                    .await?
+            } else if *path == "/api/preview_roster" {
+                let roster = b"NIP;Nama;OPD\n198703152010012001;Ani;Dinas Kesehatan\n";
+                browser.upload(path, ("roster.csv", roster), &[]).await?
+            } else if *path == "/api/export_employee" {
                 browser
                     .client
                     .get(browser.url(path))

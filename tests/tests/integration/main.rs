@@ -6,8 +6,10 @@ mod catalog;
 mod curriculum;
 mod identity;
 mod platform;
+mod question_upload;
 mod quiz;
 mod self_check;
+mod tracking;
 mod violations;
 mod webinar;
 

@@ -30,6 +30,7 @@ pub async fn insert(
     db: &impl ConnectionTrait,
     new: NewAttempt<'_>,
 ) -> Result<attempt::Model, DbErr> {
+    super::results::started(db, new.employee_id, new.module_slug, new.started_at).await?;
     attempt::ActiveModel {
         employee_id: Set(new.employee_id),
         content_module_id: Set(new.content_module_id),

@@ -14,6 +14,12 @@ pub mod employee {
         pub unit_kerja: String,
         /// The agency whose roster lists this employee; `None` for self-declared learners.
         pub agency_id: Option<i64>,
+        /// The unit of the agency's tree the roster places them in.
+        pub unit_id: Option<i64>,
+        pub jabatan: String,
+        pub golongan: String,
+        /// PNS | PPPK | "" (not known).
+        pub jenis: String,
     }
 
     #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
@@ -145,6 +151,8 @@ pub mod agency {
         pub id: i64,
         pub code: String,
         pub name: String,
+        /// WIB | WITA | WIT: how the agency enters and reads dates.
+        pub time_zone: String,
     }
 
     #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
@@ -329,6 +337,150 @@ pub mod certificate {
         pub issued_at: DateTimeUtc,
         pub revoked_at: Option<DateTimeUtc>,
         pub revoked_reason: Option<String>,
+    }
+
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}
+
+/// A node of an agency's organisation tree (OPD, unit kerja, sub-unit ...).
+pub mod unit {
+    use sea_orm::entity::prelude::*;
+
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "units")]
+    pub struct Model {
+        #[sea_orm(primary_key)]
+        pub id: i64,
+        pub agency_id: i64,
+        pub parent_id: Option<i64>,
+        pub name: String,
+        pub code: Option<String>,
+        /// Ids from the root down to this unit: "/3/17/42/".
+        pub path: String,
+        pub depth: i32,
+        /// Normalised names from the root: "dinas kesehatan/puskesmas depok".
+        pub name_key: String,
+    }
+
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}
+
+/// Where an employee worked from when to when (`to_at` unset for the current unit).
+pub mod unit_history {
+    use sea_orm::entity::prelude::*;
+
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "unit_history")]
+    pub struct Model {
+        #[sea_orm(primary_key)]
+        pub id: i64,
+        pub employee_id: i64,
+        pub unit_id: i64,
+        pub from_at: DateTimeUtc,
+        pub to_at: Option<DateTimeUtc>,
+    }
+
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}
+
+/// A validated roster file waiting for the operator's confirmation.
+pub mod roster_import {
+    use sea_orm::entity::prelude::*;
+
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "roster_imports")]
+    pub struct Model {
+        #[sea_orm(primary_key)]
+        pub id: i64,
+        pub agency_id: i64,
+        pub account_id: i64,
+        pub file_name: String,
+        /// JSON array of the valid rows.
+        pub rows: String,
+        pub expires_at: DateTimeUtc,
+        pub committed_at: Option<DateTimeUtc>,
+    }
+
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}
+
+/// Modules an agency requires of (part of) its roster by a deadline.
+pub mod assignment {
+    use sea_orm::entity::prelude::*;
+
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "assignments")]
+    pub struct Model {
+        #[sea_orm(primary_key)]
+        pub id: i64,
+        pub agency_id: i64,
+        pub module_slug: String,
+        pub opens_at: DateTimeUtc,
+        pub deadline_at: DateTimeUtc,
+        pub time_zone: String,
+        pub whole_agency: bool,
+        pub previous_id: Option<i64>,
+        /// A re-opened cycle: only passes from `opens_at` on count.
+        pub new_cycle: bool,
+        pub superseded_at: Option<DateTimeUtc>,
+        pub created_by: Option<i64>,
+    }
+
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}
+
+/// One unit (with its sub-units) or one employee an assignment covers.
+pub mod assignment_target {
+    use sea_orm::entity::prelude::*;
+
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "assignment_targets")]
+    pub struct Model {
+        #[sea_orm(primary_key)]
+        pub id: i64,
+        pub assignment_id: i64,
+        pub unit_id: Option<i64>,
+        pub employee_id: Option<i64>,
+    }
+
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}
+
+/// An employee's results in one module, summarised for the dashboards.
+pub mod module_result {
+    use sea_orm::entity::prelude::*;
+
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "module_results")]
+    pub struct Model {
+        #[sea_orm(primary_key)]
+        pub id: i64,
+        pub employee_id: i64,
+        pub module_slug: String,
+        pub submitted: i32,
+        pub best_score: Option<i32>,
+        pub first_passed_at: Option<DateTimeUtc>,
+        pub last_passed_at: Option<DateTimeUtc>,
+        pub last_submitted_at: Option<DateTimeUtc>,
+        pub last_activity_at: DateTimeUtc,
     }
 
     #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

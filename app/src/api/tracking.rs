@@ -1,0 +1,118 @@
+//! BKPSDM tracking: roster import (preview, confirm), assignments and dashboards. Operators
+//! only; every function is scoped to the operator's own agency.
+
+use crate::error::AppError;
+use crate::model::roster::{RosterChanges, RosterPreview};
+use leptos::prelude::*;
+use leptos::server_fn::codec::{MultipartData, MultipartFormData};
+
+/// Checks a roster file (`file`: CSV or XLSX) and stores it for confirmation. Imports nothing.
+#[server(endpoint = "preview_roster", input = MultipartFormData)]
+pub async fn preview_roster(data: MultipartData) -> Result<RosterPreview, AppError> {
+    use crate::ssr::{auth, respond::fail, tracking, upload, AppState};
+    let state = AppState::current()?;
+    let actor = auth::require(&state, &[crate::model::auth::Role::Operator]).await?;
+    let upload = upload::read(data, "file").await.map_err(fail)?;
+    tracking::preview_import(&state, &actor, upload).await
+}
+
+/// Imports every valid row of a previewed file in one transaction.
+#[server(endpoint = "confirm_roster")]
+pub async fn confirm_roster(import_id: i64) -> Result<RosterChanges, AppError> {
+    use crate::ssr::{auth, tracking, AppState};
+    let state = AppState::current()?;
+    let actor = auth::require(&state, &[crate::model::auth::Role::Operator]).await?;
+    tracking::confirm_import(&state, &actor, import_id).await
+}
+
+/// The agency's assignments and what a new one can use.
+#[server(endpoint = "assignments")]
+pub async fn get_assignments() -> Result<crate::model::tracking::AssignmentsPage, AppError> {
+    use crate::ssr::{assignments, auth, AppState};
+    let state = AppState::current()?;
+    let actor = auth::require(&state, &[crate::model::auth::Role::Operator]).await?;
+    assignments::page(&state, &actor).await
+}
+
+/// Assigns a module to the whole agency (`scope = "all"`) or to units with their sub-units
+/// (`scope = "units"`, `unit_ids[]`), from a day until a deadline in local time.
+#[server(endpoint = "create_assignment")]
+pub async fn create_assignment(
+    module_slug: String,
+    scope: String,
+    #[server(default)] unit_ids: Vec<i64>,
+    opens_on: String,
+    deadline: String,
+    time_zone: String,
+) -> Result<i64, AppError> {
+    use crate::ssr::{assignments, auth, AppState};
+    let state = AppState::current()?;
+    let actor = auth::require(&state, &[crate::model::auth::Role::Operator]).await?;
+    assignments::create(
+        &state,
+        &actor,
+        assignments::AssignmentForm {
+            module_slug,
+            scope,
+            unit_ids,
+            opens_on,
+            deadline,
+            time_zone,
+        },
+    )
+    .await
+}
+
+/// Re-opens an assignment for a new election cycle.
+#[server(endpoint = "new_assignment_cycle")]
+pub async fn new_assignment_cycle(
+    assignment_id: i64,
+    opens_on: String,
+    deadline: String,
+) -> Result<i64, AppError> {
+    use crate::ssr::{assignments, auth, AppState};
+    let state = AppState::current()?;
+    let actor = auth::require(&state, &[crate::model::auth::Role::Operator]).await?;
+    assignments::new_cycle(&state, &actor, assignment_id, &opens_on, &deadline).await
+}
+
+/// The completion overview of one assignment (the latest when `assignment_id` is 0).
+#[server(endpoint = "dashboard")]
+pub async fn get_dashboard(
+    #[server(default)] assignment_id: i64,
+) -> Result<Option<crate::model::tracking::Overview>, AppError> {
+    use crate::ssr::{assignments, auth, AppState};
+    let state = AppState::current()?;
+    let actor = auth::require(&state, &[crate::model::auth::Role::Operator]).await?;
+    assignments::overview(&state, &actor, (assignment_id > 0).then_some(assignment_id)).await
+}
+
+/// A unit's sub-units and employees for one assignment: filter by `status` code, search `q`
+/// (name or NIP), `sort` (nama | nip | status | nilai | aktivitas), `page` from 1.
+#[server(endpoint = "unit_status")]
+pub async fn get_unit_status(
+    assignment_id: i64,
+    unit_id: i64,
+    #[server(default)] status: String,
+    #[server(default)] q: String,
+    #[server(default)] sort: String,
+    #[server(default)] page: u32,
+) -> Result<crate::model::tracking::UnitDrillDown, AppError> {
+    use crate::model::tracking::Status;
+    use crate::ssr::{assignments, auth, AppState};
+    let state = AppState::current()?;
+    let actor = auth::require(&state, &[crate::model::auth::Role::Operator]).await?;
+    assignments::drill_down(
+        &state,
+        &actor,
+        assignment_id,
+        unit_id,
+        assignments::DrillQuery {
+            status: Status::from_code(&status),
+            q,
+            sort,
+            page,
+        },
+    )
+    .await
+}

@@ -1,0 +1,91 @@
+//! The per-employee, per-module summary (`module_results`) that the BKPSDM dashboards read. It
+//! is written in the same transaction that starts or scores an attempt, so it never disagrees
+//! with the attempts it summarises.
+
+use super::entities::module_result::{self, Column};
+use chrono::{DateTime, Utc};
+use sea_orm::sea_query::{Expr, OnConflict};
+use sea_orm::{ConnectionTrait, DbErr, EntityTrait, Set};
+
+fn row(employee_id: i64, slug: &str, at: DateTime<Utc>) -> module_result::ActiveModel {
+    module_result::ActiveModel {
+        employee_id: Set(employee_id),
+        module_slug: Set(slug.to_string()),
+        submitted: Set(0),
+        best_score: Set(None),
+        first_passed_at: Set(None),
+        last_passed_at: Set(None),
+        last_submitted_at: Set(None),
+        last_activity_at: Set(at),
+        ..Default::default()
+    }
+}
+
+/// An attempt was started.
+pub async fn started(
+    db: &impl ConnectionTrait,
+    employee_id: i64,
+    slug: &str,
+    at: DateTime<Utc>,
+) -> Result<(), DbErr> {
+    module_result::Entity::insert(row(employee_id, slug, at))
+        .on_conflict(
+            OnConflict::columns([Column::EmployeeId, Column::ModuleSlug])
+                .update_column(Column::LastActivityAt)
+                .to_owned(),
+        )
+        .exec_without_returning(db)
+        .await
+        .map(|_| ())
+}
+
+/// An attempt was scored.
+pub async fn submitted(
+    db: &impl ConnectionTrait,
+    employee_id: i64,
+    slug: &str,
+    at: DateTime<Utc>,
+    score: i32,
+    passed: bool,
+) -> Result<(), DbErr> {
+    let mut new = row(employee_id, slug, at);
+    new.submitted = Set(1);
+    new.best_score = Set(Some(score));
+    new.last_submitted_at = Set(Some(at));
+    if passed {
+        new.first_passed_at = Set(Some(at));
+        new.last_passed_at = Set(Some(at));
+    }
+    // The same SQL on SQLite and PostgreSQL (no MAX/GREATEST, whose NULL rules differ).
+    module_result::Entity::insert(new)
+        .on_conflict(
+            OnConflict::columns([Column::EmployeeId, Column::ModuleSlug])
+                .value(
+                    Column::Submitted,
+                    Expr::cust("module_results.submitted + 1"),
+                )
+                .value(
+                    Column::BestScore,
+                    Expr::cust(
+                        "CASE WHEN module_results.best_score IS NULL \
+                         OR excluded.best_score > module_results.best_score \
+                         THEN excluded.best_score ELSE module_results.best_score END",
+                    ),
+                )
+                .value(
+                    Column::FirstPassedAt,
+                    Expr::cust(
+                        "COALESCE(module_results.first_passed_at, excluded.first_passed_at)",
+                    ),
+                )
+                .value(
+                    Column::LastPassedAt,
+                    Expr::cust("COALESCE(excluded.last_passed_at, module_results.last_passed_at)"),
+                )
+                .update_columns([Column::LastSubmittedAt, Column::LastActivityAt])
+                .to_owned(),
+        )
+        .exec_without_returning(db)
+        .await
+        .map(|_| ())
+}

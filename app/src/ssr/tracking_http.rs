@@ -1,0 +1,206 @@
+//! Operator downloads that are files, not pages: the roster template and an assignment's
+//! status export (the whole roster, a unit, or one status such as the overdue list).
+//! Operators only, scoped to their agency exactly as the server functions are.
+
+use super::assignments::{export_batch, export_scope};
+use super::auth::Resolved;
+use super::db::entities::account;
+use super::export::{content_disposition, wib, Column, Format, TableWriter};
+use super::tracking::template;
+use super::webinar::zone_offset;
+use super::webinar_http::{account_of, attachment, Answer};
+use super::AppState;
+use crate::error::AppError;
+use crate::model::auth::Role;
+use crate::model::tracking::{EmployeeStatus, Status};
+use axum::extract::{Extension, Path, Query, State};
+use axum::routing::get;
+use axum::Router;
+use chrono::{DateTime, Utc};
+use serde::Deserialize;
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/operator/templat-roster.xlsx", get(template_xlsx))
+        .route("/operator/templat-roster.csv", get(template_csv))
+        .route("/operator/penugasan/{id}/status.xlsx", get(status_xlsx))
+        .route("/operator/penugasan/{id}/status.csv", get(status_csv))
+}
+
+/// Paths of these routes, for the access-matrix test (`{id}` stands for a number).
+pub const PATHS: &[&str] = &[
+    "/operator/templat-roster.xlsx",
+    "/operator/templat-roster.csv",
+    "/operator/penugasan/{id}/status.xlsx",
+    "/operator/penugasan/{id}/status.csv",
+];
+
+/// Rows fetched from the database per round trip while exporting.
+const BATCH: u64 = 5_000;
+
+fn operator(resolved: &Option<Extension<Resolved>>) -> Result<account::Model, AppError> {
+    let account = account_of(resolved).ok_or(AppError::Unauthorized)?;
+    match Role::from_code(&account.role) {
+        Some(Role::Operator) => Ok(account),
+        _ => Err(AppError::Forbidden),
+    }
+}
+
+async fn template_file(resolved: Option<Extension<Resolved>>, format: Format) -> Answer {
+    operator(&resolved)?;
+    let body = template(format).map_err(|e| {
+        tracing::error!(error = %e, "template failed");
+        AppError::Internal
+    })?;
+    Ok(attachment(
+        format.content_type(),
+        &content_disposition("templat-roster", format),
+        body,
+    ))
+}
+
+async fn template_xlsx(resolved: Option<Extension<Resolved>>) -> Answer {
+    template_file(resolved, Format::Xlsx).await
+}
+
+async fn template_csv(resolved: Option<Extension<Resolved>>) -> Answer {
+    template_file(resolved, Format::Csv).await
+}
+
+#[derive(Debug, Default, Deserialize)]
+struct ExportQuery {
+    /// Only this unit and its sub-units.
+    unit: Option<i64>,
+    /// Only this status (`terlambat` gives the overdue list).
+    status: Option<String>,
+}
+
+const STATUS_COLUMNS: &[Column] = &[
+    Column::text("NIP", 22.0),
+    Column::text("Nama", 30.0),
+    Column::text("Unit kerja", 40.0),
+    Column::text("Status", 18.0),
+    Column::bool("Lulus terlambat", 10.0),
+    Column::int("Nilai terbaik", 10.0),
+    Column::date_time("Aktivitas terakhir", 18.0),
+    Column::bool("Akun terverifikasi", 10.0),
+];
+
+async fn status_export(
+    state: AppState,
+    resolved: Option<Extension<Resolved>>,
+    id: i64,
+    query: ExportQuery,
+    format: Format,
+) -> Answer {
+    let account = operator(&resolved)?;
+    let status = match query.status.as_deref().filter(|s| !s.is_empty()) {
+        Some(code) => Some(
+            Status::from_code(code)
+                .ok_or_else(|| AppError::invalid("status", "Status tidak dikenal."))?,
+        ),
+        None => None,
+    };
+    let (assignment, scope, unit) = export_scope(&state, &account, id, query.unit).await?;
+    super::auth::audit(
+        &state,
+        Some(&account),
+        "assignment_export",
+        &assignment.module_slug,
+        &format!(
+            "{}{}",
+            unit.as_ref()
+                .map(|u| u.name.as_str())
+                .unwrap_or("seluruh instansi"),
+            status
+                .map(|s| format!(", {}", s.code()))
+                .unwrap_or_default()
+        ),
+    )
+    .await?;
+    let tz = zone_offset(&assignment.time_zone).unwrap_or_else(wib);
+    // The writer runs on a blocking thread and receives the rows a batch at a time, so memory
+    // holds one batch plus the file being built, however large the agency.
+    let (tx, mut rx) =
+        tokio::sync::mpsc::channel::<Vec<(EmployeeStatus, Option<DateTime<Utc>>)>>(2);
+    let writer =
+        tokio::task::spawn_blocking(move || -> Result<Vec<u8>, super::export::ExportError> {
+            let mut table = TableWriter::new(format, "Status", STATUS_COLUMNS, tz)?;
+            while let Some(batch) = rx.blocking_recv() {
+                for (e, activity) in batch {
+                    table.push_row(&[
+                        e.nip.into(),
+                        e.name.into(),
+                        e.unit.into(),
+                        e.status.label().into(),
+                        e.late.into(),
+                        e.best_score.into(),
+                        activity.into(),
+                        e.verified.into(),
+                    ])?;
+                }
+            }
+            table.finish()
+        });
+    let mut after = 0;
+    loop {
+        let batch = export_batch(
+            &state,
+            &scope,
+            unit.as_ref().map(|u| u.path.as_str()),
+            status,
+            after,
+            BATCH,
+            &assignment.time_zone,
+        )
+        .await?;
+        let last = batch.last().map(|(e, _)| e.id);
+        let full = batch.len() as u64 == BATCH;
+        if !batch.is_empty() && tx.send(batch).await.is_err() {
+            break; // the writer failed; its error is reported below
+        }
+        match last {
+            Some(id) if full => after = id,
+            _ => break,
+        }
+    }
+    drop(tx);
+    let body = writer
+        .await
+        .map_err(|e| {
+            tracing::error!(error = %e, "export task failed");
+            AppError::Internal
+        })?
+        .map_err(|e| {
+            tracing::error!(error = %e, "export failed");
+            AppError::Internal
+        })?;
+    let stem = format!(
+        "status-{}{}",
+        assignment.module_slug,
+        status.map(|s| format!("-{}", s.code())).unwrap_or_default()
+    );
+    Ok(attachment(
+        format.content_type(),
+        &content_disposition(&stem, format),
+        body,
+    ))
+}
+
+async fn status_xlsx(
+    State(state): State<AppState>,
+    resolved: Option<Extension<Resolved>>,
+    Path(id): Path<i64>,
+    Query(query): Query<ExportQuery>,
+) -> Answer {
+    status_export(state, resolved, id, query, Format::Xlsx).await
+}
+
+async fn status_csv(
+    State(state): State<AppState>,
+    resolved: Option<Extension<Resolved>>,
+    Path(id): Path<i64>,
+    Query(query): Query<ExportQuery>,
+) -> Answer {
+    status_export(state, resolved, id, query, Format::Csv).await
+}

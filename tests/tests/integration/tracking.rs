@@ -1,0 +1,735 @@
+//! BKPSDM tracking over HTTP: roster import (preview, confirm, idempotence, unit history,
+//! bad rows), assignments scoped to sub-units, deadlines in local time, cycles, dashboard
+//! numbers against a hand-computed fixture, exports parsed, and agency isolation.
+
+use crate::accounts::{sign_in, world};
+use anyhow::{ensure, Context, Result};
+use app::model::roster::{RosterChanges, RosterPreview};
+use app::model::tracking::{AssignmentsPage, Overview, Status, UnitDrillDown};
+use app::ssr::db::entities::{assignment, employee, unit, unit_history};
+use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
+use tests::{answers_for, attempt_id, Backend, Browser, TestApp};
+
+crate::on_both_backends!(
+    roster_import_previews_commits_once_and_keeps_unit_history,
+    assignments_dashboards_and_exports_follow_the_fixture,
+);
+
+/// A valid NIP: born 15-03-1987, TMT 01-2010, woman, sequence `n`.
+fn nip(n: u32) -> String {
+    format!("198703152010012{n:03}")
+}
+
+fn csv(rows: &[[&str; 7]]) -> Vec<u8> {
+    let mut out = String::from("NIP;Nama;Jabatan;Golongan;Jenis;OPD;Unit Kerja\n");
+    for r in rows {
+        out.push_str(&r.join(";"));
+        out.push('\n');
+    }
+    out.into_bytes()
+}
+
+async fn preview(browser: &Browser, name: &str, file: &[u8]) -> Result<RosterPreview> {
+    let res = browser
+        .upload("/api/preview_roster", (name, file), &[])
+        .await?;
+    ensure!(
+        res.status() == 200,
+        "preview {name}: {} {}",
+        res.status(),
+        res.text().await?
+    );
+    Ok(res.json().await?)
+}
+
+async fn confirm(browser: &Browser, id: i64) -> Result<RosterChanges> {
+    let res = browser
+        .call("/api/confirm_roster", &[("import_id", &id.to_string())])
+        .await?;
+    ensure!(
+        res.status() == 200,
+        "confirm: {} {}",
+        res.status(),
+        res.text().await?
+    );
+    Ok(res.json().await?)
+}
+
+async fn employees_of(app: &TestApp, nip: &str) -> Result<employee::Model> {
+    employee::Entity::find()
+        .filter(employee::Column::Nip.eq(nip))
+        .one(&app.db)
+        .await?
+        .with_context(|| format!("employee {nip}"))
+}
+
+async fn roster_import_previews_commits_once_and_keeps_unit_history(
+    backend: Backend,
+) -> Result<()> {
+    let app = TestApp::spawn(backend).await?;
+    world(&app).await?;
+    let op = app.browser()?;
+    sign_in(&op, "op-a@netra.test").await?;
+    let (a1, a2, a3) = (nip(101), nip(102), nip(103));
+    let good = [
+        [
+            a1.as_str(),
+            "Rina Wati",
+            "Perawat",
+            "III/b",
+            "PNS",
+            "Dinas Kesehatan",
+            "Puskesmas Depok",
+        ],
+        [
+            a2.as_str(),
+            "Agus Salim",
+            "Guru",
+            "IX",
+            "PPPK",
+            "Dinas Pendidikan",
+            "SD Negeri 1 > Tata Usaha",
+        ],
+        [
+            a3.as_str(),
+            "Dewi Lestari",
+            "Analis",
+            "III/a",
+            "pns",
+            "Dinas Kesehatan",
+            "",
+        ],
+    ];
+    let (n4, n5, n6) = (nip(104), nip(105), nip(106));
+    let mut rows = good.to_vec();
+    rows.push(["1,98703E+17", "Rusak", "", "", "", "Dinas Kesehatan", ""]);
+    rows.push([
+        "198703152010012000",
+        "Terpotong",
+        "",
+        "",
+        "",
+        "Dinas Kesehatan",
+        "",
+    ]);
+    rows.push([a1.as_str(), "Ganda", "", "", "", "Dinas Kesehatan", ""]);
+    rows.push([&n4, "", "", "", "", "Dinas Kesehatan", ""]);
+    rows.push([&n5, "Tanpa OPD", "", "", "", "", ""]);
+    rows.push([&n6, "Honorer", "", "", "honorer", "Dinas Kesehatan", ""]);
+    // Agency B's employee cannot be claimed by A's roster.
+    rows.push([
+        tests::NIP_OTHER,
+        "Siti Aminah",
+        "",
+        "",
+        "",
+        "Dinas Kesehatan",
+        "",
+    ]);
+    let file = csv(&rows);
+
+    let p = preview(&op, "roster.csv", &file).await?;
+    ensure!((p.rows, p.valid) == (10, 3), "{p:#?}");
+    let lines: Vec<usize> = p.problems.iter().map(|x| x.line).collect();
+    ensure!(lines == vec![5, 6, 7, 8, 9, 10, 11], "{:#?}", p.problems);
+    for (i, needle) in [
+        "format ilmiah",
+        "terpotong",
+        "baris 2",
+        "Nama",
+        "OPD",
+        "honorer",
+        "instansi lain",
+    ]
+    .iter()
+    .enumerate()
+    {
+        ensure!(
+            p.problems[i].reason.contains(needle),
+            "line {}: {}",
+            p.problems[i].line,
+            p.problems[i].reason
+        );
+    }
+    ensure!(p.changes.added == 3, "{:?}", p.changes);
+    ensure!(
+        p.changes.new_units
+            == vec![
+                "Dinas Kesehatan",
+                "Dinas Kesehatan / Puskesmas Depok",
+                "Dinas Pendidikan",
+                "Dinas Pendidikan / SD Negeri 1",
+                "Dinas Pendidikan / SD Negeri 1 / Tata Usaha",
+            ],
+        "{:?}",
+        p.changes.new_units
+    );
+    ensure!(
+        employee::Entity::find()
+            .filter(employee::Column::Nip.eq(a1.as_str()))
+            .count(&app.db)
+            .await?
+            == 0,
+        "a preview imports nothing"
+    );
+
+    // Another agency's operator cannot confirm it.
+    let other = app.browser()?;
+    sign_in(&other, "op-b@netra.test").await?;
+    let res = other
+        .call(
+            "/api/confirm_roster",
+            &[("import_id", &p.import_id.to_string())],
+        )
+        .await?;
+    ensure!(
+        res.status() == 404,
+        "B confirming A's import: {}",
+        res.status()
+    );
+
+    let done = confirm(&op, p.import_id).await?;
+    ensure!(
+        (done.added, done.updated, done.moved) == (3, 0, 0),
+        "{done:?}"
+    );
+    let res = op
+        .call(
+            "/api/confirm_roster",
+            &[("import_id", &p.import_id.to_string())],
+        )
+        .await?;
+    ensure!(res.status() == 409, "confirming twice: {}", res.status());
+
+    let rina = employees_of(&app, &a1).await?;
+    ensure!(
+        (
+            rina.jabatan.as_str(),
+            rina.golongan.as_str(),
+            rina.jenis.as_str(),
+            rina.unit_kerja.as_str()
+        ) == (
+            "Perawat",
+            "III/B",
+            "PNS",
+            "Dinas Kesehatan / Puskesmas Depok"
+        ),
+        "{rina:?}"
+    );
+    let tu = unit::Entity::find()
+        .filter(unit::Column::NameKey.eq("dinas pendidikan/sd negeri 1/tata usaha"))
+        .one(&app.db)
+        .await?
+        .context("the third-level unit")?;
+    ensure!(tu.depth == 3 && tu.path.matches('/').count() == 4, "{tu:?}");
+    let agus = employees_of(&app, &a2).await?;
+    ensure!(agus.unit_id == Some(tu.id), "placed in the deepest unit");
+    let units_before = unit::Entity::find().count(&app.db).await?;
+    let history_before = unit_history::Entity::find().count(&app.db).await?;
+    ensure!(
+        history_before == 3,
+        "one history row per employee: {history_before}"
+    );
+
+    // The same file again changes nothing.
+    let again = preview(&op, "roster.csv", &file).await?;
+    ensure!(
+        (
+            again.changes.added,
+            again.changes.updated,
+            again.changes.moved,
+            again.changes.unchanged
+        ) == (0, 0, 0, 3)
+            && again.changes.new_units.is_empty(),
+        "{:?}",
+        again.changes
+    );
+    confirm(&op, again.import_id).await?;
+    ensure!(
+        unit::Entity::find().count(&app.db).await? == units_before,
+        "no new units"
+    );
+    ensure!(
+        unit_history::Entity::find().count(&app.db).await? == history_before,
+        "no new history"
+    );
+
+    // Rina takes a quiz in her old unit, then moves; Dewi's job title changes.
+    let learner = app.browser()?;
+    learner.identify(&a1, "Rina Wati").await?;
+    let html = learner.start_quiz().await?;
+    let id = attempt_id(&html).context("attempt")?;
+    let mut form: Vec<(String, String)> = vec![("attempt_id".into(), id)];
+    form.extend(answers_for(&app, tests::MODULE, &html, usize::MAX)?);
+    let form: Vec<(&str, &str)> = form.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+    learner
+        .submit_form(
+            &format!("/modul/{}/kuis", tests::MODULE),
+            "/api/submit_attempt",
+            &form,
+        )
+        .await?;
+    let changed = csv(&[
+        [
+            a1.as_str(),
+            "Rina Wati",
+            "Perawat",
+            "III/b",
+            "PNS",
+            "Dinas Kesehatan",
+            "RSUD",
+        ],
+        good[1],
+        [
+            a3.as_str(),
+            "Dewi Lestari",
+            "Analis Kebijakan",
+            "III/a",
+            "PNS",
+            "Dinas Kesehatan",
+            "",
+        ],
+    ]);
+    let moved = preview(&op, "roster-baru.csv", &changed).await?;
+    ensure!(
+        (
+            moved.changes.moved,
+            moved.changes.updated,
+            moved.changes.unchanged
+        ) == (1, 1, 1),
+        "{:?}",
+        moved.changes
+    );
+    confirm(&op, moved.import_id).await?;
+    let history = unit_history::Entity::find()
+        .filter(unit_history::Column::EmployeeId.eq(rina.id))
+        .all(&app.db)
+        .await?;
+    ensure!(history.len() == 2, "{history:?}");
+    ensure!(
+        history.iter().filter(|h| h.to_at.is_none()).count() == 1
+            && history
+                .iter()
+                .any(|h| h.unit_id == rina.unit_id.unwrap_or_default() && h.to_at.is_some()),
+        "the old unit is closed, the new one open: {history:?}"
+    );
+    let attempt = app::ssr::db::entities::attempt::Entity::find()
+        .filter(app::ssr::db::entities::attempt::Column::EmployeeId.eq(rina.id))
+        .one(&app.db)
+        .await?
+        .context("Rina's attempt")?;
+    ensure!(
+        attempt.unit_kerja_at_time == "Dinas Kesehatan / Puskesmas Depok",
+        "the attempt stays attributed to the unit at the time: {}",
+        attempt.unit_kerja_at_time
+    );
+
+    // An XLSX file (NIP as text) is read like the CSV; the template parses and names the columns.
+    let xlsx = {
+        use app::ssr::export::{wib, Column, Format, TableWriter};
+        let cols = [
+            Column::text("NIP", 20.0),
+            Column::text("Nama Lengkap", 20.0),
+            Column::text("Perangkat Daerah", 20.0),
+        ];
+        let mut t = TableWriter::new(Format::Xlsx, "Roster", &cols, wib())?;
+        t.push_row(&[
+            nip(107).into(),
+            "Yusuf Maulana".into(),
+            "Inspektorat".into(),
+        ])?;
+        t.finish()?
+    };
+    let px = preview(&op, "roster.xlsx", &xlsx).await?;
+    ensure!(px.valid == 1 && px.problems.is_empty(), "{px:?}");
+    let res = op.get("/operator/templat-roster.xlsx").await?;
+    ensure!(res.status() == 200, "template: {}", res.status());
+    let bytes = res.bytes().await?;
+    let header: Vec<String> = {
+        use calamine::{Reader, Xlsx};
+        let mut book = Xlsx::new(std::io::Cursor::new(bytes.to_vec()))?;
+        let range = book.worksheet_range_at(0).context("sheet")??;
+        range
+            .rows()
+            .next()
+            .context("header row")?
+            .iter()
+            .map(|c| c.to_string())
+            .collect()
+    };
+    ensure!(header == app::ssr::roster::TEMPLATE_HEADER, "{header:?}");
+    let res = op.get("/operator/templat-roster.csv").await?;
+    ensure!(
+        res.text().await?.contains("NIP,Nama,Jabatan"),
+        "csv template"
+    );
+
+    // Files that cannot be read at all get one clear message.
+    for (name, body, needle) in [
+        ("roster.xls", b"\xD0\xCF\x11\xE0old".to_vec(), ".xls"),
+        ("roster.csv", b"Nama;Jabatan\nA;B\n".to_vec(), "Kolom wajib"),
+        ("roster.csv", b"NIP;Nama;OPD\n".to_vec(), "tanpa data"),
+    ] {
+        let res = op.upload("/api/preview_roster", (name, &body), &[]).await?;
+        ensure!(res.status() == 422, "{name}: {}", res.status());
+        let text = res.text().await?;
+        ensure!(text.contains(needle), "{name}: {text}");
+    }
+    Ok(())
+}
+
+async fn take_quiz(
+    app: &TestApp,
+    nip: &str,
+    name: &str,
+    correct: usize,
+    submit: bool,
+) -> Result<()> {
+    let learner = app.browser()?;
+    learner.identify(nip, name).await?;
+    let html = learner.start_quiz().await?;
+    if !submit {
+        return Ok(());
+    }
+    let id = attempt_id(&html).context("attempt")?;
+    let mut form: Vec<(String, String)> = vec![("attempt_id".into(), id)];
+    form.extend(answers_for(app, tests::MODULE, &html, correct)?);
+    let form: Vec<(&str, &str)> = form.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+    let res = learner
+        .submit_form(
+            &format!("/modul/{}/kuis", tests::MODULE),
+            "/api/submit_attempt",
+            &form,
+        )
+        .await?;
+    ensure!(res.status().is_redirection(), "submit: {}", res.status());
+    Ok(())
+}
+
+async fn json<T: serde::de::DeserializeOwned>(
+    browser: &Browser,
+    path: &str,
+    args: &[(&str, &str)],
+) -> Result<T> {
+    let res = browser.call(path, args).await?;
+    ensure!(
+        res.status() == 200,
+        "{path}: {} {}",
+        res.status(),
+        res.text().await?
+    );
+    Ok(res.json().await?)
+}
+
+fn xlsx_rows(bytes: &[u8]) -> Result<Vec<Vec<calamine::Data>>> {
+    use calamine::{Reader, Xlsx};
+    let mut book = Xlsx::new(std::io::Cursor::new(bytes.to_vec()))?;
+    let range = book.worksheet_range_at(0).context("sheet")??;
+    Ok(range.rows().map(|r| r.to_vec()).collect())
+}
+
+async fn assignments_dashboards_and_exports_follow_the_fixture(backend: Backend) -> Result<()> {
+    let app = TestApp::spawn(backend).await?;
+    world(&app).await?;
+    let op = app.browser()?;
+    sign_in(&op, "op-a@netra.test").await?;
+    // Dinas Kesehatan (with Puskesmas Depok below it) and Dinas Pendidikan.
+    let people = [
+        (nip(201), "Ani", "Dinas Kesehatan", ""),
+        (nip(202), "Bayu", "Dinas Kesehatan", "Puskesmas Depok"),
+        (nip(203), "Citra", "Dinas Kesehatan", "Puskesmas Depok"),
+        (nip(204), "Dodi", "Dinas Kesehatan", "Puskesmas Depok"),
+        (nip(205), "Eka", "Dinas Pendidikan", ""),
+    ];
+    let rows: Vec<[&str; 7]> = people
+        .iter()
+        .map(|(n, name, opd, unit)| [n.as_str(), *name, "", "", "PNS", *opd, *unit])
+        .collect();
+    let p = preview(&op, "roster.csv", &csv(&rows)).await?;
+    confirm(&op, p.import_id).await?;
+
+    let page: AssignmentsPage = json(&op, "/api/assignments", &[]).await?;
+    let dinkes = page
+        .units
+        .iter()
+        .find(|u| u.name == "Dinas Kesehatan")
+        .context("unit option")?
+        .id;
+    // Invalid forms are refused field by field.
+    let res = op
+        .call(
+            "/api/create_assignment",
+            &[
+                ("module_slug", "tidak-ada"),
+                ("scope", "units"),
+                ("opens_on", "2026-12-10"),
+                ("deadline", "2026-12-01T10:00"),
+                ("time_zone", "WIB"),
+            ],
+        )
+        .await?;
+    ensure!(res.status() == 422, "invalid assignment: {}", res.status());
+    let text = res.text().await?;
+    ensure!(
+        text.contains("module_slug") && text.contains("unit_ids") && text.contains("deadline"),
+        "{text}"
+    );
+
+    // Dinas Kesehatan and its sub-units, deadline 31-12-2099 16:00 WITA (08:00 UTC).
+    let dinkes_id = dinkes.to_string();
+    let res = op
+        .call(
+            "/api/create_assignment",
+            &[
+                ("module_slug", tests::MODULE),
+                ("scope", "units"),
+                ("unit_ids[]", &dinkes_id),
+                ("opens_on", "2026-01-01"),
+                ("deadline", "2099-12-31T16:00"),
+                ("time_zone", "WITA"),
+            ],
+        )
+        .await?;
+    ensure!(
+        res.status() == 200,
+        "create: {} {}",
+        res.status(),
+        res.text().await?
+    );
+    let stored = assignment::Entity::find()
+        .one(&app.db)
+        .await?
+        .context("assignment")?;
+    ensure!(
+        stored.deadline_at.to_rfc3339() == "2099-12-31T08:00:00+00:00",
+        "deadline in UTC: {}",
+        stored.deadline_at
+    );
+
+    // Ani passes, Bayu fails, Citra starts only, Dodi does nothing; Eka (not assigned) passes.
+    take_quiz(&app, &people[0].0, "Ani", usize::MAX, true).await?;
+    take_quiz(&app, &people[1].0, "Bayu", 0, true).await?;
+    take_quiz(&app, &people[2].0, "Citra", 0, false).await?;
+    take_quiz(&app, &people[4].0, "Eka", usize::MAX, true).await?;
+
+    let overview: Option<Overview> = json(&op, "/api/dashboard", &[]).await?;
+    let o = overview.context("an overview")?;
+    let t = &o.assignment.tally;
+    ensure!(
+        (
+            t.assigned(),
+            t.passed,
+            t.failed,
+            t.in_progress,
+            t.not_started,
+            t.overdue
+        ) == (4, 1, 1, 1, 1, 0),
+        "{t:?}"
+    );
+    ensure!(
+        o.assignment.deadline == "31-12-2099 16:00 WITA",
+        "{}",
+        o.assignment.deadline
+    );
+    ensure!(
+        o.rows.len() == 1 && o.rows[0].name == "Dinas Kesehatan",
+        "only the assigned OPD: {:?}",
+        o.rows
+    );
+    // Average best score: Ani 100, Bayu 0.
+    ensure!(t.average_best() == Some(50.0), "{t:?}");
+    ensure!(
+        o.attempts[0].count == 1,
+        "Ani passed at the first submission: {:?}",
+        o.attempts
+    );
+
+    let id = o.assignment.id.to_string();
+    let drill: UnitDrillDown = json(
+        &op,
+        "/api/unit_status",
+        &[("assignment_id", &id), ("unit_id", &dinkes_id)],
+    )
+    .await?;
+    ensure!(drill.total == 4, "{}", drill.total);
+    ensure!(
+        drill
+            .sub_units
+            .iter()
+            .any(|r| r.name == "Puskesmas Depok" && r.tally.assigned() == 3),
+        "{:?}",
+        drill.sub_units
+    );
+    ensure!(
+        drill.reminder.contains("Bayu")
+            && drill.reminder.contains("Dodi")
+            && !drill.reminder.contains("Ani"),
+        "{}",
+        drill.reminder
+    );
+    let passed: UnitDrillDown = json(
+        &op,
+        "/api/unit_status",
+        &[
+            ("assignment_id", &id),
+            ("unit_id", &dinkes_id),
+            ("status", "lulus"),
+        ],
+    )
+    .await?;
+    ensure!(
+        passed.total == 1 && passed.employees[0].name == "Ani",
+        "{:?}",
+        passed.employees
+    );
+    let found: UnitDrillDown = json(
+        &op,
+        "/api/unit_status",
+        &[
+            ("assignment_id", &id),
+            ("unit_id", &dinkes_id),
+            ("q", &people[3].0),
+        ],
+    )
+    .await?;
+    ensure!(
+        found.total == 1 && found.employees[0].status == Status::NotStarted,
+        "{:?}",
+        found.employees
+    );
+    let by_score: UnitDrillDown = json(
+        &op,
+        "/api/unit_status",
+        &[
+            ("assignment_id", &id),
+            ("unit_id", &dinkes_id),
+            ("sort", "nilai"),
+        ],
+    )
+    .await?;
+    ensure!(
+        by_score.employees[0].name == "Ani",
+        "best score first: {:?}",
+        by_score.employees
+    );
+
+    // Exports: the whole assignment, parsed.
+    let res = op
+        .get(&format!("/operator/penugasan/{id}/status.xlsx"))
+        .await?;
+    ensure!(res.status() == 200, "xlsx: {}", res.status());
+    let sheet = xlsx_rows(&res.bytes().await?)?;
+    ensure!(sheet.len() == 5, "header + 4 rows: {}", sheet.len());
+    ensure!(
+        sheet[0][0].to_string() == "NIP" && sheet[0][3].to_string() == "Status",
+        "{:?}",
+        sheet[0]
+    );
+    ensure!(
+        sheet[1..]
+            .iter()
+            .all(|r| matches!(r[0], calamine::Data::String(_))),
+        "NIP kept as text"
+    );
+    ensure!(
+        sheet
+            .iter()
+            .any(|r| r[1].to_string() == "Ani" && r[3].to_string() == "Lulus"),
+        "Ani passed in the export"
+    );
+
+    // The deadline passes: everyone who has not passed is overdue.
+    assignment::Entity::update_many()
+        .col_expr(
+            assignment::Column::DeadlineAt,
+            sea_orm::sea_query::Expr::value(chrono::Utc::now() - chrono::Duration::hours(1)),
+        )
+        .exec(&app.db)
+        .await?;
+    let o: Overview = json::<Option<Overview>>(&op, "/api/dashboard", &[])
+        .await?
+        .context("overview")?;
+    let t = &o.assignment.tally;
+    ensure!((t.passed, t.overdue) == (1, 3), "{t:?}");
+    let res = op
+        .get(&format!(
+            "/operator/penugasan/{id}/status.csv?status=terlambat"
+        ))
+        .await?;
+    let text = res.text().await?;
+    ensure!(
+        text.lines().count() == 4 && !text.contains("Ani"),
+        "overdue list: {text}"
+    );
+
+    // A new cycle from tomorrow: Ani's pass belongs to the old cycle and no longer counts.
+    let tomorrow = (chrono::Utc::now() + chrono::Duration::days(2))
+        .format("%Y-%m-%d")
+        .to_string();
+    let res = op
+        .call(
+            "/api/new_assignment_cycle",
+            &[
+                ("assignment_id", &id),
+                ("opens_on", &tomorrow),
+                ("deadline", "2099-06-30T23:59"),
+            ],
+        )
+        .await?;
+    ensure!(
+        res.status() == 200,
+        "new cycle: {} {}",
+        res.status(),
+        res.text().await?
+    );
+    let res = op
+        .call(
+            "/api/new_assignment_cycle",
+            &[
+                ("assignment_id", &id),
+                ("opens_on", &tomorrow),
+                ("deadline", "2099-06-30T23:59"),
+            ],
+        )
+        .await?;
+    ensure!(
+        res.status() == 409,
+        "the old cycle cannot be re-opened twice: {}",
+        res.status()
+    );
+    let o: Overview = json::<Option<Overview>>(&op, "/api/dashboard", &[])
+        .await?
+        .context("overview")?;
+    ensure!(o.assignment.cycle == 2, "cycle {}", o.assignment.cycle);
+    let t = &o.assignment.tally;
+    ensure!(
+        (t.passed, t.failed, t.in_progress, t.not_started, t.overdue) == (0, 0, 0, 4, 0),
+        "nothing counts before the new cycle opens: {t:?}"
+    );
+    let page: AssignmentsPage = json(&op, "/api/assignments", &[]).await?;
+    ensure!(page.assignments.len() == 1, "the old cycle is superseded");
+
+    // Agency B sees none of it.
+    let b = app.browser()?;
+    sign_in(&b, "op-b@netra.test").await?;
+    let none: Option<Overview> = json(&b, "/api/dashboard", &[]).await?;
+    ensure!(none.is_none(), "B has no assignment");
+    for (path, args) in [
+        ("/api/dashboard", vec![("assignment_id", id.as_str())]),
+        (
+            "/api/unit_status",
+            vec![
+                ("assignment_id", id.as_str()),
+                ("unit_id", dinkes_id.as_str()),
+            ],
+        ),
+    ] {
+        let res = b.call(path, &args).await?;
+        ensure!(res.status() == 404, "B {path}: {}", res.status());
+    }
+    let res = b
+        .get(&format!("/operator/penugasan/{id}/status.xlsx"))
+        .await?;
+    ensure!(res.status() == 404, "B export: {}", res.status());
+    Ok(())
+}
