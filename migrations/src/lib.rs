@@ -7,6 +7,8 @@ mod m20261125_000002_accounts;
 mod m20261125_000003_webinars;
 mod m20261125_000004_tracking;
 
+pub use m20261125_000004_tracking::BACKFILL_RESULTS;
+
 pub struct Migrator;
 
 #[async_trait::async_trait]

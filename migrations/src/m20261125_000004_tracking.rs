@@ -241,6 +241,10 @@ impl MigrationTrait for Migration {
                         ModuleResults::LastSubmittedAt,
                     ))
                     .col(timestamp_with_time_zone(ModuleResults::LastActivityAt))
+                    // The employee's agency and current unit, copied so the dashboards group
+                    // results without joining every employee (kept in step by the roster import).
+                    .col(big_integer_null(ModuleResults::AgencyId))
+                    .col(big_integer_null(ModuleResults::UnitId))
                     .foreign_key(
                         ForeignKey::create()
                             .from(ModuleResults::Table, ModuleResults::EmployeeId)
@@ -257,16 +261,24 @@ impl MigrationTrait for Migration {
                     .to_owned(),
             )
             .await?;
-        db.execute_unprepared(
-            "INSERT INTO module_results (employee_id, module_slug, submitted, best_score, \
-             first_passed_at, last_passed_at, last_submitted_at, last_activity_at) \
-             SELECT employee_id, module_slug, COUNT(submitted_at), MAX(score), \
-             MIN(CASE WHEN passed THEN submitted_at END), \
-             MAX(CASE WHEN passed THEN submitted_at END), MAX(submitted_at), \
-             MAX(COALESCE(submitted_at, started_at)) \
-             FROM attempts GROUP BY employee_id, module_slug",
-        )
-        .await?;
+        // One grouped, covering index range per (agency, module): the overview's only scan.
+        manager
+            .create_index(
+                Index::create()
+                    .name("ix_module_results_dashboard")
+                    .table(ModuleResults::Table)
+                    .col(ModuleResults::AgencyId)
+                    .col(ModuleResults::ModuleSlug)
+                    .col(ModuleResults::UnitId)
+                    .col(ModuleResults::LastPassedAt)
+                    .col(ModuleResults::LastSubmittedAt)
+                    .col(ModuleResults::LastActivityAt)
+                    .col(ModuleResults::Submitted)
+                    .col(ModuleResults::BestScore)
+                    .to_owned(),
+            )
+            .await?;
+        db.execute_unprepared(BACKFILL_RESULTS).await?;
         Ok(())
     }
 
@@ -318,6 +330,17 @@ impl MigrationTrait for Migration {
             .await
     }
 }
+
+/// Summarises the attempts that existed before this migration.
+pub const BACKFILL_RESULTS: &str = "INSERT INTO module_results (employee_id, module_slug, \
+    submitted, best_score, first_passed_at, last_passed_at, last_submitted_at, last_activity_at, \
+    agency_id, unit_id) \
+    SELECT a.employee_id, a.module_slug, COUNT(a.submitted_at), MAX(a.score), \
+    MIN(CASE WHEN a.passed THEN a.submitted_at END), \
+    MAX(CASE WHEN a.passed THEN a.submitted_at END), MAX(a.submitted_at), \
+    MAX(COALESCE(a.submitted_at, a.started_at)), MAX(e.agency_id), MAX(e.unit_id) \
+    FROM attempts a JOIN employees e ON e.id = a.employee_id \
+    GROUP BY a.employee_id, a.module_slug";
 
 #[derive(DeriveIden)]
 enum Agencies {
@@ -409,4 +432,6 @@ enum ModuleResults {
     LastPassedAt,
     LastSubmittedAt,
     LastActivityAt,
+    AgencyId,
+    UnitId,
 }

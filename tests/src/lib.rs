@@ -1,6 +1,8 @@
 //! Test harness: starts the real Netra router on a random port against a fresh database
 //! (a temporary SQLite file, or a new PostgreSQL database dropped afterwards).
 
+pub mod bench;
+
 use anyhow::{bail, Context, Result};
 use app::ssr::AppState;
 use reqwest::header::{HeaderMap, HeaderValue, ACCEPT, LOCATION, REFERER};

@@ -79,7 +79,57 @@ pub(crate) struct Scope {
     pub past_deadline: bool,
 }
 
+/// Which columns hold the employee, their agency and their unit in a query's main table.
+#[derive(Debug, Clone, Copy)]
+struct Columns {
+    employee: &'static str,
+    agency: &'static str,
+    unit: &'static str,
+}
+
+const EMPLOYEES: Columns = Columns {
+    employee: "e.id",
+    agency: "e.agency_id",
+    unit: "e.unit_id",
+};
+const RESULTS: Columns = Columns {
+    employee: "mr.employee_id",
+    agency: "mr.agency_id",
+    unit: "mr.unit_id",
+};
+
 impl Scope {
+    /// `agency = ? AND (targets) [AND within a unit's sub-tree]` on the given columns.
+    fn filter(&self, sql: &mut Sql, cols: Columns, within: Option<&str>) {
+        sql.push(&format!(" {} = ", cols.agency))
+            .bind(self.agency_id);
+        if !self.whole_agency {
+            sql.push(&format!(
+                " AND ({} IN (SELECT employee_id FROM assignment_targets WHERE assignment_id = ",
+                cols.employee
+            ))
+            .bind(self.assignment_id)
+            .push(" AND employee_id IS NOT NULL)");
+            for path in &self.unit_paths {
+                sql.push(&format!(
+                    " OR {} IN (SELECT id FROM units WHERE path LIKE ",
+                    cols.unit
+                ))
+                .bind(format!("{path}%"))
+                .push(")");
+            }
+            sql.push(")");
+        }
+        if let Some(path) = within {
+            sql.push(&format!(
+                " AND {} IN (SELECT id FROM units WHERE path LIKE ",
+                cols.unit
+            ))
+            .bind(format!("{path}%"))
+            .push(")");
+        }
+    }
+
     /// `FROM ... WHERE ...` for the employees the assignment covers, optionally within a unit's
     /// sub-tree, with their results joined as `mr`.
     fn from_where(&self, sql: &mut Sql, within: Option<&str>) {
@@ -87,26 +137,8 @@ impl Scope {
             " FROM employees e LEFT JOIN module_results mr ON mr.employee_id = e.id AND mr.module_slug = ",
         )
         .bind(self.module_slug.clone())
-        .push(" WHERE e.agency_id = ")
-        .bind(self.agency_id);
-        if !self.whole_agency {
-            sql.push(
-                " AND (e.id IN (SELECT employee_id FROM assignment_targets WHERE assignment_id = ",
-            )
-            .bind(self.assignment_id)
-            .push(" AND employee_id IS NOT NULL)");
-            for path in &self.unit_paths {
-                sql.push(" OR e.unit_id IN (SELECT id FROM units WHERE path LIKE ")
-                    .bind(format!("{path}%"))
-                    .push(")");
-            }
-            sql.push(")");
-        }
-        if let Some(path) = within {
-            sql.push(" AND e.unit_id IN (SELECT id FROM units WHERE path LIKE ")
-                .bind(format!("{path}%"))
-                .push(")");
-        }
+        .push(" WHERE");
+        self.filter(sql, EMPLOYEES, within);
     }
 
     /// The status as an integer (the order of [`Status::ALL`]).
@@ -172,23 +204,37 @@ async fn scope_of(
 }
 
 /// Per-unit tallies (and the attempts distribution of passing employees) for a scope.
+///
+/// Two grouped scans, neither joining employees to results: the covered employees per unit,
+/// and the results of those who started (from `module_results`, which carries the unit).
+/// Everyone without a result has not started (or is overdue).
 async fn tallies(
     db: &impl ConnectionTrait,
     scope: &Scope,
     within: Option<&str>,
 ) -> Result<(Vec<(Option<i64>, Tally)>, [u64; 4]), DbErr> {
-    let mut sql = Sql::new(db.get_database_backend());
-    sql.push("SELECT e.unit_id AS unit_id, ");
-    scope.status_expr(&mut sql);
-    sql.push(
-        " AS status, CASE WHEN mr.submitted >= 4 THEN 4 ELSE COALESCE(mr.submitted, 0) END AS tries, \
-         COUNT(*) AS n, COALESCE(SUM(mr.best_score), 0) AS score_sum, COUNT(mr.best_score) AS scored",
-    );
-    scope.from_where(&mut sql, within);
-    sql.push(" GROUP BY e.unit_id, 2, 3");
+    let backend = db.get_database_backend();
+    let mut people = Sql::new(backend);
+    people.push("SELECT e.unit_id AS unit_id, COUNT(*) AS n FROM employees e WHERE");
+    scope.filter(&mut people, EMPLOYEES, within);
+    people.push(" GROUP BY e.unit_id");
+    let mut results = Sql::new(backend);
+    results.push("SELECT mr.unit_id AS unit_id, ");
+    scope.status_expr(&mut results);
+    results.push(
+        " AS status, CASE WHEN mr.submitted >= 4 THEN 4 ELSE mr.submitted END AS tries, \
+         COUNT(*) AS n, COALESCE(SUM(mr.best_score), 0) AS score_sum, COUNT(mr.best_score) AS scored \
+         FROM module_results mr WHERE mr.module_slug = ",
+    )
+    .bind(scope.module_slug.clone())
+    .push(" AND");
+    scope.filter(&mut results, RESULTS, within);
+    results.push(" GROUP BY mr.unit_id, 2, 3");
+
     let mut per_unit: HashMap<Option<i64>, Tally> = HashMap::new();
+    let mut started: HashMap<Option<i64>, u64> = HashMap::new();
     let mut tries = [0u64; 4];
-    for row in db.query_all_raw(sql.statement()).await? {
+    for row in db.query_all_raw(results.statement()).await? {
         let unit: Option<i64> = row.try_get("", "unit_id")?;
         let status = status_of(row.try_get::<i32>("", "status")?);
         let attempts: i32 = row.try_get("", "tries")?;
@@ -197,9 +243,24 @@ async fn tallies(
         tally.add(status, n);
         tally.score_sum += row.try_get::<i64>("", "score_sum")?;
         tally.scored += row.try_get::<i64>("", "scored")?.max(0) as u64;
+        *started.entry(unit).or_default() += n;
         if status == Status::Passed && attempts >= 1 {
             tries[(attempts.min(4) - 1) as usize] += n;
         }
+    }
+    let untouched = if scope.past_deadline {
+        Status::Overdue
+    } else {
+        Status::NotStarted
+    };
+    for row in db.query_all_raw(people.statement()).await? {
+        let unit: Option<i64> = row.try_get("", "unit_id")?;
+        let n = row.try_get::<i64>("", "n")?.max(0) as u64;
+        let with_results = started.get(&unit).copied().unwrap_or(0);
+        per_unit
+            .entry(unit)
+            .or_default()
+            .add(untouched, n.saturating_sub(with_results));
     }
     Ok((per_unit.into_iter().collect(), tries))
 }

@@ -108,12 +108,17 @@ pub async fn add_employee(
             )])));
         }
         Some(existing) => {
+            let (id, unit) = (existing.id, existing.unit_id);
             let mut active: employee::ActiveModel = existing.into();
             active.name = Set(identity.name.clone());
             active.instansi = Set(agency.name.clone());
             active.unit_kerja = Set(identity.unit_kerja.clone());
             active.agency_id = Set(Some(agency_id));
             active.update(&state.db).await.or_fail()?;
+            // A self-declared learner joining the roster brings their results along.
+            db::results::placed(&state.db, id, Some(agency_id), unit)
+                .await
+                .or_fail()?;
         }
         None => {
             employee::ActiveModel {

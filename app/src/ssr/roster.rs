@@ -588,6 +588,10 @@ pub async fn commit(
                 active.agency_id = Set(Some(agency_id));
                 active.unit_id = Set(Some(unit_id));
                 active.update(db).await?;
+                if !moved && e.agency_id == Some(agency_id) {
+                    continue;
+                }
+                super::db::results::placed(db, e.id, Some(agency_id), Some(unit_id)).await?;
                 if !moved {
                     continue;
                 }

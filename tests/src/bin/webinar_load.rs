@@ -11,13 +11,13 @@
 //! participant and exactly one submitted post-test per attendee, nothing lost or doubled.
 //! Figures are printed; nothing fails on timing.
 
-use anyhow::{bail, ensure, Context, Result};
+use anyhow::{ensure, Context, Result};
 use reqwest::header::{ACCEPT, COOKIE, SET_COOKIE};
-use sea_orm::{ConnectionTrait, Database, DbBackend, Statement};
-use std::process::{Child, Command, Stdio};
+use sea_orm::{ConnectionTrait, Database, Statement};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
-use tests::{drawn_questions, percentile, repo_root};
+use tests::bench::{run_cli, start_server};
+use tests::{drawn_questions, percentile};
 use tokio::sync::Semaphore;
 
 const STEPS: [&str; 5] = [
@@ -36,96 +36,6 @@ fn nip_for(i: usize) -> String {
         1 + (i / 999) % 2,
         1 + i % 999
     )
-}
-
-struct Server {
-    child: Child,
-    base: String,
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-impl Server {
-    /// Peak resident memory of the server process so far (VmHWM), in MB.
-    fn peak_mb(&self) -> Option<f64> {
-        let status = std::fs::read_to_string(format!("/proc/{}/status", self.child.id())).ok()?;
-        let kb: f64 = status
-            .lines()
-            .find(|l| l.starts_with("VmHWM:"))?
-            .split_whitespace()
-            .nth(1)?
-            .parse()
-            .ok()?;
-        Some(kb / 1024.0)
-    }
-}
-
-fn netra_bin() -> std::path::PathBuf {
-    if let Ok(bin) = std::env::var("NETRA_BIN") {
-        return bin.into();
-    }
-    let target = std::env::var("CARGO_TARGET_DIR")
-        .map(std::path::PathBuf::from)
-        .unwrap_or_else(|_| repo_root().join("target"));
-    target.join("release/netra")
-}
-
-fn run_cli(args: &[&str], database_url: &str, stdin: &str) -> Result<()> {
-    use std::io::Write;
-    let mut child = Command::new(netra_bin())
-        .args(args)
-        .env("DATABASE_URL", database_url)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::null())
-        .spawn()
-        .context("running netra (build it first: cargo build --release -p server)")?;
-    if let Some(mut input) = child.stdin.take() {
-        input.write_all(stdin.as_bytes())?;
-    }
-    ensure!(child.wait()?.success(), "netra {args:?} failed");
-    Ok(())
-}
-
-async fn start_server(database_url: &str) -> Result<Server> {
-    let port = std::net::TcpListener::bind("127.0.0.1:0")?
-        .local_addr()?
-        .port();
-    let root = repo_root();
-    let child = Command::new(netra_bin())
-        .args(["serve", "--addr", &format!("127.0.0.1:{port}")])
-        .arg("--content-dir")
-        .arg(root.join("content"))
-        .arg("--site-root")
-        .arg(root.join("target/site-debug"))
-        .env("DATABASE_URL", database_url)
-        .env("RUST_LOG", "warn")
-        // Warnings and errors (tracing writes to stdout) show next to the figures.
-        .stdout(Stdio::inherit())
-        .stderr(Stdio::inherit())
-        .spawn()
-        .context("starting netra serve")?;
-    let server = Server {
-        child,
-        base: format!("http://127.0.0.1:{port}"),
-    };
-    let client = reqwest::Client::new();
-    for _ in 0..100 {
-        if client
-            .get(format!("{}/healthz", server.base))
-            .send()
-            .await
-            .is_ok_and(|r| r.status().is_success())
-        {
-            return Ok(server);
-        }
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-    bail!("the server did not come up")
 }
 
 fn cookie_of(res: &reqwest::Response, name: &str) -> Option<String> {
@@ -298,28 +208,8 @@ async fn main() -> Result<()> {
     let in_flight: usize = args.get(4).and_then(|s| s.parse().ok()).unwrap_or(1_000);
     ensure!(n <= 55_944, "at most 55,944 distinct attendees");
 
-    let suffix: u32 = rand::random();
-    let (url, pg_admin) = match backend {
-        "postgres" => {
-            let admin = std::env::var("NETRA_TEST_PG_URL")
-                .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into());
-            let name = format!("netra_bench_{suffix}");
-            let db = Database::connect(&admin).await?;
-            db.execute_unprepared(&format!("CREATE DATABASE {name}"))
-                .await?;
-            db.close().await?;
-            let base = admin
-                .rsplit_once('/')
-                .map(|(b, _)| b)
-                .unwrap_or(&admin)
-                .to_string();
-            (format!("{base}/{name}"), Some((admin, name)))
-        }
-        _ => {
-            let path = std::env::temp_dir().join(format!("netra-bench-{suffix}.db"));
-            (format!("sqlite://{}?mode=rwc", path.display()), None)
-        }
-    };
+    let bench_db = tests::bench::BenchDatabase::create(backend, "netra_bench").await?;
+    let url = bench_db.url.clone();
     run_cli(&["migrate"], &url, "")?;
     run_cli(
         &[
@@ -426,20 +316,5 @@ async fn main() -> Result<()> {
         Some(mb) => println!("server peak memory (VmHWM): {mb:.0} MB"),
         None => println!("server peak memory: unavailable"),
     }
-    if let Some((admin, name)) = pg_admin {
-        let db = Database::connect(&admin).await?;
-        db.execute_raw(Statement::from_string(
-            DbBackend::Postgres,
-            format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"),
-        ))
-        .await?;
-    } else if let Some(path) = url
-        .strip_prefix("sqlite://")
-        .and_then(|u| u.split('?').next())
-    {
-        for suffix in ["", "-wal", "-shm"] {
-            let _ = std::fs::remove_file(format!("{path}{suffix}"));
-        }
-    }
-    Ok(())
+    bench_db.drop().await
 }

@@ -6,6 +6,17 @@ use tests::{repo_root, Backend, TestApp};
 
 /// Runs a journey script in headless Chromium against `app`; the script prints `passed` at the end.
 async fn journey(app: &TestApp, script: &str, args: &[&str], passed: &str) -> Result<()> {
+    journey_with_env(app, script, args, &[], passed).await
+}
+
+/// [`journey`] with extra environment variables for the script.
+async fn journey_with_env(
+    app: &TestApp,
+    script: &str,
+    args: &[&str],
+    env: &[(&str, String)],
+    passed: &str,
+) -> Result<()> {
     let site = repo_root().join("target/site-debug/pkg/netra.wasm");
     ensure!(
         site.exists(),
@@ -30,6 +41,7 @@ async fn journey(app: &TestApp, script: &str, args: &[&str], passed: &str) -> Re
         .args(args)
         .arg(std::env::temp_dir())
         .env("NETRA_TOOLS", &tools)
+        .envs(env.iter().map(|(k, v)| (*k, v.as_str())))
         .output()
         .await
         .context("running node (installed with the system packages)")?;
@@ -88,4 +100,44 @@ async fn a_webinar_from_host_to_verified_certificate_in_chromium() -> Result<()>
         "webinar journey passed",
     )
     .await
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_operator_imports_assigns_and_sees_the_pass_in_chromium() -> Result<()> {
+    let app = TestApp::spawn(Backend::Sqlite).await?;
+    super::accounts::world(&app).await?;
+    // Two valid rows (one in a sub-unit of Dinas Kesehatan) and one with a damaged NIP.
+    let roster = std::env::temp_dir().join(format!("netra-roster-{}.csv", std::process::id()));
+    std::fs::write(
+        &roster,
+        "NIP;Nama;Jabatan;Golongan;Jenis;OPD;Unit Kerja\n\
+         198703152010012301;Rina Wati;Perawat;III/b;PNS;Dinas Kesehatan;Puskesmas Depok\n\
+         198703152010011302;Budi Hartono;Analis;III/a;PNS;Dinas Kesehatan;\n\
+         1,98703E+17;Rusak;;;;Dinas Kesehatan;\n",
+    )?;
+    // The learner answers from the key, as someone who studied the module would.
+    let module = app.state.catalog.module(tests::MODULE).context("module")?;
+    let key: serde_json::Map<String, serde_json::Value> = module
+        .questions
+        .iter()
+        .map(|q| (q.id.clone(), serde_json::json!(q.correct_keys())))
+        .collect();
+    let result = journey_with_env(
+        &app,
+        "tracking_journey.mjs",
+        &[
+            "op-a@netra.test",
+            super::accounts::PASSWORD,
+            &roster.to_string_lossy(),
+            "198703152010012301",
+        ],
+        &[(
+            "NETRA_ANSWER_KEY",
+            serde_json::Value::Object(key).to_string(),
+        )],
+        "tracking journey passed",
+    )
+    .await;
+    let _ = std::fs::remove_file(&roster);
+    result
 }

@@ -313,6 +313,16 @@ async fn roster_import_previews_commits_once_and_keeps_unit_history(
                 .any(|h| h.unit_id == rina.unit_id.unwrap_or_default() && h.to_at.is_some()),
         "the old unit is closed, the new one open: {history:?}"
     );
+    let moved_to = employees_of(&app, &a1).await?.unit_id;
+    let result = app::ssr::db::entities::module_result::Entity::find()
+        .filter(app::ssr::db::entities::module_result::Column::EmployeeId.eq(rina.id))
+        .one(&app.db)
+        .await?
+        .context("Rina's result summary")?;
+    ensure!(
+        result.unit_id == moved_to && moved_to != rina.unit_id && result.submitted == 1,
+        "the dashboards count her result in her new unit: {result:?}"
+    );
     let attempt = app::ssr::db::entities::attempt::Entity::find()
         .filter(app::ssr::db::entities::attempt::Column::EmployeeId.eq(rina.id))
         .one(&app.db)

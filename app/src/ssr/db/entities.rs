@@ -481,6 +481,9 @@ pub mod module_result {
         pub last_passed_at: Option<DateTimeUtc>,
         pub last_submitted_at: Option<DateTimeUtc>,
         pub last_activity_at: DateTimeUtc,
+        /// The employee's agency and current unit (copied for the dashboards).
+        pub agency_id: Option<i64>,
+        pub unit_id: Option<i64>,
     }
 
     #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -2,14 +2,24 @@
 //! is written in the same transaction that starts or scores an attempt, so it never disagrees
 //! with the attempts it summarises.
 
+use super::entities::employee;
 use super::entities::module_result::{self, Column};
 use chrono::{DateTime, Utc};
 use sea_orm::sea_query::{Expr, OnConflict};
-use sea_orm::{ConnectionTrait, DbErr, EntityTrait, Set};
+use sea_orm::{ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, Set};
 
-fn row(employee_id: i64, slug: &str, at: DateTime<Utc>) -> module_result::ActiveModel {
-    module_result::ActiveModel {
+/// A fresh row, placed in the employee's agency and unit as they are now.
+async fn row(
+    db: &impl ConnectionTrait,
+    employee_id: i64,
+    slug: &str,
+    at: DateTime<Utc>,
+) -> Result<module_result::ActiveModel, DbErr> {
+    let placed = employee::Entity::find_by_id(employee_id).one(db).await?;
+    Ok(module_result::ActiveModel {
         employee_id: Set(employee_id),
+        agency_id: Set(placed.as_ref().and_then(|e| e.agency_id)),
+        unit_id: Set(placed.as_ref().and_then(|e| e.unit_id)),
         module_slug: Set(slug.to_string()),
         submitted: Set(0),
         best_score: Set(None),
@@ -18,7 +28,23 @@ fn row(employee_id: i64, slug: &str, at: DateTime<Utc>) -> module_result::Active
         last_submitted_at: Set(None),
         last_activity_at: Set(at),
         ..Default::default()
-    }
+    })
+}
+
+/// The employee moved (or joined an agency's roster): their results follow them.
+pub async fn placed(
+    db: &impl ConnectionTrait,
+    employee_id: i64,
+    agency_id: Option<i64>,
+    unit_id: Option<i64>,
+) -> Result<(), DbErr> {
+    module_result::Entity::update_many()
+        .col_expr(Column::AgencyId, Expr::value(agency_id))
+        .col_expr(Column::UnitId, Expr::value(unit_id))
+        .filter(Column::EmployeeId.eq(employee_id))
+        .exec(db)
+        .await
+        .map(|_| ())
 }
 
 /// An attempt was started.
@@ -28,10 +54,10 @@ pub async fn started(
     slug: &str,
     at: DateTime<Utc>,
 ) -> Result<(), DbErr> {
-    module_result::Entity::insert(row(employee_id, slug, at))
+    module_result::Entity::insert(row(db, employee_id, slug, at).await?)
         .on_conflict(
             OnConflict::columns([Column::EmployeeId, Column::ModuleSlug])
-                .update_column(Column::LastActivityAt)
+                .update_columns([Column::LastActivityAt, Column::AgencyId, Column::UnitId])
                 .to_owned(),
         )
         .exec_without_returning(db)
@@ -48,7 +74,7 @@ pub async fn submitted(
     score: i32,
     passed: bool,
 ) -> Result<(), DbErr> {
-    let mut new = row(employee_id, slug, at);
+    let mut new = row(db, employee_id, slug, at).await?;
     new.submitted = Set(1);
     new.best_score = Set(Some(score));
     new.last_submitted_at = Set(Some(at));
@@ -82,7 +108,12 @@ pub async fn submitted(
                     Column::LastPassedAt,
                     Expr::cust("COALESCE(excluded.last_passed_at, module_results.last_passed_at)"),
                 )
-                .update_columns([Column::LastSubmittedAt, Column::LastActivityAt])
+                .update_columns([
+                    Column::LastSubmittedAt,
+                    Column::LastActivityAt,
+                    Column::AgencyId,
+                    Column::UnitId,
+                ])
                 .to_owned(),
         )
         .exec_without_returning(db)

@@ -1,0 +1,177 @@
+//! Plumbing shared by the benchmark binaries: a throw-away database, the release `netra`
+//! binary run as its own process (so its peak memory is its own), and a signed-in client.
+
+use crate::repo_root;
+use anyhow::{bail, ensure, Context, Result};
+use reqwest::header::ACCEPT;
+use sea_orm::{ConnectionTrait, Database, DbBackend, Statement};
+use std::process::{Child, Command, Stdio};
+use std::time::Duration;
+
+/// A database created for one benchmark run and dropped (or deleted) afterwards.
+pub struct BenchDatabase {
+    pub url: String,
+    pg: Option<(String, String)>,
+}
+
+impl BenchDatabase {
+    /// `backend` is `postgres` or anything else for SQLite (a file in the temp directory).
+    pub async fn create(backend: &str, prefix: &str) -> Result<Self> {
+        let suffix: u32 = rand::random();
+        if backend == "postgres" {
+            let admin = std::env::var("NETRA_TEST_PG_URL")
+                .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into());
+            let name = format!("{prefix}_{suffix}");
+            let db = Database::connect(&admin).await?;
+            db.execute_unprepared(&format!("CREATE DATABASE {name}"))
+                .await?;
+            db.close().await?;
+            let base = admin
+                .rsplit_once('/')
+                .map(|(b, _)| b)
+                .unwrap_or(&admin)
+                .to_string();
+            Ok(BenchDatabase {
+                url: format!("{base}/{name}"),
+                pg: Some((admin, name)),
+            })
+        } else {
+            let path = std::env::temp_dir().join(format!("{prefix}-{suffix}.db"));
+            Ok(BenchDatabase {
+                url: format!("sqlite://{}?mode=rwc", path.display()),
+                pg: None,
+            })
+        }
+    }
+
+    pub async fn drop(self) -> Result<()> {
+        if let Some((admin, name)) = &self.pg {
+            let db = Database::connect(admin).await?;
+            db.execute_raw(Statement::from_string(
+                DbBackend::Postgres,
+                format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"),
+            ))
+            .await?;
+        } else if let Some(path) = self
+            .url
+            .strip_prefix("sqlite://")
+            .and_then(|u| u.split('?').next())
+        {
+            for suffix in ["", "-wal", "-shm"] {
+                let _ = std::fs::remove_file(format!("{path}{suffix}"));
+            }
+        }
+        Ok(())
+    }
+}
+
+pub struct Server {
+    child: Child,
+    pub base: String,
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+impl Server {
+    /// Peak resident memory of the server process so far (VmHWM), in MB.
+    pub fn peak_mb(&self) -> Option<f64> {
+        let status = std::fs::read_to_string(format!("/proc/{}/status", self.child.id())).ok()?;
+        let kb: f64 = status
+            .lines()
+            .find(|l| l.starts_with("VmHWM:"))?
+            .split_whitespace()
+            .nth(1)?
+            .parse()
+            .ok()?;
+        Some(kb / 1024.0)
+    }
+}
+
+pub fn netra_bin() -> std::path::PathBuf {
+    if let Ok(bin) = std::env::var("NETRA_BIN") {
+        return bin.into();
+    }
+    let target = std::env::var("CARGO_TARGET_DIR")
+        .map(std::path::PathBuf::from)
+        .unwrap_or_else(|_| repo_root().join("target"));
+    target.join("release/netra")
+}
+
+pub fn run_cli(args: &[&str], database_url: &str, stdin: &str) -> Result<()> {
+    use std::io::Write;
+    let mut child = Command::new(netra_bin())
+        .args(args)
+        .env("DATABASE_URL", database_url)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::null())
+        .spawn()
+        .context("running netra (build it first: cargo build --release -p server)")?;
+    if let Some(mut input) = child.stdin.take() {
+        input.write_all(stdin.as_bytes())?;
+    }
+    ensure!(child.wait()?.success(), "netra {args:?} failed");
+    Ok(())
+}
+
+pub async fn start_server(database_url: &str) -> Result<Server> {
+    let port = std::net::TcpListener::bind("127.0.0.1:0")?
+        .local_addr()?
+        .port();
+    let root = repo_root();
+    let child = Command::new(netra_bin())
+        .args(["serve", "--addr", &format!("127.0.0.1:{port}")])
+        .arg("--content-dir")
+        .arg(root.join("content"))
+        .arg("--site-root")
+        .arg(root.join("target/site-debug"))
+        .env("DATABASE_URL", database_url)
+        .env("RUST_LOG", "warn")
+        // Warnings and errors (tracing writes to stdout) show next to the figures.
+        .stdout(Stdio::inherit())
+        .stderr(Stdio::inherit())
+        .spawn()
+        .context("starting netra serve")?;
+    let server = Server {
+        child,
+        base: format!("http://127.0.0.1:{port}"),
+    };
+    let client = reqwest::Client::new();
+    for _ in 0..100 {
+        if client
+            .get(format!("{}/healthz", server.base))
+            .send()
+            .await
+            .is_ok_and(|r| r.status().is_success())
+        {
+            return Ok(server);
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    bail!("the server did not come up")
+}
+
+/// A client that keeps cookies, signed in with `login` and the bench password.
+pub async fn signed_in(base: &str, login: &str, password: &str) -> Result<reqwest::Client> {
+    let client = reqwest::Client::builder()
+        .cookie_store(true)
+        .redirect(reqwest::redirect::Policy::none())
+        .timeout(Duration::from_secs(300))
+        .build()?;
+    let res = client
+        .post(format!("{base}/api/sign_in"))
+        .header(ACCEPT, "application/json")
+        .form(&[("login", login), ("password", password)])
+        .send()
+        .await?;
+    ensure!(
+        res.status().is_success(),
+        "sign in {login}: {}",
+        res.status()
+    );
+    Ok(client)
+}
