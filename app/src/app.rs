@@ -16,7 +16,10 @@ use crate::pages::{
     quiz::QuizPage,
     result::ResultPage,
     self_check::SelfCheckPage,
-    tracking::{AssignmentsPageView, DashboardPage, RosterImportPage, UnitStatusPage},
+    tracking::{
+        AssignmentsPageView, DashboardPage, DifficultyPage, JpLedgerPage, RosterImportPage,
+        UnitStatusPage,
+    },
     violations::{ViolationPage, ViolationsPage},
     webinar::{VerifyPage, WebinarPage, WebinarQuizPage},
 };
@@ -143,6 +146,8 @@ fn Layout() -> impl IntoView {
                 <Route path=path!("/operator/penugasan") view=AssignmentsPageView ssr=SsrMode::Async />
                 <Route path=path!("/operator/dasbor") view=DashboardPage ssr=SsrMode::Async />
                 <Route path=path!("/operator/dasbor/:assignment/unit/:unit") view=UnitStatusPage ssr=SsrMode::Async />
+                <Route path=path!("/operator/dasbor/:assignment/soal") view=DifficultyPage ssr=SsrMode::Async />
+                <Route path=path!("/operator/jp") view=JpLedgerPage ssr=SsrMode::Async />
                 <Route path=path!("/w/:code") view=WebinarPage ssr=SsrMode::Async />
                 <Route path=path!("/w/:code/:stage") view=WebinarQuizPage ssr=SsrMode::Async />
                 <Route path=path!("/verifikasi/:code") view=VerifyPage ssr=SsrMode::Async />

@@ -10,6 +10,7 @@ pub mod db;
 pub mod export;
 pub mod interop;
 pub mod learner;
+pub mod ledger;
 pub mod live;
 pub mod operator;
 pub mod quiz;

@@ -47,7 +47,7 @@ pub struct TestApp {
     pub db: DatabaseConnection,
     pub state: AppState,
     pub backend: Backend,
-    database_url: String,
+    pub database_url: String,
     cleanup: Cleanup,
     _shutdown: oneshot::Sender<()>,
 }

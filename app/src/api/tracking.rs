@@ -116,3 +116,45 @@ pub async fn get_unit_status(
     )
     .await
 }
+
+/// The JP ledger for a calendar year (`year` 0 = this year), optionally for one unit with its
+/// sub-units and only those below the 20 JP target.
+#[server(endpoint = "jp_ledger")]
+pub async fn get_jp_ledger(
+    #[server(default)] year: i32,
+    #[server(default)] unit_id: i64,
+    #[server(default)] only_below: bool,
+    #[server(default)] page: u32,
+) -> Result<crate::model::tracking::JpLedger, AppError> {
+    use crate::ssr::{auth, ledger, AppState};
+    use chrono::Datelike;
+    let state = AppState::current()?;
+    let actor = auth::require(&state, &[crate::model::auth::Role::Operator]).await?;
+    let year = if year == 0 {
+        chrono::Utc::now().year()
+    } else {
+        year
+    };
+    ledger::ledger(
+        &state,
+        &actor,
+        ledger::LedgerQuery {
+            year,
+            unit_id: (unit_id > 0).then_some(unit_id),
+            only_below,
+            page,
+        },
+    )
+    .await
+}
+
+/// Share correct per question of an assignment's module, hardest first.
+#[server(endpoint = "question_difficulty")]
+pub async fn get_question_difficulty(
+    assignment_id: i64,
+) -> Result<crate::model::tracking::Difficulty, AppError> {
+    use crate::ssr::{auth, ledger, AppState};
+    let state = AppState::current()?;
+    let actor = auth::require(&state, &[crate::model::auth::Role::Operator]).await?;
+    ledger::difficulty(&state, &actor, assignment_id).await
+}

@@ -223,3 +223,61 @@ mod tests {
         }
     }
 }
+
+/// Development target in JP per year for every ASN.
+pub const JP_TARGET: u32 = 20;
+
+/// One employee in the JP ledger.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct JpRow {
+    pub id: i64,
+    pub nip: String,
+    pub name: String,
+    pub unit: String,
+    pub jp: u32,
+    /// Titles of the modules completed in the year.
+    pub modules: Vec<String>,
+}
+
+/// `/operator/jp`: JP credited by Netra's modules in a calendar year.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct JpLedger {
+    pub year: i32,
+    pub target: u32,
+    pub unit: Option<UnitOption>,
+    /// OPDs to choose from.
+    pub opds: Vec<UnitOption>,
+    pub only_below: bool,
+    pub employees: u64,
+    pub below: u64,
+    pub page: u32,
+    pub pages: u32,
+    pub rows: Vec<JpRow>,
+}
+
+/// How often one question of a module was answered right.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct QuestionStat {
+    pub id: String,
+    pub stem: String,
+    pub answered: u64,
+    pub correct: u64,
+    /// "UU 20/2023 Pasal 24" and so on.
+    pub basis: String,
+}
+
+impl QuestionStat {
+    pub fn share_correct(&self) -> f64 {
+        match self.answered {
+            0 => 0.0,
+            n => self.correct as f64 * 100.0 / n as f64,
+        }
+    }
+}
+
+/// `/operator/dasbor/{assignment}/soal`: the assignment's questions, hardest first.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Difficulty {
+    pub assignment: AssignmentView,
+    pub questions: Vec<QuestionStat>,
+}

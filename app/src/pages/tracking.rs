@@ -4,15 +4,15 @@
 
 use super::loaded;
 use crate::api::tracking::{
-    get_assignments, get_dashboard, get_unit_status, ConfirmRoster, CreateAssignment,
-    NewAssignmentCycle,
+    get_assignments, get_dashboard, get_jp_ledger, get_question_difficulty, get_unit_status,
+    ConfirmRoster, CreateAssignment, NewAssignmentCycle,
 };
 use crate::components::error_notice::ErrorNotice;
 use crate::error::AppError;
 use crate::model::roster::RosterPreview;
 use crate::model::tracking::{
-    percent, AssignmentView, AssignmentsPage, AttemptsBucket, Overview, Status, Tally,
-    UnitDrillDown, UnitRow,
+    percent, AssignmentView, AssignmentsPage, AttemptsBucket, Difficulty, JpLedger, Overview,
+    Status, Tally, UnitDrillDown, UnitRow,
 };
 use leptos::form::ActionForm;
 use leptos::prelude::*;
@@ -25,10 +25,11 @@ use leptos_router::hooks::{use_params_map, use_query_map};
 pub fn OperatorNav() -> impl IntoView {
     view! {
         <nav class="subnav" aria-label="Menu operator">
-            <A href="/operator">"Roster"</A>
+            <A href="/operator" exact=true>"Roster"</A>
             <A href="/operator/impor">"Impor roster"</A>
             <A href="/operator/penugasan">"Penugasan"</A>
             <A href="/operator/dasbor">"Dasbor"</A>
+            <A href="/operator/jp">"JP"</A>
         </nav>
     }
 }
@@ -486,6 +487,7 @@ fn OverviewView(o: Overview) -> impl IntoView {
         {completion_chart(&o.rows, &caption)}
         {unit_table(&o.rows, a.id)}
         {attempts_list(&o.attempts)}
+        <p><A href=format!("/operator/dasbor/{}/soal", a.id)>"Soal yang paling sering dijawab salah"</A></p>
         {(!o.others.is_empty()).then(|| view! {
             <h2>"Penugasan lain"</h2>
             <ul>{others}</ul>
@@ -660,4 +662,164 @@ fn urlencode(s: &str) -> String {
             _ => format!("%{b:02X}"),
         })
         .collect()
+}
+
+// ---------------------------------------------------------------- question difficulty
+
+#[component]
+pub fn DifficultyPage() -> impl IntoView {
+    let assignment = id_param("assignment");
+    let data = Resource::new(assignment, get_question_difficulty);
+    view! {
+        <Title text="Tingkat kesulitan soal" />
+        <OperatorNav />
+        <h1>"Tingkat kesulitan soal"</h1>
+        {loaded(data, |d| view! { <DifficultyView d /> })}
+    }
+}
+
+#[component]
+fn DifficultyView(d: Difficulty) -> impl IntoView {
+    let a = d.assignment.clone();
+    let rows = d
+        .questions
+        .iter()
+        .map(|q| {
+            let share = if q.answered == 0 {
+                "belum ada jawaban".to_string()
+            } else {
+                format!(
+                    "{} ({} dari {})",
+                    percent(q.share_correct()),
+                    q.correct,
+                    q.answered
+                )
+            };
+            view! {
+                <tr>
+                    <td>{share}</td>
+                    <th scope="row">{q.stem.clone()}</th>
+                    <td>{q.basis.clone()}</td>
+                </tr>
+            }
+        })
+        .collect_view();
+    view! {
+        <nav aria-label="Jejak" class="breadcrumb">
+            <A href=format!("/operator/dasbor?penugasan={}", a.id)>"Dasbor"</A>
+        </nav>
+        {assignment_summary(&a)}
+        <p class="hint">"Persentase jawaban benar per soal dari ASN yang ditugaskan pada siklus ini; soal dengan persentase terendah menunjukkan aturan yang paling sering disalahpahami."</p>
+        <div class="table-wrap">
+            <table>
+                <thead><tr><th scope="col">"Benar"</th><th scope="col">"Soal"</th><th scope="col">"Dasar hukum"</th></tr></thead>
+                <tbody>{rows}</tbody>
+            </table>
+        </div>
+    }
+}
+
+// ---------------------------------------------------------------- JP ledger
+
+#[component]
+pub fn JpLedgerPage() -> impl IntoView {
+    let query = use_query_map();
+    let data = Resource::new(
+        move || {
+            let q = query.read();
+            (
+                q.get("tahun")
+                    .and_then(|v| v.parse::<i32>().ok())
+                    .unwrap_or(0),
+                q.get("unit")
+                    .and_then(|v| v.parse::<i64>().ok())
+                    .unwrap_or(0),
+                q.get("bawah").is_some_and(|v| v == "1"),
+                q.get("hal")
+                    .and_then(|v| v.parse::<u32>().ok())
+                    .unwrap_or(1),
+            )
+        },
+        |(year, unit, below, page)| get_jp_ledger(year, unit, below, page),
+    );
+    view! {
+        <Title text="Capaian JP" />
+        <OperatorNav />
+        <h1>"Capaian JP pengembangan kompetensi"</h1>
+        {loaded(data, |l| view! { <LedgerView l /> })}
+    }
+}
+
+#[component]
+fn LedgerView(l: JpLedger) -> impl IntoView {
+    let unit_id = l.unit.as_ref().map(|u| u.id);
+    let opds = l
+        .opds
+        .iter()
+        .map(|u| view! { <option value=u.id selected=Some(u.id) == unit_id>{u.name.clone()}</option> })
+        .collect_view();
+    let rows = l
+        .rows
+        .iter()
+        .map(|r| {
+            let name = r.name.clone();
+            view! {
+                <tr class:below=r.jp < l.target>
+                    <td class="code">{crate::model::nip::format_nip(&r.nip)}</td>
+                    <th scope="row"><A href=format!("/operator/pegawai/{}", r.id)>{name}</A></th>
+                    <td>{r.unit.clone()}</td>
+                    <td>{r.jp}</td>
+                    <td>{r.modules.join(", ")}</td>
+                </tr>
+            }
+        })
+        .collect_view();
+    let filter = format!(
+        "tahun={}{}{}",
+        l.year,
+        unit_id.map(|u| format!("&unit={u}")).unwrap_or_default(),
+        if l.only_below { "&bawah=1" } else { "" }
+    );
+    let pager = (l.pages > 1).then(|| {
+        view! {
+            <nav class="pager" aria-label="Halaman">
+                {(l.page > 1).then(|| view! { <a href=format!("?{filter}&hal={}", l.page - 1)>"‹ Sebelumnya"</a> })}
+                <span>{format!(" Halaman {} dari {} ", l.page, l.pages)}</span>
+                {(l.page < l.pages).then(|| view! { <a href=format!("?{filter}&hal={}", l.page + 1)>"Berikutnya ›"</a> })}
+            </nav>
+        }
+    });
+    view! {
+        <p class="notice">{format!(
+            "Hanya JP dari modul Netra yang dihitung (target pengembangan kompetensi {} JP per tahun). Pelatihan di luar Netra tidak tercatat di sini.",
+            l.target
+        )}</p>
+        <form method="get" class="filters">
+            <div class="field">
+                <label for="jp-year">"Tahun"</label>
+                <input id="jp-year" name="tahun" type="number" min=2000 max=2100 value=l.year />
+            </div>
+            <div class="field">
+                <label for="jp-unit">"OPD"</label>
+                <select id="jp-unit" name="unit"><option value="">"Seluruh instansi"</option>{opds}</select>
+            </div>
+            <div class="option">
+                <input type="checkbox" id="jp-below" name="bawah" value="1" checked=l.only_below />
+                <label for="jp-below">{format!("Hanya yang di bawah {} JP", l.target)}</label>
+            </div>
+            <button type="submit" class="button">"Terapkan"</button>
+        </form>
+        <p>{format!("{} pegawai; {} di bawah {} JP pada {}.", l.employees, l.below, l.target, l.year)}</p>
+        <p class="exports">"Ekspor: "
+            <a href=format!("/operator/jp.xlsx?{filter}") rel="external">"Excel"</a>" · "
+            <a href=format!("/operator/jp.csv?{filter}") rel="external">"CSV"</a>
+        </p>
+        <div class="table-wrap">
+            <table>
+                <thead><tr><th scope="col">"NIP"</th><th scope="col">"Nama"</th><th scope="col">"Unit kerja"</th><th scope="col">"JP"</th><th scope="col">"Modul selesai"</th></tr></thead>
+                <tbody>{rows}</tbody>
+            </table>
+        </div>
+        {pager}
+    }
 }

@@ -130,6 +130,11 @@ impl Scope {
         }
     }
 
+    /// The filter on employees `e` (for queries that join attempts to employees).
+    pub(crate) fn employee_filter(&self, sql: &mut Sql) {
+        self.filter(sql, EMPLOYEES, None);
+    }
+
     /// `FROM ... WHERE ...` for the employees the assignment covers, optionally within a unit's
     /// sub-tree, with their results joined as `mr`.
     fn from_where(&self, sql: &mut Sql, within: Option<&str>) {
@@ -417,6 +422,17 @@ async fn total_tally(
         total.merge(t);
     }
     Ok(total)
+}
+
+/// An assignment with its agency-wide tally.
+pub(crate) async fn view_of(
+    state: &AppState,
+    a: &assignment::Model,
+) -> Result<AssignmentView, AppError> {
+    let now = Utc::now();
+    let tree = units(&state.db, a.agency_id).await.or_fail()?;
+    let tally = total_tally(state, a, now).await.or_fail()?;
+    view(state, a, &tree, tally, now).await.or_fail()
 }
 
 /// `/operator/penugasan`.

@@ -25,6 +25,8 @@ pub fn routes() -> Router<AppState> {
         .route("/operator/templat-roster.csv", get(template_csv))
         .route("/operator/penugasan/{id}/status.xlsx", get(status_xlsx))
         .route("/operator/penugasan/{id}/status.csv", get(status_csv))
+        .route("/operator/jp.xlsx", get(ledger_xlsx))
+        .route("/operator/jp.csv", get(ledger_csv))
 }
 
 /// Paths of these routes, for the access-matrix test (`{id}` stands for a number).
@@ -33,6 +35,8 @@ pub const PATHS: &[&str] = &[
     "/operator/templat-roster.csv",
     "/operator/penugasan/{id}/status.xlsx",
     "/operator/penugasan/{id}/status.csv",
+    "/operator/jp.xlsx",
+    "/operator/jp.csv",
 ];
 
 /// Rows fetched from the database per round trip while exporting.
@@ -203,4 +207,92 @@ async fn status_csv(
     Query(query): Query<ExportQuery>,
 ) -> Answer {
     status_export(state, resolved, id, query, Format::Csv).await
+}
+
+#[derive(Debug, Default, Deserialize)]
+struct LedgerParams {
+    tahun: Option<i32>,
+    unit: Option<i64>,
+    /// `1`: only employees below the target.
+    bawah: Option<u8>,
+}
+
+const LEDGER_COLUMNS: &[Column] = &[
+    Column::text("NIP", 22.0),
+    Column::text("Nama", 30.0),
+    Column::text("Unit kerja", 40.0),
+    Column::int("JP dari modul Netra", 12.0),
+    Column::bool("Di bawah 20 JP", 10.0),
+    Column::text("Modul selesai", 60.0),
+];
+
+async fn ledger_export(
+    state: AppState,
+    resolved: Option<Extension<Resolved>>,
+    params: LedgerParams,
+    format: Format,
+) -> Answer {
+    use chrono::Datelike;
+    let account = operator(&resolved)?;
+    let query = super::ledger::LedgerQuery {
+        year: params.tahun.unwrap_or_else(|| Utc::now().year()),
+        unit_id: params.unit,
+        only_below: params.bawah == Some(1),
+        page: 1,
+    };
+    let (rows, _, _) = super::ledger::ledger_rows(&state, &account, &query).await?;
+    super::auth::audit(
+        &state,
+        Some(&account),
+        "jp_export",
+        &query.year.to_string(),
+        &format!("{} pegawai", rows.len()),
+    )
+    .await?;
+    let target = crate::model::tracking::JP_TARGET;
+    let body =
+        tokio::task::spawn_blocking(move || -> Result<Vec<u8>, super::export::ExportError> {
+            let mut table = TableWriter::new(format, "JP", LEDGER_COLUMNS, wib())?;
+            for r in rows {
+                table.push_row(&[
+                    r.nip.into(),
+                    r.name.into(),
+                    r.unit.into(),
+                    r.jp.into(),
+                    (r.jp < target).into(),
+                    r.modules.join("; ").into(),
+                ])?;
+            }
+            table.finish()
+        })
+        .await
+        .map_err(|e| {
+            tracing::error!(error = %e, "export task failed");
+            AppError::Internal
+        })?
+        .map_err(|e| {
+            tracing::error!(error = %e, "export failed");
+            AppError::Internal
+        })?;
+    Ok(attachment(
+        format.content_type(),
+        &content_disposition(&format!("jp-{}", query.year), format),
+        body,
+    ))
+}
+
+async fn ledger_xlsx(
+    State(state): State<AppState>,
+    resolved: Option<Extension<Resolved>>,
+    Query(params): Query<LedgerParams>,
+) -> Answer {
+    ledger_export(state, resolved, params, Format::Xlsx).await
+}
+
+async fn ledger_csv(
+    State(state): State<AppState>,
+    resolved: Option<Extension<Resolved>>,
+    Query(params): Query<LedgerParams>,
+) -> Answer {
+    ledger_export(state, resolved, params, Format::Csv).await
 }

@@ -361,6 +361,12 @@ async fn every_route_and_server_function_answers_each_role_as_its_rule_says(
             "/operator/dasbor".into(),
             Rule::Operator,
         ),
+        ("/operator/jp", "/operator/jp".into(), Rule::Operator),
+        (
+            "/operator/dasbor/{assignment}/soal",
+            format!("/operator/dasbor/{asg}/soal"),
+            Rule::OperatorOfA,
+        ),
         (
             "/operator/dasbor/{assignment}/unit/{unit}",
             format!("/operator/dasbor/{asg}/unit/{unit}"),
@@ -440,6 +446,16 @@ async fn every_route_and_server_function_answers_each_role_as_its_rule_says(
                 "/operator/penugasan/{id}/status.xlsx",
                 format!("/operator/penugasan/{asg}/status.xlsx"),
                 Rule::OperatorOfA,
+            ),
+            (
+                "/operator/jp.xlsx",
+                "/operator/jp.xlsx?tahun=2026".to_string(),
+                Rule::Operator,
+            ),
+            (
+                "/operator/jp.csv",
+                "/operator/jp.csv?bawah=1".to_string(),
+                Rule::Operator,
             ),
             (
                 "/operator/penugasan/{id}/status.csv",
@@ -608,6 +624,12 @@ async fn every_route_and_server_function_answers_each_role_as_its_rule_says(
         ),
         (
             "/api/dashboard",
+            vec![("assignment_id", &asg)],
+            Rule::OperatorOfA,
+        ),
+        ("/api/jp_ledger", vec![("year", "2026")], Rule::Operator),
+        (
+            "/api/question_difficulty",
             vec![("assignment_id", &asg)],
             Rule::OperatorOfA,
         ),

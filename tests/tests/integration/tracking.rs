@@ -5,7 +5,9 @@
 use crate::accounts::{sign_in, world};
 use anyhow::{ensure, Context, Result};
 use app::model::roster::{RosterChanges, RosterPreview};
-use app::model::tracking::{AssignmentsPage, Overview, Status, UnitDrillDown};
+use app::model::tracking::{
+    AssignmentsPage, Difficulty, JpLedger, Overview, Status, UnitDrillDown,
+};
 use app::ssr::db::entities::{assignment, employee, unit, unit_history};
 use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
 use tests::{answers_for, attempt_id, Backend, Browser, TestApp};
@@ -13,6 +15,7 @@ use tests::{answers_for, attempt_id, Backend, Browser, TestApp};
 crate::on_both_backends!(
     roster_import_previews_commits_once_and_keeps_unit_history,
     assignments_dashboards_and_exports_follow_the_fixture,
+    the_roster_command_reports_then_imports,
 );
 
 /// A valid NIP: born 15-03-1987, TMT 01-2010, woman, sequence `n`.
@@ -648,6 +651,71 @@ async fn assignments_dashboards_and_exports_follow_the_fixture(backend: Backend)
         "Ani passed in the export"
     );
 
+    // Question difficulty: Ani's ten right answers and Bayu's ten wrong ones (Eka is not
+    // assigned, so her answers do not count).
+    let d: Difficulty = json(&op, "/api/question_difficulty", &[("assignment_id", &id)]).await?;
+    let answered: u64 = d.questions.iter().map(|q| q.answered).sum();
+    let correct: u64 = d.questions.iter().map(|q| q.correct).sum();
+    ensure!(
+        (answered, correct) == (20, 10),
+        "{answered} answered, {correct} right"
+    );
+    let shares: Vec<f64> = d
+        .questions
+        .iter()
+        .filter(|q| q.answered > 0)
+        .map(|q| q.share_correct())
+        .collect();
+    ensure!(
+        shares.windows(2).all(|w| w[0] <= w[1]),
+        "hardest first: {shares:?}"
+    );
+    ensure!(
+        d.questions.iter().all(|q| !q.basis.is_empty()),
+        "every question names its legal basis"
+    );
+
+    // JP ledger: the module credits its JP (2) this year to Ani and Eka; everyone (the five,
+    // and Budi from the shared fixture) is below 20.
+    let jp = app
+        .state
+        .catalog
+        .module(tests::MODULE)
+        .context("module")?
+        .jp;
+    let ledger: JpLedger = json(&op, "/api/jp_ledger", &[]).await?;
+    ensure!((ledger.employees, ledger.below) == (6, 6), "{ledger:?}");
+    ensure!(
+        ledger.rows.last().map(|r| r.jp) == Some(jp),
+        "{:?}",
+        ledger.rows
+    );
+    let credited: Vec<&str> = ledger
+        .rows
+        .iter()
+        .filter(|r| r.jp == jp)
+        .map(|r| r.name.as_str())
+        .collect();
+    ensure!(credited == vec!["Ani", "Eka"], "{credited:?}");
+    let in_dinkes: JpLedger = json(&op, "/api/jp_ledger", &[("unit_id", &dinkes_id)]).await?;
+    ensure!(in_dinkes.employees == 4, "{in_dinkes:?}");
+    let last_year = (chrono::Utc::now().format("%Y").to_string().parse::<i32>()? - 1).to_string();
+    let old: JpLedger = json(&op, "/api/jp_ledger", &[("year", &last_year)]).await?;
+    ensure!(
+        old.rows.iter().all(|r| r.jp == 0),
+        "nothing credited last year"
+    );
+    let res = op
+        .get(&format!("/operator/jp.xlsx?unit={dinkes_id}"))
+        .await?;
+    ensure!(res.status() == 200, "jp export: {}", res.status());
+    let sheet = xlsx_rows(&res.bytes().await?)?;
+    ensure!(
+        sheet.len() == 5 && sheet[0][3].to_string() == "JP dari modul Netra",
+        "{:?}",
+        sheet.first()
+    );
+
     // The deadline passes: everyone who has not passed is overdue.
     assignment::Entity::update_many()
         .col_expr(
@@ -741,5 +809,72 @@ async fn assignments_dashboards_and_exports_follow_the_fixture(backend: Backend)
         .get(&format!("/operator/penugasan/{id}/status.xlsx"))
         .await?;
     ensure!(res.status() == 404, "B export: {}", res.status());
+    Ok(())
+}
+
+async fn the_roster_command_reports_then_imports(backend: Backend) -> Result<()> {
+    use clap::Parser;
+    let app = TestApp::spawn(backend).await?;
+    world(&app).await?;
+    let file = std::env::temp_dir().join(format!(
+        "netra-roster-cli-{}-{}.csv",
+        std::process::id(),
+        rand::random::<u32>()
+    ));
+    std::fs::write(
+        &file,
+        csv(&[
+            [
+                &nip(301),
+                "Lina",
+                "",
+                "",
+                "PNS",
+                "Dinas Sosial",
+                "Bidang Rehabilitasi",
+            ],
+            [&nip(302), "Maya", "", "", "PPPK", "Dinas Sosial", ""],
+            ["123", "Salah", "", "", "", "Dinas Sosial", ""],
+        ]),
+    )?;
+    let run = |dry: bool| {
+        let mut args = vec![
+            "netra".to_string(),
+            "roster".into(),
+            "import".into(),
+            file.to_string_lossy().to_string(),
+            "--instansi".into(),
+            "pemkab-a".into(),
+            "--database-url".into(),
+            app.database_url.clone(),
+        ];
+        if dry {
+            args.push("--dry-run".into());
+        }
+        server::cli::Cli::try_parse_from(args)
+    };
+    let Some(server::cli::Command::Roster(cmd)) = run(true)?.command else {
+        anyhow::bail!("parsed as another command");
+    };
+    server::roster::run(cmd).await?;
+    let count = || async {
+        employee::Entity::find()
+            .filter(employee::Column::Instansi.eq("Pemerintah Kabupaten A"))
+            .filter(employee::Column::UnitKerja.contains("Dinas Sosial"))
+            .count(&app.db)
+            .await
+    };
+    ensure!(count().await? == 0, "--dry-run changes nothing");
+    let Some(server::cli::Command::Roster(cmd)) = run(false)?.command else {
+        anyhow::bail!("parsed as another command");
+    };
+    server::roster::run(cmd).await?;
+    ensure!(count().await? == 2, "the two valid rows are imported");
+    let lina = employees_of(&app, &nip(301)).await?;
+    ensure!(
+        lina.unit_kerja == "Dinas Sosial / Bidang Rehabilitasi",
+        "{lina:?}"
+    );
+    let _ = std::fs::remove_file(&file);
     Ok(())
 }
