@@ -97,27 +97,6 @@ pub async fn security_headers(req: Request<Body>, next: Next) -> Response {
     res
 }
 
-#[cfg(test)]
-mod tests {
-    use super::{host_of, AllowedOrigin};
-
-    #[test]
-    fn hosts_are_taken_from_urls() {
-        assert_eq!(
-            host_of("https://netra.example.go.id/modul?x=1"),
-            Some("netra.example.go.id")
-        );
-        assert_eq!(host_of("http://127.0.0.1:3000"), Some("127.0.0.1:3000"));
-        assert_eq!(host_of("no-scheme"), None);
-        assert_eq!(
-            AllowedOrigin::new(Some("https://Netra.Example.go.id/"))
-                .0
-                .as_deref(),
-            Some("netra.example.go.id")
-        );
-    }
-}
-
 /// Largest request body accepted outside the upload endpoints: quiz forms are a few KB.
 pub const BODY_LIMIT: usize = 256 * 1024;
 
@@ -160,4 +139,25 @@ fn is_multipart(req: &Request<Body>) -> bool {
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
         .is_some_and(|ct| multer::parse_boundary(ct).is_ok())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{host_of, AllowedOrigin};
+
+    #[test]
+    fn hosts_are_taken_from_urls() {
+        assert_eq!(
+            host_of("https://netra.example.go.id/modul?x=1"),
+            Some("netra.example.go.id")
+        );
+        assert_eq!(host_of("http://127.0.0.1:3000"), Some("127.0.0.1:3000"));
+        assert_eq!(host_of("no-scheme"), None);
+        assert_eq!(
+            AllowedOrigin::new(Some("https://Netra.Example.go.id/"))
+                .0
+                .as_deref(),
+            Some("netra.example.go.id")
+        );
+    }
 }

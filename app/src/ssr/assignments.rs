@@ -137,7 +137,7 @@ impl Scope {
 
     /// `FROM ... WHERE ...` for the employees the assignment covers, optionally within a unit's
     /// sub-tree, with their results joined as `mr`.
-    fn from_where(&self, sql: &mut Sql, within: Option<&str>) {
+    fn source(&self, sql: &mut Sql, within: Option<&str>) {
         sql.push(
             " FROM employees e LEFT JOIN module_results mr ON mr.employee_id = e.id AND mr.module_slug = ",
         )
@@ -782,7 +782,7 @@ fn employees_sql(sql: &mut Sql, scope: &Scope, within: Option<&str>) {
     );
     scope.status_expr(sql);
     sql.push(" AS status");
-    scope.from_where(sql, within);
+    scope.source(sql, within);
 }
 
 fn filters(sql: &mut Sql, query: &DrillQuery) {

@@ -477,7 +477,8 @@ async fn every_route_and_server_function_answers_each_role_as_its_rule_says(
         "endpoints without a rule: {listed:?} vs {ruled_endpoints:?}"
     );
     let slug = ("slug", "dasar-netralitas-asn");
-    let fns: Vec<(&str, Vec<(&str, &str)>, Rule)> = vec![
+    type Call<'a> = (&'a str, Vec<(&'a str, &'a str)>, Rule);
+    let fns: Vec<Call> = vec![
         ("/api/modules", vec![], Rule::Public),
         ("/api/module", vec![slug], Rule::Public),
         (

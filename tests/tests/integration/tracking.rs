@@ -634,7 +634,7 @@ async fn assignments_dashboards_and_exports_follow_the_fixture(backend: Backend)
     let sheet = xlsx_rows(&res.bytes().await?)?;
     ensure!(sheet.len() == 5, "header + 4 rows: {}", sheet.len());
     ensure!(
-        sheet[0][0].to_string() == "NIP" && sheet[0][3].to_string() == "Status",
+        sheet[0][0] == "NIP" && sheet[0][3] == "Status",
         "{:?}",
         sheet[0]
     );
@@ -645,9 +645,7 @@ async fn assignments_dashboards_and_exports_follow_the_fixture(backend: Backend)
         "NIP kept as text"
     );
     ensure!(
-        sheet
-            .iter()
-            .any(|r| r[1].to_string() == "Ani" && r[3].to_string() == "Lulus"),
+        sheet.iter().any(|r| r[1] == "Ani" && r[3] == "Lulus"),
         "Ani passed in the export"
     );
 
@@ -711,7 +709,7 @@ async fn assignments_dashboards_and_exports_follow_the_fixture(backend: Backend)
     ensure!(res.status() == 200, "jp export: {}", res.status());
     let sheet = xlsx_rows(&res.bytes().await?)?;
     ensure!(
-        sheet.len() == 5 && sheet[0][3].to_string() == "JP dari modul Netra",
+        sheet.len() == 5 && sheet[0][3] == "JP dari modul Netra",
         "{:?}",
         sheet.first()
     );
