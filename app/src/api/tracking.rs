@@ -34,13 +34,15 @@ pub async fn get_assignments() -> Result<crate::model::tracking::AssignmentsPage
     assignments::page(&state, &actor).await
 }
 
-/// Assigns a module to the whole agency (`scope = "all"`) or to units with their sub-units
-/// (`scope = "units"`, `unit_ids[]`), from a day until a deadline in local time.
+/// Assigns a module to the whole agency (`scope = "all"`), to units with their sub-units
+/// (`scope = "units"`, `unit_ids[]`) or to listed employees (`scope = "list"`, `nips`), from a
+/// day until a deadline in local time.
 #[server(endpoint = "create_assignment")]
 pub async fn create_assignment(
     module_slug: String,
     scope: String,
     #[server(default)] unit_ids: Vec<i64>,
+    #[server(default)] nips: String,
     opens_on: String,
     deadline: String,
     time_zone: String,
@@ -55,6 +57,7 @@ pub async fn create_assignment(
             module_slug,
             scope,
             unit_ids,
+            nips,
             opens_on,
             deadline,
             time_zone,
@@ -98,7 +101,6 @@ pub async fn get_unit_status(
     #[server(default)] sort: String,
     #[server(default)] page: u32,
 ) -> Result<crate::model::tracking::UnitDrillDown, AppError> {
-    use crate::model::tracking::Status;
     use crate::ssr::{assignments, auth, AppState};
     let state = AppState::current()?;
     let actor = auth::require(&state, &[crate::model::auth::Role::Operator]).await?;
@@ -108,7 +110,7 @@ pub async fn get_unit_status(
         assignment_id,
         unit_id,
         assignments::DrillQuery {
-            status: Status::from_code(&status),
+            status: assignments::StatusFilter::from_code(&status),
             q,
             sort,
             page,

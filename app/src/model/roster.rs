@@ -15,6 +15,9 @@ pub struct RosterRow {
     pub jenis: String,
     /// The unit path from the OPD down, e.g. ["Dinas Kesehatan", "Puskesmas Depok"].
     pub units: Vec<String>,
+    /// BKN-style code of the deepest unit, when the file has one.
+    #[serde(default)]
+    pub unit_code: String,
 }
 
 impl RosterRow {

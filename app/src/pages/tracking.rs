@@ -298,6 +298,13 @@ fn Assignments(
                 <label for="a-unit-ids">"OPD / unit kerja"</label>
                 <select id="a-unit-ids" name="unit_ids[]" multiple=true size=8 disabled=no_units>{unit_options}</select>
                 {move || field_error(create_error(), "unit_ids").map(|m| view! { <p class="field-error">{m}</p> })}
+                <div class="option">
+                    <input type="radio" id="a-list" name="scope" value="list" />
+                    <label for="a-list">"Daftar NIP (misalnya peserta yang ditunjuk)"</label>
+                </div>
+                <label for="a-nips">"NIP, satu per baris (boleh ditempel dari kolom Excel)"</label>
+                <textarea id="a-nips" name="nips" rows=4></textarea>
+                {move || field_error(create_error(), "nips").map(|m| view! { <p class="field-error">{m}</p> })}
             </fieldset>
             <div class="field">
                 <label for="a-open">"Mulai (tanggal)"</label>
@@ -457,7 +464,10 @@ fn export_links(assignment_id: i64, unit: Option<i64>) -> impl IntoView {
             "Ekspor status: "
             <a href=format!("{base}.xlsx?{unit}") rel="external">"Excel"</a>" · "
             <a href=format!("{base}.csv?{unit}") rel="external">"CSV"</a>
-            " · Daftar terlambat: "
+            " · Belum selesai: "
+            <a href=format!("{base}.xlsx?{unit}status=belum-selesai") rel="external">"Excel"</a>" · "
+            <a href=format!("{base}.csv?{unit}status=belum-selesai") rel="external">"CSV"</a>
+            " · Terlambat: "
             <a href=format!("{base}.xlsx?{unit}status=terlambat") rel="external">"Excel"</a>" · "
             <a href=format!("{base}.csv?{unit}status=terlambat") rel="external">"CSV"</a>
         </p>
@@ -551,12 +561,16 @@ fn DrillDownView(d: UnitDrillDown) -> impl IntoView {
         })
         .collect_view();
     let current = move |name: &str| query.read_untracked().get(name).unwrap_or_default();
-    let status_options = std::iter::once(("", "Semua status"))
-        .chain(Status::ALL.iter().map(|s| (s.code(), s.label())))
-        .map(|(code, label)| {
-            view! { <option value=code selected=current("status") == code>{label}</option> }
-        })
-        .collect_view();
+    let status_options = [
+        ("", "Semua status"),
+        ("belum-selesai", "Belum selesai (semua selain lulus)"),
+    ]
+    .into_iter()
+    .chain(Status::ALL.iter().map(|s| (s.code(), s.label())))
+    .map(|(code, label)| {
+        view! { <option value=code selected=current("status") == code>{label}</option> }
+    })
+    .collect_view();
     let sort_options = [
         ("nama", "Nama"),
         ("nip", "NIP"),

@@ -479,6 +479,8 @@ pub struct AssignmentForm {
     /// "all" or "units".
     pub scope: String,
     pub unit_ids: Vec<i64>,
+    /// For scope "list": NIPs separated by lines, commas or semicolons (a pasted column).
+    pub nips: String,
     /// `YYYY-MM-DD`, the day it opens (00:00 local time).
     pub opens_on: String,
     /// `YYYY-MM-DDTHH:MM` local time.
@@ -527,7 +529,73 @@ pub fn parse_window(
     }
 }
 
-/// Creates an assignment for the whole agency or for units (each with its sub-units).
+/// The roster employees a pasted NIP list names, or a message naming every NIP that is
+/// malformed or not on this agency's roster (so nobody is silently left out).
+async fn listed_employees(
+    state: &AppState,
+    agency_id: i64,
+    text: &str,
+) -> Result<Result<Vec<i64>, String>, AppError> {
+    use crate::model::nip::Nip;
+    let today = super::tracking::today();
+    let mut nips = Vec::new();
+    let mut problems = Vec::new();
+    for (i, item) in text
+        .split(['\n', ',', ';'])
+        .map(str::trim)
+        .enumerate()
+        .filter(|(_, s)| !s.is_empty())
+    {
+        match Nip::parse(item, today) {
+            Ok(nip) => nips.push(nip.as_str().to_string()),
+            Err(e) => problems.push(format!("ke-{} ({item}): {e}", i + 1)),
+        }
+    }
+    if nips.is_empty() && problems.is_empty() {
+        return Ok(Err("Tempelkan minimal satu NIP.".into()));
+    }
+    if nips.len() > 100_000 {
+        return Ok(Err(
+            "Daftar terlalu panjang (paling banyak 100.000 NIP).".into()
+        ));
+    }
+    let mut found: HashMap<String, i64> = HashMap::new();
+    for chunk in nips.chunks(500) {
+        for e in super::db::entities::employee::Entity::find()
+            .filter(super::db::entities::employee::Column::AgencyId.eq(agency_id))
+            .filter(super::db::entities::employee::Column::Nip.is_in(chunk.iter().cloned()))
+            .all(&state.db)
+            .await
+            .or_fail()?
+        {
+            found.insert(e.nip, e.id);
+        }
+    }
+    for nip in &nips {
+        if !found.contains_key(nip) {
+            problems.push(format!("{nip}: tidak ada di roster instansi Anda"));
+        }
+    }
+    if !problems.is_empty() {
+        let shown: Vec<&str> = problems.iter().take(20).map(String::as_str).collect();
+        let more = problems.len().saturating_sub(shown.len());
+        return Ok(Err(format!(
+            "NIP bermasalah: {}{}",
+            shown.join("; "),
+            if more > 0 {
+                format!("; dan {more} lainnya")
+            } else {
+                String::new()
+            }
+        )));
+    }
+    let mut ids: Vec<i64> = found.into_values().collect();
+    ids.sort_unstable();
+    Ok(Ok(ids))
+}
+
+/// Creates an assignment for the whole agency, for units (each with its sub-units), or for a
+/// pasted list of NIPs from the roster.
 pub async fn create(
     state: &AppState,
     actor: &account::Model,
@@ -555,9 +623,20 @@ pub async fn create(
             }
         }
         .unzip();
-    let whole_agency = form.scope != "units";
+    let whole_agency = !matches!(form.scope.as_str(), "units" | "list");
     let tree = units(&state.db, agency.id).await.or_fail()?;
-    if !whole_agency {
+    let listed = if form.scope == "list" {
+        match listed_employees(state, agency.id, &form.nips).await? {
+            Ok(ids) => ids,
+            Err(message) => {
+                errors.push(FieldError::new("nips", message));
+                Vec::new()
+            }
+        }
+    } else {
+        Vec::new()
+    };
+    if form.scope == "units" {
         if form.unit_ids.is_empty() {
             errors.push(FieldError::new(
                 "unit_ids",
@@ -594,7 +673,18 @@ pub async fn create(
     .insert(&txn)
     .await
     .or_fail()?;
-    if !whole_agency {
+    for employee_id in listed {
+        assignment_target::ActiveModel {
+            assignment_id: Set(created.id),
+            unit_id: Set(None),
+            employee_id: Set(Some(employee_id)),
+            ..Default::default()
+        }
+        .insert(&txn)
+        .await
+        .or_fail()?;
+    }
+    if form.scope == "units" {
         let mut ids = form.unit_ids.clone();
         ids.sort_unstable();
         ids.dedup();
@@ -762,10 +852,37 @@ fn order_by(sort: &str) -> &'static str {
     }
 }
 
+/// A status filter: one status, or everyone who has not passed ("belum selesai").
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum StatusFilter {
+    Only(Status),
+    Unfinished,
+}
+
+impl StatusFilter {
+    /// Reads a `status=` code: a status code, or `belum-selesai`.
+    pub fn from_code(code: &str) -> Option<StatusFilter> {
+        match code {
+            UNFINISHED => Some(StatusFilter::Unfinished),
+            code => Status::from_code(code).map(StatusFilter::Only),
+        }
+    }
+
+    pub fn code(self) -> &'static str {
+        match self {
+            StatusFilter::Only(s) => s.code(),
+            StatusFilter::Unfinished => UNFINISHED,
+        }
+    }
+}
+
+/// The `status=` code of everyone who has not passed.
+pub const UNFINISHED: &str = "belum-selesai";
+
 /// What a drill-down page asks for.
 #[derive(Debug, Clone, Default)]
 pub struct DrillQuery {
-    pub status: Option<Status>,
+    pub status: Option<StatusFilter>,
     pub q: String,
     pub sort: String,
     pub page: u32,
@@ -787,9 +904,15 @@ fn employees_sql(sql: &mut Sql, scope: &Scope, within: Option<&str>) {
 
 fn filters(sql: &mut Sql, query: &DrillQuery) {
     sql.push(" WHERE 1 = 1");
-    if let Some(status) = query.status {
-        let code = Status::ALL.iter().position(|s| *s == status).unwrap_or(3) as i32;
-        sql.push(" AND t.status = ").bind(code);
+    match query.status {
+        Some(StatusFilter::Only(status)) => {
+            let code = Status::ALL.iter().position(|s| *s == status).unwrap_or(3) as i32;
+            sql.push(" AND t.status = ").bind(code);
+        }
+        Some(StatusFilter::Unfinished) => {
+            sql.push(" AND t.status <> 0");
+        }
+        None => {}
     }
     let q = query.q.trim();
     if !q.is_empty() {
@@ -998,7 +1121,7 @@ pub(crate) async fn export_batch(
     state: &AppState,
     scope: &Scope,
     within: Option<&str>,
-    status: Option<Status>,
+    status: Option<StatusFilter>,
     after: i64,
     batch: u64,
     time_zone: &str,

@@ -28,24 +28,52 @@ async fn find(
         .map_err(fail)
 }
 
-async fn row(state: &AppState, e: &employee::Model) -> Result<RosterEmployee, AppError> {
-    let account = db::accounts::by_employee(&state.db, e.id).await.or_fail()?;
-    let attempts = db::attempts::list_for_employee(&state.db, e.id)
+/// The roster lines of a page of employees: three queries however long the page is.
+async fn rows(state: &AppState, page: &[employee::Model]) -> Result<Vec<RosterEmployee>, AppError> {
+    use db::entities::attempt;
+    use sea_orm::sea_query::{Expr, Func};
+    use sea_orm::QuerySelect;
+    let ids: Vec<i64> = page.iter().map(|e| e.id).collect();
+    let accounts: std::collections::HashMap<i64, bool> = account::Entity::find()
+        .filter(account::Column::EmployeeId.is_in(ids.clone()))
+        .all(&state.db)
         .await
-        .or_fail()?;
-    Ok(RosterEmployee {
-        id: e.id,
-        nip: e.nip.clone(),
-        name: e.name.clone(),
-        unit_kerja: e.unit_kerja.clone(),
-        account_activated: account.map(|a| a.password_hash.is_some()),
-        attempts: attempts.len() as u32,
-        best_score: attempts
-            .iter()
-            .filter_map(|a| a.score)
-            .max()
-            .map(|s| s.max(0) as u32),
-    })
+        .or_fail()?
+        .into_iter()
+        .filter_map(|a| a.employee_id.map(|id| (id, a.password_hash.is_some())))
+        .collect();
+    let stats: std::collections::HashMap<i64, (i64, Option<i32>)> = attempt::Entity::find()
+        .select_only()
+        .column(attempt::Column::EmployeeId)
+        .column_as(Expr::from(Func::count(Expr::col(attempt::Column::Id))), "n")
+        .column_as(
+            Expr::from(Func::max(Expr::col(attempt::Column::Score))),
+            "best",
+        )
+        .filter(attempt::Column::EmployeeId.is_in(ids))
+        .group_by(attempt::Column::EmployeeId)
+        .into_tuple::<(i64, i64, Option<i32>)>()
+        .all(&state.db)
+        .await
+        .or_fail()?
+        .into_iter()
+        .map(|(id, n, best)| (id, (n, best)))
+        .collect();
+    Ok(page
+        .iter()
+        .map(|e| {
+            let (attempts, best) = stats.get(&e.id).copied().unwrap_or((0, None));
+            RosterEmployee {
+                id: e.id,
+                nip: e.nip.clone(),
+                name: e.name.clone(),
+                unit_kerja: e.unit_kerja.clone(),
+                account_activated: accounts.get(&e.id).copied(),
+                attempts: attempts.max(0) as u32,
+                best_score: best.map(|s| s.max(0) as u32),
+            }
+        })
+        .collect())
 }
 
 pub async fn roster(
@@ -68,13 +96,10 @@ pub async fn roster(
     let total = db::accounts::roster_count(&state.db, agency_id)
         .await
         .or_fail()?;
-    let mut employees = Vec::new();
-    for e in db::accounts::roster(&state.db, agency_id, q, PAGE)
+    let listed = db::accounts::roster(&state.db, agency_id, q, PAGE)
         .await
-        .or_fail()?
-    {
-        employees.push(row(state, &e).await?);
-    }
+        .or_fail()?;
+    let employees = rows(state, &listed).await?;
     Ok(RosterPage {
         agency: agency.name,
         total,
@@ -167,7 +192,11 @@ pub async fn detail(
         })
         .collect();
     Ok(EmployeeDetail {
-        employee: row(state, &e).await?,
+        employee: rows(state, std::slice::from_ref(&e))
+            .await?
+            .pop()
+            .ok_or(AppError::Internal)
+            .map_err(fail)?,
         attempts: attempts
             .iter()
             .map(|a| quiz::attempt_summary(state, a))

@@ -26,10 +26,11 @@ enum Column {
     Jenis,
     Opd,
     Unit,
+    UnitCode,
 }
 
 impl Column {
-    const ALL: [Column; 7] = [
+    const ALL: [Column; 8] = [
         Column::Nip,
         Column::Name,
         Column::Jabatan,
@@ -37,6 +38,7 @@ impl Column {
         Column::Jenis,
         Column::Opd,
         Column::Unit,
+        Column::UnitCode,
     ];
 
     /// Header spellings, compared after lower-casing and dropping everything but letters and
@@ -95,6 +97,14 @@ impl Column {
                 "bagian",
                 "bidang",
             ],
+            Column::UnitCode => &[
+                "kodeunit",
+                "kodeunitkerja",
+                "kodeunor",
+                "kodesatker",
+                "idunor",
+                "kodeopd",
+            ],
         }
     }
 
@@ -107,12 +117,13 @@ impl Column {
             Column::Jenis => "Jenis (PNS/PPPK)",
             Column::Opd => "OPD",
             Column::Unit => "Unit kerja",
+            Column::UnitCode => "Kode unit",
         }
     }
 }
 
 /// The template's header row, in order.
-pub const TEMPLATE_HEADER: [&str; 7] = [
+pub const TEMPLATE_HEADER: [&str; 8] = [
     "NIP",
     "Nama",
     "Jabatan",
@@ -120,6 +131,7 @@ pub const TEMPLATE_HEADER: [&str; 7] = [
     "Jenis",
     "OPD",
     "Unit Kerja",
+    "Kode Unit",
 ];
 
 fn normalise_header(s: &str) -> String {
@@ -369,7 +381,14 @@ pub fn read_rows(table: Vec<(usize, Vec<Cell>)>, today: YearMonth) -> Result<Rea
         seen.insert(nip.as_str().to_string(), line);
         let mut units = vec![opd];
         units.extend(unit_path);
+        let unit_code = collapse(&text(Column::UnitCode));
+        if unit_code.chars().count() > 64 {
+            out.problems
+                .push(problem("Kode unit lebih dari 64 karakter.".into()));
+            continue;
+        }
         out.rows.push(RosterRow {
+            unit_code,
             line,
             nip: nip.as_str().to_string(),
             name,
@@ -508,6 +527,7 @@ async fn ensure_unit(
     db: &impl ConnectionTrait,
     agency_id: i64,
     path: &[String],
+    code: &str,
     units: &mut HashMap<String, unit::Model>,
 ) -> Result<i64, DbErr> {
     let mut parent: Option<unit::Model> = None;
@@ -543,9 +563,16 @@ async fn ensure_unit(
         };
         parent = Some(node);
     }
-    parent
-        .map(|p| p.id)
-        .ok_or(DbErr::Custom("empty unit path".into()))
+    let deepest = parent.ok_or(DbErr::Custom("empty unit path".into()))?;
+    // A BKN-style code fills in a unit that has none; an existing code is not overwritten.
+    if !code.is_empty() && deepest.code.is_none() {
+        let key = deepest.name_key.clone();
+        let mut active: unit::ActiveModel = deepest.clone().into();
+        active.code = Set(Some(code.to_string()));
+        let updated = active.update(db).await?;
+        units.insert(key, updated);
+    }
+    Ok(deepest.id)
 }
 
 /// Applies the rows in the caller's transaction. Returns what changed.
@@ -567,7 +594,7 @@ pub async fn commit(
         if i % 1000 == 0 {
             progress(i, total);
         }
-        let unit_id = ensure_unit(db, agency_id, &row.units, &mut units).await?;
+        let unit_id = ensure_unit(db, agency_id, &row.units, &row.unit_code, &mut units).await?;
         let current = existing.get(&row.nip);
         let change = classify(
             row,
@@ -684,6 +711,16 @@ mod tests {
         assert_eq!(row.jenis, "PNS");
         assert_eq!(row.units, vec!["Dinas Kesehatan", "Puskesmas Depok"]);
         assert_eq!(row.line, 2);
+    }
+
+    #[test]
+    fn a_unit_code_column_is_read_when_present() {
+        let table = text_table(&[
+            &["NIP", "Nama", "OPD", "Kode Unor"],
+            &["198703152010012003", "A", "Dinas Kesehatan", " 4.01.02 "],
+        ]);
+        let read = read_rows(table, TODAY).expect("readable");
+        assert_eq!(read.rows[0].unit_code, "4.01.02");
     }
 
     #[test]

@@ -152,7 +152,7 @@ pub async fn confirm_import(
 /// The template: the header row, with the NIP column formatted as text in XLSX so Excel keeps
 /// all 18 digits.
 pub fn template(format: Format) -> Result<Vec<u8>, super::export::ExportError> {
-    const COLUMNS: [Column; 7] = [
+    const COLUMNS: [Column; 8] = [
         Column::text(roster::TEMPLATE_HEADER[0], 22.0),
         Column::text(roster::TEMPLATE_HEADER[1], 30.0),
         Column::text(roster::TEMPLATE_HEADER[2], 30.0),
@@ -160,6 +160,7 @@ pub fn template(format: Format) -> Result<Vec<u8>, super::export::ExportError> {
         Column::text(roster::TEMPLATE_HEADER[4], 8.0),
         Column::text(roster::TEMPLATE_HEADER[5], 34.0),
         Column::text(roster::TEMPLATE_HEADER[6], 34.0),
+        Column::text(roster::TEMPLATE_HEADER[7], 14.0),
     ];
     TableWriter::new(format, "Roster", &COLUMNS, super::export::wib())?.finish()
 }

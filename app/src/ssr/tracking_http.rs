@@ -2,7 +2,7 @@
 //! status export (the whole roster, a unit, or one status such as the overdue list).
 //! Operators only, scoped to their agency exactly as the server functions are.
 
-use super::assignments::{export_batch, export_scope};
+use super::assignments::{export_batch, export_scope, StatusFilter};
 use super::auth::Resolved;
 use super::db::entities::account;
 use super::export::{content_disposition, wib, Column, Format, TableWriter};
@@ -12,7 +12,7 @@ use super::webinar_http::{account_of, attachment, Answer};
 use super::AppState;
 use crate::error::AppError;
 use crate::model::auth::Role;
-use crate::model::tracking::{EmployeeStatus, Status};
+use crate::model::tracking::EmployeeStatus;
 use axum::extract::{Extension, Path, Query, State};
 use axum::routing::get;
 use axum::Router;
@@ -100,7 +100,7 @@ async fn status_export(
     let account = operator(&resolved)?;
     let status = match query.status.as_deref().filter(|s| !s.is_empty()) {
         Some(code) => Some(
-            Status::from_code(code)
+            StatusFilter::from_code(code)
                 .ok_or_else(|| AppError::invalid("status", "Status tidak dikenal."))?,
         ),
         None => None,

@@ -714,6 +714,21 @@ async fn assignments_dashboards_and_exports_follow_the_fixture(backend: Backend)
         sheet.first()
     );
 
+    let res = op
+        .get(&format!(
+            "/operator/penugasan/{id}/status.csv?status=belum-selesai"
+        ))
+        .await?;
+    let text = res.text().await?;
+    ensure!(
+        text.lines().count() == 4 && text.contains("Bayu") && !text.contains("Ani"),
+        "the not-finished list: {text}"
+    );
+    let res = op
+        .get(&format!("/operator/penugasan/{id}/status.csv?status=apa"))
+        .await?;
+    ensure!(res.status() == 422, "unknown status: {}", res.status());
+
     // The deadline passes: everyone who has not passed is overdue.
     assignment::Entity::update_many()
         .col_expr(
@@ -784,6 +799,60 @@ async fn assignments_dashboards_and_exports_follow_the_fixture(backend: Backend)
     );
     let page: AssignmentsPage = json(&op, "/api/assignments", &[]).await?;
     ensure!(page.assignments.len() == 1, "the old cycle is superseded");
+
+    // An assignment for a pasted list of NIPs: exactly those employees, whatever their unit.
+    let list = format!("{}\n{}", people[2].0, people[4].0);
+    let bad = format!("{list}\n{}\n12345", tests::NIP_OTHER);
+    let res = op
+        .call(
+            "/api/create_assignment",
+            &[
+                ("module_slug", tests::MODULE),
+                ("scope", "list"),
+                ("nips", &bad),
+                ("opens_on", "2026-01-01"),
+                ("deadline", "2099-12-31T16:00"),
+                ("time_zone", "WIB"),
+            ],
+        )
+        .await?;
+    ensure!(
+        res.status() == 422,
+        "unknown NIPs refused: {}",
+        res.status()
+    );
+    let text = res.text().await?;
+    ensure!(
+        text.contains(tests::NIP_OTHER) && text.contains("12345"),
+        "names each bad NIP: {text}"
+    );
+    let res = op
+        .call(
+            "/api/create_assignment",
+            &[
+                ("module_slug", tests::MODULE),
+                ("scope", "list"),
+                ("nips", &list),
+                ("opens_on", "2026-01-01"),
+                ("deadline", "2099-12-31T16:00"),
+                ("time_zone", "WIB"),
+            ],
+        )
+        .await?;
+    ensure!(res.status() == 200, "list assignment: {}", res.status());
+    let list_id: i64 = res.json().await?;
+    let o: Overview = json::<Option<Overview>>(
+        &op,
+        "/api/dashboard",
+        &[("assignment_id", &list_id.to_string())],
+    )
+    .await?
+    .context("overview")?;
+    let t = &o.assignment.tally;
+    ensure!(
+        (t.assigned(), t.passed, t.in_progress) == (2, 1, 1),
+        "Citra started, Eka passed: {t:?}"
+    );
 
     // Agency B sees none of it.
     let b = app.browser()?;
