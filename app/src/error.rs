@@ -42,6 +42,9 @@ pub enum AppError {
     Unavailable,
     #[error("Terjadi kesalahan pada server. Jawaban yang sudah tersimpan tidak hilang; silakan coba lagi.")]
     Internal,
+    /// An internal error with the request's id, so a user's report matches a log line.
+    #[error("Terjadi kesalahan pada server. Jawaban yang sudah tersimpan tidak hilang; silakan coba lagi. Bila terus berulang, laporkan kode kejadian {0}.")]
+    Incident(String),
     #[error("Gagal menghubungi server. Periksa koneksi internet Anda lalu coba lagi.")]
     Transport(String),
 }
@@ -72,7 +75,7 @@ impl AppError {
             AppError::Conflict(_) => 409,
             AppError::TooManyRequests(_) => 429,
             AppError::Unavailable => 503,
-            AppError::Internal | AppError::Transport(_) => 500,
+            AppError::Internal | AppError::Incident(_) | AppError::Transport(_) => 500,
         }
     }
 }

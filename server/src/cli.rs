@@ -37,6 +37,13 @@ pub enum Command {
     /// Import GIFT or Moodle XML question banks, or export a module to them.
     #[command(subcommand)]
     Questions(QuestionsCommand),
+    /// Copy the SQLite database to FILE while the server runs (consistent, integrity-checked).
+    Backup {
+        /// Where to write the copy (must not exist yet).
+        file: PathBuf,
+        #[command(flatten)]
+        db: DatabaseArgs,
+    },
     /// Import an agency's roster from CSV or XLSX: `netra roster import FILE --instansi CODE`.
     #[command(subcommand)]
     Roster(RosterCommand),

@@ -3,6 +3,7 @@
 
 #![recursion_limit = "256"]
 
+pub mod backup;
 pub mod cli;
 pub mod middleware;
 pub mod questions;

@@ -31,6 +31,7 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Some(Command::Questions(cmd)) => server::questions::run(cmd),
         Some(Command::User(cmd)) => server::users::run(cmd).await,
         Some(Command::Roster(cmd)) => server::roster::run(cmd).await,
+        Some(Command::Backup { file, db }) => server::backup::run(&file, &db).await,
     }
 }
 

@@ -141,6 +141,31 @@ fn is_multipart(req: &Request<Body>) -> bool {
         .is_some_and(|ct| multer::parse_boundary(ct).is_ok())
 }
 
+/// Gives every request an id: the caller's `x-request-id` when it is a sane token (a proxy's),
+/// else 16 random hex digits. The id is on the request (for the app's error messages), on the
+/// response, and on every log line of the request (its tracing span).
+pub async fn request_id(mut req: Request<Body>, next: Next) -> Response {
+    use tracing::Instrument;
+    let name = app::ssr::respond::REQUEST_ID;
+    let id = req
+        .headers()
+        .get(name)
+        .and_then(|v| v.to_str().ok())
+        .filter(|v| {
+            (8..=64).contains(&v.len())
+                && v.bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+        })
+        .map(str::to_string)
+        .unwrap_or_else(|| format!("{:016x}", rand::random::<u64>()));
+    let value = HeaderValue::from_str(&id).unwrap_or_else(|_| HeaderValue::from_static("-"));
+    req.headers_mut().insert(name, value.clone());
+    let span = tracing::info_span!("request", id = %id);
+    let mut res = next.run(req).instrument(span).await;
+    res.headers_mut().insert(name, value);
+    res
+}
+
 #[cfg(test)]
 mod tests {
     use super::{host_of, AllowedOrigin};

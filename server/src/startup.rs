@@ -217,6 +217,8 @@ pub fn router(state: AppState) -> Router {
         ))
         .layer(CatchPanicLayer::new())
         .layer(TraceLayer::new_for_http())
+        // Outermost: the id is set before anything logs.
+        .layer(axum::middleware::from_fn(middleware::request_id))
         .with_state(state)
 }
 

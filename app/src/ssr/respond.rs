@@ -44,7 +44,26 @@ pub fn is_unavailable(err: &DbErr) -> bool {
 
 /// Sets the HTTP status for an error and passes it on. A plain HTML form post keeps
 /// Leptos's redirect back to the form (the error travels in the URL), so it is left alone.
+/// The id the server gave this request (`x-request-id`), when there is one.
+pub fn request_id() -> Option<String> {
+    use_context::<Parts>().and_then(|parts| {
+        parts
+            .headers
+            .get(REQUEST_ID)
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_string)
+    })
+}
+
+/// The header carrying a request's id, set by the server on the request and the response.
+pub const REQUEST_ID: &str = "x-request-id";
+
 pub fn fail(err: AppError) -> AppError {
+    // An internal error names the request, so the user's report leads to the log line.
+    let err = match err {
+        AppError::Internal => request_id().map_or(AppError::Internal, AppError::Incident),
+        other => other,
+    };
     if let Some(res) = use_context::<ResponseOptions>() {
         let plain_form_post = use_context::<Parts>().is_some_and(|parts| {
             parts.uri.path().starts_with("/api/")

@@ -5,6 +5,7 @@ mod browser;
 mod catalog;
 mod curriculum;
 mod identity;
+mod ops;
 mod platform;
 mod question_upload;
 mod quiz;

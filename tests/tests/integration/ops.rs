@@ -1,0 +1,199 @@
+//! Operations: `netra backup` copies a live SQLite database consistently.
+
+use anyhow::{ensure, Context, Result};
+use sea_orm::{ConnectionTrait, Database, DatabaseConnection, Statement};
+use tests::{answers_for, attempt_id, Backend, TestApp};
+
+/// A learner identifies, starts the quiz and submits it.
+async fn one_learner(app: &TestApp, n: u32) -> Result<()> {
+    let browser = app.browser()?;
+    browser
+        .identify(
+            &format!("198703152010012{:03}", 500 + n),
+            &format!("Peserta {n}"),
+        )
+        .await?;
+    let html = browser.start_quiz().await?;
+    let id = attempt_id(&html).context("attempt")?;
+    let mut form: Vec<(String, String)> = vec![("attempt_id".into(), id)];
+    form.extend(answers_for(app, tests::MODULE, &html, (n % 11) as usize)?);
+    let form: Vec<(&str, &str)> = form.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+    let res = browser
+        .submit_form(
+            &format!("/modul/{}/kuis", tests::MODULE),
+            "/api/submit_attempt",
+            &form,
+        )
+        .await?;
+    ensure!(res.status().is_redirection(), "submit: {}", res.status());
+    Ok(())
+}
+
+/// Every row of the tables that hold learners' records, as text, in a stable order (SQLite's
+/// `quote()` of every column, so types and NULLs are compared exactly).
+async fn dump(db: &DatabaseConnection) -> Result<Vec<String>> {
+    let backend = db.get_database_backend();
+    let mut out = Vec::new();
+    for table in [
+        "employees",
+        "attempts",
+        "answers",
+        "module_results",
+        "unit_history",
+    ] {
+        let columns: Vec<String> = db
+            .query_all_raw(Statement::from_string(
+                backend,
+                format!("SELECT name FROM pragma_table_info('{table}') ORDER BY cid"),
+            ))
+            .await?
+            .into_iter()
+            .map(|r| r.try_get_by_index::<String>(0))
+            .collect::<Result<_, _>>()?;
+        let select = columns
+            .iter()
+            .map(|c| format!("quote(\"{c}\")"))
+            .collect::<Vec<_>>()
+            .join(" || '|' || ");
+        for row in db
+            .query_all_raw(Statement::from_string(
+                backend,
+                format!("SELECT {select} FROM {table} ORDER BY id"),
+            ))
+            .await?
+        {
+            out.push(format!("{table}: {}", row.try_get_by_index::<String>(0)?));
+        }
+    }
+    Ok(out)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_online_backup_is_a_consistent_copy() -> Result<()> {
+    let app = TestApp::spawn(Backend::Sqlite).await?;
+    let dir = std::env::temp_dir().join(format!("netra-backup-{}", rand::random::<u32>()));
+    let args = server::cli::DatabaseArgs {
+        database_url: app.database_url.clone(),
+    };
+
+    // Taken while learners are submitting: the copy is a state at one instant, so every
+    // submitted attempt in it has all its answers.
+    let busy = dir.join("during.db");
+    let (done, backup) = tokio::join!(
+        async {
+            for n in 0..12 {
+                one_learner(&app, n).await?;
+            }
+            anyhow::Ok(())
+        },
+        server::backup::run(&busy, &args)
+    );
+    done?;
+    ensure!(
+        backup? == std::process::ExitCode::SUCCESS,
+        "backup during writes"
+    );
+    let copy = Database::connect(format!("sqlite://{}?mode=ro", busy.display())).await?;
+    let half_written = copy
+        .query_one_raw(Statement::from_string(
+            copy.get_database_backend(),
+            "SELECT COUNT(*) FROM attempts a WHERE a.submitted_at IS NOT NULL AND \
+             (SELECT COUNT(*) FROM answers an WHERE an.attempt_id = a.id) <> a.question_count",
+        ))
+        .await?
+        .context("count")?
+        .try_get_by_index::<i64>(0)?;
+    ensure!(
+        half_written == 0,
+        "{half_written} submitted attempts without all their answers"
+    );
+    copy.close().await?;
+
+    // Taken at rest: restoring it gives back exactly the live data.
+    let quiet = dir.join("after.db");
+    ensure!(
+        server::backup::run(&quiet, &args).await? == std::process::ExitCode::SUCCESS,
+        "backup at rest"
+    );
+    let restored = Database::connect(format!("sqlite://{}?mode=ro", quiet.display())).await?;
+    let (live, copied) = (dump(&app.db).await?, dump(&restored).await?);
+    ensure!(
+        live.len() > 12 * 10,
+        "the fixture wrote rows: {}",
+        live.len()
+    );
+    ensure!(
+        live == copied,
+        "the restored copy differs from the live database"
+    );
+    restored.close().await?;
+
+    // It never overwrites, and it points PostgreSQL users to pg_dump.
+    ensure!(
+        server::backup::run(&quiet, &args).await.is_err(),
+        "refuses to overwrite"
+    );
+    let pg = server::cli::DatabaseArgs {
+        database_url: "postgres://postgres@127.0.0.1:5432/postgres".into(),
+    };
+    ensure!(
+        server::backup::run(&dir.join("pg.db"), &pg).await? == std::process::ExitCode::FAILURE,
+        "PostgreSQL is backed up with pg_dump"
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+    Ok(())
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_request_has_an_id_and_an_incident_names_it() -> Result<()> {
+    let app = TestApp::spawn(Backend::Sqlite).await?;
+    let browser = app.browser()?;
+    let id_of = |res: &reqwest::Response| {
+        res.headers()
+            .get("x-request-id")
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_string)
+    };
+    let res = browser.get("/").await?;
+    let first = id_of(&res).context("an id on every response")?;
+    let res = browser.get("/").await?;
+    ensure!(id_of(&res).as_ref() != Some(&first), "a new id per request");
+    // A proxy's id is kept when it is a plain token, replaced when it is not.
+    let res = browser
+        .client
+        .get(browser.url("/healthz"))
+        .header("x-request-id", "lb-7f3a9c21-0001")
+        .send()
+        .await?;
+    ensure!(
+        id_of(&res).as_deref() == Some("lb-7f3a9c21-0001"),
+        "kept the proxy's id"
+    );
+    let res = browser
+        .client
+        .get(browser.url("/healthz"))
+        .header("x-request-id", "<script>")
+        .send()
+        .await?;
+    ensure!(
+        id_of(&res).is_some_and(|id| id.len() == 16),
+        "replaced an unsafe id"
+    );
+
+    // A failure the user cannot fix names the request, so a report leads to the log line.
+    browser.identify(tests::NIP, "Budi Santoso").await?;
+    app.db
+        .execute_unprepared("DROP TABLE module_results")
+        .await?;
+    let res = browser
+        .call("/api/start_attempt", &[("slug", tests::MODULE)])
+        .await?;
+    ensure!(res.status() == 500, "broken database: {}", res.status());
+    let id = id_of(&res).context("id")?;
+    let body = res.text().await?;
+    ensure!(
+        body.contains("Incident") && body.contains(&id),
+        "the message carries the request id {id}: {body}"
+    );
+    Ok(())
+}
