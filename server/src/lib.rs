@@ -5,6 +5,7 @@
 
 pub mod backup;
 pub mod cli;
+pub mod metrics;
 pub mod middleware;
 pub mod questions;
 pub mod roster;

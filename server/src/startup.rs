@@ -1,6 +1,6 @@
 //! Start-up: load and validate content, connect and migrate the database, build the router.
 
-use crate::middleware;
+use crate::{metrics, middleware};
 use anyhow::Context;
 use app::ssr::{content, db, AppState, Settings};
 use app::{shell, App};
@@ -180,9 +180,14 @@ pub fn router(state: AppState) -> Router {
         let options = state.leptos_options.clone();
         move || shell(options.clone())
     };
+    let metrics = Arc::new(metrics::Metrics::default());
     Router::new()
         .route("/healthz", get(healthz))
         .route("/readyz", get(readyz))
+        .route(
+            "/metrics",
+            get(metrics::render).with_state((state.clone(), metrics.clone())),
+        )
         .nest_service("/pkg", pkg)
         .merge(app::ssr::webinar_http::routes())
         .merge(app::ssr::tracking_http::routes())
@@ -216,6 +221,10 @@ pub fn router(state: AppState) -> Router {
             Duration::from_secs(30),
         ))
         .layer(CatchPanicLayer::new())
+        .layer(axum::middleware::from_fn_with_state(
+            metrics,
+            metrics::record,
+        ))
         .layer(TraceLayer::new_for_http())
         // Outermost: the id is set before anything logs.
         .layer(axum::middleware::from_fn(middleware::request_id))

@@ -197,3 +197,86 @@ async fn every_request_has_an_id_and_an_incident_names_it() -> Result<()> {
     );
     Ok(())
 }
+
+/// The value of one sample line of a Prometheus exposition.
+fn sample(text: &str, series: &str) -> Option<f64> {
+    text.lines()
+        .find(|l| l.starts_with(series) && l[series.len()..].starts_with(' '))
+        .and_then(|l| l.rsplit(' ').next())
+        .and_then(|v| v.parse().ok())
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn metrics_count_requests_by_route_and_read_attempts_from_the_database() -> Result<()> {
+    let app = TestApp::spawn(Backend::Sqlite).await?;
+    let browser = app.browser()?;
+    for _ in 0..3 {
+        ensure!(
+            browser.get("/modul/dasar-netralitas-asn").await?.status() == 200,
+            "module page"
+        );
+    }
+    ensure!(browser.get("/tidak-ada").await?.status() == 404, "a 404");
+    one_learner(&app, 1).await?;
+    let started = app.browser()?;
+    started.identify(tests::NIP, "Budi Santoso").await?;
+    started.start_quiz().await?;
+
+    let res = browser.get("/metrics").await?;
+    ensure!(
+        res.status() == 200,
+        "metrics from loopback: {}",
+        res.status()
+    );
+    ensure!(
+        res.headers()
+            .get("content-type")
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|v| v.starts_with("text/plain; version=0.0.4")),
+        "Prometheus text format"
+    );
+    let text = res.text().await?;
+    let route = r#"route="/modul/{slug}",method="GET",status="200""#;
+    ensure!(
+        sample(&text, &format!("netra_http_requests_total{{{route}}}")) == Some(3.0),
+        "three module pages under one route label:\n{text}"
+    );
+    ensure!(
+        sample(
+            &text,
+            r#"netra_http_requests_total{route="other",method="GET",status="404"}"#
+        )
+        .is_some_and(|n| n >= 1.0),
+        "unmatched paths share one label"
+    );
+    ensure!(
+        !text.contains("dasar-netralitas-asn"),
+        "no raw URLs in labels (bounded cardinality)"
+    );
+    // Histogram buckets are cumulative and end at the count.
+    let buckets: Vec<f64> = text
+        .lines()
+        .filter(|l| {
+            l.starts_with("netra_http_request_duration_seconds_bucket{") && l.contains(route)
+        })
+        .filter_map(|l| l.rsplit(' ').next()?.parse().ok())
+        .collect();
+    ensure!(
+        buckets.len() == 11 && buckets.windows(2).all(|w| w[0] <= w[1]),
+        "{buckets:?}"
+    );
+    ensure!(buckets.last() == Some(&3.0), "+Inf equals the count");
+    ensure!(
+        sample(&text, "netra_attempts_open") == Some(1.0),
+        "one attempt open:\n{text}"
+    );
+    ensure!(
+        sample(&text, "netra_attempts_submitted_total") == Some(1.0),
+        "one submitted"
+    );
+    ensure!(
+        sample(&text, r#"netra_db_pool_connections{state="idle"}"#).is_some(),
+        "pool gauge"
+    );
+    Ok(())
+}
