@@ -95,6 +95,33 @@ impl TestApp {
         .await
     }
 
+    /// A PostgreSQL app whose database connections go through `127.0.0.1:{port}` (a
+    /// [`TcpProxy`] the test can cut and restore).
+    pub async fn spawn_postgres_via(port: u16) -> Result<Self> {
+        let mut app =
+            Self::spawn_configured(Backend::Postgres, repo_root().join("content"), None).await?;
+        // Started normally, then replaced by an app on the same database through the proxy.
+        let url = app
+            .database_url
+            .replacen("127.0.0.1:5432", &format!("127.0.0.1:{port}"), 1)
+            .replacen("localhost:5432", &format!("127.0.0.1:{port}"), 1);
+        anyhow::ensure!(
+            url != app.database_url,
+            "NETRA_TEST_PG_URL must point at port 5432"
+        );
+        let cleanup = std::mem::replace(&mut app.cleanup, Cleanup::None);
+        let proxied = Self::start(
+            Backend::Postgres,
+            url,
+            cleanup,
+            repo_root().join("content"),
+            None,
+        )
+        .await?;
+        drop(app);
+        Ok(proxied)
+    }
+
     async fn spawn_configured(
         backend: Backend,
         content_dir: PathBuf,
@@ -495,4 +522,68 @@ pub fn percentile(sorted: &[std::time::Duration], p: f64) -> std::time::Duration
         return std::time::Duration::ZERO;
     }
     sorted[((sorted.len() - 1) as f64 * p).round() as usize]
+}
+
+/// A TCP forwarder to a local port that a test can cut (refuse new connections and reset open
+/// ones, as a stopped database would) and restore on the same port.
+pub struct TcpProxy {
+    pub port: u16,
+    target: u16,
+    tasks: std::sync::Arc<std::sync::Mutex<Vec<tokio::task::JoinHandle<()>>>>,
+}
+
+impl TcpProxy {
+    pub async fn start(target: u16) -> Result<Self> {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
+        let proxy = TcpProxy {
+            port: listener.local_addr()?.port(),
+            target,
+            tasks: Default::default(),
+        };
+        proxy.serve(listener);
+        Ok(proxy)
+    }
+
+    fn serve(&self, listener: tokio::net::TcpListener) {
+        let (target, tasks) = (self.target, self.tasks.clone());
+        let accept = tokio::spawn(async move {
+            while let Ok((mut inbound, _)) = listener.accept().await {
+                let pipe = tokio::spawn(async move {
+                    if let Ok(mut outbound) =
+                        tokio::net::TcpStream::connect(("127.0.0.1", target)).await
+                    {
+                        let _ = tokio::io::copy_bidirectional(&mut inbound, &mut outbound).await;
+                    }
+                });
+                if let Ok(mut t) = tasks.lock() {
+                    t.push(pipe);
+                }
+            }
+        });
+        if let Ok(mut t) = self.tasks.lock() {
+            t.push(accept);
+        }
+    }
+
+    /// The database "stops": the port refuses connections and open ones are dropped.
+    pub fn cut(&self) {
+        if let Ok(mut t) = self.tasks.lock() {
+            for task in t.drain(..) {
+                task.abort();
+            }
+        }
+    }
+
+    /// The database "is back" on the same port.
+    pub async fn restore(&self) -> Result<()> {
+        // The aborted listener may take a moment to release the port.
+        for _ in 0..50 {
+            if let Ok(listener) = tokio::net::TcpListener::bind(("127.0.0.1", self.port)).await {
+                self.serve(listener);
+                return Ok(());
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        }
+        bail!("port {} did not become free again", self.port)
+    }
 }

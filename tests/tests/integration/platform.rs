@@ -144,3 +144,56 @@ async fn cross_site_posts_are_refused_and_headers_are_set(backend: Backend) -> R
     ensure!(res.status() == 413, "oversized body: {}", res.status());
     Ok(())
 }
+
+/// PostgreSQL stops mid-run and comes back: pages answer 503 with the Indonesian message (not a
+/// hang, not a 500), `/readyz` says so, and service resumes by itself, without a restart.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn service_recovers_by_itself_when_postgresql_returns() -> Result<()> {
+    let proxy = tests::TcpProxy::start(5432).await?;
+    let app = TestApp::spawn_postgres_via(proxy.port).await?;
+    let browser = app.browser()?;
+    browser.identify(NIP, "Budi Santoso").await?;
+    ensure!(browser.get("/readyz").await?.status() == 200, "ready");
+
+    proxy.cut();
+    // The client's own timeout (30 s) would turn a hang into an error: these must answer.
+    let res = browser.get("/readyz").await?;
+    ensure!(
+        res.status() == 503,
+        "readyz during the outage: {}",
+        res.status()
+    );
+    let (status, page) = browser.page("/saya").await?;
+    ensure!(status == 503, "a page needing the database: {status}");
+    ensure!(
+        page.contains("tidak dapat menjangkau basis data"),
+        "Indonesian outage message"
+    );
+    let res = browser
+        .call("/api/start_attempt", &[("slug", MODULE)])
+        .await?;
+    ensure!(
+        res.status() == 503,
+        "a write during the outage: {}",
+        res.status()
+    );
+
+    proxy.restore().await?;
+    let mut ready = false;
+    for _ in 0..40 {
+        if browser.get("/readyz").await?.status() == 200 {
+            ready = true;
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(250)).await;
+    }
+    ensure!(ready, "ready again within 10 s of the database returning");
+    let (status, _) = browser.page("/saya").await?;
+    ensure!(status == 200, "pages work again: {status}");
+    let html = browser.start_quiz().await?;
+    ensure!(
+        tests::attempt_id(&html).is_some(),
+        "writes work again, same process"
+    );
+    Ok(())
+}
