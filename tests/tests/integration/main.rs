@@ -4,6 +4,7 @@ mod accounts;
 mod browser;
 mod catalog;
 mod curriculum;
+mod fuzz;
 mod identity;
 mod ops;
 mod platform;
