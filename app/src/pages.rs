@@ -70,3 +70,11 @@ where
 pub(crate) fn loading() -> impl IntoView {
     view! { <p class="loading" aria-live="polite">"Memuat…"</p> }
 }
+
+/// The fields of the form a submit event came from, for the upload forms that post multipart.
+#[cfg(feature = "hydrate")]
+pub(crate) fn submitted_form_data(ev: &leptos::ev::SubmitEvent) -> Option<web_sys::FormData> {
+    use wasm_bindgen::JsCast;
+    let form = ev.target()?.dyn_into::<web_sys::HtmlFormElement>().ok()?;
+    web_sys::FormData::new_with_form(&form).ok()
+}

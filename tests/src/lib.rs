@@ -400,6 +400,24 @@ impl Browser {
         Ok(())
     }
 
+    /// Submits the quiz on `html` (a started attempt of [`MODULE`]) as a plain form post, the
+    /// first `correct` questions answered right. Fails unless the server accepted it.
+    pub async fn submit_quiz(&self, app: &TestApp, html: &str, correct: usize) -> Result<()> {
+        let id = attempt_id(html).context("attempt id in the quiz page")?;
+        let mut form: Vec<(String, String)> = vec![("attempt_id".into(), id)];
+        form.extend(answers_for(app, MODULE, html, correct)?);
+        let form: Vec<(&str, &str)> = form.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+        let res = self
+            .submit_form(
+                &format!("/modul/{MODULE}/kuis"),
+                "/api/submit_attempt",
+                &form,
+            )
+            .await?;
+        anyhow::ensure!(res.status().is_redirection(), "submit: {}", res.status());
+        Ok(())
+    }
+
     /// Starts an attempt and returns the quiz page HTML.
     pub async fn start_quiz(&self) -> Result<String> {
         let quiz = format!("/modul/{MODULE}/kuis");

@@ -28,15 +28,10 @@ pub struct ConversionLine {
 impl BankConversion {
     /// The TOML as a `data:` URL, so the browser can save it without another request.
     pub fn download_href(&self) -> String {
-        let mut out = String::from("data:application/toml;charset=utf-8,");
-        for b in self.toml.bytes() {
-            if b.is_ascii_alphanumeric() || b"-_.~".contains(&b) {
-                out.push(b as char);
-            } else {
-                out.push_str(&format!("%{b:02X}"));
-            }
-        }
-        out
+        format!(
+            "data:application/toml;charset=utf-8,{}",
+            super::percent_encode(&self.toml)
+        )
     }
 }
 

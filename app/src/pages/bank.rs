@@ -30,14 +30,7 @@ fn BankImportForm() -> impl IntoView {
         ev.prevent_default();
         #[cfg(feature = "hydrate")]
         {
-            use wasm_bindgen::JsCast;
-            let Some(form) = ev
-                .target()
-                .and_then(|t| t.dyn_into::<web_sys::HtmlFormElement>().ok())
-            else {
-                return;
-            };
-            let Ok(data) = web_sys::FormData::new_with_form(&form) else {
+            let Some(data) = super::submitted_form_data(&ev) else {
                 return;
             };
             pending.set(true);

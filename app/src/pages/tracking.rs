@@ -61,14 +61,7 @@ fn RosterImportForm() -> impl IntoView {
         ev.prevent_default();
         #[cfg(feature = "hydrate")]
         {
-            use wasm_bindgen::JsCast;
-            let Some(form) = ev
-                .target()
-                .and_then(|t| t.dyn_into::<web_sys::HtmlFormElement>().ok())
-            else {
-                return;
-            };
-            let Ok(data) = web_sys::FormData::new_with_form(&form) else {
+            let Some(data) = super::submitted_form_data(&ev) else {
                 return;
             };
             pending.set(true);
@@ -608,7 +601,7 @@ fn DrillDownView(d: UnitDrillDown) -> impl IntoView {
         let q = query.read_untracked();
         let keep = |k: &str| {
             q.get(k)
-                .map(|v| format!("&{k}={}", urlencode(&v)))
+                .map(|v| format!("&{k}={}", crate::model::percent_encode(&v)))
                 .unwrap_or_default()
         };
         format!("?hal={page}{}{}{}", keep("status"), keep("q"), keep("urut"))
@@ -664,18 +657,6 @@ fn DrillDownView(d: UnitDrillDown) -> impl IntoView {
         <p class="hint">"Salin teks ini ke pesan untuk kepala unit."</p>
         <textarea class="reminder" readonly=true rows=10 aria-label="Teks pengingat">{d.reminder.clone()}</textarea>
     }
-}
-
-/// Percent-encodes a query value.
-fn urlencode(s: &str) -> String {
-    s.bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
-                (b as char).to_string()
-            }
-            _ => format!("%{b:02X}"),
-        })
-        .collect()
 }
 
 // ---------------------------------------------------------------- question difficulty

@@ -409,6 +409,21 @@ impl FromStr for Format {
 /// browsers that support it. An empty stem becomes `export`. The result is
 /// always visible ASCII, valid as an HTTP header value.
 #[must_use]
+/// Runs a table-building closure on a blocking thread (XLSX writing is CPU and file work).
+/// A failure is logged and becomes `AppError::Internal`: the request cannot fix it.
+pub async fn build_off_thread(
+    build: impl FnOnce() -> Result<Vec<u8>, ExportError> + Send + 'static,
+) -> Result<Vec<u8>, crate::error::AppError> {
+    let internal = |what: &str, e: &dyn fmt::Display| {
+        tracing::error!(error = %e, "{what}");
+        crate::error::AppError::Internal
+    };
+    tokio::task::spawn_blocking(build)
+        .await
+        .map_err(|e| internal("export task failed", &e))?
+        .map_err(|e| internal("export failed", &e))
+}
+
 pub fn content_disposition(filename_stem: &str, format: Format) -> String {
     const MAX_STEM_CHARS: usize = 100;
     let ext = format.extension();

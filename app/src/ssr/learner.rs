@@ -25,6 +25,15 @@ fn clean(s: &str) -> String {
     s.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
+/// This month, the bound for a NIP's TMT (every NIP check uses it).
+pub fn today() -> YearMonth {
+    let now = Utc::now();
+    YearMonth {
+        year: now.year() as u32,
+        month: now.month(),
+    }
+}
+
 /// Checks every field and reports all problems at once, in Indonesian.
 pub fn validate(
     nip: &str,
@@ -32,11 +41,7 @@ pub fn validate(
     instansi: &str,
     unit_kerja: &str,
 ) -> Result<Identity, AppError> {
-    let now = Utc::now();
-    let today = YearMonth {
-        year: now.year() as u32,
-        month: now.month(),
-    };
+    let today = today();
     let mut errors = Vec::new();
     let nip = match Nip::parse(nip, today) {
         Ok(nip) => Some(nip),

@@ -485,6 +485,20 @@ pub async fn plan(
     agency_id: i64,
     read: &mut ReadRows,
 ) -> Result<RosterChanges, DbErr> {
+    Ok(plan_with_state(db, agency_id, read).await?.0)
+}
+
+/// The employees and units the plan read, kept for [`commit`].
+type Loaded = (
+    HashMap<String, employee::Model>,
+    HashMap<String, unit::Model>,
+);
+
+async fn plan_with_state(
+    db: &impl ConnectionTrait,
+    agency_id: i64,
+    read: &mut ReadRows,
+) -> Result<(RosterChanges, Loaded), DbErr> {
     let nips: Vec<&str> = read.rows.iter().map(|r| r.nip.as_str()).collect();
     let existing = employees_by_nip(db, &nips).await?;
     let units = units_of(db, agency_id).await?;
@@ -519,7 +533,7 @@ pub async fn plan(
     read.problems.sort_by_key(|p| p.line);
     read.rows = kept;
     changes.new_units = new_units.into_iter().collect();
-    Ok(changes)
+    Ok((changes, (existing, units)))
 }
 
 /// Creates the units a path needs (parents first) and returns the deepest one's id.
@@ -585,10 +599,7 @@ pub async fn commit(
     mut progress: impl FnMut(usize, usize),
 ) -> Result<(RosterChanges, Vec<RowProblem>), DbErr> {
     // Planned again inside the transaction: the database may have moved since the preview.
-    let changes = plan(db, agency_id, &mut read).await?;
-    let nips: Vec<&str> = read.rows.iter().map(|r| r.nip.as_str()).collect();
-    let existing = employees_by_nip(db, &nips).await?;
-    let mut units = units_of(db, agency_id).await?;
+    let (changes, (existing, mut units)) = plan_with_state(db, agency_id, &mut read).await?;
     let total = read.rows.len();
     for (i, row) in read.rows.iter().enumerate() {
         if i % 1000 == 0 {

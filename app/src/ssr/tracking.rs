@@ -12,21 +12,14 @@ use super::roster::{self, ReadRows};
 use super::upload::Upload;
 use super::{auth, AppState};
 use crate::error::AppError;
-use crate::model::nip::YearMonth;
 use crate::model::roster::{RosterChanges, RosterPreview, RosterRow};
-use chrono::{Datelike, Duration, Utc};
+use chrono::{Duration, Utc};
 use sea_orm::{ActiveModelTrait, EntityTrait, Set};
 
 /// A preview older than this must be uploaded again.
 const PREVIEW_LIFETIME: Duration = Duration::hours(24);
 
-pub fn today() -> YearMonth {
-    let now = Utc::now();
-    YearMonth {
-        year: now.year() as u32,
-        month: now.month(),
-    }
-}
+pub use super::learner::today;
 
 /// The operator's agency (an operator without one is refused).
 pub async fn agency_of(

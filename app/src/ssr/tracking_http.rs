@@ -127,58 +127,53 @@ async fn status_export(
     // holds one batch plus the file being built, however large the agency.
     let (tx, mut rx) =
         tokio::sync::mpsc::channel::<Vec<(EmployeeStatus, Option<DateTime<Utc>>)>>(2);
-    let writer =
-        tokio::task::spawn_blocking(move || -> Result<Vec<u8>, super::export::ExportError> {
-            let mut table = TableWriter::new(format, "Status", STATUS_COLUMNS, tz)?;
-            while let Some(batch) = rx.blocking_recv() {
-                for (e, activity) in batch {
-                    table.push_row(&[
-                        e.nip.into(),
-                        e.name.into(),
-                        e.unit.into(),
-                        e.status.label().into(),
-                        e.late.into(),
-                        e.best_score.into(),
-                        activity.into(),
-                        e.verified.into(),
-                    ])?;
-                }
+    let writer = super::export::build_off_thread(move || {
+        let mut table = TableWriter::new(format, "Status", STATUS_COLUMNS, tz)?;
+        while let Some(batch) = rx.blocking_recv() {
+            for (e, activity) in batch {
+                table.push_row(&[
+                    e.nip.into(),
+                    e.name.into(),
+                    e.unit.into(),
+                    e.status.label().into(),
+                    e.late.into(),
+                    e.best_score.into(),
+                    activity.into(),
+                    e.verified.into(),
+                ])?;
             }
-            table.finish()
-        });
-    let mut after = 0;
-    loop {
-        let batch = export_batch(
-            &state,
-            &scope,
-            unit.as_ref().map(|u| u.path.as_str()),
-            status,
-            after,
-            BATCH,
-            &assignment.time_zone,
-        )
-        .await?;
-        let last = batch.last().map(|(e, _)| e.id);
-        let full = batch.len() as u64 == BATCH;
-        if !batch.is_empty() && tx.send(batch).await.is_err() {
-            break; // the writer failed; its error is reported below
         }
-        match last {
-            Some(id) if full => after = id,
-            _ => break,
+        table.finish()
+    });
+    // Ends (dropping `tx`, which lets the writer finish) after the last batch or an error.
+    let feeder = async move {
+        let mut after = 0;
+        loop {
+            let batch = export_batch(
+                &state,
+                &scope,
+                unit.as_ref().map(|u| u.path.as_str()),
+                status,
+                after,
+                BATCH,
+                &assignment.time_zone,
+            )
+            .await?;
+            let last = batch.last().map(|(e, _)| e.id);
+            let full = batch.len() as u64 == BATCH;
+            if !batch.is_empty() && tx.send(batch).await.is_err() {
+                break; // the writer failed; its error is reported below
+            }
+            match last {
+                Some(id) if full => after = id,
+                _ => break,
+            }
         }
-    }
-    drop(tx);
-    let body = writer
-        .await
-        .map_err(|e| {
-            tracing::error!(error = %e, "export task failed");
-            AppError::Internal
-        })?
-        .map_err(|e| {
-            tracing::error!(error = %e, "export failed");
-            AppError::Internal
-        })?;
+        Ok::<_, AppError>(assignment)
+    };
+    let (body, fed) = tokio::join!(writer, feeder);
+    let assignment = fed?;
+    let body = body?;
     let stem = format!(
         "status-{}{}",
         assignment.module_slug,
@@ -250,30 +245,21 @@ async fn ledger_export(
     )
     .await?;
     let target = crate::model::tracking::JP_TARGET;
-    let body =
-        tokio::task::spawn_blocking(move || -> Result<Vec<u8>, super::export::ExportError> {
-            let mut table = TableWriter::new(format, "JP", LEDGER_COLUMNS, wib())?;
-            for r in rows {
-                table.push_row(&[
-                    r.nip.into(),
-                    r.name.into(),
-                    r.unit.into(),
-                    r.jp.into(),
-                    (r.jp < target).into(),
-                    r.modules.join("; ").into(),
-                ])?;
-            }
-            table.finish()
-        })
-        .await
-        .map_err(|e| {
-            tracing::error!(error = %e, "export task failed");
-            AppError::Internal
-        })?
-        .map_err(|e| {
-            tracing::error!(error = %e, "export failed");
-            AppError::Internal
-        })?;
+    let body = super::export::build_off_thread(move || {
+        let mut table = TableWriter::new(format, "JP", LEDGER_COLUMNS, wib())?;
+        for r in rows {
+            table.push_row(&[
+                r.nip.into(),
+                r.name.into(),
+                r.unit.into(),
+                r.jp.into(),
+                (r.jp < target).into(),
+                r.modules.join("; ").into(),
+            ])?;
+        }
+        table.finish()
+    })
+    .await?;
     Ok(attachment(
         format.content_type(),
         &content_disposition(&format!("jp-{}", query.year), format),

@@ -213,40 +213,31 @@ async fn export(
     .await?;
     let tz = zone_offset(&session.time_zone).unwrap_or_else(super::export::wib);
     let stem = format!("hasil-{}", session.code);
-    let body =
-        tokio::task::spawn_blocking(move || -> Result<Vec<u8>, super::export::ExportError> {
-            let mut table = TableWriter::new(format, "Hasil", RESULT_COLUMNS, tz)?;
-            for r in rows {
-                let identity = if r.identity == "verified" {
-                    "terverifikasi"
-                } else {
-                    "diisi sendiri"
-                };
-                let gain = r.post_score.zip(r.pre_score).map(|(post, pre)| post - pre);
-                table.push_row(&[
-                    r.nip.into(),
-                    r.name.into(),
-                    identity.into(),
-                    r.instansi.into(),
-                    r.unit_kerja.into(),
-                    r.joined_at.into(),
-                    r.pre_score.into(),
-                    r.post_score.into(),
-                    gain.into(),
-                    r.certificate.map(Cell::from).unwrap_or(Cell::Empty),
-                ])?;
-            }
-            table.finish()
-        })
-        .await
-        .map_err(|e| {
-            tracing::error!(error = %e, "export task failed");
-            AppError::Internal
-        })?
-        .map_err(|e| {
-            tracing::error!(error = %e, "export failed");
-            AppError::Internal
-        })?;
+    let body = super::export::build_off_thread(move || {
+        let mut table = TableWriter::new(format, "Hasil", RESULT_COLUMNS, tz)?;
+        for r in rows {
+            let identity = if r.identity == "verified" {
+                "terverifikasi"
+            } else {
+                "diisi sendiri"
+            };
+            let gain = r.post_score.zip(r.pre_score).map(|(post, pre)| post - pre);
+            table.push_row(&[
+                r.nip.into(),
+                r.name.into(),
+                identity.into(),
+                r.instansi.into(),
+                r.unit_kerja.into(),
+                r.joined_at.into(),
+                r.pre_score.into(),
+                r.post_score.into(),
+                gain.into(),
+                r.certificate.map(Cell::from).unwrap_or(Cell::Empty),
+            ])?;
+        }
+        table.finish()
+    })
+    .await?;
     Ok(attachment(
         format.content_type(),
         &content_disposition(&stem, format),

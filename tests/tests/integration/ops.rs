@@ -2,7 +2,7 @@
 
 use anyhow::{ensure, Context, Result};
 use sea_orm::{ConnectionTrait, Database, DatabaseConnection, Statement};
-use tests::{answers_for, attempt_id, Backend, TestApp};
+use tests::{Backend, TestApp};
 
 /// A learner identifies, starts the quiz and submits it.
 async fn one_learner(app: &TestApp, n: u32) -> Result<()> {
@@ -14,19 +14,7 @@ async fn one_learner(app: &TestApp, n: u32) -> Result<()> {
         )
         .await?;
     let html = browser.start_quiz().await?;
-    let id = attempt_id(&html).context("attempt")?;
-    let mut form: Vec<(String, String)> = vec![("attempt_id".into(), id)];
-    form.extend(answers_for(app, tests::MODULE, &html, (n % 11) as usize)?);
-    let form: Vec<(&str, &str)> = form.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
-    let res = browser
-        .submit_form(
-            &format!("/modul/{}/kuis", tests::MODULE),
-            "/api/submit_attempt",
-            &form,
-        )
-        .await?;
-    ensure!(res.status().is_redirection(), "submit: {}", res.status());
-    Ok(())
+    browser.submit_quiz(app, &html, (n % 11) as usize).await
 }
 
 /// Every row of the tables that hold learners' records, as text, in a stable order (SQLite's

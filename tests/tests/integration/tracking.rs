@@ -10,7 +10,7 @@ use app::model::tracking::{
 };
 use app::ssr::db::entities::{assignment, employee, unit, unit_history};
 use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
-use tests::{answers_for, attempt_id, Backend, Browser, TestApp};
+use tests::{Backend, Browser, TestApp};
 
 crate::on_both_backends!(
     roster_import_previews_commits_once_and_keeps_unit_history,
@@ -261,17 +261,7 @@ async fn roster_import_previews_commits_once_and_keeps_unit_history(
     let learner = app.browser()?;
     learner.identify(&a1, "Rina Wati").await?;
     let html = learner.start_quiz().await?;
-    let id = attempt_id(&html).context("attempt")?;
-    let mut form: Vec<(String, String)> = vec![("attempt_id".into(), id)];
-    form.extend(answers_for(&app, tests::MODULE, &html, usize::MAX)?);
-    let form: Vec<(&str, &str)> = form.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
-    learner
-        .submit_form(
-            &format!("/modul/{}/kuis", tests::MODULE),
-            "/api/submit_attempt",
-            &form,
-        )
-        .await?;
+    learner.submit_quiz(&app, &html, usize::MAX).await?;
     let changed = csv(&[
         [
             a1.as_str(),
@@ -404,19 +394,7 @@ async fn take_quiz(
     if !submit {
         return Ok(());
     }
-    let id = attempt_id(&html).context("attempt")?;
-    let mut form: Vec<(String, String)> = vec![("attempt_id".into(), id)];
-    form.extend(answers_for(app, tests::MODULE, &html, correct)?);
-    let form: Vec<(&str, &str)> = form.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
-    let res = learner
-        .submit_form(
-            &format!("/modul/{}/kuis", tests::MODULE),
-            "/api/submit_attempt",
-            &form,
-        )
-        .await?;
-    ensure!(res.status().is_redirection(), "submit: {}", res.status());
-    Ok(())
+    learner.submit_quiz(app, &html, correct).await
 }
 
 async fn json<T: serde::de::DeserializeOwned>(
