@@ -400,15 +400,6 @@ impl FromStr for Format {
     }
 }
 
-/// Builds a safe `Content-Disposition` value for a download:
-/// `attachment; filename="<ascii>.<ext>"; filename*=UTF-8''<percent-encoded>.<ext>`.
-///
-/// The plain `filename` keeps only ASCII letters, digits, `-`, `_` and `.`
-/// (anything else becomes `_`), so it can never break out of the quotes or
-/// name a path; the RFC 5987 `filename*` keeps the original (Unicode) stem for
-/// browsers that support it. An empty stem becomes `export`. The result is
-/// always visible ASCII, valid as an HTTP header value.
-#[must_use]
 /// Runs a table-building closure on a blocking thread (XLSX writing is CPU and file work).
 /// A failure is logged and becomes `AppError::Internal`: the request cannot fix it.
 pub async fn build_off_thread(
@@ -424,6 +415,15 @@ pub async fn build_off_thread(
         .map_err(|e| internal("export failed", &e))
 }
 
+/// Builds a safe `Content-Disposition` value for a download:
+/// `attachment; filename="<ascii>.<ext>"; filename*=UTF-8''<percent-encoded>.<ext>`.
+///
+/// The plain `filename` keeps only ASCII letters, digits, `-`, `_` and `.`
+/// (anything else becomes `_`), so it can never break out of the quotes or
+/// name a path; the RFC 5987 `filename*` keeps the original (Unicode) stem for
+/// browsers that support it. An empty stem becomes `export`. The result is
+/// always visible ASCII, valid as an HTTP header value.
+#[must_use]
 pub fn content_disposition(filename_stem: &str, format: Format) -> String {
     const MAX_STEM_CHARS: usize = 100;
     let ext = format.extension();
