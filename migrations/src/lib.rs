@@ -6,6 +6,7 @@ mod m20261125_000001_learning_records;
 mod m20261125_000002_accounts;
 mod m20261125_000003_webinars;
 mod m20261125_000004_tracking;
+mod m20261125_000005_module_certificates;
 
 pub use m20261125_000004_tracking::BACKFILL_RESULTS;
 
@@ -19,6 +20,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261125_000002_accounts::Migration),
             Box::new(m20261125_000003_webinars::Migration),
             Box::new(m20261125_000004_tracking::Migration),
+            Box::new(m20261125_000005_module_certificates::Migration),
         ]
     }
 }

@@ -66,6 +66,20 @@ pub async fn create_assignment(
     .await
 }
 
+/// Sets the official who signs the agency's certificates for mandatory modules.
+#[server(endpoint = "certificate_signer")]
+pub async fn set_certificate_signer(
+    #[server(default)] signer_name: String,
+    #[server(default)] signer_nip: String,
+    #[server(default)] signer_position: String,
+) -> Result<(), AppError> {
+    use crate::ssr::{auth, certificates, AppState};
+    let state = AppState::current()?;
+    let actor = auth::require(&state, &[crate::model::auth::Role::Operator]).await?;
+    certificates::set_agency_signer(&state, &actor, &signer_name, &signer_nip, &signer_position)
+        .await
+}
+
 /// Re-opens an assignment for a new election cycle.
 #[server(endpoint = "new_assignment_cycle")]
 pub async fn new_assignment_cycle(

@@ -67,6 +67,10 @@ pub async fn create_webinar(
     #[server(default)] signer_name: String,
     #[server(default)] signer_nip: String,
     #[server(default)] signer_position: String,
+    #[server(default)] pre_opens_at: String,
+    #[server(default)] pre_closes_at: String,
+    #[server(default)] post_opens_at: String,
+    #[server(default)] post_closes_at: String,
 ) -> Result<i64, AppError> {
     use crate::ssr::{auth, webinar, AppState};
     let state = AppState::current()?;
@@ -86,6 +90,10 @@ pub async fn create_webinar(
         signer_name,
         signer_nip,
         signer_position,
+        pre_opens_at,
+        pre_closes_at,
+        post_opens_at,
+        post_closes_at,
     };
     let session = webinar::create(&state, &account, &form).await?;
     leptos_axum::redirect(&format!("/host/sesi/{}", session.id));

@@ -152,6 +152,21 @@ pub struct MyResults {
     pub learner: super::catalog::Learner,
     pub best: Vec<ModuleBest>,
     pub attempts: Vec<AttemptSummary>,
+    /// E-certificates earned in webinars and for mandatory modules, newest first.
+    pub certificates: Vec<MyCertificate>,
+}
+
+/// An e-certificate as its holder sees it in their results.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MyCertificate {
+    pub id: i64,
+    pub number: String,
+    pub title: String,
+    pub organiser: String,
+    pub date: String,
+    pub jp: u32,
+    pub verify_code: String,
+    pub revoked: bool,
 }
 
 /// A question is right when the chosen set equals the correct set (no partial credit).

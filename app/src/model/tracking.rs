@@ -143,6 +143,8 @@ pub struct ModuleOption {
 pub struct AssignmentsPage {
     pub agency: String,
     pub time_zone: String,
+    /// Who signs the certificates of mandatory modules: name, NIP, position (may be empty).
+    pub signer: (String, String, String),
     pub modules: Vec<ModuleOption>,
     pub units: Vec<UnitOption>,
     pub assignments: Vec<AssignmentView>,

@@ -138,6 +138,14 @@ fn HostHomeView(home: HostHome, create: ServerAction<CreateWebinar>) -> impl Int
                 <select id="f-post" name="post_module">{post_options}</select>
                 {move || field("post_module").get().map(|m| view! { <p class="field-error">{m}</p> })}
             </div>
+            <fieldset class="field schedule">
+                <legend>"Jadwal otomatis (opsional)"</legend>
+                <p class="hint">"Kosongkan untuk membuka dan menutup sendiri dengan satu klik. Jam mengikuti zona waktu di atas."</p>
+                <ScheduleField name="pre_opens_at" label="Pre-test dibuka" error=field("pre_opens_at") />
+                <ScheduleField name="pre_closes_at" label="Pre-test ditutup" error=field("pre_closes_at") />
+                <ScheduleField name="post_opens_at" label="Post-test dibuka" error=field("post_opens_at") />
+                <ScheduleField name="post_closes_at" label="Post-test ditutup" error=field("post_closes_at") />
+            </fieldset>
             <fieldset class="field">
                 <legend>"Materi untuk dibaca (opsional)"</legend>
                 {material_options}
@@ -158,6 +166,23 @@ fn HostHomeView(home: HostHome, create: ServerAction<CreateWebinar>) -> impl Int
             <TextField name="signer_position" required=false label="Jabatan penandatangan" error=field("signer_position") />
             <button type="submit" class="button button-primary" disabled=move || create.pending().get()>"Buat sesi"</button>
         </ActionForm>
+    }
+}
+
+/// An optional date-and-time input of the schedule, with its error.
+#[component]
+fn ScheduleField(
+    name: &'static str,
+    label: &'static str,
+    error: Signal<Option<String>>,
+) -> impl IntoView {
+    let id = format!("f-{name}");
+    view! {
+        <div class="field">
+            <label for=id.clone()>{label}</label>
+            <input id=id name=name type="datetime-local" />
+            {move || error.get().map(|m| view! { <p class="field-error">{m}</p> })}
+        </div>
     }
 }
 

@@ -33,6 +33,25 @@ fn ResultsView(results: MyResults) -> impl IntoView {
             {learner.unit_kerja.clone()}" · "
             {if learner.verified { "identitas terverifikasi" } else { "identitas dinyatakan sendiri" }}
         </p>
+        {(!results.certificates.is_empty()).then(|| view! {
+            <h2>"E-sertifikat"</h2>
+            <ul class="certificate-list">
+                {results.certificates.into_iter().map(|c| view! {
+                    <li>
+                        <strong>{c.title}</strong>
+                        {format!(" · {} · {} · {} JP · nomor {}", c.organiser, c.date, c.jp, c.number)}
+                        {if c.revoked {
+                            view! { " · " <span class="status-revoked">"dicabut"</span> }.into_any()
+                        } else {
+                            view! {
+                                " · " <a href=format!("/sertifikat/{}/unduh", c.id) rel="external">"Unduh (PDF)"</a>
+                                " · " <A href=format!("/verifikasi/{}", c.verify_code)>"Halaman verifikasi"</A>
+                            }.into_any()
+                        }}
+                    </li>
+                }).collect_view()}
+            </ul>
+        })}
         {if results.best.is_empty() {
             view! {
                 <p>"Anda belum mengerjakan kuis. " <A href="/">"Pilih modul"</A> " untuk mulai."</p>

@@ -5,7 +5,7 @@
 use super::loaded;
 use crate::api::tracking::{
     get_assignments, get_dashboard, get_jp_ledger, get_question_difficulty, get_unit_status,
-    ConfirmRoster, CreateAssignment, NewAssignmentCycle,
+    ConfirmRoster, CreateAssignment, NewAssignmentCycle, SetCertificateSigner,
 };
 use crate::components::error_notice::ErrorNotice;
 use crate::error::AppError;
@@ -183,15 +183,60 @@ fn PreviewView(p: RosterPreview, confirm: ServerAction<ConfirmRoster>) -> impl I
 pub fn AssignmentsPageView() -> impl IntoView {
     let create = ServerAction::<CreateAssignment>::new();
     let cycle = ServerAction::<NewAssignmentCycle>::new();
+    let signer = ServerAction::<SetCertificateSigner>::new();
     let data = Resource::new(
-        move || (create.version().get(), cycle.version().get()),
+        move || {
+            (
+                create.version().get(),
+                cycle.version().get(),
+                signer.version().get(),
+            )
+        },
         |_| get_assignments(),
     );
     view! {
         <Title text="Penugasan modul" />
         <OperatorNav />
         <h1>"Penugasan modul"</h1>
-        {loaded(data, move |page| view! { <Assignments page create cycle /> })}
+        {loaded(data, move |page| view! {
+            <Assignments page=page.clone() create cycle />
+            <SignerForm current=page.signer action=signer />
+        })}
+    }
+}
+
+/// The official who signs the e-certificates of mandatory modules.
+#[component]
+fn SignerForm(
+    current: (String, String, String),
+    action: ServerAction<SetCertificateSigner>,
+) -> impl IntoView {
+    let error = move || action.value().get().and_then(Result::err);
+    let saved = move || matches!(action.value().get(), Some(Ok(())));
+    let (name, nip, position) = current;
+    view! {
+        <h2>"Penandatangan e-sertifikat modul wajib"</h2>
+        <p class="hint">"Pegawai yang lulus modul yang ditugaskan menerima e-sertifikat otomatis, ditandatangani pejabat ini."</p>
+        {move || error().filter(|e| !matches!(e, AppError::Invalid(_))).map(|error| view! { <ErrorNotice error /> })}
+        {move || saved().then(|| view! { <p class="notice" role="status">"Penandatangan disimpan."</p> })}
+        <ActionForm action=action>
+            <div class="field">
+                <label for="s-name">"Nama pejabat"</label>
+                <input id="s-name" name="signer_name" maxlength=120 value=name />
+                {move || field_error(error(), "signer_name").map(|m| view! { <p class="field-error">{m}</p> })}
+            </div>
+            <div class="field">
+                <label for="s-nip">"NIP pejabat"</label>
+                <input id="s-nip" name="signer_nip" inputmode="numeric" maxlength=30 value=nip />
+                {move || field_error(error(), "signer_nip").map(|m| view! { <p class="field-error">{m}</p> })}
+            </div>
+            <div class="field">
+                <label for="s-position">"Jabatan"</label>
+                <input id="s-position" name="signer_position" maxlength=160 value=position />
+                {move || field_error(error(), "signer_position").map(|m| view! { <p class="field-error">{m}</p> })}
+            </div>
+            <button type="submit" class="button" disabled=move || action.pending().get()>"Simpan penandatangan"</button>
+        </ActionForm>
     }
 }
 
@@ -451,8 +496,18 @@ fn attempts_list(buckets: &[AttemptsBucket]) -> impl IntoView {
 
 fn export_links(assignment_id: i64, unit: Option<i64>) -> impl IntoView {
     let base = format!("/operator/penugasan/{assignment_id}/status");
+    // The certificates of one OPD or unit (with its sub-units) as a ZIP of PDFs.
+    let certificates = unit.map(|u| {
+        view! {
+            <p class="certificate-zip">
+                "E-sertifikat yang lulus di unit ini: "
+                <a href=format!("/operator/penugasan/{assignment_id}/unit/{u}/sertifikat.zip") rel="external">"Unduh semua (ZIP)"</a>
+            </p>
+        }
+    });
     let unit = unit.map(|u| format!("unit={u}&")).unwrap_or_default();
     view! {
+        {certificates}
         <p class="exports">
             "Ekspor status: "
             <a href=format!("{base}.xlsx?{unit}") rel="external">"Excel"</a>" · "

@@ -2,20 +2,95 @@
 //! verification code, revocation and the PDF.
 
 use super::certificate_render::{certificate_pdf, CertificateDoc};
-use super::db::{self, entities::certificate, entities::employee};
+use super::db::{
+    self,
+    entities::{account, agency, certificate, employee},
+};
 use super::respond::{db_error, fail, OrFail};
 use super::AppState;
-use crate::error::AppError;
+use crate::error::{AppError, FieldError};
 use crate::model::auth::mask_nip;
 use crate::model::webinar::CertificateCheck;
 use chrono::{DateTime, Datelike, NaiveDate, Utc};
 use rand::Rng;
-use sea_orm::{Set, SqlErr};
+use sea_orm::{ActiveModelTrait, Set, SqlErr};
 
 /// Crockford-style base 32: no I, L, O, U, so a code read aloud or typed is unambiguous.
 const VERIFY_ALPHABET: &[u8; 32] = b"0123456789ABCDEFGHJKMNPQRSTVWXYZ";
 /// 16 characters x 5 bits = 80 random bits.
 pub const VERIFY_CODE_LEN: usize = 16;
+
+/// The official who signs certificates, as entered on a form (every part may be left empty).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Signer {
+    pub name: String,
+    pub nip: String,
+    pub position: String,
+}
+
+impl Signer {
+    /// Tidies the three fields and adds a message to `errors` for each that is wrong.
+    pub fn parse(name: &str, nip: &str, position: &str, errors: &mut Vec<FieldError>) -> Signer {
+        let mut text = |field: &str, value: &str, label: &str, max: usize| {
+            let value = value.split_whitespace().collect::<Vec<_>>().join(" ");
+            if value.chars().count() > max {
+                errors.push(FieldError::new(
+                    field,
+                    format!("{label} terlalu panjang (maksimal {max} karakter)."),
+                ));
+            } else if value.chars().any(char::is_control) {
+                errors.push(FieldError::new(
+                    field,
+                    format!("{label} berisi karakter yang tidak diizinkan."),
+                ));
+            }
+            value
+        };
+        let name = text("signer_name", name, "Nama penandatangan", 120);
+        let position = text("signer_position", position, "Jabatan penandatangan", 160);
+        let nip: String = nip.chars().filter(|c| !c.is_whitespace()).collect();
+        if !(nip.is_empty() || (nip.len() == 18 && nip.chars().all(|c| c.is_ascii_digit()))) {
+            errors.push(FieldError::new(
+                "signer_nip",
+                "NIP penandatangan harus 18 angka (boleh dikosongkan).",
+            ));
+        }
+        Signer {
+            name,
+            nip,
+            position,
+        }
+    }
+}
+
+/// Sets the official who signs an agency's certificates for mandatory modules (operators).
+pub async fn set_agency_signer(
+    state: &AppState,
+    actor: &account::Model,
+    name: &str,
+    nip: &str,
+    position: &str,
+) -> Result<(), AppError> {
+    let agency = super::tracking::agency_of(state, actor).await?;
+    let mut errors = Vec::new();
+    let signer = Signer::parse(name, nip, position, &mut errors);
+    if !errors.is_empty() {
+        return Err(fail(AppError::Invalid(errors)));
+    }
+    let mut row: agency::ActiveModel = agency.clone().into();
+    row.signer_name = Set(signer.name.clone());
+    row.signer_nip = Set(signer.nip.clone());
+    row.signer_position = Set(signer.position.clone());
+    row.update(&state.db).await.or_fail()?;
+    super::auth::audit(
+        state,
+        Some(actor),
+        "certificate_signer",
+        &agency.code,
+        &format!("{} ({})", signer.name, signer.position),
+    )
+    .await
+}
 
 /// A fresh, unguessable verification code.
 pub fn new_verify_code() -> String {
@@ -62,6 +137,8 @@ pub struct Award<'a> {
     pub jp: i32,
     pub session_id: Option<i64>,
     pub module_slug: Option<&'a str>,
+    /// For a mandatory module: the assignment (cycle) it was passed in.
+    pub assignment_id: Option<i64>,
 }
 
 /// Issues a certificate with the next number of its organiser and year. Concurrent issuers
@@ -108,6 +185,7 @@ pub async fn issue(
             .into()),
             webinar_session_id: Set(award.session_id),
             module_slug: Set(award.module_slug.map(str::to_string)),
+            assignment_id: Set(award.assignment_id),
             issued_at: Set(now),
             revoked_at: Set(None),
             revoked_reason: Set(None),
@@ -123,15 +201,25 @@ pub async fn issue(
                 if !matches!(e.sql_err(), Some(SqlErr::UniqueConstraintViolation(_))) {
                     return Err(db_error(e));
                 }
-                // The holder already has this session's certificate (a concurrent request).
-                if let Some(session) = award.session_id {
-                    if let Some(existing) =
+                // The holder already has this session's (or cycle's) certificate: a concurrent
+                // request issued it.
+                let existing = match (award.session_id, award.assignment_id) {
+                    (Some(session), _) => {
                         db::certificates::for_session_holder(&state.db, session, award.holder.id)
                             .await
                             .map_err(db_error)?
-                    {
-                        return Ok(existing);
                     }
+                    (None, Some(assignment)) => db::certificates::for_assignment_holder(
+                        &state.db,
+                        assignment,
+                        award.holder.id,
+                    )
+                    .await
+                    .map_err(db_error)?,
+                    (None, None) => None,
+                };
+                if let Some(existing) = existing {
+                    return Ok(existing);
                 }
                 last_error = Some(e);
             }
@@ -196,22 +284,28 @@ pub fn verify_url(state: &AppState, code: &str) -> String {
     state.public_url(&format!("/verifikasi/{code}"))
 }
 
-/// The certificate as a PDF, with the signing official of its session when there is one.
+/// The certificate as a PDF, signed by its session's official or, for a mandatory module, by the
+/// official the agency configured.
 pub async fn pdf(state: &AppState, cert: &certificate::Model) -> Result<Vec<u8>, AppError> {
     let session = match cert.webinar_session_id {
         Some(id) => db::webinars::by_id(&state.db, id).await.or_fail()?,
         None => None,
     };
-    let (signer_name, signer_nip, signer_position) = session
-        .as_ref()
-        .map(|s| {
-            (
-                s.signer_name.clone(),
-                s.signer_nip.clone(),
-                s.signer_position.clone(),
-            )
-        })
-        .unwrap_or_default();
+    let (signer_name, signer_nip, signer_position) = match (&session, cert.assignment_id) {
+        (Some(s), _) => (
+            s.signer_name.clone(),
+            s.signer_nip.clone(),
+            s.signer_position.clone(),
+        ),
+        // A module certificate is signed by the official its agency configured.
+        (None, Some(assignment)) => {
+            match super::assignments::agency_of_assignment(state, assignment).await? {
+                Some(a) => (a.signer_name, a.signer_nip, a.signer_position),
+                None => Default::default(),
+            }
+        }
+        (None, None) => Default::default(),
+    };
     let url = verify_url(state, &cert.verify_code);
     let date_text = format_date(cert.event_date);
     let cert = cert.clone();
@@ -239,6 +333,32 @@ pub async fn pdf(state: &AppState, cert: &certificate::Model) -> Result<Vec<u8>,
     })?
     .map_err(|e| {
         tracing::error!(error = %e, "certificate rendering failed");
+        AppError::Internal
+    })
+}
+
+/// The valid (not revoked) certificates among `certs` as one ZIP of PDFs.
+pub async fn zip_of(state: &AppState, certs: &[certificate::Model]) -> Result<Vec<u8>, AppError> {
+    let mut files = Vec::new();
+    for cert in certs.iter().filter(|c| c.revoked_at.is_none()) {
+        files.push((file_name(cert), pdf(state, cert).await?));
+    }
+    tokio::task::spawn_blocking(move || -> Result<Vec<u8>, zip::result::ZipError> {
+        use std::io::Write;
+        let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+        // PDFs are compressed already: store them as they are.
+        let options = zip::write::SimpleFileOptions::default()
+            .compression_method(zip::CompressionMethod::Stored);
+        for (name, pdf) in files {
+            zip.start_file(name, options)?;
+            zip.write_all(&pdf)?;
+        }
+        Ok(zip.finish()?.into_inner())
+    })
+    .await
+    .map_err(|_| AppError::Internal)?
+    .map_err(|e| {
+        tracing::error!(error = %e, "zip failed");
         AppError::Internal
     })
 }

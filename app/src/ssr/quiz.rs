@@ -10,8 +10,8 @@ use crate::error::AppError;
 use crate::model::catalog::{Learner, ModuleStatus};
 use crate::model::quiz::{
     is_answer_correct, score_percent, AttemptResult, AttemptSummary, AttemptView, ModuleBest,
-    MyResults, OptionView, QuestionKind, QuestionView, QuizRules, QuizState, ReviewedOption,
-    ReviewedQuestion,
+    MyCertificate, MyResults, OptionView, QuestionKind, QuestionView, QuizRules, QuizState,
+    ReviewedOption, ReviewedQuestion,
 };
 use crate::model::webinar::Stage;
 use chrono::{DateTime, Duration, Utc};
@@ -466,6 +466,10 @@ pub async fn submit(
             super::webinar::check_submission(state, session, &attempt, now)?;
         }
         finalize(state, module, &attempt, Some(answers), now).await?;
+        if session.is_none() {
+            // A pass of a mandatory module earns its certificate (no-op otherwise).
+            super::assignments::certify_learner(state, learner, &attempt.module_slug).await;
+        }
     }
     Ok(match session {
         Some(session) => super::webinar::after_submit(state, &session, learner).await,
@@ -687,8 +691,28 @@ pub async fn my_results(state: &AppState, learner: &Me) -> Result<MyResults, App
         }
         entry.passed |= a.passed.unwrap_or(false);
     }
+    // Certificates due for passes made before the module was assigned are issued on this visit.
+    for b in best.values().filter(|b| b.passed) {
+        super::assignments::certify_learner(state, &learner.employee, &b.module_slug).await;
+    }
+    let certificates = db::certificates::of_employee(&state.db, learner.id)
+        .await
+        .or_fail()?
+        .into_iter()
+        .map(|c| MyCertificate {
+            id: c.id,
+            number: c.number,
+            title: c.title,
+            organiser: c.organiser,
+            date: super::certificates::format_date(c.event_date),
+            jp: c.jp.max(0) as u32,
+            verify_code: c.verify_code,
+            revoked: c.revoked_at.is_some(),
+        })
+        .collect();
     Ok(MyResults {
         learner: learner_dto(learner),
+        certificates,
         best: best.into_values().collect(),
         attempts: attempts.iter().map(|a| attempt_summary(state, a)).collect(),
     })

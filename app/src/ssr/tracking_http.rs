@@ -27,6 +27,10 @@ pub fn routes() -> Router<AppState> {
         .route("/operator/penugasan/{id}/status.csv", get(status_csv))
         .route("/operator/jp.xlsx", get(ledger_xlsx))
         .route("/operator/jp.csv", get(ledger_csv))
+        .route(
+            "/operator/penugasan/{id}/unit/{unit}/sertifikat.zip",
+            get(unit_certificates_zip),
+        )
 }
 
 /// Paths of these routes, for the access-matrix test (`{id}` stands for a number).
@@ -37,7 +41,37 @@ pub const PATHS: &[&str] = &[
     "/operator/penugasan/{id}/status.csv",
     "/operator/jp.xlsx",
     "/operator/jp.csv",
+    "/operator/penugasan/{id}/unit/{unit}/sertifikat.zip",
 ];
+
+/// The certificates of a mandatory module earned in one OPD or unit (with its sub-units), as one
+/// ZIP of PDFs. Certificates due but not yet issued are issued first.
+async fn unit_certificates_zip(
+    State(state): State<AppState>,
+    resolved: Option<Extension<Resolved>>,
+    Path((id, unit)): Path<(i64, i64)>,
+) -> Answer {
+    let account = operator(&resolved)?;
+    let (label, certs) = super::assignments::unit_certificates(&state, &account, id, unit).await?;
+    super::auth::audit(
+        &state,
+        Some(&account),
+        "certificates_zip",
+        &label,
+        &format!("{} sertifikat", certs.len()),
+    )
+    .await?;
+    let body = super::certificates::zip_of(&state, &certs).await?;
+    let name: String = label
+        .chars()
+        .map(|c| if c.is_ascii_alphanumeric() { c } else { '-' })
+        .collect();
+    Ok(attachment(
+        "application/zip",
+        &format!("attachment; filename=\"sertifikat-{name}.zip\""),
+        body,
+    ))
+}
 
 /// Rows fetched from the database per round trip while exporting.
 const BATCH: u64 = 5_000;

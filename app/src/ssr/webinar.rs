@@ -152,6 +152,12 @@ pub struct SessionForm {
     pub signer_name: String,
     pub signer_nip: String,
     pub signer_position: String,
+    /// Optional schedule, `YYYY-MM-DDTHH:MM` in `time_zone`: each window opens and closes by
+    /// itself at these times (the host's one-click buttons still override them).
+    pub pre_opens_at: String,
+    pub pre_closes_at: String,
+    pub post_opens_at: String,
+    pub post_closes_at: String,
 }
 
 fn clean(s: &str) -> String {
@@ -178,33 +184,12 @@ pub fn validate(
     };
     let title = text("title", &form.title, "Judul", true, 200);
     let organiser = text("organiser", &form.organiser, "Penyelenggara", true, 120);
-    let signer_name = text(
-        "signer_name",
+    let signer = super::certificates::Signer::parse(
         &form.signer_name,
-        "Nama penandatangan",
-        false,
-        120,
-    );
-    let signer_position = text(
-        "signer_position",
+        &form.signer_nip,
         &form.signer_position,
-        "Jabatan penandatangan",
-        false,
-        160,
+        &mut errors,
     );
-    let signer_nip: String = form
-        .signer_nip
-        .chars()
-        .filter(|c| !c.is_whitespace())
-        .collect();
-    let nip_ok = signer_nip.is_empty()
-        || (signer_nip.len() == 18 && signer_nip.chars().all(|c| c.is_ascii_digit()));
-    if !nip_ok {
-        errors.push(FieldError::new(
-            "signer_nip",
-            "NIP penandatangan harus 18 angka (boleh dikosongkan).",
-        ));
-    }
     let zone = form.time_zone.trim().to_ascii_uppercase();
     let offset = zone_offset(&zone);
     if offset.is_none() {
@@ -223,6 +208,46 @@ pub fn validate(
             "starts_at",
             "Isi tanggal dan jam mulai dengan benar.",
         ));
+    }
+    // The optional schedule: each time in the session's zone, each window closing after it opens.
+    let mut scheduled = |field: &str, value: &str, label: &str| -> Option<DateTime<Utc>> {
+        let value = value.trim();
+        if value.is_empty() {
+            return None;
+        }
+        let at = NaiveDateTime::parse_from_str(value, "%Y-%m-%dT%H:%M")
+            .ok()
+            .zip(offset)
+            .and_then(|(local, offset)| offset.from_local_datetime(&local).single())
+            .map(|t| t.with_timezone(&Utc));
+        if at.is_none() {
+            errors.push(FieldError::new(
+                field,
+                format!("{label}: isi tanggal dan jam dengan benar."),
+            ));
+        }
+        at
+    };
+    let pre_window = (
+        scheduled("pre_opens_at", &form.pre_opens_at, "Pre-test dibuka"),
+        scheduled("pre_closes_at", &form.pre_closes_at, "Pre-test ditutup"),
+    );
+    let post_window = (
+        scheduled("post_opens_at", &form.post_opens_at, "Post-test dibuka"),
+        scheduled("post_closes_at", &form.post_closes_at, "Post-test ditutup"),
+    );
+    for ((opens, closes), field, label) in [
+        (pre_window, "pre_closes_at", "Pre-test"),
+        (post_window, "post_closes_at", "Post-test"),
+    ] {
+        if let (Some(opens), Some(closes)) = (opens, closes) {
+            if closes <= opens {
+                errors.push(FieldError::new(
+                    field,
+                    format!("{label} harus ditutup setelah waktu dibuka."),
+                ));
+            }
+        }
     }
     let module_ok = |slug: &str| {
         state
@@ -282,6 +307,12 @@ pub fn validate(
             }
         },
     };
+    if pre_module.is_empty() && (pre_window.0.is_some() || pre_window.1.is_some()) {
+        errors.push(FieldError::new(
+            "pre_opens_at",
+            "Jadwal pre-test hanya bisa diisi bila modul pre-test dipilih.",
+        ));
+    }
     if form.requires_pre && pre_module.is_empty() {
         errors.push(FieldError::new(
             "requires_pre",
@@ -303,9 +334,13 @@ pub fn validate(
         min_post_score: Set(min_post_score),
         requires_pre: Set(form.requires_pre),
         issues_certificates: Set(form.issues_certificates),
-        signer_name: Set(signer_name),
-        signer_nip: Set(signer_nip),
-        signer_position: Set(signer_position),
+        signer_name: Set(signer.name),
+        signer_nip: Set(signer.nip),
+        signer_position: Set(signer.position),
+        pre_opens_at: Set(pre_window.0),
+        pre_closes_at: Set(pre_window.1),
+        post_opens_at: Set(post_window.0),
+        post_closes_at: Set(post_window.1),
         ..Default::default()
     })
 }
@@ -871,6 +906,7 @@ async fn award_if_complete(
             jp: session.jp,
             session_id: Some(session.id),
             module_slug: None,
+            assignment_id: None,
         },
         Utc::now(),
     )

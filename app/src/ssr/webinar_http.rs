@@ -271,29 +271,7 @@ async fn certificates_zip(
     let certs = db::certificates::of_session(&state.db, session.id)
         .await
         .map_err(super::respond::db_error)?;
-    let mut files = Vec::new();
-    for cert in certs.iter().filter(|c| c.revoked_at.is_none()) {
-        let pdf = super::certificates::pdf(&state, cert).await?;
-        files.push((super::certificates::file_name(cert), pdf));
-    }
-    let body = tokio::task::spawn_blocking(move || -> Result<Vec<u8>, zip::result::ZipError> {
-        use std::io::Write;
-        let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
-        // PDFs are compressed already: store them as they are.
-        let options = zip::write::SimpleFileOptions::default()
-            .compression_method(zip::CompressionMethod::Stored);
-        for (name, pdf) in files {
-            zip.start_file(name, options)?;
-            zip.write_all(&pdf)?;
-        }
-        Ok(zip.finish()?.into_inner())
-    })
-    .await
-    .map_err(|_| AppError::Internal)?
-    .map_err(|e| {
-        tracing::error!(error = %e, "zip failed");
-        AppError::Internal
-    })?;
+    let body = super::certificates::zip_of(&state, &certs).await?;
     Ok(attachment(
         "application/zip",
         &format!("attachment; filename=\"sertifikat-{}.zip\"", session.code),

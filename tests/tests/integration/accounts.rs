@@ -462,6 +462,11 @@ async fn every_route_and_server_function_answers_each_role_as_its_rule_says(
                 format!("/operator/penugasan/{asg}/status.csv?status=terlambat"),
                 Rule::OperatorOfA,
             ),
+            (
+                "/operator/penugasan/{id}/unit/{unit}/sertifikat.zip",
+                format!("/operator/penugasan/{asg}/unit/{unit}/sertifikat.zip"),
+                Rule::OperatorOfA,
+            ),
         ])
         .collect();
     let ruled_endpoints: BTreeSet<&str> = endpoints.iter().map(|(p, _, _)| *p).collect();
@@ -612,6 +617,11 @@ async fn every_route_and_server_function_answers_each_role_as_its_rule_says(
                 ("deadline", ""),
                 ("time_zone", "WIB"),
             ],
+            Rule::Operator,
+        ),
+        (
+            "/api/certificate_signer",
+            vec![("signer_nip", "12")],
             Rule::Operator,
         ),
         (

@@ -14,6 +14,7 @@ use tests::{Backend, Browser, TestApp};
 
 crate::on_both_backends!(
     roster_import_previews_commits_once_and_keeps_unit_history,
+    mandatory_module_certificates_are_issued_once_and_zipped_per_unit,
     assignments_dashboards_and_exports_follow_the_fixture,
     the_roster_command_reports_then_imports,
 );
@@ -395,6 +396,181 @@ async fn take_quiz(
         return Ok(());
     }
     learner.submit_quiz(app, &html, correct).await
+}
+
+/// The PDFs in a ZIP of certificates, by file name.
+fn zipped_pdfs(bytes: &[u8]) -> Result<Vec<String>> {
+    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes.to_vec()))?;
+    let mut names = Vec::new();
+    for i in 0..zip.len() {
+        use std::io::Read;
+        let mut file = zip.by_index(i)?;
+        let name = file.name()?.to_string();
+        let mut head = [0u8; 4];
+        file.read_exact(&mut head)?;
+        ensure!(&head == b"%PDF", "{name} is not a PDF");
+        names.push(name);
+    }
+    Ok(names)
+}
+
+async fn mandatory_module_certificates_are_issued_once_and_zipped_per_unit(
+    backend: Backend,
+) -> Result<()> {
+    use app::ssr::db::certificates;
+    let app = TestApp::spawn(backend).await?;
+    world(&app).await?;
+    let op = app.browser()?;
+    sign_in(&op, "op-a@netra.test").await?;
+    let people = [
+        (nip(301), "Ani", "Dinas Kesehatan"),
+        (nip(302), "Bayu", "Dinas Kesehatan"),
+        (nip(303), "Fajar", "Dinas Pendidikan"),
+    ];
+    let rows: Vec<[&str; 7]> = people
+        .iter()
+        .map(|(n, name, opd)| [n.as_str(), *name, "", "", "PNS", *opd, ""])
+        .collect();
+    let p = preview(&op, "roster.csv", &csv(&rows)).await?;
+    confirm(&op, p.import_id).await?;
+    // Fajar passes before the module is assigned to anyone.
+    take_quiz(&app, &people[2].0, "Fajar", usize::MAX, true).await?;
+
+    // The signing official: a wrong NIP is refused with the field named, then a good one saved.
+    let res = op
+        .call(
+            "/api/certificate_signer",
+            &[("signer_name", "Dr. Rahmat"), ("signer_nip", "1970")],
+        )
+        .await?;
+    ensure!(res.status() == 422, "bad signer NIP: {}", res.status());
+    ensure!(
+        res.text()
+            .await?
+            .contains("NIP penandatangan harus 18 angka"),
+        "message"
+    );
+    let res = op
+        .call(
+            "/api/certificate_signer",
+            &[
+                ("signer_name", "Dr. Rahmat Hidayat, M.Si."),
+                ("signer_nip", "197001011995031001"),
+                ("signer_position", "Kepala BKPSDM"),
+            ],
+        )
+        .await?;
+    ensure!(res.status() == 200, "signer: {}", res.status());
+    let page: AssignmentsPage = json(&op, "/api/assignments", &[]).await?;
+    ensure!(
+        page.signer.2 == "Kepala BKPSDM",
+        "signer shown: {:?}",
+        page.signer
+    );
+
+    let res = op
+        .call(
+            "/api/create_assignment",
+            &[
+                ("module_slug", tests::MODULE),
+                ("scope", "all"),
+                ("opens_on", "2026-01-01"),
+                ("deadline", "2099-12-31T16:00"),
+                ("time_zone", "WIB"),
+            ],
+        )
+        .await?;
+    ensure!(res.status() == 200, "assign: {}", res.status());
+    let a = assignment::Entity::find()
+        .one(&app.db)
+        .await?
+        .context("assignment")?;
+
+    // Ani passes: her certificate is issued with the submission. Bayu fails: none.
+    let ani = app.browser()?;
+    ani.identify(&people[0].0, "Ani").await?;
+    let html = ani.start_quiz().await?;
+    ani.submit_quiz(&app, &html, usize::MAX).await?;
+    take_quiz(&app, &people[1].0, "Bayu", 0, true).await?;
+    let issued = certificates::of_assignment(&app.db, a.id).await?;
+    let ani_id = employees_of(&app, &people[0].0).await?.id;
+    ensure!(
+        issued.len() == 1 && issued[0].employee_id == ani_id,
+        "only Ani's certificate so far: {issued:?}"
+    );
+    let cert = issued[0].clone();
+    ensure!(
+        cert.number.starts_with("00001/"),
+        "first number: {}",
+        cert.number
+    );
+    ensure!(
+        cert.module_slug.as_deref() == Some(tests::MODULE) && cert.jp > 0,
+        "{cert:?}"
+    );
+
+    // She finds it in her results, downloads it, and anyone can verify it.
+    let (_, mine) = ani.page("/saya").await?;
+    ensure!(
+        mine.contains(&cert.number) && mine.contains(&format!("/sertifikat/{}/unduh", cert.id)),
+        "listed on /saya"
+    );
+    let res = ani.get(&format!("/sertifikat/{}/unduh", cert.id)).await?;
+    ensure!(res.status() == 200, "download: {}", res.status());
+    ensure!(res.bytes().await?.starts_with(b"%PDF"), "a PDF");
+    let (status, verify) = app
+        .browser()?
+        .page(&format!("/verifikasi/{}", cert.verify_code))
+        .await?;
+    ensure!(
+        status == 200 && verify.contains("SAH") && verify.contains("Ani"),
+        "verification page"
+    );
+
+    // Passing again in the same cycle does not issue a second certificate.
+    let html = ani.start_quiz().await?;
+    ani.submit_quiz(&app, &html, usize::MAX).await?;
+    ensure!(
+        certificates::of_assignment(&app.db, a.id).await?.len() == 1,
+        "one per cycle"
+    );
+
+    // The ZIP per OPD: Dinas Kesehatan holds Ani's; Dinas Pendidikan holds Fajar's, issued now
+    // for the pass he made before the assignment.
+    let unit_of = |name: &str| {
+        page.units
+            .iter()
+            .find(|u| u.name == name)
+            .map(|u| u.id)
+            .with_context(|| format!("unit {name}"))
+    };
+    let zip_of = |unit: i64| format!("/operator/penugasan/{}/unit/{unit}/sertifikat.zip", a.id);
+    let res = op.get(&zip_of(unit_of("Dinas Kesehatan")?)).await?;
+    ensure!(res.status() == 200, "zip: {}", res.status());
+    let names = zipped_pdfs(&res.bytes().await?)?;
+    ensure!(
+        names == vec![app::ssr::certificates::file_name(&cert)],
+        "Dinas Kesehatan: {names:?}"
+    );
+    let res = op.get(&zip_of(unit_of("Dinas Pendidikan")?)).await?;
+    let names = zipped_pdfs(&res.bytes().await?)?;
+    ensure!(
+        names.len() == 1 && names[0].starts_with("sertifikat-00002-"),
+        "Dinas Pendidikan: {names:?}"
+    );
+    let fajar_id = employees_of(&app, &people[2].0).await?.id;
+    ensure!(
+        certificates::for_assignment_holder(&app.db, a.id, fajar_id)
+            .await?
+            .is_some(),
+        "Fajar's certificate issued for the earlier pass"
+    );
+    // Another agency's operator cannot reach them.
+    let other = app.browser()?;
+    sign_in(&other, "op-b@netra.test").await?;
+    let res = other.get(&zip_of(unit_of("Dinas Kesehatan")?)).await?;
+    ensure!(res.status() == 404, "operator B: {}", res.status());
+    Ok(())
 }
 
 async fn json<T: serde::de::DeserializeOwned>(

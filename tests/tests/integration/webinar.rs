@@ -62,6 +62,111 @@ async fn create_session(
         .context("the new session")
 }
 
+/// Windows set by schedule open and close by themselves; a bad schedule is refused field by field.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn scheduled_windows_open_and_close_by_themselves() -> Result<()> {
+    let app = TestApp::spawn(Backend::Sqlite).await?;
+    world(&app).await?;
+    let host = app.browser()?;
+    sign_in(&host, "host@netra.test").await?;
+    // Times are entered in WIT (UTC+9).
+    let wit = |t: chrono::DateTime<Utc>| {
+        (t + Duration::hours(9))
+            .format("%Y-%m-%dT%H:%M")
+            .to_string()
+    };
+    let now = Utc::now();
+    let (past, soon, later) = (
+        wit(now - Duration::hours(2)),
+        wit(now - Duration::hours(1)),
+        wit(now + Duration::hours(3)),
+    );
+    let base = |title: &'static str| {
+        vec![
+            ("title", title.to_string()),
+            ("organiser", "BKN Kantor Regional".to_string()),
+            ("starts_at", past.clone()),
+            ("time_zone", "WIT".to_string()),
+            ("pre_module", PRE.to_string()),
+            ("post_module", POST.to_string()),
+            ("jp", "2".to_string()),
+        ]
+    };
+    // Closing before opening, and a time that is not one, are refused and nothing is created.
+    let mut bad = base("Jadwal keliru");
+    bad.extend([
+        ("pre_opens_at", later.clone()),
+        ("pre_closes_at", past.clone()),
+        ("post_opens_at", "besok pagi".to_string()),
+    ]);
+    let form: Vec<(&str, &str)> = bad.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let res = host.call("/api/create_webinar", &form).await?;
+    ensure!(
+        res.status() == StatusCode::BAD_REQUEST || res.status() == StatusCode::UNPROCESSABLE_ENTITY,
+        "bad schedule: {}",
+        res.status()
+    );
+    let body = res.text().await?;
+    ensure!(
+        body.contains("Pre-test harus ditutup setelah waktu dibuka"),
+        "order: {body}"
+    );
+    ensure!(
+        body.contains("Post-test dibuka: isi tanggal dan jam dengan benar"),
+        "format: {body}"
+    );
+    ensure!(
+        !db::webinars::list(&app.db, None)
+            .await?
+            .iter()
+            .any(|s| s.title == "Jadwal keliru"),
+        "nothing created"
+    );
+
+    // Pre-test: opened two hours ago, closed an hour ago. Post-test: open now until later.
+    let mut good = base("Sesi terjadwal");
+    good.extend([
+        ("pre_opens_at", past.clone()),
+        ("pre_closes_at", soon.clone()),
+        ("post_opens_at", past.clone()),
+        ("post_closes_at", later.clone()),
+    ]);
+    let form: Vec<(&str, &str)> = good.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let res = host.call("/api/create_webinar", &form).await?;
+    ensure!(
+        res.status().is_success() || res.status() == StatusCode::FOUND,
+        "create: {}",
+        res.status()
+    );
+    let session = db::webinars::list(&app.db, None)
+        .await?
+        .into_iter()
+        .find(|s| s.title == "Sesi terjadwal")
+        .context("the scheduled session")?;
+    ensure!(
+        session
+            .pre_closes_at
+            .is_some_and(|t| (t - (now - Duration::hours(1))).num_minutes().abs() <= 1),
+        "pre-test closing time stored in UTC: {:?}",
+        session.pre_closes_at
+    );
+    let code = session.code.clone();
+    let attendee = app.browser()?;
+    attendee.identify(NIP_GUEST, "Yusuf Maulana").await?;
+    let message = refused_start(&attendee, &code, "pre-test").await?;
+    ensure!(
+        message.contains("ditutup"),
+        "the pre-test closed by schedule: {message}"
+    );
+    // No click needed: the post-test is open by schedule.
+    let post = start(&attendee, &code, "post-test").await?;
+    ensure!(
+        attempt_id(&post).is_some(),
+        "post-test started inside its scheduled window"
+    );
+    Ok(())
+}
+
 /// Form fields answering every drawn question right (or every one wrong).
 fn answers(app: &TestApp, module: &str, html: &str, right: bool) -> Result<Vec<(String, String)>> {
     tests::answers_for(app, module, html, if right { usize::MAX } else { 0 })
@@ -410,6 +515,7 @@ async fn certificate_numbers_stay_unique_under_concurrent_issuance(backend: Back
                     jp: 2,
                     session_id: None,
                     module_slug: None,
+                    assignment_id: None,
                 },
                 Utc::now(),
             )

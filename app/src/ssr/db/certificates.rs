@@ -75,6 +75,30 @@ pub async fn for_session_holder(
         .await
 }
 
+pub async fn for_assignment_holder(
+    db: &impl ConnectionTrait,
+    assignment_id: i64,
+    employee_id: i64,
+) -> Result<Option<certificate::Model>, DbErr> {
+    certificate::Entity::find()
+        .filter(certificate::Column::AssignmentId.eq(assignment_id))
+        .filter(certificate::Column::EmployeeId.eq(employee_id))
+        .one(db)
+        .await
+}
+
+/// Certificates earned in one assignment (cycle), in number order.
+pub async fn of_assignment(
+    db: &impl ConnectionTrait,
+    assignment_id: i64,
+) -> Result<Vec<certificate::Model>, DbErr> {
+    certificate::Entity::find()
+        .filter(certificate::Column::AssignmentId.eq(assignment_id))
+        .order_by_asc(certificate::Column::Seq)
+        .all(db)
+        .await
+}
+
 /// Certificates of a session in number order.
 pub async fn of_session(
     db: &impl ConnectionTrait,

@@ -153,6 +153,10 @@ pub mod agency {
         pub name: String,
         /// WIB | WITA | WIT: how the agency enters and reads dates.
         pub time_zone: String,
+        /// The official who signs the agency's certificates for mandatory modules.
+        pub signer_name: String,
+        pub signer_nip: String,
+        pub signer_position: String,
     }
 
     #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
@@ -334,6 +338,8 @@ pub mod certificate {
         pub source: String,
         pub webinar_session_id: Option<i64>,
         pub module_slug: Option<String>,
+        /// The assignment (cycle) a module certificate was earned in.
+        pub assignment_id: Option<i64>,
         pub issued_at: DateTimeUtc,
         pub revoked_at: Option<DateTimeUtc>,
         pub revoked_reason: Option<String>,
