@@ -25,8 +25,9 @@ cargo build -p app --lib --target wasm32-unknown-unknown --profile "$CARGO_PROFI
 
 WASM="$TARGET_DIR/wasm32-unknown-unknown/$PROFILE_DIR/app.wasm"
 # Nothing changed since the last site build: keep it (bindgen, wasm-opt and brotli take ~25 s).
-if [ -f "$SITE/pkg/netra.wasm" ] && [ "$SITE/pkg/netra.wasm" -nt "$WASM" ] && [ "$SITE/pkg/netra.wasm" -nt style/main.css ] \
-   && [ -z "$(find public -newer "$SITE/pkg/netra.wasm" -print -quit)" ] && [ "$SITE/pkg/netra.wasm" -nt "$0" ]; then
+STAMP="$SITE/asset-name"
+if [ -f "$STAMP" ] && [ "$STAMP" -nt "$WASM" ] && [ "$STAMP" -nt style/main.css ] \
+   && [ -z "$(find public -newer "$STAMP" -print -quit)" ] && [ "$STAMP" -nt "$0" ]; then
   echo "site in $SITE is up to date"
   exit 0
 fi
@@ -40,11 +41,20 @@ if [ "$PROFILE" = release ]; then
     "$SITE.tmp/pkg/netra.wasm" -o "$SITE.tmp/pkg/netra.wasm"
 fi
 cp style/main.css "$SITE.tmp/pkg/netra.css"
+# Content-hashed names (netra-<hash>.js/.wasm/.css): the server sends them with a year-long
+# immutable Cache-Control, so a returning phone downloads nothing until the next release. The
+# server reads the name from asset-name.
+HASH="$(cat "$SITE.tmp/pkg/netra.wasm" "$SITE.tmp/pkg/netra.js" "$SITE.tmp/pkg/netra.css" | sha256sum | cut -c1-16)"
+for ext in wasm js css; do
+  mv "$SITE.tmp/pkg/netra.$ext" "$SITE.tmp/pkg/netra-$HASH.$ext"
+done
 cp -r public/. "$SITE.tmp/"
 for f in "$SITE.tmp"/pkg/*.wasm "$SITE.tmp"/pkg/*.js "$SITE.tmp"/pkg/*.css "$SITE.tmp"/*.svg; do
   [ -f "$f" ] || continue
   gzip -9 -k -f "$f"
   brotli -q 11 -f "$f" -o "$f.br"
 done
+# Written last: its presence marks a complete build.
+echo "netra-$HASH" > "$SITE.tmp/asset-name"
 rm -rf "$SITE" && mv "$SITE.tmp" "$SITE"
-echo "site built in $SITE ($(du -b "$SITE/pkg/netra.wasm" | cut -f1) bytes wasm, $(du -b "$SITE/pkg/netra.wasm.br" | cut -f1) brotli)"
+echo "site built in $SITE ($(du -b "$SITE/pkg/netra-$HASH.wasm" | cut -f1) bytes wasm, $(du -b "$SITE/pkg/netra-$HASH.wasm.br" | cut -f1) brotli)"

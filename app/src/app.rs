@@ -24,15 +24,30 @@ use crate::pages::{
     webinar::{VerifyPage, WebinarPage, WebinarQuizPage},
 };
 use leptos::prelude::*;
-use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
+use leptos_meta::{provide_meta_context, MetaTags, Title};
 use leptos_router::{
     components::{Route, Router, Routes},
     hooks::use_location,
     path, SsrMode,
 };
 
+/// Lesson pages are for reading: plain server-rendered HTML with links and forms that work
+/// without JavaScript. They are sent without the wasm bundle, so a first visit on a slow phone
+/// costs the page and its stylesheet only (see "Light pages" in the README). Every other page
+/// hydrates; the bundle is cached for good once fetched.
+pub fn is_reading_page(path: &str) -> bool {
+    let parts: Vec<&str> = path.trim_matches('/').split('/').collect();
+    matches!(parts.as_slice(), ["modul", _, lesson] if *lesson != "kuis")
+}
+
 /// The document around the app. Rendered on the server only.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
+    #[cfg(feature = "ssr")]
+    let hydrate = use_context::<axum::http::request::Parts>()
+        .is_none_or(|parts| !is_reading_page(parts.uri.path()));
+    #[cfg(not(feature = "ssr"))]
+    let hydrate = true;
+    let stylesheet = format!("/pkg/{}.css", options.output_name);
     view! {
         <!DOCTYPE html>
         <html lang="id">
@@ -41,7 +56,10 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <meta name="viewport" content="width=device-width, initial-scale=1" />
                 <meta name="theme-color" content="#0b5394" />
                 <link rel="icon" href="/favicon.svg" type="image/svg+xml" />
-                <HydrationScripts options />
+                // Server-rendered only (the shell is never hydrated), so the content-hashed name
+                // the server read at start-up need not be known to the wasm.
+                <link rel="stylesheet" href=stylesheet />
+                {hydrate.then(|| view! { <HydrationScripts options /> })}
                 <MetaTags />
             </head>
             <body>
@@ -92,7 +110,6 @@ pub fn App() -> impl IntoView {
         }
     });
     view! {
-        <Stylesheet id="leptos" href="/pkg/netra.css" />
         <Title formatter=|page: String| {
             if page.is_empty() { "Netra".to_string() } else { format!("{page} · Netra") }
         } />

@@ -9,6 +9,7 @@ pub mod metrics;
 pub mod middleware;
 pub mod questions;
 pub mod roster;
+pub mod run;
 pub mod startup;
 pub mod telemetry;
 pub mod users;

@@ -100,6 +100,37 @@ pub async fn security_headers(req: Request<Body>, next: Next) -> Response {
 /// Largest request body accepted outside the upload endpoints: quiz forms are a few KB.
 pub const BODY_LIMIT: usize = 256 * 1024;
 
+/// Longest request target (path and query) accepted; browsers and proxies stop near 8 KB too.
+pub const MAX_URI_BYTES: usize = 8 * 1024;
+/// Most header bytes (names and values) accepted in one request.
+pub const MAX_HEADER_BYTES: usize = 32 * 1024;
+
+/// Refuses an over-long address (414) or oversized headers (431) before any work is done, with
+/// a message a person can act on. (Beyond 64 KB hyper itself closes the connection.)
+pub async fn size_limits(req: Request<Body>, next: Next) -> Response {
+    let uri_len = req.uri().path_and_query().map_or(0, |pq| pq.as_str().len());
+    if uri_len > MAX_URI_BYTES {
+        return (
+            StatusCode::URI_TOO_LONG,
+            "Alamat halaman terlalu panjang. Periksa kembali tautan yang Anda buka.",
+        )
+            .into_response();
+    }
+    let header_bytes: usize = req
+        .headers()
+        .iter()
+        .map(|(name, value)| name.as_str().len() + value.len() + 4)
+        .sum();
+    if header_bytes > MAX_HEADER_BYTES {
+        return (
+            StatusCode::REQUEST_HEADER_FIELDS_TOO_LARGE,
+            "Header permintaan terlalu besar. Hapus cookie situs ini lalu coba lagi.",
+        )
+            .into_response();
+    }
+    next.run(req).await
+}
+
 /// Caps every request body: [`BODY_LIMIT`] in general, a larger limit for the file-upload
 /// server functions. A declared length over the limit is refused at once with 413; a body that
 /// turns out longer while streaming fails its reader (the upload reports it in Indonesian).

@@ -104,7 +104,7 @@ pub async fn prepare(config: &ServerConfig) -> anyhow::Result<AppState> {
         .await
         .context("recording content versions")?;
     let leptos_options = LeptosOptions::builder()
-        .output_name("netra")
+        .output_name(asset_name(&config.site_root))
         .site_root(config.site_root.to_string_lossy().to_string())
         .site_pkg_dir("pkg")
         .site_addr(config.addr)
@@ -154,17 +154,52 @@ async fn readyz(State(state): State<AppState>) -> impl IntoResponse {
     }
 }
 
+/// The content-hashed base name of the wasm, JS and CSS (`netra-<hash>`), written by
+/// `.ci/build-site.sh` into `asset-name`; plain `netra` for a site built some other way.
+pub fn asset_name(site_root: &Path) -> String {
+    std::fs::read_to_string(site_root.join("asset-name"))
+        .ok()
+        .map(|name| name.trim().to_string())
+        .filter(|name| {
+            !name.is_empty() && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
+        })
+        .unwrap_or_else(|| "netra".to_string())
+}
+
+/// `Cache-Control` for a file under `/pkg/`: content-hashed names never change, so browsers may
+/// keep them a year without asking; anything else is revalidated (a cheap 304).
+async fn pkg_cache_control(
+    req: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> axum::response::Response {
+    let hashed = req
+        .uri()
+        .path()
+        .rsplit('/')
+        .next()
+        .and_then(|file| file.strip_prefix("netra-"))
+        .and_then(|rest| rest.split_once('.'))
+        .is_some_and(|(hash, _)| hash.len() == 16 && hash.bytes().all(|b| b.is_ascii_hexdigit()));
+    let mut res = next.run(req).await;
+    if res.status().is_success() || res.status() == StatusCode::NOT_MODIFIED {
+        let value = if hashed {
+            "public, max-age=31536000, immutable"
+        } else {
+            "no-cache"
+        };
+        res.headers_mut()
+            .insert(header::CACHE_CONTROL, HeaderValue::from_static(value));
+    }
+    res
+}
+
 /// The whole HTTP surface: probes, static assets, the Leptos app and server functions.
 pub fn router(state: AppState) -> Router {
     let routes = generate_route_list(App);
     let site_root = PathBuf::from(state.leptos_options.site_root.as_ref());
-    // wasm/JS/CSS are served precompressed when .br/.gz siblings exist. Their names are not
-    // content-hashed, so browsers revalidate (cheap 304s) instead of caching blindly.
+    // wasm/JS/CSS are served precompressed when .br/.gz siblings exist.
     let pkg = tower::ServiceBuilder::new()
-        .layer(SetResponseHeaderLayer::overriding(
-            header::CACHE_CONTROL,
-            HeaderValue::from_static("no-cache"),
-        ))
+        .layer(axum::middleware::from_fn(pkg_cache_control))
         .service(
             ServeDir::new(site_root.join("pkg"))
                 .precompressed_br()
@@ -216,6 +251,7 @@ pub fn router(state: AppState) -> Router {
         ))
         .layer(CompressionLayer::new())
         .layer(axum::middleware::from_fn(middleware::body_limit))
+        .layer(axum::middleware::from_fn(middleware::size_limits))
         .layer(TimeoutLayer::with_status_code(
             StatusCode::REQUEST_TIMEOUT,
             Duration::from_secs(30),
@@ -231,18 +267,78 @@ pub fn router(state: AppState) -> Router {
         .with_state(state)
 }
 
-/// Serves until `shutdown` resolves, then finishes in-flight requests.
+/// A client must send its request line and headers within this time, or its connection is
+/// closed: slow or stalled clients (slowloris) cannot hold connections open. It also closes
+/// idle keep-alive connections. Reading a body is covered by the 30 s request timeout.
+pub const HEADER_READ_TIMEOUT: Duration = Duration::from_secs(10);
+/// hyper's hard cap on a request head; [`middleware::size_limits`] answers politely below it.
+const MAX_HEAD_BYTES: usize = 64 * 1024;
+
+/// Serves HTTP/1.1 and HTTP/2 until `shutdown` resolves, then finishes in-flight requests.
+///
+/// A hand-written accept loop instead of `axum::serve`, which sets no timer and so no
+/// header-read timeout: a client trickling header bytes could hold a connection for ever.
 pub async fn serve(
     listener: tokio::net::TcpListener,
     router: Router,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    axum::serve(
-        listener,
-        router.into_make_service_with_connect_info::<SocketAddr>(),
-    )
-    .with_graceful_shutdown(shutdown)
-    .await
+    use axum::extract::ConnectInfo;
+    use hyper_util::rt::{TokioExecutor, TokioIo, TokioTimer};
+    use hyper_util::server::conn::auto::Builder;
+    use hyper_util::server::graceful::GracefulShutdown;
+    use tower::ServiceExt;
+
+    let mut builder = Builder::new(TokioExecutor::new());
+    builder
+        .http1()
+        .timer(TokioTimer::new())
+        .header_read_timeout(HEADER_READ_TIMEOUT)
+        .max_buf_size(MAX_HEAD_BYTES);
+    builder
+        .http2()
+        .timer(TokioTimer::new())
+        .max_header_list_size(MAX_HEAD_BYTES as u32);
+    let graceful = GracefulShutdown::new();
+    tokio::pin!(shutdown);
+    loop {
+        let (stream, peer) = tokio::select! {
+            accepted = listener.accept() => match accepted {
+                Ok(accepted) => accepted,
+                Err(e) => {
+                    // Out of file descriptors and the like: back off instead of spinning.
+                    tracing::warn!(error = %e, "accepting a connection failed");
+                    tokio::time::sleep(Duration::from_millis(50)).await;
+                    continue;
+                }
+            },
+            () = &mut shutdown => break,
+        };
+        let router = router.clone();
+        let service =
+            hyper::service::service_fn(move |mut req: hyper::Request<hyper::body::Incoming>| {
+                req.extensions_mut().insert(ConnectInfo(peer));
+                router.clone().oneshot(req)
+            });
+        let connection = builder
+            .serve_connection_with_upgrades(TokioIo::new(stream), service)
+            .into_owned();
+        let connection = graceful.watch(connection);
+        tokio::spawn(async move {
+            // Errors here are the client's (reset, timed out, malformed): nothing to report.
+            let _ = connection.await;
+        });
+    }
+    drop(listener);
+    // In-flight requests finish; idle connections close. Bounded so a stuck client cannot
+    // hold up a restart.
+    if tokio::time::timeout(Duration::from_secs(30), graceful.shutdown())
+        .await
+        .is_err()
+    {
+        tracing::warn!("some connections were still open 30 s after shutdown began");
+    }
+    Ok(())
 }
 
 /// Resolves on Ctrl-C or SIGTERM.

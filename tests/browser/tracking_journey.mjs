@@ -3,6 +3,7 @@
 // the dashboard, the unit drill-down and the status export show the pass.
 // Usage: node tracking_journey.mjs BASE_URL OPERATOR_LOGIN PASSWORD ROSTER_CSV NIP SCREENSHOT_DIR
 import { createRequire } from 'node:module';
+import { audit } from './audit.mjs';
 import { readFileSync } from 'node:fs';
 
 const [base, login, password, rosterFile, nip, shots = '/tmp'] = process.argv.slice(2);
@@ -79,11 +80,13 @@ try {
   }
   await phone.getByRole('button', { name: 'Kumpulkan jawaban' }).click();
   await phone.getByRole('heading', { name: 'Hasil kuis' }).waitFor();
+  await audit(phone, 'quiz result');
 
   // The dashboard shows the pass, with the numbers as text next to the chart.
   await op.getByRole('link', { name: 'Dasbor' }).click();
   await op.getByRole('heading', { name: 'Dasbor penyelesaian modul' }).waitFor();
   await op.locator('figure.chart svg').waitFor();
+  await audit(op, 'operator dashboard');
   const row = op.locator('table.numbers tr', { hasText: 'Dinas Kesehatan' });
   check((await row.locator('td').nth(1).textContent()).trim() === '1', 'one pass in Dinas Kesehatan');
   check((await row.locator('td').nth(2).textContent()).trim() === '50,0%', 'half of the OPD passed');

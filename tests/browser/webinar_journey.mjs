@@ -4,6 +4,7 @@
 // verification page confirms it.
 // Usage: node webinar_journey.mjs BASE_URL HOST_LOGIN PASSWORD NIP SCREENSHOT_DIR
 import { createRequire } from 'node:module';
+import { audit } from './audit.mjs';
 import { readFileSync } from 'node:fs';
 
 const [base, hostLogin, password, nip, shots = '/tmp'] = process.argv.slice(2);
@@ -68,6 +69,7 @@ try {
   await phone.getByLabel('Unit kerja / OPD').fill('Dinas Kominfo');
   await phone.getByRole('button', { name: 'Simpan dan lanjutkan' }).click();
   await board.getByTestId('joined').getByText('1').waitFor({ timeout: 15000 });
+  await audit(phone, 'webinar page after joining');
 
   const takeTest = async (label) => {
     await phone.getByRole('button', { name: `Mulai ${label}` }).click();
@@ -92,6 +94,8 @@ try {
   await board.getByTestId('post-submitted').getByText('1').waitFor({ timeout: 15000 });
   check((await board.getByTestId('gain').textContent()).trim() !== '-', 'learning gain shown');
   await board.screenshot({ path: `${shots}/netra-papan-langsung.png`, fullPage: true });
+  await audit(board, 'live board');
+  await audit(phone, 'webinar page with certificate');
 
   // The certificate: downloaded as a PDF, confirmed by the public page.
   const [download] = await Promise.all([
@@ -107,6 +111,7 @@ try {
   const stranger = await (await browser.newContext({ viewport: { width: 360, height: 740 } })).newPage();
   await stranger.goto(phone.url());
   await stranger.getByTestId('verify-status').getByText('SAH').waitFor();
+  await audit(stranger, 'verification page');
   check(await stranger.locator('dd', { hasText: 'Rina Kartika' }).isVisible(), 'holder named on the verification page');
   const publicHtml = await stranger.content();
   check(!publicHtml.includes(nip) && !publicHtml.includes(nip.slice(0, 8) + ' '), 'full NIP on the public page');

@@ -119,6 +119,12 @@ pub fn run_cli(args: &[&str], database_url: &str, stdin: &str) -> Result<()> {
 }
 
 pub async fn start_server(database_url: &str) -> Result<Server> {
+    start_server_with_site(database_url, "target/site-debug").await
+}
+
+/// [`start_server`] serving the site built in `site` (relative to the repository root):
+/// `target/site` is the release build of `make run`.
+pub async fn start_server_with_site(database_url: &str, site: &str) -> Result<Server> {
     let port = std::net::TcpListener::bind("127.0.0.1:0")?
         .local_addr()?
         .port();
@@ -128,7 +134,7 @@ pub async fn start_server(database_url: &str) -> Result<Server> {
         .arg("--content-dir")
         .arg(root.join("content"))
         .arg("--site-root")
-        .arg(root.join("target/site-debug"))
+        .arg(root.join(site))
         .env("DATABASE_URL", database_url)
         .env("RUST_LOG", "warn")
         // Warnings and errors (tracing writes to stdout) show next to the figures.

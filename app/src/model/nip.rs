@@ -248,3 +248,53 @@ mod tests {
         assert!(parse("198609122010012003").is_ok());
     }
 }
+
+#[cfg(test)]
+mod fuzz {
+    use super::*;
+    use proptest::prelude::*;
+
+    const TODAY: YearMonth = YearMonth {
+        year: 2026,
+        month: 11,
+    };
+
+    /// What people paste into a NIP field: digits with spaces, dots, dashes, exponents and noise.
+    fn nip_like() -> impl Strategy<Value = String> {
+        proptest::collection::vec(
+            prop_oneof![
+                "[0-9]{1,18}",
+                Just(" ".to_string()),
+                Just(".".to_string()),
+                Just("-".to_string()),
+                Just("E+17".to_string()),
+                Just("e".to_string()),
+                Just("'".to_string()),
+                Just("\u{a0}".to_string()),
+                Just("١٢٣".to_string()),
+                Just("19860912".to_string()),
+            ],
+            0..12,
+        )
+        .prop_map(|parts| parts.concat())
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 3000, ..ProptestConfig::default() })]
+
+        #[test]
+        fn parsing_never_panics_and_an_accepted_nip_is_canonical(input in prop_oneof![nip_like(), any::<String>()]) {
+            if let Ok(nip) = Nip::parse(&input, TODAY) {
+                prop_assert_eq!(nip.as_str().len(), 18);
+                prop_assert!(nip.as_str().bytes().all(|b| b.is_ascii_digit()));
+                // The canonical form parses to itself.
+                prop_assert_eq!(Nip::parse(nip.as_str(), TODAY).ok(), Some(nip.clone()));
+            }
+        }
+
+        #[test]
+        fn parsing_never_panics_on_any_month(input in nip_like(), year in 0u32..=u32::MAX, month in 0u32..=u32::MAX) {
+            let _ = Nip::parse(&input, YearMonth { year, month });
+        }
+    }
+}

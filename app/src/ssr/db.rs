@@ -15,10 +15,33 @@ pub mod webinars;
 use sea_orm::{sqlx, ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DbErr};
 use std::time::Duration;
 
+/// How hard SQLite works to make a commit durable (`PRAGMA synchronous`), chosen with
+/// `NETRA_SQLITE_SYNCHRONOUS`. The default, `full`, is the only level at which an acknowledged
+/// answer survives a power cut; `normal` survives a crash of Netra but may lose the last
+/// commits on power loss; `off` may corrupt the database on power loss. Figures per level are
+/// in the README (`submit_bench`).
+pub fn sqlite_synchronous() -> Result<sqlx::sqlite::SqliteSynchronous, DbErr> {
+    use sqlx::sqlite::SqliteSynchronous;
+    match std::env::var("NETRA_SQLITE_SYNCHRONOUS")
+        .unwrap_or_default()
+        .to_ascii_lowercase()
+        .as_str()
+    {
+        "" | "full" => Ok(SqliteSynchronous::Full),
+        "extra" => Ok(SqliteSynchronous::Extra),
+        "normal" => Ok(SqliteSynchronous::Normal),
+        "off" => Ok(SqliteSynchronous::Off),
+        other => Err(DbErr::Custom(format!(
+            "NETRA_SQLITE_SYNCHRONOUS={other}: expected full, extra, normal or off"
+        ))),
+    }
+}
+
 /// Opens a pool for a `sqlite://` or `postgres://` URL with settings suited to each.
 ///
-/// SQLite: WAL (readers never block the writer), `synchronous = FULL` (an acknowledged
-/// answer survives power loss, not just a crash), a 5 s busy timeout and foreign keys on.
+/// SQLite: WAL (readers never block the writer, one writer at a time), `synchronous` as
+/// [`sqlite_synchronous`] says (`FULL` by default: an acknowledged answer survives power loss,
+/// not just a crash), a 5 s busy timeout and foreign keys on.
 pub async fn connect(url: &str) -> Result<DatabaseConnection, DbErr> {
     let mut opts = ConnectOptions::new(url.to_string());
     opts.sqlx_logging(false)
@@ -26,11 +49,12 @@ pub async fn connect(url: &str) -> Result<DatabaseConnection, DbErr> {
         .acquire_timeout(Duration::from_secs(3))
         .connect_timeout(Duration::from_secs(3));
     if url.starts_with("sqlite:") {
+        let synchronous = sqlite_synchronous()?;
         opts.max_connections(8)
             .min_connections(1)
-            .map_sqlx_sqlite_opts(|o| {
+            .map_sqlx_sqlite_opts(move |o| {
                 o.journal_mode(sqlx::sqlite::SqliteJournalMode::Wal)
-                    .synchronous(sqlx::sqlite::SqliteSynchronous::Full)
+                    .synchronous(synchronous)
                     .busy_timeout(Duration::from_secs(5))
                     .foreign_keys(true)
             });

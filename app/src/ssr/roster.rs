@@ -836,3 +836,126 @@ mod tests {
         );
     }
 }
+
+#[cfg(test)]
+mod fuzz {
+    use super::*;
+    use proptest::prelude::*;
+
+    const TODAY: YearMonth = YearMonth {
+        year: 2026,
+        month: 11,
+    };
+
+    /// One cell of a roster: real header names, NIP-ish numbers, unit paths, quotes and noise.
+    fn cell() -> impl Strategy<Value = String> {
+        prop_oneof![
+            Just("NIP".to_string()),
+            Just("Nama".to_string()),
+            Just("OPD".to_string()),
+            Just("Unit Kerja".to_string()),
+            Just("Jenis".to_string()),
+            Just("Kode Unit".to_string()),
+            Just("198609122010011003".to_string()),
+            Just("1,98609E+17".to_string()),
+            Just("Dinas A > Bidang B > ".to_string()),
+            Just("PPPK".to_string()),
+            Just("III/a".to_string()),
+            Just("\"".to_string()),
+            Just("\"\"".to_string()),
+            Just("\r".to_string()),
+            "[0-9]{0,20}",
+            "[a-zA-Z ]{0,12}",
+            any::<String>(),
+        ]
+    }
+
+    /// CSV text with one of the accepted separators (or a wrong one) and ragged rows.
+    fn csv_like() -> impl Strategy<Value = Vec<u8>> {
+        (
+            prop_oneof![Just(","), Just(";"), Just("\t"), Just("|")],
+            any::<bool>(),
+            proptest::collection::vec(proptest::collection::vec(cell(), 0..8), 0..12),
+        )
+            .prop_map(|(sep, bom, rows)| {
+                let mut text = if bom {
+                    "\u{feff}".to_string()
+                } else {
+                    String::new()
+                };
+                for row in rows {
+                    text.push_str(&row.join(sep));
+                    text.push('\n');
+                }
+                text.into_bytes()
+            })
+    }
+
+    /// A real XLSX workbook whose cells are random text and numbers (NaN and infinities too).
+    fn xlsx_with(rows: &[Vec<(String, Option<f64>)>]) -> Vec<u8> {
+        let mut book = rust_xlsxwriter::Workbook::new();
+        let sheet = book.add_worksheet();
+        for (r, row) in rows.iter().enumerate() {
+            for (c, (text, number)) in row.iter().enumerate() {
+                let (r, c) = (r as u32, c as u16);
+                let _ = match number {
+                    Some(n) => sheet.write_number(r, c, *n).map(|_| ()),
+                    None => sheet.write_string(r, c, text).map(|_| ()),
+                };
+            }
+        }
+        book.save_to_buffer().unwrap_or_default()
+    }
+
+    fn number() -> impl Strategy<Value = Option<f64>> {
+        prop_oneof![
+            Just(None),
+            Just(Some(198609122010011003.0)),
+            Just(Some(f64::NAN)),
+            Just(Some(f64::INFINITY)),
+            Just(Some(-1e300)),
+            any::<f64>().prop_map(Some),
+        ]
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 600, ..ProptestConfig::default() })]
+
+        #[test]
+        fn csv_rosters_never_panic_and_every_problem_names_a_line(bytes in csv_like()) {
+            if let Ok(table) = read_table("roster.csv", &bytes) {
+                let last_line = table.iter().map(|(line, _)| *line).max().unwrap_or(0);
+                if let Ok(read) = read_rows(table, TODAY) {
+                    prop_assert!(read.rows.len() <= read.total);
+                    for p in &read.problems {
+                        prop_assert!((1..=last_line).contains(&p.line), "line {} of {}", p.line, last_line);
+                    }
+                }
+            }
+        }
+
+        #[test]
+        fn arbitrary_bytes_never_panic_as_csv_or_xlsx(bytes in proptest::collection::vec(any::<u8>(), 0..2048)) {
+            let _ = read_table("roster.csv", &bytes).map(|t| read_rows(t, TODAY));
+            let _ = read_table("roster.xlsx", &bytes).map(|t| read_rows(t, TODAY));
+            let mut zipped = b"PK\x03\x04".to_vec();
+            zipped.extend_from_slice(&bytes);
+            let _ = read_table("roster.xlsx", &zipped).map(|t| read_rows(t, TODAY));
+        }
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 120, ..ProptestConfig::default() })]
+
+        #[test]
+        fn xlsx_rosters_with_random_cells_never_panic(
+            rows in proptest::collection::vec(proptest::collection::vec((cell(), number()), 0..6), 0..10)
+        ) {
+            let bytes = xlsx_with(&rows);
+            prop_assert!(!bytes.is_empty(), "the generator wrote a workbook");
+            if let Ok(table) = read_table("roster.xlsx", &bytes) {
+                let _ = read_rows(table, TODAY);
+            }
+        }
+    }
+}

@@ -17,7 +17,7 @@ async fn journey_with_env(
     env: &[(&str, String)],
     passed: &str,
 ) -> Result<()> {
-    let site = repo_root().join("target/site-debug/pkg/netra.wasm");
+    let site = repo_root().join("target/site-debug/asset-name");
     ensure!(
         site.exists(),
         "{} is missing: run `make test` (it builds the debug site first)",
@@ -53,6 +53,20 @@ async fn journey_with_env(
     );
     ensure!(stdout.contains(passed), "unexpected output: {stdout}");
     Ok(())
+}
+
+/// Every learner-facing page fits 360 px, sizes its images and loads nothing from elsewhere;
+/// with JavaScript off a lesson reads and a quiz is taken to its result.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn pages_are_phone_friendly_and_work_without_javascript_in_chromium() -> Result<()> {
+    let app = TestApp::spawn(Backend::Sqlite).await?;
+    journey(
+        &app,
+        "light_pages.mjs",
+        &[tests::MODULE, "arti-netral", tests::NIP],
+        "light pages passed",
+    )
+    .await
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

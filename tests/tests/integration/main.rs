@@ -3,9 +3,11 @@
 mod accounts;
 mod browser;
 mod catalog;
+mod crash;
 mod curriculum;
 mod fuzz;
 mod identity;
+mod limits;
 mod ops;
 mod platform;
 mod question_upload;

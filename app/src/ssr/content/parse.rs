@@ -892,3 +892,115 @@ mod tests {
         );
     }
 }
+
+#[cfg(test)]
+mod fuzz {
+    use super::*;
+    use proptest::prelude::*;
+    use std::path::PathBuf;
+
+    fn content_root() -> PathBuf {
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("../content")
+    }
+
+    /// Every file of the shipped content, relative to its root.
+    fn content_files() -> Vec<PathBuf> {
+        fn walk(dir: &Path, root: &Path, out: &mut Vec<PathBuf>) {
+            let Ok(entries) = std::fs::read_dir(dir) else {
+                return;
+            };
+            for entry in entries.flatten() {
+                let path = entry.path();
+                if path.is_dir() {
+                    walk(&path, root, out);
+                } else if let Ok(rel) = path.strip_prefix(root) {
+                    out.push(rel.to_path_buf());
+                }
+            }
+        }
+        let mut out = Vec::new();
+        walk(&content_root(), &content_root(), &mut out);
+        out.sort();
+        out
+    }
+
+    fn copy_tree(from: &Path, to: &Path) -> std::io::Result<()> {
+        std::fs::create_dir_all(to)?;
+        for entry in std::fs::read_dir(from)? {
+            let entry = entry?;
+            let target = to.join(entry.file_name());
+            if entry.file_type()?.is_dir() {
+                copy_tree(&entry.path(), &target)?;
+            } else {
+                std::fs::copy(entry.path(), target)?;
+            }
+        }
+        Ok(())
+    }
+
+    /// Text an author's slip (or a bad merge) can put into a TOML manifest or a lesson.
+    fn damage() -> impl Strategy<Value = String> {
+        prop_oneof![
+            Just(String::new()),
+            Just("\"".to_string()),
+            Just("[[questions]]\n".to_string()),
+            Just("id = \"\"\n".to_string()),
+            Just("correct = [99]\n".to_string()),
+            Just("options = []\n".to_string()),
+            Just("questions_per_attempt = 0\n".to_string()),
+            Just("passing_score = 1000\n".to_string()),
+            Just("---\ntitle = \n---\n".to_string()),
+            Just("\u{0}\u{feff}".to_string()),
+            Just("[".to_string()),
+            Just("é中".to_string()),
+            any::<String>(),
+        ]
+    }
+
+    proptest! {
+        // Each case copies the content tree: a few hundred cases keep this under a few seconds.
+        #![proptest_config(ProptestConfig { cases: 150, ..ProptestConfig::default() })]
+
+        /// One file of the real content, cut or spliced at a random place: loading reports
+        /// errors (with the file) or succeeds, and never panics.
+        #[test]
+        fn damaged_content_is_reported_never_a_panic(
+            file_pick in any::<prop::sample::Index>(),
+            at in any::<prop::sample::Index>(),
+            cut in any::<bool>(),
+            insert in damage(),
+        ) {
+            let files = content_files();
+            prop_assume!(!files.is_empty());
+            let rel = &files[file_pick.index(files.len())];
+            let dir = std::env::temp_dir().join(format!("netra-content-fuzz-{:016x}", rand::random::<u64>()));
+            copy_tree(&content_root(), &dir).map_err(|e| TestCaseError::fail(e.to_string()))?;
+            let path = dir.join(rel);
+            let original = std::fs::read(&path).unwrap_or_default();
+            let mut at = at.index(original.len() + 1);
+            // Splice on a character boundary so most cases stay valid UTF-8 and reach the parsers.
+            while at < original.len() && (original[at] & 0xC0) == 0x80 {
+                at += 1;
+            }
+            let mut damaged = original[..at].to_vec();
+            damaged.extend_from_slice(insert.as_bytes());
+            if !cut {
+                damaged.extend_from_slice(&original[at..]);
+            }
+            std::fs::write(&path, &damaged).map_err(|e| TestCaseError::fail(e.to_string()))?;
+            let outcome = load_catalog(&dir);
+            let _ = std::fs::remove_dir_all(&dir);
+            if let Err(errors) = outcome {
+                prop_assert!(!errors.0.is_empty());
+                for e in &errors.0 {
+                    prop_assert!(!e.message.is_empty());
+                }
+            }
+        }
+
+        #[test]
+        fn markdown_rendering_never_panics(text in any::<String>()) {
+            let _ = super::super::markdown::render(&text);
+        }
+    }
+}

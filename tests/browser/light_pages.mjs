@@ -1,0 +1,79 @@
+// Light pages in headless Chromium at 360 px: every learner-facing page passes the audit
+// (no horizontal scroll, sized images, no other origin), and with JavaScript disabled a lesson
+// can be read and a quiz taken to its result.
+// Usage: node light_pages.mjs BASE_URL MODULE LESSON NIP
+import { createRequire } from 'node:module';
+import { audit, watchOrigins } from './audit.mjs';
+
+const [base, module, lesson, nip] = process.argv.slice(2);
+const { chromium } = createRequire(`${process.env.NETRA_TOOLS}/package.json`)('playwright-core');
+
+function check(cond, message) {
+  if (!cond) throw new Error(message);
+}
+
+const browser = await chromium.launch({
+  executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
+  args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-quic',
+    '--no-first-run', '--disable-component-update', '--disable-sync'],
+});
+const foreign = [];
+try {
+  // JavaScript on: each public page, hydrated, audited.
+  const phone = await (await browser.newContext({ viewport: { width: 360, height: 740 } })).newPage();
+  watchOrigins(phone, base, foreign);
+  const wasm = [];
+  phone.on('request', (req) => { if (req.url().endsWith('.wasm')) wasm.push(req.url()); });
+  for (const path of ['/', `/modul/${module}`, '/identitas', '/pelanggaran', '/cek', '/masuk',
+    '/aktivasi', `/modul/${module}/kuis`]) {
+    await phone.goto(`${base}${path}`);
+    await phone.waitForSelector('body[data-hydrated="true"]', { timeout: 30000 });
+    await audit(phone, path);
+  }
+  // A lesson is for reading: a first visit fetches no wasm at all, and its links still work.
+  const cold = await (await browser.newContext({ viewport: { width: 360, height: 740 } })).newPage();
+  watchOrigins(cold, base, foreign);
+  const coldWasm = [];
+  cold.on('request', (req) => { if (req.url().endsWith('.wasm')) coldWasm.push(req.url()); });
+  await cold.goto(`${base}/modul/${module}/${lesson}`, { waitUntil: 'networkidle' });
+  check(await cold.locator('article h2').count() > 0, 'lesson text');
+  await audit(cold, 'lesson');
+  check(coldWasm.length === 0, `a lesson page fetched wasm: ${coldWasm.join(', ')}`);
+  await cold.locator('a[rel="next"]').first().click();
+  await cold.waitForLoadState('networkidle');
+  check(await cold.locator('article h2').count() > 0, 'the next lesson, reached by its link');
+  check(wasm.length > 0, 'the other pages do hydrate with the wasm');
+
+  // JavaScript off: read a lesson, identify, take the quiz, see the result.
+  const plain = await (await browser.newContext({
+    viewport: { width: 360, height: 740 }, javaScriptEnabled: false,
+  })).newPage();
+  watchOrigins(plain, base, foreign);
+  await plain.goto(`${base}/modul/${module}/${lesson}`);
+  check(await plain.locator('article h2').count() > 0, 'lesson text without JavaScript');
+  await audit(plain, 'lesson without JavaScript');
+  await plain.goto(`${base}/identitas`);
+  await plain.getByLabel('NIP').fill(nip);
+  await plain.getByLabel('Nama lengkap').fill('Dewi Lestari');
+  await plain.getByLabel('Instansi').fill('Pemerintah Kabupaten Sleman');
+  await plain.getByLabel('Unit kerja / OPD').fill('BKPSDM');
+  await plain.getByRole('button', { name: 'Simpan dan lanjutkan' }).click();
+  await plain.goto(`${base}/modul/${module}/kuis`);
+  await plain.getByRole('button', { name: 'Mulai kuis' }).click();
+  await plain.getByRole('button', { name: 'Kumpulkan jawaban' }).waitFor();
+  await audit(plain, 'quiz without JavaScript');
+  const questions = plain.locator('fieldset.question');
+  const count = await questions.count();
+  check(count > 0, 'quiz questions without JavaScript');
+  for (let i = 0; i < count; i++) {
+    await questions.nth(i).locator('input').first().check();
+  }
+  await plain.getByRole('button', { name: 'Kumpulkan jawaban' }).click();
+  await plain.getByRole('heading', { name: 'Hasil kuis' }).waitFor();
+  await audit(plain, 'result without JavaScript');
+
+  check(foreign.length === 0, `requests to other origins: ${foreign.join(', ')}`);
+  console.log('light pages passed');
+} finally {
+  await browser.close();
+}
