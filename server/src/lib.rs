@@ -7,6 +7,7 @@ pub mod backup;
 pub mod cli;
 pub mod metrics;
 pub mod middleware;
+pub mod page_cache;
 pub mod questions;
 pub mod roster;
 pub mod run;

@@ -1,6 +1,6 @@
 //! Start-up: load and validate content, connect and migrate the database, build the router.
 
-use crate::{metrics, middleware};
+use crate::{metrics, middleware, page_cache};
 use anyhow::Context;
 use app::ssr::{content, db, AppState, Settings};
 use app::{shell, App};
@@ -250,6 +250,11 @@ pub fn router(state: AppState) -> Router {
             }),
         ))
         .layer(CompressionLayer::new())
+        // Outside compression, so a shared page is kept compressed, once per encoding.
+        .layer(axum::middleware::from_fn_with_state(
+            Arc::new(page_cache::PageCache::default()),
+            page_cache::serve,
+        ))
         .layer(axum::middleware::from_fn(middleware::body_limit))
         .layer(axum::middleware::from_fn(middleware::size_limits))
         .layer(TimeoutLayer::with_status_code(

@@ -2,20 +2,11 @@
 // code, signs out; the learner activates with it, lands on their own results, signs out and signs
 // in again with NIP and password.
 // Usage: node account_journey.mjs BASE_URL OPERATOR_LOGIN PASSWORD NIP NEW_PASSWORD SCREENSHOT_DIR
-import { createRequire } from 'node:module';
+import { check, launch } from './common.mjs';
 
 const [base, operator, password, nip, newPassword, shots = '/tmp'] = process.argv.slice(2);
-const { chromium } = createRequire(`${process.env.NETRA_TOOLS}/package.json`)('playwright-core');
 
-function check(cond, message) {
-  if (!cond) throw new Error(message);
-}
-
-const browser = await chromium.launch({
-  executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
-  args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-quic',
-    '--no-first-run', '--disable-component-update', '--disable-sync'],
-});
+const browser = await launch();
 const errors = [];
 try {
   const page = await (await browser.newContext({ viewport: { width: 360, height: 740 } })).newPage();

@@ -1,22 +1,12 @@
 // The learner's whole path in headless Chromium with JavaScript on: identify, start, answer with
 // autosave, submit, result, "Hasil saya". Proves hydration by interactions that need the wasm.
 // Usage: node learner_journey.mjs BASE_URL SCREENSHOT_DIR   (NETRA_TOOLS points at playwright-core)
-import { createRequire } from 'node:module';
+import { check, launch } from './common.mjs';
 
 const [base, shots = '/tmp'] = process.argv.slice(2);
-const tools = process.env.NETRA_TOOLS;
-const { chromium } = createRequire(`${tools}/package.json`)('playwright-core');
 const MODULE = 'dasar-netralitas-asn';
 
-function check(cond, message) {
-  if (!cond) throw new Error(message);
-}
-
-const browser = await chromium.launch({
-  executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
-  args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-quic',
-    '--no-first-run', '--disable-component-update', '--disable-sync'],
-});
+const browser = await launch();
 const errors = [];
 try {
   const context = await browser.newContext({ viewport: { width: 360, height: 740 } });

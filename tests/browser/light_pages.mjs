@@ -2,21 +2,12 @@
 // (no horizontal scroll, sized images, no other origin), and with JavaScript disabled a lesson
 // can be read and a quiz taken to its result.
 // Usage: node light_pages.mjs BASE_URL MODULE LESSON NIP
-import { createRequire } from 'node:module';
+import { check, launch } from './common.mjs';
 import { audit, watchOrigins } from './audit.mjs';
 
 const [base, module, lesson, nip] = process.argv.slice(2);
-const { chromium } = createRequire(`${process.env.NETRA_TOOLS}/package.json`)('playwright-core');
 
-function check(cond, message) {
-  if (!cond) throw new Error(message);
-}
-
-const browser = await chromium.launch({
-  executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
-  args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-quic',
-    '--no-first-run', '--disable-component-update', '--disable-sync'],
-});
+const browser = await launch();
 const foreign = [];
 try {
   // JavaScript on: each public page, hydrated, audited.

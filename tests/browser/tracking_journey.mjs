@@ -2,22 +2,13 @@
 // (preview, then confirm), assigns a module to an OPD, a learner on a phone completes it, and
 // the dashboard, the unit drill-down and the status export show the pass.
 // Usage: node tracking_journey.mjs BASE_URL OPERATOR_LOGIN PASSWORD ROSTER_CSV NIP SCREENSHOT_DIR
-import { createRequire } from 'node:module';
+import { check, launch } from './common.mjs';
 import { audit } from './audit.mjs';
 import { readFileSync } from 'node:fs';
 
 const [base, login, password, rosterFile, nip, shots = '/tmp'] = process.argv.slice(2);
-const { chromium } = createRequire(`${process.env.NETRA_TOOLS}/package.json`)('playwright-core');
 
-function check(cond, message) {
-  if (!cond) throw new Error(message);
-}
-
-const browser = await chromium.launch({
-  executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
-  args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-quic',
-    '--no-first-run', '--disable-component-update', '--disable-sync'],
-});
+const browser = await launch();
 const errors = [];
 let op;
 try {

@@ -3,22 +3,13 @@
 // the board updates without a reload; the attendee downloads the certificate and the public
 // verification page confirms it.
 // Usage: node webinar_journey.mjs BASE_URL HOST_LOGIN PASSWORD NIP SCREENSHOT_DIR
-import { createRequire } from 'node:module';
+import { check, launch } from './common.mjs';
 import { audit } from './audit.mjs';
 import { readFileSync } from 'node:fs';
 
 const [base, hostLogin, password, nip, shots = '/tmp'] = process.argv.slice(2);
-const { chromium } = createRequire(`${process.env.NETRA_TOOLS}/package.json`)('playwright-core');
 
-function check(cond, message) {
-  if (!cond) throw new Error(message);
-}
-
-const browser = await chromium.launch({
-  executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
-  args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-quic',
-    '--no-first-run', '--disable-component-update', '--disable-sync'],
-});
+const browser = await launch();
 const errors = [];
 let host;
 try {

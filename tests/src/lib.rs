@@ -534,6 +534,18 @@ pub fn answers_for(
     Ok(form)
 }
 
+/// The `i`-th of 55,944 distinct NIPs that pass every rule, for load generators: born in
+/// `birth_month` (`YYYYMM`, day 1 to 28), appointed in `tmt_month` (`YYYYMM`), either gender,
+/// sequence 001 to 999.
+pub fn nth_nip(birth_month: &str, tmt_month: &str, i: usize) -> String {
+    format!(
+        "{birth_month}{:02}{tmt_month}{}{:03}",
+        1 + (i / 1998) % 28,
+        1 + (i / 999) % 2,
+        1 + i % 999
+    )
+}
+
 /// The `p` quantile (0..=1) of sorted latencies, for the benchmarks.
 pub fn percentile(sorted: &[std::time::Duration], p: f64) -> std::time::Duration {
     if sorted.is_empty() {

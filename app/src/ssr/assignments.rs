@@ -969,6 +969,24 @@ fn employee_row(
     Ok((line, activity))
 }
 
+/// An assignment of the agency, the agency's unit tree and one unit of it; another agency's ids
+/// are "not found".
+async fn assignment_unit(
+    state: &AppState,
+    agency: &agency::Model,
+    assignment_id: i64,
+    unit_id: i64,
+) -> Result<(assignment::Model, HashMap<i64, unit::Model>, unit::Model), AppError> {
+    let a = find(state, agency, assignment_id).await?;
+    let tree = units(&state.db, agency.id).await.or_fail()?;
+    let unit = tree
+        .get(&unit_id)
+        .cloned()
+        .ok_or(AppError::NotFound)
+        .map_err(fail)?;
+    Ok((a, tree, unit))
+}
+
 /// `/operator/dasbor/{assignment}/unit/{unit}`.
 pub async fn drill_down(
     state: &AppState,
@@ -984,13 +1002,7 @@ pub async fn drill_down(
             "Kata kunci terlalu panjang (maksimal 100 karakter).",
         )));
     }
-    let a = find(state, &agency, assignment_id).await?;
-    let tree = units(&state.db, agency.id).await.or_fail()?;
-    let unit = tree
-        .get(&unit_id)
-        .cloned()
-        .ok_or(AppError::NotFound)
-        .map_err(fail)?;
+    let (a, tree, unit) = assignment_unit(state, &agency, assignment_id, unit_id).await?;
     let now = Utc::now();
     let scope = scope_of(&state.db, &a, now).await.or_fail()?;
     let (rows, _) = tallies(&state.db, &scope, Some(&unit.path))
@@ -1317,13 +1329,7 @@ pub async fn unit_certificates(
     unit_id: i64,
 ) -> Result<(String, Vec<certificate::Model>), AppError> {
     let agency = agency_of(state, actor).await?;
-    let a = find(state, &agency, assignment_id).await?;
-    let tree = units(&state.db, agency.id).await.or_fail()?;
-    let unit = tree
-        .get(&unit_id)
-        .cloned()
-        .ok_or(AppError::NotFound)
-        .map_err(fail)?;
+    let (a, _, unit) = assignment_unit(state, &agency, assignment_id, unit_id).await?;
     let certs = certify(state, &agency, &a, Some(&unit.path), None).await?;
     let label = format!("{}-{}", a.module_slug, unit.name);
     Ok((label, certs))

@@ -28,14 +28,8 @@ const STEPS: [&str; 5] = [
     "submit",
 ];
 
-/// A valid, distinct NIP for attendee `i` (up to 55,944 of them).
 fn nip_for(i: usize) -> String {
-    format!(
-        "198501{:02}201001{}{:03}",
-        1 + (i / 1998) % 28,
-        1 + (i / 999) % 2,
-        1 + i % 999
-    )
+    tests::nth_nip("198501", "201001", i)
 }
 
 fn cookie_of(res: &reqwest::Response, name: &str) -> Option<String> {

@@ -98,14 +98,8 @@ impl Drop for Netra {
     }
 }
 
-/// A NIP that passes every rule, distinct for each `i` below 55,944.
 fn nip_for(i: usize) -> String {
-    format!(
-        "198702{:02}201101{}{:03}",
-        1 + (i / 1998) % 28,
-        1 + (i / 999) % 2,
-        1 + i % 999
-    )
+    tests::nth_nip("198702", "201101", i)
 }
 
 fn learner() -> Result<Client> {

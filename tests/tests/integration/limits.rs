@@ -217,3 +217,61 @@ async fn a_lesson_page_is_light_and_its_assets_are_cached_for_good() -> Result<(
     }
     Ok(())
 }
+
+/// Pages every anonymous visitor gets alike are rendered once and served from memory; anything
+/// personal, or not certainly shared, is rendered for each request.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn shared_pages_are_served_from_memory_and_personal_pages_never_are() -> Result<()> {
+    let app = TestApp::spawn(Backend::Sqlite).await?;
+    let anonymous = app.browser()?;
+    let get = |path: &'static str| {
+        let client = anonymous.client.clone();
+        let url = anonymous.url(path);
+        async move {
+            let res = client
+                .get(&url)
+                .header(ACCEPT_ENCODING, "br")
+                .send()
+                .await?;
+            let hit = res.headers().contains_key("x-netra-cache");
+            let status = res.status();
+            Ok::<_, anyhow::Error>((status, hit, res.bytes().await?))
+        }
+    };
+    let lesson = "/modul/dasar-netralitas-asn/arti-netral";
+    let (status, first_hit, first) = get(lesson).await?;
+    ensure!(status == 200 && !first_hit, "first visit renders");
+    let (_, second_hit, second) = get(lesson).await?;
+    ensure!(
+        second_hit && second == first,
+        "second visit served the same bytes from memory"
+    );
+    for path in [
+        "/modul/dasar-netralitas-asn/kuis",
+        "/identitas",
+        "/modul/tidak-ada",
+        "/?q=1",
+    ] {
+        get(path).await?;
+        let (_, hit, _) = get(path).await?;
+        ensure!(!hit, "{path} is never served from memory");
+    }
+    // An identified learner gets their own rendering (with their name), never the shared one.
+    let learner = app.browser()?;
+    learner.identify(NIP, "Budi Santoso").await?;
+    let res = learner.get(lesson).await?;
+    ensure!(
+        !res.headers().contains_key("x-netra-cache"),
+        "personal request rendered"
+    );
+    ensure!(
+        res.text().await?.contains("Budi Santoso"),
+        "the learner's own header"
+    );
+    let (_, shared) = anonymous.page(lesson).await?;
+    ensure!(
+        shared.contains("arti") && !shared.contains("Budi Santoso"),
+        "nothing personal in the shared page"
+    );
+    Ok(())
+}
