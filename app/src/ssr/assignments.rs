@@ -969,24 +969,6 @@ fn employee_row(
     Ok((line, activity))
 }
 
-/// An assignment of the agency, the agency's unit tree and one unit of it; another agency's ids
-/// are "not found".
-async fn assignment_unit(
-    state: &AppState,
-    agency: &agency::Model,
-    assignment_id: i64,
-    unit_id: i64,
-) -> Result<(assignment::Model, HashMap<i64, unit::Model>, unit::Model), AppError> {
-    let a = find(state, agency, assignment_id).await?;
-    let tree = units(&state.db, agency.id).await.or_fail()?;
-    let unit = tree
-        .get(&unit_id)
-        .cloned()
-        .ok_or(AppError::NotFound)
-        .map_err(fail)?;
-    Ok((a, tree, unit))
-}
-
 /// `/operator/dasbor/{assignment}/unit/{unit}`.
 pub async fn drill_down(
     state: &AppState,
@@ -1002,7 +984,13 @@ pub async fn drill_down(
             "Kata kunci terlalu panjang (maksimal 100 karakter).",
         )));
     }
-    let (a, tree, unit) = assignment_unit(state, &agency, assignment_id, unit_id).await?;
+    let a = find(state, &agency, assignment_id).await?;
+    let tree = units(&state.db, agency.id).await.or_fail()?;
+    let unit = tree
+        .get(&unit_id)
+        .cloned()
+        .ok_or(AppError::NotFound)
+        .map_err(fail)?;
     let now = Utc::now();
     let scope = scope_of(&state.db, &a, now).await.or_fail()?;
     let (rows, _) = tallies(&state.db, &scope, Some(&unit.path))
@@ -1177,15 +1165,7 @@ pub(crate) async fn export_scope(
     let agency = agency_of(state, actor).await?;
     let a = find(state, &agency, assignment_id).await?;
     let unit = match unit_id {
-        Some(id) => Some(
-            unit::Entity::find_by_id(id)
-                .one(&state.db)
-                .await
-                .or_fail()?
-                .filter(|u| u.agency_id == agency.id)
-                .ok_or(AppError::NotFound)
-                .map_err(fail)?,
-        ),
+        Some(id) => Some(super::tracking::unit_of_agency(state, &agency, id).await?),
         None => None,
     };
     let scope = scope_of(&state.db, &a, Utc::now()).await.or_fail()?;
@@ -1254,13 +1234,20 @@ pub(crate) async fn certify(
         .into_iter()
         .flatten()
         .collect();
-    let mut held: HashMap<i64, certificate::Model> =
-        db::certificates::of_assignment(&state.db, a.id)
+    // One learner's pass looks up that learner's certificate only: a province-wide cycle may
+    // hold 100,000 of them.
+    let held = match only {
+        Some(id) => db::certificates::for_assignment_holder(&state.db, a.id, id)
             .await
             .or_fail()?
             .into_iter()
-            .map(|c| (c.employee_id, c))
-            .collect();
+            .collect::<Vec<_>>(),
+        None => db::certificates::of_assignment(&state.db, a.id)
+            .await
+            .or_fail()?,
+    };
+    let mut held: HashMap<i64, certificate::Model> =
+        held.into_iter().map(|c| (c.employee_id, c)).collect();
     let offset = zone_offset(&a.time_zone).unwrap_or_else(|| Utc.fix());
     for (employee_id, passed_at) in &passed {
         if held.contains_key(employee_id) {
@@ -1329,7 +1316,8 @@ pub async fn unit_certificates(
     unit_id: i64,
 ) -> Result<(String, Vec<certificate::Model>), AppError> {
     let agency = agency_of(state, actor).await?;
-    let (a, _, unit) = assignment_unit(state, &agency, assignment_id, unit_id).await?;
+    let a = find(state, &agency, assignment_id).await?;
+    let unit = super::tracking::unit_of_agency(state, &agency, unit_id).await?;
     let certs = certify(state, &agency, &a, Some(&unit.path), None).await?;
     let label = format!("{}-{}", a.module_slug, unit.name);
     Ok((label, certs))

@@ -57,15 +57,7 @@ pub(crate) async fn ledger_rows(
         .await
         .or_fail()?;
     let chosen = match query.unit_id {
-        Some(id) => Some(
-            unit::Entity::find_by_id(id)
-                .one(&state.db)
-                .await
-                .or_fail()?
-                .filter(|u| u.agency_id == agency.id)
-                .ok_or(AppError::NotFound)
-                .map_err(fail)?,
-        ),
+        Some(id) => Some(super::tracking::unit_of_agency(state, &agency, id).await?),
         None => None,
     };
     let mut sql = Sql::new(state.db.get_database_backend());

@@ -465,9 +465,9 @@ pub async fn submit(
         if let Some(session) = &session {
             super::webinar::check_submission(state, session, &attempt, now)?;
         }
-        finalize(state, module, &attempt, Some(answers), now).await?;
-        if session.is_none() {
-            // A pass of a mandatory module earns its certificate (no-op otherwise).
+        let passed = finalize(state, module, &attempt, Some(answers), now).await?;
+        if passed && session.is_none() {
+            // A pass of a mandatory module earns its certificate (no-op when not assigned).
             super::assignments::certify_learner(state, learner, &attempt.module_slug).await;
         }
     }
@@ -478,14 +478,14 @@ pub async fn submit(
 }
 
 /// Scores and closes an attempt in one transaction: the attempt row and all its answers are
-/// written together or not at all.
+/// written together or not at all. True when this call recorded a pass.
 async fn finalize(
     state: &AppState,
     module: &Module,
     attempt: &attempt::Model,
     posted: Option<BTreeMap<String, Vec<String>>>,
     now: DateTime<Utc>,
-) -> Result<(), AppError> {
+) -> Result<bool, AppError> {
     let draw = parse_draw(&attempt.draw)?;
     let late = is_expired(state, attempt, now);
     let txn = db::begin_write(&state.db).await.or_fail()?;
@@ -493,7 +493,7 @@ async fn finalize(
     // the read and the final write (autosave takes the same lock).
     if !db::attempts::lock_open(&txn, attempt.id).await.or_fail()? {
         txn.rollback().await.or_fail()?;
-        return Ok(());
+        return Ok(false);
     }
     let saved: HashMap<String, Vec<String>> = db::attempts::answers_of(&txn, attempt.id)
         .await
@@ -525,7 +525,7 @@ async fn finalize(
     {
         // Someone else submitted it a moment ago; their result stands.
         txn.rollback().await.or_fail()?;
-        return Ok(());
+        return Ok(false);
     }
     db::results::submitted(
         &txn,
@@ -548,7 +548,8 @@ async fn finalize(
     db::attempts::save_final_answers(&txn, attempt.id, rows)
         .await
         .or_fail()?;
-    txn.commit().await.or_fail()
+    txn.commit().await.or_fail()?;
+    Ok(outcome.passed)
 }
 
 /// A submitted attempt with the answer key revealed.

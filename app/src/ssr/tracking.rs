@@ -4,7 +4,7 @@
 
 use super::db::{
     self,
-    entities::{account, agency, roster_import},
+    entities::{account, agency, roster_import, unit},
 };
 use super::export::{Column, Format, TableWriter};
 use super::respond::{fail, OrFail};
@@ -31,6 +31,21 @@ pub async fn agency_of(
         .await
         .or_fail()?
         .ok_or(AppError::Forbidden)
+        .map_err(fail)
+}
+
+/// A unit of `agency`; another agency's (or no) unit is "not found".
+pub async fn unit_of_agency(
+    state: &AppState,
+    agency: &agency::Model,
+    unit_id: i64,
+) -> Result<unit::Model, AppError> {
+    unit::Entity::find_by_id(unit_id)
+        .one(&state.db)
+        .await
+        .or_fail()?
+        .filter(|u| u.agency_id == agency.id)
+        .ok_or(AppError::NotFound)
         .map_err(fail)
 }
 
