@@ -33,18 +33,28 @@ use leptos_router::{
 
 /// Lesson pages are for reading: plain server-rendered HTML with links and forms that work
 /// without JavaScript. They are sent without the wasm bundle, so a first visit on a slow phone
-/// costs the page and its stylesheet only (see "Light pages" in the README). Every other page
-/// hydrates; the bundle is cached for good once fetched.
+/// costs the page and its stylesheet only (see "Light pages" in the README). Most other pages
+/// hydrate ([`is_light_page`]); the bundle is cached for good once fetched.
 pub fn is_reading_page(path: &str) -> bool {
     let parts: Vec<&str> = path.trim_matches('/').split('/').collect();
     matches!(parts.as_slice(), ["modul", _, lesson] if *lesson != "kuis")
+}
+
+/// Pages sent without the wasm bundle: lessons, and a webinar's session page (`/w/{code}`),
+/// whose identification form and "Mulai" buttons are plain forms. Tens of thousands of
+/// attendees open that page within a minute; without the bundle the rush costs a few KB per
+/// attendee instead of the whole app, which is fetched later, spread over the minutes in which
+/// they open a test.
+pub fn is_light_page(path: &str) -> bool {
+    let parts: Vec<&str> = path.trim_matches('/').split('/').collect();
+    is_reading_page(path) || matches!(parts.as_slice(), ["w", _])
 }
 
 /// The document around the app. Rendered on the server only.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
     #[cfg(feature = "ssr")]
     let hydrate = use_context::<axum::http::request::Parts>()
-        .is_none_or(|parts| !is_reading_page(parts.uri.path()));
+        .is_none_or(|parts| !is_light_page(parts.uri.path()));
     #[cfg(not(feature = "ssr"))]
     let hydrate = true;
     let stylesheet = format!("/pkg/{}.css", options.output_name);

@@ -7,6 +7,7 @@ mod m20261125_000002_accounts;
 mod m20261125_000003_webinars;
 mod m20261125_000004_tracking;
 mod m20261125_000005_module_certificates;
+mod m20261205_000006_attempt_lookup;
 
 pub use m20261125_000004_tracking::BACKFILL_RESULTS;
 
@@ -21,6 +22,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261125_000003_webinars::Migration),
             Box::new(m20261125_000004_tracking::Migration),
             Box::new(m20261125_000005_module_certificates::Migration),
+            Box::new(m20261205_000006_attempt_lookup::Migration),
         ]
     }
 }

@@ -1,10 +1,13 @@
 //! The pages every anonymous visitor gets alike (the catalogue, module overviews, lessons, the
-//! violations catalogue), kept rendered and compressed in memory.
+//! violations catalogue, a webinar's join page), kept rendered and compressed in memory.
 //!
 //! A webinar sends thousands of people to one link within a minute, and nearly all of them
 //! arrive without a cookie. Content is loaded once at start-up and never changes while the
-//! process runs, so the HTML of these pages for a visitor without a session is the same for
-//! everyone until the next restart: rendering it once per encoding is enough.
+//! process runs, so the HTML of the content pages for a visitor without a session is the same
+//! for everyone until the next restart: rendering it once per encoding is enough. A webinar's
+//! join page (`/w/{code}`) changes when the host opens or closes a test, so it is kept for one
+//! second only: during a rush of arrivals it is rendered once a second instead of once per
+//! attendee, and a window the host opened shows within a second, on every server process.
 //!
 //! Only what is certainly shared is cached: `GET` without a query string, without a cookie or
 //! an `Authorization` header, on the routes above, answered 200 with HTML and no `Set-Cookie`.
@@ -17,6 +20,7 @@ use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use std::collections::HashMap;
 use std::sync::{Arc, RwLock};
+use std::time::{Duration, Instant};
 
 /// Entries at most: every shared page in every encoding fits many times over, and a flood of
 /// odd `Accept-Encoding` values cannot grow the cache without bound.
@@ -35,7 +39,27 @@ struct Key {
 struct Page {
     headers: HeaderMap,
     body: Bytes,
+    /// `None`: until the process ends.
+    expires: Option<Instant>,
 }
+
+impl Page {
+    fn fresh(&self) -> bool {
+        self.expires.is_none_or(|at| Instant::now() < at)
+    }
+}
+
+/// How long an anonymous page of a route may be served from memory.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Keep {
+    /// Content pages: they change only with a restart.
+    UntilRestart,
+    /// Pages that show the database's state to everyone alike.
+    For(Duration),
+}
+
+/// How stale a webinar's join page may be.
+const JOIN_PAGE_TTL: Duration = Duration::from_secs(1);
 
 /// The shared pages of this process.
 #[derive(Default)]
@@ -43,35 +67,36 @@ pub struct PageCache {
     pages: RwLock<HashMap<Key, Arc<Page>>>,
 }
 
-/// Pages whose anonymous rendering depends on nothing but the content.
-fn shared_route(path: &str) -> bool {
+/// Pages whose anonymous rendering is the same for everyone, and for how long.
+fn shared_route(path: &str) -> Option<Keep> {
     let parts: Vec<&str> = path.trim_matches('/').split('/').collect();
     match parts.as_slice() {
-        [""] | ["pelanggaran"] | ["pelanggaran", _] | ["modul", _] => true,
-        ["modul", _, _] => app::app::is_reading_page(path),
-        _ => false,
+        [""] | ["pelanggaran"] | ["pelanggaran", _] | ["modul", _] => Some(Keep::UntilRestart),
+        ["modul", _, _] if app::app::is_reading_page(path) => Some(Keep::UntilRestart),
+        ["w", _] => Some(Keep::For(JOIN_PAGE_TTL)),
+        _ => None,
     }
 }
 
-fn key_of(req: &Request) -> Option<Key> {
+fn key_of(req: &Request) -> Option<(Key, Keep)> {
     let headers = req.headers();
     let anonymous =
         !headers.contains_key(header::COOKIE) && !headers.contains_key(header::AUTHORIZATION);
-    if req.method() != Method::GET
-        || !anonymous
-        || req.uri().query().is_some()
-        || !shared_route(req.uri().path())
-    {
+    if req.method() != Method::GET || !anonymous || req.uri().query().is_some() {
         return None;
     }
+    let keep = shared_route(req.uri().path())?;
     let accept_encoding = headers
         .get(header::ACCEPT_ENCODING)
         .map(|v| v.to_str().unwrap_or("?"))
         .unwrap_or("")
         .to_string();
-    (accept_encoding.len() <= MAX_ENCODING_KEY).then(|| Key {
-        path: req.uri().path().to_string(),
-        accept_encoding,
+    (accept_encoding.len() <= MAX_ENCODING_KEY).then(|| {
+        let key = Key {
+            path: req.uri().path().to_string(),
+            accept_encoding,
+        };
+        (key, keep)
     })
 }
 
@@ -95,14 +120,15 @@ fn hit(page: &Page) -> Response {
 
 /// Serves a shared page from memory, or renders it and keeps it for the next visitor.
 pub async fn serve(State(cache): State<Arc<PageCache>>, req: Request, next: Next) -> Response {
-    let Some(key) = key_of(&req) else {
+    let Some((key, keep)) = key_of(&req) else {
         return next.run(req).await;
     };
     let cached = cache
         .pages
         .read()
         .ok()
-        .and_then(|pages| pages.get(&key).cloned());
+        .and_then(|pages| pages.get(&key).cloned())
+        .filter(|page| page.fresh());
     if let Some(page) = cached {
         return hit(&page);
     }
@@ -121,8 +147,16 @@ pub async fn serve(State(cache): State<Arc<PageCache>>, req: Request, next: Next
     let page = Arc::new(Page {
         headers: parts.headers.clone(),
         body: body.clone(),
+        expires: match keep {
+            Keep::UntilRestart => None,
+            Keep::For(ttl) => Some(Instant::now() + ttl),
+        },
     });
     if let Ok(mut pages) = cache.pages.write() {
+        if pages.len() >= MAX_ENTRIES {
+            // Join pages of past sessions go first; content pages stay.
+            pages.retain(|_, page| page.expires.is_none());
+        }
         if pages.len() < MAX_ENTRIES {
             pages.insert(key, page);
         }
@@ -132,10 +166,10 @@ pub async fn serve(State(cache): State<Arc<PageCache>>, req: Request, next: Next
 
 #[cfg(test)]
 mod tests {
-    use super::shared_route;
+    use super::{shared_route, Keep, JOIN_PAGE_TTL};
 
     #[test]
-    fn only_content_pages_are_shared() {
+    fn only_pages_alike_for_everyone_are_shared() {
         for path in [
             "/",
             "/modul/dasar-netralitas-asn",
@@ -143,19 +177,20 @@ mod tests {
             "/pelanggaran",
             "/pelanggaran/status-anggota-partai",
         ] {
-            assert!(shared_route(path), "{path}");
+            assert_eq!(shared_route(path), Some(Keep::UntilRestart), "{path}");
         }
         for path in [
             "/modul/dasar-netralitas-asn/kuis",
             "/modul/dasar-netralitas-asn/hasil/12",
             "/identitas",
             "/saya",
-            "/w/ABC234",
+            "/w/ABC234/post-test",
             "/operator",
             "/api/modules",
             "/pkg/netra.css",
         ] {
-            assert!(!shared_route(path), "{path}");
+            assert_eq!(shared_route(path), None, "{path}");
         }
+        assert_eq!(shared_route("/w/ABC234"), Some(Keep::For(JOIN_PAGE_TTL)));
     }
 }

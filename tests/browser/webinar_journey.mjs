@@ -52,8 +52,11 @@ try {
   // The attendee, on a phone, joins by code.
   const phone = await (await browser.newContext({ viewport: { width: 360, height: 740 } })).newPage();
   phone.on('pageerror', (e) => errors.push(`phone: ${e}`));
-  await phone.goto(`${base}/w/${code.toLowerCase()}`);
-  await hydrated(phone);
+  // The session page is a light page: plain HTML and forms, no wasm.
+  const wasm = [];
+  phone.on('request', (req) => { if (req.url().endsWith('.wasm')) wasm.push(req.url()); });
+  await phone.goto(`${base}/w/${code.toLowerCase()}`, { waitUntil: 'networkidle' });
+  check(wasm.length === 0, `the join page fetched wasm: ${wasm.join(', ')}`);
   await phone.getByLabel('NIP').fill(nip);
   await phone.getByLabel('Nama lengkap').fill('Rina Kartika');
   await phone.getByLabel('Instansi').fill('Pemerintah Kota Makassar');
@@ -80,7 +83,6 @@ try {
   await host.getByRole('button', { name: 'Buka Post-test' }).click();
   await host.getByTestId('window-post-test').getByText('Dibuka', { exact: true }).waitFor();
   await phone.reload();
-  await hydrated(phone);
   await takeTest('Post-test');
   await board.getByTestId('post-submitted').getByText('1').waitFor({ timeout: 15000 });
   check((await board.getByTestId('gain').textContent()).trim() !== '-', 'learning gain shown');

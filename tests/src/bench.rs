@@ -78,6 +78,11 @@ impl Drop for Server {
 }
 
 impl Server {
+    /// CPU time the server process has used so far (user and system), in seconds.
+    pub fn cpu_seconds(&self) -> Option<f64> {
+        cpu_seconds(&self.child.id().to_string())
+    }
+
     /// Peak resident memory of the server process so far (VmHWM), in MB.
     pub fn peak_mb(&self) -> Option<f64> {
         let status = std::fs::read_to_string(format!("/proc/{}/status", self.child.id())).ok()?;
@@ -90,6 +95,17 @@ impl Server {
             .ok()?;
         Some(kb / 1024.0)
     }
+}
+
+/// CPU time (user and system) used so far by a process (`self` for this one), in seconds.
+pub fn cpu_seconds(pid: &str) -> Option<f64> {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
+    // Fields after the command name, which is in parentheses and may contain spaces.
+    let fields: Vec<&str> = stat.rsplit_once(')')?.1.split_whitespace().collect();
+    let ticks = |i: usize| fields.get(i)?.parse::<f64>().ok();
+    // utime and stime are fields 14 and 15 of the line, 12 and 13 after the name; Linux counts
+    // them in USER_HZ, 100 a second.
+    Some((ticks(11)? + ticks(12)?) / 100.0)
 }
 
 pub fn netra_bin() -> std::path::PathBuf {

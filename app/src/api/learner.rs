@@ -26,7 +26,6 @@ pub async fn identify(
     let state = AppState::current()?;
     let identity = learner::validate(&nip, &name, &instansi, &unit_kerja).or_fail()?;
     let employee = learner::identify(&state, &identity).await.or_fail()?;
-    learner::start_session(&state, employee.id).await?;
     leptos_axum::redirect(&safe_next(&next));
     Ok(learner_dto(&learner::Me {
         employee,

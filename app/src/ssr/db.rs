@@ -37,6 +37,9 @@ pub fn sqlite_synchronous() -> Result<sqlx::sqlite::SqliteSynchronous, DbErr> {
     }
 }
 
+/// Up to this much of a SQLite database is read through a memory map.
+const MMAP_BYTES: u64 = 256 * 1024 * 1024;
+
 /// Opens a pool for a `sqlite://` or `postgres://` URL with settings suited to each.
 ///
 /// SQLite: WAL (readers never block the writer, one writer at a time), `synchronous` as
@@ -57,6 +60,9 @@ pub async fn connect(url: &str) -> Result<DatabaseConnection, DbErr> {
                     .synchronous(synchronous)
                     .busy_timeout(Duration::from_secs(5))
                     .foreign_keys(true)
+                    // Pages are read from the mapped file instead of being copied into each
+                    // connection's cache, which WAL empties whenever another connection wrote.
+                    .pragma("mmap_size", MMAP_BYTES.to_string())
             });
     } else {
         opts.max_connections(20)

@@ -89,7 +89,8 @@ fn name_key(name: &str) -> String {
         .collect()
 }
 
-/// Finds or creates the employee for an identity. A NIP already on record under a clearly
+/// Finds or creates the employee for an identity and starts this browser's learner session,
+/// in one transaction (one commit per identification). A NIP already on record under a clearly
 /// different name is refused, so typing someone else's NIP does not open their results; a NIP
 /// with an activated account can only be used by signing in.
 pub async fn identify(state: &AppState, identity: &Identity) -> Result<employee::Model, AppError> {
@@ -115,15 +116,24 @@ pub async fn identify(state: &AppState, identity: &Identity) -> Result<employee:
             )]));
         }
     }
-    db::employees::upsert(
-        &state.db,
+    let txn = db::begin_write(&state.db).await.or_fail()?;
+    let employee = db::employees::upsert(
+        &txn,
         identity.nip.as_str(),
         &identity.name,
         &identity.instansi,
         &identity.unit_kerja,
     )
     .await
-    .or_fail()
+    .or_fail()?;
+    let token = new_session(state, &txn, employee.id).await?;
+    txn.commit().await.or_fail()?;
+    set_cookie(
+        &token,
+        Duration::days(state.settings.session_idle_days).num_seconds(),
+        state.settings.secure_cookies,
+    );
+    Ok(employee)
 }
 
 fn hash_token(token: &str) -> String {
@@ -216,20 +226,25 @@ pub async fn require(state: &AppState) -> Result<Me, AppError> {
 }
 
 /// Starts a fresh session for an employee (a new token every time: no session fixation).
-pub async fn start_session(state: &AppState, employee_id: i64) -> Result<(), AppError> {
+/// Replaces this browser's learner session (if any) with a new one for the employee; returns
+/// the token for the cookie, to be set once `db` has committed.
+async fn new_session(
+    state: &AppState,
+    db: &impl sea_orm::ConnectionTrait,
+    employee_id: i64,
+) -> Result<String, AppError> {
     if let Some(old) = session_token_from_request() {
-        db::sessions::delete(&state.db, &hash_token(&old))
+        db::sessions::delete(db, &hash_token(&old))
             .await
             .or_fail()?;
     }
     let token = hex::encode(rand::random::<[u8; 32]>());
     let now = Utc::now();
     let ttl = Duration::days(state.settings.session_idle_days);
-    db::sessions::create(&state.db, &hash_token(&token), employee_id, now, now + ttl)
+    db::sessions::create(db, &hash_token(&token), employee_id, now, now + ttl)
         .await
         .or_fail()?;
-    set_cookie(&token, ttl.num_seconds(), state.settings.secure_cookies);
-    Ok(())
+    Ok(token)
 }
 
 /// Ends the session on the server and clears the cookie.

@@ -933,27 +933,48 @@ pub async fn review_policy(
 // ---------------------------------------------------------------------------------------------
 // Live board
 
-fn average(values: &[i32]) -> Option<f64> {
-    (!values.is_empty())
-        .then(|| values.iter().map(|&v| f64::from(v)).sum::<f64>() / values.len() as f64)
-}
+/// Scores with how many attendees have each.
+#[derive(Default)]
+struct Tally(BTreeMap<i32, u64>);
 
-/// Scores in ten buckets: 0-9, 10-19, ..., 90-100.
-fn distribution(scores: &[i32]) -> Vec<Bucket> {
-    let mut counts = [0u64; 10];
-    for &s in scores {
-        let i = (s.clamp(0, 100) / 10).min(9) as usize;
-        counts[i] += 1;
+impl Tally {
+    fn add(&mut self, score: Option<i32>, attendees: u64) {
+        if let Some(score) = score {
+            *self.0.entry(score).or_default() += attendees;
+        }
     }
-    counts
-        .iter()
-        .enumerate()
-        .map(|(i, &count)| Bucket {
-            from: i as u32 * 10,
-            to: if i == 9 { 100 } else { i as u32 * 10 + 9 },
-            count,
+
+    fn count(&self) -> u64 {
+        self.0.values().sum()
+    }
+
+    fn average(&self) -> Option<f64> {
+        let n = self.count();
+        (n > 0).then(|| {
+            self.0
+                .iter()
+                .map(|(&score, &k)| f64::from(score) * k as f64)
+                .sum::<f64>()
+                / n as f64
         })
-        .collect()
+    }
+
+    /// In ten buckets: 0-9, 10-19, ..., 90-100.
+    fn distribution(&self) -> Vec<Bucket> {
+        let mut counts = [0u64; 10];
+        for (&score, &k) in &self.0 {
+            counts[(score.clamp(0, 100) / 10).min(9) as usize] += k;
+        }
+        counts
+            .iter()
+            .enumerate()
+            .map(|(i, &count)| Bucket {
+                from: i as u32 * 10,
+                to: if i == 9 { 100 } else { i as u32 * 10 + 9 },
+                count,
+            })
+            .collect()
+    }
 }
 
 /// Every figure of the live board, computed from the database (so every replica agrees).
@@ -961,28 +982,26 @@ pub async fn live_stats(
     state: &AppState,
     session: &webinar_session::Model,
 ) -> Result<LiveStats, AppError> {
-    let rows = db::webinars::attendees(&state.db, session.id)
+    let groups = db::webinars::score_groups(&state.db, session.id)
         .await
         .or_fail()?;
-    let pre: Vec<i32> = rows.iter().filter_map(|r| r.pre_score).collect();
-    let post: Vec<i32> = rows.iter().filter_map(|r| r.post_score).collect();
-    let gains: Vec<i32> = rows
-        .iter()
-        .filter_map(|r| Some(r.post_score? - r.pre_score?))
-        .collect();
-    let completed = rows
-        .iter()
-        .filter(|r| {
-            let pre_ok = !session.requires_pre || r.pre_score.is_some();
-            pre_ok && r.post_score.is_some_and(|s| s >= session.min_post_score)
-        })
-        .count() as u64;
-    let mut teams: BTreeMap<&str, (u64, Vec<i32>, Vec<i32>)> = BTreeMap::new();
-    for r in &rows {
-        let t = teams.entry(r.instansi.as_str()).or_default();
-        t.0 += 1;
-        t.1.extend(r.pre_score);
-        t.2.extend(r.post_score);
+    let (mut pre, mut post, mut gains) = (Tally::default(), Tally::default(), Tally::default());
+    let (mut joined, mut completed) = (0, 0);
+    let mut teams: BTreeMap<&str, (u64, Tally, Tally)> = BTreeMap::new();
+    for g in &groups {
+        let k = g.attendees.max(0) as u64;
+        joined += k;
+        pre.add(g.pre_score, k);
+        post.add(g.post_score, k);
+        gains.add(g.post_score.zip(g.pre_score).map(|(b, a)| b - a), k);
+        let pre_ok = !session.requires_pre || g.pre_score.is_some();
+        if pre_ok && g.post_score.is_some_and(|s| s >= session.min_post_score) {
+            completed += k;
+        }
+        let team = teams.entry(g.instansi.as_str()).or_default();
+        team.0 += k;
+        team.1.add(g.pre_score, k);
+        team.2.add(g.post_score, k);
     }
     let stems: HashMap<&str, &str> = [session.pre_module.as_deref(), Some(&session.post_module)]
         .into_iter()
@@ -1013,23 +1032,23 @@ pub async fn live_stats(
     // The least understood rules first.
     questions.sort_by_key(|q| (q.stage == Stage::Pre, q.percent(), q.question_id.clone()));
     Ok(LiveStats {
-        joined: rows.len() as u64,
-        pre_submitted: pre.len() as u64,
-        post_submitted: post.len() as u64,
-        pre_average: average(&pre),
-        post_average: average(&post),
-        paired: gains.len() as u64,
-        gain_average: average(&gains),
-        pre_distribution: distribution(&pre),
-        post_distribution: distribution(&post),
+        joined,
+        pre_submitted: pre.count(),
+        post_submitted: post.count(),
+        pre_average: pre.average(),
+        post_average: post.average(),
+        paired: gains.count(),
+        gain_average: gains.average(),
+        pre_distribution: pre.distribution(),
+        post_distribution: post.distribution(),
         questions,
         teams: teams
             .into_iter()
             .map(|(instansi, (participants, pre, post))| TeamRow {
                 instansi: instansi.to_string(),
                 participants,
-                pre_average: average(&pre),
-                post_average: average(&post),
+                pre_average: pre.average(),
+                post_average: post.average(),
             })
             .collect(),
         completed,

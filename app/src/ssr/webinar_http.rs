@@ -18,7 +18,7 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::Router;
 use std::convert::Infallible;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 /// The routes, merged into the server's router.
 pub fn routes() -> Router<AppState> {
@@ -118,6 +118,7 @@ async fn events(
         let mut dirty = true;
         loop {
             if dirty {
+                let computing = Instant::now();
                 match webinar::live_stats(&state, &session).await {
                     Ok(stats) => match serde_json::to_string(&stats) {
                         Ok(json) => yield Ok::<Event, Infallible>(Event::default().event("stats").data(json)),
@@ -126,8 +127,9 @@ async fn events(
                     // The database is briefly away: try again on the next change.
                     Err(e) => tracing::warn!(error = %e, "live stats unavailable"),
                 }
-                // Coalesce a burst of submissions into one update per second.
-                tokio::time::sleep(Duration::from_secs(1)).await;
+                // Coalesce a burst of submissions into one update per second; a board so
+                // large that computing it takes long spends at most a fifth of its time on it.
+                tokio::time::sleep(Duration::from_secs(1).max(computing.elapsed() * 4)).await;
             }
             match changes.recv().await {
                 Ok(changed) => dirty = changed == session.id,

@@ -167,6 +167,67 @@ async fn scheduled_windows_open_and_close_by_themselves() -> Result<()> {
     Ok(())
 }
 
+/// During a rush of arrivals the anonymous join page is rendered once a second and served from
+/// memory in between; an identified attendee always gets their own page.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_join_page_is_shared_for_a_second_only() -> Result<()> {
+    let app = TestApp::spawn(Backend::Sqlite).await?;
+    world(&app).await?;
+    let host = app.browser()?;
+    sign_in(&host, "host@netra.test").await?;
+    let session = create_session(&app, &host, "Sosialisasi netralitas").await?;
+    let path = format!("/w/{}", session.code);
+    let anonymous = app.browser()?;
+    let get = |path: String| {
+        let res = anonymous.client.get(anonymous.url(&path)).send();
+        async move {
+            let res = res.await?;
+            let status = res.status();
+            let hit = res.headers().contains_key("x-netra-cache");
+            Ok::<_, anyhow::Error>((status, hit, res.text().await?))
+        }
+    };
+    let (status, hit, first) = get(path.clone()).await?;
+    ensure!(status == StatusCode::OK && !hit, "first arrival renders");
+    ensure!(
+        first.contains("Sosialisasi netralitas"),
+        "the session's page"
+    );
+    let (_, hit, second) = get(path.clone()).await?;
+    ensure!(
+        hit && second == first,
+        "the next arrival gets the same bytes from memory"
+    );
+    tokio::time::sleep(std::time::Duration::from_millis(1_100)).await;
+    let (status, hit, _) = get(path.clone()).await?;
+    ensure!(
+        status == StatusCode::OK && !hit,
+        "rendered again after a second"
+    );
+    // Unknown codes are not kept.
+    for _ in 0..2 {
+        let (status, hit, _) = get("/w/ZZZZZZ".to_string()).await?;
+        ensure!(
+            status == StatusCode::NOT_FOUND && !hit,
+            "unknown code: {status}"
+        );
+    }
+    let attendee = app.browser()?;
+    attendee.identify(NIP_GUEST, "Yusuf Maulana").await?;
+    for _ in 0..2 {
+        let res = attendee.get(&path).await?;
+        ensure!(
+            !res.headers().contains_key("x-netra-cache"),
+            "personal page rendered"
+        );
+        ensure!(
+            res.text().await?.contains("Yusuf Maulana"),
+            "the attendee's own page"
+        );
+    }
+    Ok(())
+}
+
 /// Form fields answering every drawn question right (or every one wrong).
 fn answers(app: &TestApp, module: &str, html: &str, right: bool) -> Result<Vec<(String, String)>> {
     tests::answers_for(app, module, html, if right { usize::MAX } else { 0 })
@@ -411,6 +472,30 @@ async fn a_webinar_runs_from_join_to_a_verified_certificate(backend: Backend) ->
     ensure!(
         stats["joined"] == 2 && stats["paired"] == 1 && stats["gain_average"] == 100.0,
         "stats: {stats}"
+    );
+    ensure!(
+        stats["pre_submitted"] == 1
+            && stats["post_submitted"] == 1
+            && stats["pre_average"] == 0.0
+            && stats["post_average"] == 100.0
+            && stats["completed"] == 1,
+        "counts and averages: {stats}"
+    );
+    ensure!(
+        stats["pre_distribution"][0]["count"] == 1
+            && stats["post_distribution"][9]["count"] == 1
+            && stats["post_distribution"][9]["to"] == 100,
+        "distributions: {stats}"
+    );
+    let teams = stats["teams"].as_array().context("teams")?;
+    ensure!(
+        teams
+            .iter()
+            .map(|t| t["participants"].as_u64().unwrap_or(0))
+            .sum::<u64>()
+            == 2
+            && teams.iter().any(|t| t["post_average"] == 100.0),
+        "teams: {stats}"
     );
     let res = host
         .get(&format!("/host/sesi/{}/hasil.xlsx", session.id))

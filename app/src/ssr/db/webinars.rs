@@ -172,6 +172,44 @@ pub async fn attendees(
     .await
 }
 
+/// Attendees alike for the live board: the same instansi and the same pre-test and post-test
+/// scores. A board needs only these counts, not a row per attendee: with 50,000 attendees they
+/// are a few hundred rows, recomputed every second.
+#[derive(Debug, Clone, FromQueryResult)]
+pub struct ScoreGroup {
+    pub instansi: String,
+    pub pre_score: Option<i32>,
+    pub post_score: Option<i32>,
+    pub attendees: i64,
+}
+
+pub async fn score_groups(
+    db: &impl ConnectionTrait,
+    session_id: i64,
+) -> Result<Vec<ScoreGroup>, DbErr> {
+    let backend = db.get_database_backend();
+    // At most one submitted attempt per attendee and stage (`uq_attempts_webinar_done`), so
+    // the joins do not multiply participants.
+    let sql = "SELECT p.instansi_at_time AS instansi, pre.score AS pre_score, \
+        post.score AS post_score, COUNT(*) AS attendees \
+        FROM webinar_participants p \
+        LEFT JOIN attempts pre ON pre.webinar_session_id = p.session_id \
+           AND pre.context = 'webinar_pre' AND pre.employee_id = p.employee_id \
+           AND pre.submitted_at IS NOT NULL \
+        LEFT JOIN attempts post ON post.webinar_session_id = p.session_id \
+           AND post.context = 'webinar_post' AND post.employee_id = p.employee_id \
+           AND post.submitted_at IS NOT NULL \
+        WHERE p.session_id = $1 \
+        GROUP BY p.instansi_at_time, pre.score, post.score";
+    ScoreGroup::find_by_statement(Statement::from_sql_and_values(
+        backend,
+        sql,
+        [session_id.into()],
+    ))
+    .all(db)
+    .await
+}
+
 /// One question's tally across the submitted attempts of a stage.
 #[derive(Debug, Clone, FromQueryResult)]
 pub struct QuestionTally {
