@@ -1113,11 +1113,21 @@ mod tests {
 
     #[test]
     fn distribution_has_ten_buckets_and_counts_every_score() {
-        let d = distribution(&[0, 9, 10, 55, 99, 100, 100]);
+        let mut t = Tally::default();
+        for score in [0, 9, 10, 55, 99, 100] {
+            t.add(Some(score), 1);
+        }
+        // Groups of attendees alike count with their size; no score counts nothing.
+        t.add(Some(100), 2);
+        t.add(None, 5);
+        let d = t.distribution();
         assert_eq!(d.len(), 10);
-        assert_eq!(d.iter().map(|b| b.count).sum::<u64>(), 7);
+        assert_eq!(d.iter().map(|b| b.count).sum::<u64>(), 8);
         assert_eq!(d[0].count, 2);
-        assert_eq!(d[9].count, 3);
+        assert_eq!(d[9].count, 4);
         assert_eq!((d[9].from, d[9].to), (90, 100));
+        assert_eq!(t.count(), 8);
+        assert_eq!(t.average(), Some((9 + 10 + 55 + 99 + 300) as f64 / 8.0));
+        assert_eq!(Tally::default().average(), None);
     }
 }
