@@ -410,6 +410,9 @@ async fn main() -> Result<()> {
         (last_done - started).as_secs_f64(),
     );
     for (step, mut lat) in per_step.into_iter().enumerate() {
+        if step == 2 && !landing {
+            continue;
+        }
         lat.sort();
         println!(
             "  {:<16} n={:>6}  p50 {:>7.1} ms  p95 {:>7.1} ms  p99 {:>7.1} ms  max {:>7.1} ms",
