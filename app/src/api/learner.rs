@@ -22,10 +22,16 @@ pub async fn identify(
     unit_kerja: String,
     #[server(default)] next: String,
 ) -> Result<Learner, AppError> {
-    use crate::ssr::{learner, quiz::learner_dto, respond::OrFail, AppState};
+    use crate::ssr::{learner, quiz::learner_dto, respond::OrFail, webinar, AppState};
     let state = AppState::current()?;
     let identity = learner::validate(&nip, &name, &instansi, &unit_kerja).or_fail()?;
-    let employee = learner::identify(&state, &identity).await.or_fail()?;
+    let joining = webinar::session_to_join(&state, &next).await?;
+    let employee = learner::identify(&state, &identity, joining.as_ref())
+        .await
+        .or_fail()?;
+    if let Some(session) = &joining {
+        state.live.publish(&state.db, session.id).await;
+    }
     leptos_axum::redirect(&safe_next(&next));
     Ok(learner_dto(&learner::Me {
         employee,

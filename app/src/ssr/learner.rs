@@ -1,7 +1,7 @@
 //! Learner identity: validating the self-declared identity form and keeping the learner
 //! identified with a server-side session behind an HttpOnly, SameSite=Lax cookie.
 
-use super::db::{self, entities::employee};
+use super::db::{self, entities::employee, entities::webinar_session};
 use super::respond::{db_error, OrFail};
 use super::AppState;
 use crate::error::{AppError, FieldError};
@@ -93,7 +93,14 @@ fn name_key(name: &str) -> String {
 /// in one transaction (one commit per identification). A NIP already on record under a clearly
 /// different name is refused, so typing someone else's NIP does not open their results; a NIP
 /// with an activated account can only be used by signing in.
-pub async fn identify(state: &AppState, identity: &Identity) -> Result<employee::Model, AppError> {
+///
+/// Identifying on a webinar's page (`joining`) also records the attendee as a participant, in the
+/// same transaction: the page the form leads to then only reads.
+pub async fn identify(
+    state: &AppState,
+    identity: &Identity,
+    joining: Option<&webinar_session::Model>,
+) -> Result<employee::Model, AppError> {
     let existing = db::employees::find_by_nip(&state.db, identity.nip.as_str())
         .await
         .or_fail()?;
@@ -127,6 +134,11 @@ pub async fn identify(state: &AppState, identity: &Identity) -> Result<employee:
     .await
     .or_fail()?;
     let token = new_session(state, &txn, employee.id).await?;
+    if let Some(session) = joining {
+        db::webinars::join(&txn, session.id, &employee, false, Utc::now())
+            .await
+            .or_fail()?;
+    }
     txn.commit().await.or_fail()?;
     set_cookie(
         &token,

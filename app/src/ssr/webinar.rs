@@ -542,6 +542,18 @@ pub async fn by_code(state: &AppState, code: &str) -> Result<webinar_session::Mo
         .or_fail()
 }
 
+/// The session whose page an identification form leads to (`next` is `/w/{code}`), if any:
+/// identifying there joins it.
+pub async fn session_to_join(
+    state: &AppState,
+    next: &str,
+) -> Result<Option<webinar_session::Model>, AppError> {
+    let Some(code) = next.strip_prefix("/w/").and_then(normalize_code) else {
+        return Ok(None);
+    };
+    db::webinars::by_code(&state.db, &code).await.or_fail()
+}
+
 /// `/w/{code}`: joins the identified attendee (once) and shows where they stand.
 pub async fn attendee_view(
     state: &AppState,

@@ -168,9 +168,10 @@ async fn scheduled_windows_open_and_close_by_themselves() -> Result<()> {
 }
 
 /// During a rush of arrivals the anonymous join page is rendered once a second and served from
-/// memory in between; an identified attendee always gets their own page.
+/// memory in between; identifying there joins the session; an identified attendee always gets
+/// their own page.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn the_join_page_is_shared_for_a_second_only() -> Result<()> {
+async fn the_join_page_is_shared_for_a_second_and_identifying_there_joins() -> Result<()> {
     let app = TestApp::spawn(Backend::Sqlite).await?;
     world(&app).await?;
     let host = app.browser()?;
@@ -212,8 +213,38 @@ async fn the_join_page_is_shared_for_a_second_only() -> Result<()> {
             "unknown code: {status}"
         );
     }
+    // Identifying on the join page joins the session in the same step; elsewhere it does not.
+    let elsewhere = app.browser()?;
+    elsewhere
+        .identify(&tests::nth_nip("198501", "201001", 7), "Rudi Hartono")
+        .await?;
+    ensure!(
+        db::webinars::participant_count(&app.db, session.id).await? == 0,
+        "identified elsewhere, not joined"
+    );
     let attendee = app.browser()?;
-    attendee.identify(NIP_GUEST, "Yusuf Maulana").await?;
+    let res = attendee
+        .submit_form(
+            &path,
+            "/api/identify",
+            &[
+                ("nip", NIP_GUEST),
+                ("name", "Yusuf Maulana"),
+                ("instansi", "Pemerintah Kota Makassar"),
+                ("unit_kerja", "Dinas Kominfo"),
+                ("next", path.as_str()),
+            ],
+        )
+        .await?;
+    ensure!(
+        location(&res)? == path,
+        "back to the session page: {:?}",
+        location(&res)
+    );
+    ensure!(
+        db::webinars::participant_count(&app.db, session.id).await? == 1,
+        "joined by identifying on the join page"
+    );
     for _ in 0..2 {
         let res = attendee.get(&path).await?;
         ensure!(
