@@ -5,9 +5,10 @@
 //! arrive without a cookie. Content is loaded once at start-up and never changes while the
 //! process runs, so the HTML of the content pages for a visitor without a session is the same
 //! for everyone until the next restart: rendering it once per encoding is enough. A webinar's
-//! join page (`/w/{code}`) changes when the host opens or closes a test, so it is kept for one
-//! second only: during a rush of arrivals it is rendered once a second instead of once per
-//! attendee, and a window the host opened shows within a second, on every server process.
+//! join page (`/w/{code}`) shows the session as stored (title, organiser, time, rule, and the
+//! windows in the page's data), which the host may change, so it is kept for one second only:
+//! during a rush of arrivals it is rendered once a second instead of once per attendee, and a
+//! change shows within a second, on every server process.
 //!
 //! Only what is certainly shared is cached: `GET` without a query string, without a cookie or
 //! an `Authorization` header, on the routes above, answered 200 with HTML and no `Set-Cookie`.

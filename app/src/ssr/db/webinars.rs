@@ -130,6 +130,17 @@ pub async fn attempts_of(
         .await
 }
 
+/// The rows of a report query whose only parameter (`$1`) is the session id.
+async fn per_session<T: FromQueryResult>(
+    db: &impl ConnectionTrait,
+    sql: &str,
+    session_id: i64,
+) -> Result<Vec<T>, DbErr> {
+    let statement =
+        Statement::from_sql_and_values(db.get_database_backend(), sql, [session_id.into()]);
+    T::find_by_statement(statement).all(db).await
+}
+
 /// One attendee's row for the results export and the figures.
 #[derive(Debug, Clone, FromQueryResult)]
 pub struct AttendeeRow {
@@ -150,7 +161,6 @@ pub async fn attendees(
     db: &impl ConnectionTrait,
     session_id: i64,
 ) -> Result<Vec<AttendeeRow>, DbErr> {
-    let backend = db.get_database_backend();
     let sql = "SELECT p.employee_id, e.nip, e.name, p.identity, p.instansi_at_time AS instansi, \
         p.unit_kerja_at_time AS unit_kerja, p.joined_at, \
         (SELECT a.score FROM attempts a WHERE a.webinar_session_id = p.session_id \
@@ -163,13 +173,7 @@ pub async fn attendees(
            AND c.employee_id = p.employee_id) AS certificate \
         FROM webinar_participants p JOIN employees e ON e.id = p.employee_id \
         WHERE p.session_id = $1 ORDER BY p.instansi_at_time, e.name, p.id";
-    AttendeeRow::find_by_statement(Statement::from_sql_and_values(
-        backend,
-        sql,
-        [session_id.into()],
-    ))
-    .all(db)
-    .await
+    per_session(db, sql, session_id).await
 }
 
 /// Attendees alike for the live board: the same instansi and the same pre-test and post-test
@@ -187,7 +191,6 @@ pub async fn score_groups(
     db: &impl ConnectionTrait,
     session_id: i64,
 ) -> Result<Vec<ScoreGroup>, DbErr> {
-    let backend = db.get_database_backend();
     // At most one submitted attempt per attendee and stage (`uq_attempts_webinar_done`), so
     // the joins do not multiply participants.
     let sql = "SELECT p.instansi_at_time AS instansi, pre.score AS pre_score, \
@@ -201,13 +204,7 @@ pub async fn score_groups(
            AND post.submitted_at IS NOT NULL \
         WHERE p.session_id = $1 \
         GROUP BY p.instansi_at_time, pre.score, post.score";
-    ScoreGroup::find_by_statement(Statement::from_sql_and_values(
-        backend,
-        sql,
-        [session_id.into()],
-    ))
-    .all(db)
-    .await
+    per_session(db, sql, session_id).await
 }
 
 /// One question's tally across the submitted attempts of a stage.
@@ -223,17 +220,10 @@ pub async fn question_tallies(
     db: &impl ConnectionTrait,
     session_id: i64,
 ) -> Result<Vec<QuestionTally>, DbErr> {
-    let backend = db.get_database_backend();
     let sql = "SELECT a.context, s.question_id, COUNT(*) AS answered, \
         SUM(CASE WHEN s.correct THEN 1 ELSE 0 END) AS correct \
         FROM answers s JOIN attempts a ON a.id = s.attempt_id \
         WHERE a.webinar_session_id = $1 AND a.submitted_at IS NOT NULL \
         GROUP BY a.context, s.question_id ORDER BY a.context, s.question_id";
-    QuestionTally::find_by_statement(Statement::from_sql_and_values(
-        backend,
-        sql,
-        [session_id.into()],
-    ))
-    .all(db)
-    .await
+    per_session(db, sql, session_id).await
 }
