@@ -1,26 +1,20 @@
-//! Everything that runs only on the server: state, database access, content loading, identity.
+//! Everything that runs only on the server, grouped by feature. Dependencies point one way
+//! (see docs/architecture.md): `webinar`, `tracking` -> `learning`, `accounts` -> `db`,
+//! `content`, `files` and the shared files beside them.
 
-pub mod admin;
-pub mod assignments;
-pub mod auth;
-pub mod certificate_render;
-pub mod certificates;
+pub mod accounts;
 pub mod content;
 pub mod db;
-pub mod export;
+pub mod files;
+pub mod http;
 pub mod interop;
-pub mod learner;
-pub mod ledger;
+pub mod learning;
 pub mod live;
-pub mod operator;
-pub mod quiz;
 pub mod respond;
-pub mod roster;
 pub mod state;
+pub mod time;
+pub mod tokens;
 pub mod tracking;
-pub mod tracking_http;
-pub mod upload;
 pub mod webinar;
-pub mod webinar_http;
 
 pub use state::{AppState, Settings};

@@ -3,14 +3,6 @@
 
 #![recursion_limit = "256"]
 
-pub mod backup;
 pub mod cli;
-pub mod metrics;
-pub mod middleware;
-pub mod page_cache;
-pub mod questions;
-pub mod roster;
-pub mod run;
+pub mod http;
 pub mod startup;
-pub mod telemetry;
-pub mod users;

@@ -1,6 +1,6 @@
 //! The `netra` binary: `serve` (default), `migrate`, `check-content`, `coverage`, `questions`,
-//! `user`, `roster`, `backup`. See [`server::run`].
+//! `user`, `roster`, `backup`. See [`server::cli::run`].
 
 fn main() -> std::process::ExitCode {
-    server::run::main()
+    server::cli::run::main()
 }

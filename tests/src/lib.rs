@@ -183,9 +183,9 @@ impl TestApp {
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
         let base = format!("http://{}", listener.local_addr()?);
         let (tx, rx) = oneshot::channel::<()>();
-        let router = startup::router(state.clone());
+        let router = server::http::router(state.clone());
         tokio::spawn(async move {
-            let _ = startup::serve(listener, router, async {
+            let _ = server::http::serve(listener, router, async {
                 let _ = rx.await;
             })
             .await;

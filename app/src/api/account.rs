@@ -7,10 +7,10 @@ use leptos::prelude::*;
 /// The signed-in account, if any.
 #[server(endpoint = "account")]
 pub async fn current_account() -> Result<Option<AccountView>, AppError> {
-    use crate::ssr::{auth, AppState};
+    use crate::ssr::{AppState, accounts::session, accounts::sign_in};
     let state = AppState::current()?;
-    match auth::current(&state).await? {
-        Some(account) => auth::view(&state, &account).await.map(Some),
+    match session::current(&state).await? {
+        Some(account) => sign_in::view(&state, &account).await.map(Some),
         None => Ok(None),
     }
 }
@@ -25,10 +25,10 @@ pub struct Visitor {
 
 #[server(endpoint = "whoami")]
 pub async fn whoami() -> Result<Visitor, AppError> {
-    use crate::ssr::{auth, learner, quiz::learner_dto, AppState};
+    use crate::ssr::{AppState, accounts::learner, accounts::session, accounts::sign_in, learning::results::learner_dto};
     let state = AppState::current()?;
-    let account = match auth::current(&state).await? {
-        Some(account) => Some(auth::view(&state, &account).await?),
+    let account = match session::current(&state).await? {
+        Some(account) => Some(sign_in::view(&state, &account).await?),
         None => None,
     };
     let learner = learner::current(&state).await?.as_ref().map(learner_dto);
@@ -43,10 +43,10 @@ pub async fn sign_in(
     #[server(default)] next: String,
 ) -> Result<AccountView, AppError> {
     use crate::api::learner::safe_next;
-    use crate::ssr::{auth, AppState};
+    use crate::ssr::{AppState, accounts::sign_in};
     let state = AppState::current()?;
-    let account = auth::sign_in(&state, &login, &password).await?;
-    let view = auth::view(&state, &account).await?;
+    let account = sign_in::sign_in(&state, &login, &password).await?;
+    let view = sign_in::view(&state, &account).await?;
     let target = if next.is_empty() {
         view.role.home().to_string()
     } else {
@@ -64,10 +64,10 @@ pub async fn activate(
     password: String,
     confirm: String,
 ) -> Result<AccountView, AppError> {
-    use crate::ssr::{auth, AppState};
+    use crate::ssr::{AppState, accounts::sign_in};
     let state = AppState::current()?;
-    let account = auth::activate(&state, &login, &code, &password, &confirm).await?;
-    let view = auth::view(&state, &account).await?;
+    let account = sign_in::activate(&state, &login, &code, &password, &confirm).await?;
+    let view = sign_in::view(&state, &account).await?;
     leptos_axum::redirect(view.role.home());
     Ok(view)
 }

@@ -8,13 +8,13 @@ use leptos::prelude::*;
 #[server(endpoint = "admin_overview")]
 pub async fn get_admin_overview() -> Result<AdminOverview, AppError> {
     use crate::model::auth::{AgencyView, Role};
-    use crate::ssr::{auth, db, respond::OrFail, AppState};
+    use crate::ssr::{AppState, accounts::session, accounts::sign_in, db, respond::OrFail};
     let state = AppState::current()?;
-    auth::require(&state, &[Role::Admin]).await?;
+    session::require(&state, &[Role::Admin]).await?;
     let agencies = db::accounts::agencies(&state.db).await.or_fail()?;
     let mut staff = Vec::new();
     for account in db::accounts::staff(&state.db).await.or_fail()? {
-        staff.push(auth::view(&state, &account).await?);
+        staff.push(sign_in::view(&state, &account).await?);
     }
     Ok(AdminOverview {
         agencies: agencies
@@ -33,9 +33,9 @@ pub async fn get_admin_overview() -> Result<AdminOverview, AppError> {
 #[server(endpoint = "create_agency")]
 pub async fn create_agency(code: String, name: String) -> Result<(), AppError> {
     use crate::model::auth::Role;
-    use crate::ssr::{admin, auth, AppState};
+    use crate::ssr::{AppState, accounts::admin, accounts::session};
     let state = AppState::current()?;
-    let actor = auth::require(&state, &[Role::Admin]).await?;
+    let actor = session::require(&state, &[Role::Admin]).await?;
     admin::create_agency(&state, &actor, &code, &name).await
 }
 
@@ -48,9 +48,9 @@ pub async fn create_staff(
     #[server(default)] agency_code: String,
 ) -> Result<IssuedCode, AppError> {
     use crate::model::auth::Role;
-    use crate::ssr::{admin, auth, AppState};
+    use crate::ssr::{AppState, accounts::admin, accounts::session};
     let state = AppState::current()?;
-    let actor = auth::require(&state, &[Role::Admin]).await?;
+    let actor = session::require(&state, &[Role::Admin]).await?;
     admin::create_staff(&state, &actor, &role, &login, &display_name, &agency_code).await
 }
 
@@ -58,9 +58,9 @@ pub async fn create_staff(
 #[server(endpoint = "reset_staff")]
 pub async fn reset_staff(account_id: i64) -> Result<IssuedCode, AppError> {
     use crate::model::auth::Role;
-    use crate::ssr::{admin, auth, AppState};
+    use crate::ssr::{AppState, accounts::admin, accounts::session};
     let state = AppState::current()?;
-    let actor = auth::require(&state, &[Role::Admin]).await?;
+    let actor = session::require(&state, &[Role::Admin]).await?;
     admin::reset_staff(&state, &actor, account_id).await
 }
 
@@ -68,9 +68,9 @@ pub async fn reset_staff(account_id: i64) -> Result<IssuedCode, AppError> {
 #[server(endpoint = "audit_log")]
 pub async fn audit_log() -> Result<Vec<AuditView>, AppError> {
     use crate::model::auth::Role;
-    use crate::ssr::{auth, db, quiz::format_wib, respond::OrFail, AppState};
+    use crate::ssr::{AppState, accounts::session, db, respond::OrFail, time::format_wib};
     let state = AppState::current()?;
-    auth::require(&state, &[Role::Admin]).await?;
+    session::require(&state, &[Role::Admin]).await?;
     Ok(db::accounts::audit_log(&state.db, 500)
         .await
         .or_fail()?

@@ -11,11 +11,11 @@ use leptos::server_fn::codec::{MultipartData, MultipartFormData};
 #[server(endpoint = "convert_bank", input = MultipartFormData)]
 pub async fn convert_bank(data: MultipartData) -> Result<BankConversion, AppError> {
     use crate::ssr::interop::{convert_upload, Format};
-    use crate::ssr::{auth, respond::fail, upload, webinar::HOST_ROLES, AppState};
+    use crate::ssr::{AppState, accounts::session, http, respond::fail, webinar::sessions::HOST_ROLES};
     let state = AppState::current()?;
     // Who is asking is settled before a byte of the upload is read.
-    auth::require(&state, HOST_ROLES).await?;
-    let upload = upload::read(data, "file").await.map_err(fail)?;
+    session::require(&state, HOST_ROLES).await?;
+    let upload = http::read(data, "file").await.map_err(fail)?;
     let format = match upload.field("format") {
         "gift" => Some(Format::Gift),
         "moodle-xml" => Some(Format::MoodleXml),

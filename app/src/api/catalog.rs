@@ -7,7 +7,7 @@ use leptos::prelude::*;
 /// Every module with the learner's status when known.
 #[server(endpoint = "modules")]
 pub async fn list_modules() -> Result<Vec<ModuleCard>, AppError> {
-    use crate::ssr::{db, learner, quiz, respond::OrFail, AppState};
+    use crate::ssr::{AppState, accounts::learner, db, learning::results, respond::OrFail};
 
     let state = AppState::current()?;
     let me = learner::current(&state).await?;
@@ -28,7 +28,7 @@ pub async fn list_modules() -> Result<Vec<ModuleCard>, AppError> {
         .iter()
         .map(|m| {
             let lessons_read = read.get(&m.slug).map(|s| s.len()).unwrap_or(0);
-            let status = quiz::module_status(&attempts, &m.slug, lessons_read);
+            let status = results::module_status(&attempts, &m.slug, lessons_read);
             ModuleCard {
                 slug: m.slug.clone(),
                 title: m.title.clone(),
@@ -46,7 +46,7 @@ pub async fn list_modules() -> Result<Vec<ModuleCard>, AppError> {
 #[server(endpoint = "module")]
 pub async fn get_module(slug: String) -> Result<ModuleDetail, AppError> {
     use crate::model::catalog::{LessonLink, ModuleStatus};
-    use crate::ssr::{db, learner, quiz, respond::OrFail, AppState};
+    use crate::ssr::{AppState, accounts::learner, db, learning::results, respond::OrFail};
 
     let state = AppState::current()?;
     let module = state
@@ -64,7 +64,7 @@ pub async fn get_module(slug: String) -> Result<ModuleDetail, AppError> {
             let attempts = db::attempts::list_for_employee(&state.db, me.id)
                 .await
                 .or_fail()?;
-            let status = quiz::module_status(&attempts, &slug, read.len());
+            let status = results::module_status(&attempts, &slug, read.len());
             (read, status)
         }
         None => (Default::default(), ModuleStatus::NotStarted),
@@ -98,7 +98,7 @@ pub async fn get_module(slug: String) -> Result<ModuleDetail, AppError> {
 #[server(endpoint = "lesson")]
 pub async fn get_lesson(module: String, lesson: String) -> Result<LessonPage, AppError> {
     use crate::model::catalog::LessonLink;
-    use crate::ssr::{db, learner, respond::OrFail, AppState};
+    use crate::ssr::{AppState, accounts::learner, db, respond::OrFail};
 
     let state = AppState::current()?;
     let m = state

@@ -7,7 +7,7 @@ use leptos::prelude::*;
 /// Who is identified in this browser, if anyone.
 #[server(endpoint = "me")]
 pub async fn current_learner() -> Result<Option<Learner>, AppError> {
-    use crate::ssr::{learner, quiz::learner_dto, AppState};
+    use crate::ssr::{AppState, accounts::learner, learning::results::learner_dto};
     let state = AppState::current()?;
     Ok(learner::current(&state).await?.as_ref().map(learner_dto))
 }
@@ -22,10 +22,10 @@ pub async fn identify(
     unit_kerja: String,
     #[server(default)] next: String,
 ) -> Result<Learner, AppError> {
-    use crate::ssr::{learner, quiz::learner_dto, respond::OrFail, webinar, AppState};
+    use crate::ssr::{AppState, accounts::learner, respond::OrFail, learning::results::learner_dto, webinar::attendee};
     let state = AppState::current()?;
     let identity = learner::validate(&nip, &name, &instansi, &unit_kerja).or_fail()?;
-    let joining = webinar::session_to_join(&state, &next).await?;
+    let joining = attendee::session_to_join(&state, &next).await?;
     let employee = learner::identify(&state, &identity, joining.as_ref())
         .await
         .or_fail()?;
@@ -42,13 +42,13 @@ pub async fn identify(
 /// Ends this browser's identification and signs out of any account, on the server.
 #[server(endpoint = "sign_out")]
 pub async fn sign_out() -> Result<(), AppError> {
-    use crate::ssr::{auth, learner, AppState};
+    use crate::ssr::{AppState, accounts::session, accounts::sign_in};
     let state = AppState::current()?;
-    if let Some(account) = auth::current(&state).await? {
-        auth::audit(&state, Some(&account), "sign_out", &account.login, "").await?;
+    if let Some(account) = session::current(&state).await? {
+        sign_in::audit(&state, Some(&account), "sign_out", &account.login, "").await?;
     }
-    auth::end_session(&state).await?;
-    learner::end_session(&state).await?;
+    session::ACCOUNTS.close(&state).await?;
+    session::LEARNERS.close(&state).await?;
     leptos_axum::redirect("/");
     Ok(())
 }

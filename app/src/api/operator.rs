@@ -37,54 +37,54 @@ pub struct Credit {
 /// The operator's roster, optionally searched by NIP or name.
 #[server(endpoint = "roster")]
 pub async fn roster(#[server(default)] q: String) -> Result<RosterPage, AppError> {
-    use crate::ssr::{auth, operator, AppState};
+    use crate::ssr::{AppState, accounts::session, tracking::employees};
     let state = AppState::current()?;
-    let actor = auth::require(&state, &[crate::model::auth::Role::Operator]).await?;
-    operator::roster(&state, &actor, &q).await
+    let actor = session::require(&state, &[crate::model::auth::Role::Operator]).await?;
+    employees::roster(&state, &actor, &q).await
 }
 
 /// Adds an employee to the operator's roster (one at a time; files come with the roster import).
 #[server(endpoint = "add_employee")]
 pub async fn add_employee(nip: String, name: String, unit_kerja: String) -> Result<(), AppError> {
-    use crate::ssr::{auth, operator, AppState};
+    use crate::ssr::{AppState, accounts::session, tracking::employees};
     let state = AppState::current()?;
-    let actor = auth::require(&state, &[crate::model::auth::Role::Operator]).await?;
-    operator::add_employee(&state, &actor, &nip, &name, &unit_kerja).await
+    let actor = session::require(&state, &[crate::model::auth::Role::Operator]).await?;
+    employees::add_employee(&state, &actor, &nip, &name, &unit_kerja).await
 }
 
 #[server(endpoint = "employee_detail")]
 pub async fn get_employee_detail(employee_id: i64) -> Result<EmployeeDetail, AppError> {
-    use crate::ssr::{auth, operator, AppState};
+    use crate::ssr::{AppState, accounts::session, tracking::employees};
     let state = AppState::current()?;
-    let actor = auth::require(&state, &[crate::model::auth::Role::Operator]).await?;
-    operator::detail(&state, &actor, employee_id).await
+    let actor = session::require(&state, &[crate::model::auth::Role::Operator]).await?;
+    employees::detail(&state, &actor, employee_id).await
 }
 
 /// A one-time activation (or reset) code for a rostered employee; creates their account.
 #[server(endpoint = "issue_learner_code")]
 pub async fn issue_learner_code(employee_id: i64) -> Result<IssuedCode, AppError> {
-    use crate::ssr::{auth, operator, AppState};
+    use crate::ssr::{AppState, accounts::session, tracking::employees};
     let state = AppState::current()?;
-    let actor = auth::require(&state, &[crate::model::auth::Role::Operator]).await?;
-    operator::issue_code(&state, &actor, employee_id).await
+    let actor = session::require(&state, &[crate::model::auth::Role::Operator]).await?;
+    employees::issue_code(&state, &actor, employee_id).await
 }
 
 /// Activation codes for everyone in a unit who has no active account yet, to print and hand out.
 #[server(endpoint = "issue_unit_codes")]
 pub async fn issue_unit_codes(unit_kerja: String) -> Result<Vec<IssuedCode>, AppError> {
-    use crate::ssr::{auth, operator, AppState};
+    use crate::ssr::{AppState, accounts::session, tracking::employees};
     let state = AppState::current()?;
-    let actor = auth::require(&state, &[crate::model::auth::Role::Operator]).await?;
-    operator::issue_unit_codes(&state, &actor, &unit_kerja).await
+    let actor = session::require(&state, &[crate::model::auth::Role::Operator]).await?;
+    employees::issue_unit_codes(&state, &actor, &unit_kerja).await
 }
 
 /// Everything Netra holds about one employee, as JSON (their right of access).
 #[server(endpoint = "export_employee", input = leptos::server_fn::codec::GetUrl)]
 pub async fn export_employee(employee_id: i64) -> Result<String, AppError> {
-    use crate::ssr::{auth, operator, AppState};
+    use crate::ssr::{AppState, accounts::session, tracking::employees};
     let state = AppState::current()?;
-    let actor = auth::require(&state, &[crate::model::auth::Role::Operator]).await?;
-    operator::export(&state, &actor, employee_id).await
+    let actor = session::require(&state, &[crate::model::auth::Role::Operator]).await?;
+    employees::export(&state, &actor, employee_id).await
 }
 
 /// Deletes an employee's personal data; scores stay as anonymous aggregates.
@@ -93,9 +93,9 @@ pub async fn delete_employee(
     employee_id: i64,
     #[server(default)] confirm: String,
 ) -> Result<(), AppError> {
-    use crate::ssr::{auth, operator, respond::OrFail, AppState};
+    use crate::ssr::{AppState, accounts::session, respond::OrFail, tracking::employees};
     let state = AppState::current()?;
-    let actor = auth::require(&state, &[crate::model::auth::Role::Operator]).await?;
+    let actor = session::require(&state, &[crate::model::auth::Role::Operator]).await?;
     if confirm != "hapus" {
         return Err(AppError::invalid(
             "confirm",
@@ -103,7 +103,7 @@ pub async fn delete_employee(
         ))
         .or_fail();
     }
-    operator::delete(&state, &actor, employee_id).await?;
+    employees::delete(&state, &actor, employee_id).await?;
     leptos_axum::redirect("/operator");
     Ok(())
 }

@@ -9,28 +9,28 @@ use leptos::server_fn::codec::{MultipartData, MultipartFormData};
 /// Checks a roster file (`file`: CSV or XLSX) and stores it for confirmation. Imports nothing.
 #[server(endpoint = "preview_roster", input = MultipartFormData)]
 pub async fn preview_roster(data: MultipartData) -> Result<RosterPreview, AppError> {
-    use crate::ssr::{auth, respond::fail, tracking, upload, AppState};
+    use crate::ssr::{AppState, accounts::session, http, respond::fail, tracking::import};
     let state = AppState::current()?;
-    let actor = auth::require(&state, &[crate::model::auth::Role::Operator]).await?;
-    let upload = upload::read(data, "file").await.map_err(fail)?;
-    tracking::preview_import(&state, &actor, upload).await
+    let actor = session::require(&state, &[crate::model::auth::Role::Operator]).await?;
+    let upload = http::read(data, "file").await.map_err(fail)?;
+    import::preview_import(&state, &actor, upload).await
 }
 
 /// Imports every valid row of a previewed file in one transaction.
 #[server(endpoint = "confirm_roster")]
 pub async fn confirm_roster(import_id: i64) -> Result<RosterChanges, AppError> {
-    use crate::ssr::{auth, tracking, AppState};
+    use crate::ssr::{AppState, accounts::session, tracking::import};
     let state = AppState::current()?;
-    let actor = auth::require(&state, &[crate::model::auth::Role::Operator]).await?;
-    tracking::confirm_import(&state, &actor, import_id).await
+    let actor = session::require(&state, &[crate::model::auth::Role::Operator]).await?;
+    import::confirm_import(&state, &actor, import_id).await
 }
 
 /// The agency's assignments and what a new one can use.
 #[server(endpoint = "assignments")]
 pub async fn get_assignments() -> Result<crate::model::tracking::AssignmentsPage, AppError> {
-    use crate::ssr::{assignments, auth, AppState};
+    use crate::ssr::{AppState, accounts::session, tracking::assignments};
     let state = AppState::current()?;
-    let actor = auth::require(&state, &[crate::model::auth::Role::Operator]).await?;
+    let actor = session::require(&state, &[crate::model::auth::Role::Operator]).await?;
     assignments::page(&state, &actor).await
 }
 
@@ -47,9 +47,9 @@ pub async fn create_assignment(
     deadline: String,
     time_zone: String,
 ) -> Result<i64, AppError> {
-    use crate::ssr::{assignments, auth, AppState};
+    use crate::ssr::{AppState, accounts::session, tracking::assignments};
     let state = AppState::current()?;
-    let actor = auth::require(&state, &[crate::model::auth::Role::Operator]).await?;
+    let actor = session::require(&state, &[crate::model::auth::Role::Operator]).await?;
     assignments::create(
         &state,
         &actor,
@@ -73,10 +73,10 @@ pub async fn set_certificate_signer(
     #[server(default)] signer_nip: String,
     #[server(default)] signer_position: String,
 ) -> Result<(), AppError> {
-    use crate::ssr::{auth, certificates, AppState};
+    use crate::ssr::{AppState, accounts::session, tracking::signer};
     let state = AppState::current()?;
-    let actor = auth::require(&state, &[crate::model::auth::Role::Operator]).await?;
-    certificates::set_agency_signer(&state, &actor, &signer_name, &signer_nip, &signer_position)
+    let actor = session::require(&state, &[crate::model::auth::Role::Operator]).await?;
+    signer::set_agency_signer(&state, &actor, &signer_name, &signer_nip, &signer_position)
         .await
 }
 
@@ -87,9 +87,9 @@ pub async fn new_assignment_cycle(
     opens_on: String,
     deadline: String,
 ) -> Result<i64, AppError> {
-    use crate::ssr::{assignments, auth, AppState};
+    use crate::ssr::{AppState, accounts::session, tracking::assignments};
     let state = AppState::current()?;
-    let actor = auth::require(&state, &[crate::model::auth::Role::Operator]).await?;
+    let actor = session::require(&state, &[crate::model::auth::Role::Operator]).await?;
     assignments::new_cycle(&state, &actor, assignment_id, &opens_on, &deadline).await
 }
 
@@ -98,10 +98,10 @@ pub async fn new_assignment_cycle(
 pub async fn get_dashboard(
     #[server(default)] assignment_id: i64,
 ) -> Result<Option<crate::model::tracking::Overview>, AppError> {
-    use crate::ssr::{assignments, auth, AppState};
+    use crate::ssr::{AppState, accounts::session, tracking::dashboard};
     let state = AppState::current()?;
-    let actor = auth::require(&state, &[crate::model::auth::Role::Operator]).await?;
-    assignments::overview(&state, &actor, (assignment_id > 0).then_some(assignment_id)).await
+    let actor = session::require(&state, &[crate::model::auth::Role::Operator]).await?;
+    dashboard::overview(&state, &actor, (assignment_id > 0).then_some(assignment_id)).await
 }
 
 /// A unit's sub-units and employees for one assignment: filter by `status` code, search `q`
@@ -115,16 +115,16 @@ pub async fn get_unit_status(
     #[server(default)] sort: String,
     #[server(default)] page: u32,
 ) -> Result<crate::model::tracking::UnitDrillDown, AppError> {
-    use crate::ssr::{assignments, auth, AppState};
+    use crate::ssr::{AppState, accounts::session, tracking::dashboard, tracking::scope};
     let state = AppState::current()?;
-    let actor = auth::require(&state, &[crate::model::auth::Role::Operator]).await?;
-    assignments::drill_down(
+    let actor = session::require(&state, &[crate::model::auth::Role::Operator]).await?;
+    dashboard::drill_down(
         &state,
         &actor,
         assignment_id,
         unit_id,
-        assignments::DrillQuery {
-            status: assignments::StatusFilter::from_code(&status),
+        scope::DrillQuery {
+            status: scope::StatusFilter::from_code(&status),
             q,
             sort,
             page,
@@ -142,10 +142,10 @@ pub async fn get_jp_ledger(
     #[server(default)] only_below: bool,
     #[server(default)] page: u32,
 ) -> Result<crate::model::tracking::JpLedger, AppError> {
-    use crate::ssr::{auth, ledger, AppState};
+    use crate::ssr::{AppState, accounts::session, tracking::ledger};
     use chrono::Datelike;
     let state = AppState::current()?;
-    let actor = auth::require(&state, &[crate::model::auth::Role::Operator]).await?;
+    let actor = session::require(&state, &[crate::model::auth::Role::Operator]).await?;
     let year = if year == 0 {
         chrono::Utc::now().year()
     } else {
@@ -169,8 +169,8 @@ pub async fn get_jp_ledger(
 pub async fn get_question_difficulty(
     assignment_id: i64,
 ) -> Result<crate::model::tracking::Difficulty, AppError> {
-    use crate::ssr::{auth, ledger, AppState};
+    use crate::ssr::{AppState, accounts::session, tracking::ledger};
     let state = AppState::current()?;
-    let actor = auth::require(&state, &[crate::model::auth::Role::Operator]).await?;
+    let actor = session::require(&state, &[crate::model::auth::Role::Operator]).await?;
     ledger::difficulty(&state, &actor, assignment_id).await
 }

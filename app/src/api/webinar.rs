@@ -11,20 +11,20 @@ use leptos::prelude::*;
 /// The session page for whoever is identified in this browser (joining them once).
 #[server(endpoint = "webinar")]
 pub async fn webinar_page(code: String) -> Result<AttendeeView, AppError> {
-    use crate::ssr::{learner, webinar, AppState};
+    use crate::ssr::{AppState, accounts::learner, webinar::attendee};
     let state = AppState::current()?;
     let me = learner::current(&state).await?;
-    webinar::attendee_view(&state, me.as_ref(), &code).await
+    attendee::attendee_view(&state, me.as_ref(), &code).await
 }
 
 /// Starts (or resumes) the pre-test or post-test and goes to it.
 #[server(endpoint = "webinar_start")]
 pub async fn start_webinar_test(code: String, stage: String) -> Result<i64, AppError> {
-    use crate::ssr::{learner, respond::fail, webinar, AppState};
+    use crate::ssr::{AppState, accounts::learner, respond::fail, webinar::attendee};
     let state = AppState::current()?;
     let stage = Stage::from_segment(&stage).ok_or_else(|| fail(AppError::NotFound))?;
     let me = learner::require(&state).await?;
-    let id = webinar::start_test(&state, &me, &code, stage).await?;
+    let id = attendee::start_test(&state, &me, &code, stage).await?;
     leptos_axum::redirect(&format!("/w/{code}/{}", stage.segment()));
     Ok(id)
 }
@@ -33,20 +33,20 @@ pub async fn start_webinar_test(code: String, stage: String) -> Result<i64, AppE
 /// the attendee back to the session page).
 #[server(endpoint = "webinar_quiz")]
 pub async fn webinar_quiz(code: String, stage: String) -> Result<QuizState, AppError> {
-    use crate::ssr::{learner, respond::fail, webinar, AppState};
+    use crate::ssr::{AppState, accounts::learner, respond::fail, webinar::attendee};
     let state = AppState::current()?;
     let stage = Stage::from_segment(&stage).ok_or_else(|| fail(AppError::NotFound))?;
     let me = learner::current(&state).await?;
-    webinar::quiz_state(&state, me.as_ref(), &code, stage).await
+    attendee::quiz_state(&state, me.as_ref(), &code, stage).await
 }
 
 /// The host's sessions and what a new one can use.
 #[server(endpoint = "host_home")]
 pub async fn get_host_home() -> Result<HostHome, AppError> {
-    use crate::ssr::{auth, webinar, AppState};
+    use crate::ssr::{AppState, accounts::session, webinar::host, webinar::sessions};
     let state = AppState::current()?;
-    let account = auth::require(&state, webinar::HOST_ROLES).await?;
-    webinar::host_home(&state, &account).await
+    let account = session::require(&state, sessions::HOST_ROLES).await?;
+    host::host_home(&state, &account).await
 }
 
 /// Creates a session and opens its page.
@@ -72,10 +72,10 @@ pub async fn create_webinar(
     #[server(default)] post_opens_at: String,
     #[server(default)] post_closes_at: String,
 ) -> Result<i64, AppError> {
-    use crate::ssr::{auth, webinar, AppState};
+    use crate::ssr::{AppState, accounts::session, webinar::form, webinar::host, webinar::sessions};
     let state = AppState::current()?;
-    let account = auth::require(&state, webinar::HOST_ROLES).await?;
-    let form = webinar::SessionForm {
+    let account = session::require(&state, sessions::HOST_ROLES).await?;
+    let form = form::SessionForm {
         title,
         organiser,
         starts_at,
@@ -95,7 +95,7 @@ pub async fn create_webinar(
         post_opens_at,
         post_closes_at,
     };
-    let session = webinar::create(&state, &account, &form).await?;
+    let session = host::create(&state, &account, &form).await?;
     leptos_axum::redirect(&format!("/host/sesi/{}", session.id));
     Ok(session.id)
 }
@@ -103,22 +103,22 @@ pub async fn create_webinar(
 /// One session as its host manages it.
 #[server(endpoint = "host_session")]
 pub async fn host_session(id: i64) -> Result<HostSessionView, AppError> {
-    use crate::ssr::{auth, webinar, AppState};
+    use crate::ssr::{AppState, accounts::session, webinar::host, webinar::sessions};
     let state = AppState::current()?;
-    let account = auth::require(&state, webinar::HOST_ROLES).await?;
-    let session = webinar::managed(&state, &account, id).await?;
-    webinar::host_view(&state, &session).await
+    let account = session::require(&state, sessions::HOST_ROLES).await?;
+    let session = host::managed(&state, &account, id).await?;
+    host::host_view(&state, &session).await
 }
 
 /// Opens (`open = "1"`) or closes a test window now.
 #[server(endpoint = "webinar_window")]
 pub async fn set_webinar_window(id: i64, stage: String, open: String) -> Result<(), AppError> {
-    use crate::ssr::{auth, respond::fail, webinar, AppState};
+    use crate::ssr::{AppState, accounts::session, respond::fail, webinar::host, webinar::sessions};
     let state = AppState::current()?;
-    let account = auth::require(&state, webinar::HOST_ROLES).await?;
+    let account = session::require(&state, sessions::HOST_ROLES).await?;
     let stage = Stage::from_segment(&stage).ok_or_else(|| fail(AppError::NotFound))?;
-    let session = webinar::managed(&state, &account, id).await?;
-    webinar::set_window(&state, &account, &session, stage, open == "1").await?;
+    let session = host::managed(&state, &account, id).await?;
+    host::set_window(&state, &account, &session, stage, open == "1").await?;
     leptos_axum::redirect(&format!("/host/sesi/{id}"));
     Ok(())
 }
@@ -126,10 +126,10 @@ pub async fn set_webinar_window(id: i64, stage: String, open: String) -> Result<
 /// Revokes a certificate of one of the host's sessions, with a reason shown on the public page.
 #[server(endpoint = "revoke_certificate")]
 pub async fn revoke_certificate(certificate_id: i64, reason: String) -> Result<(), AppError> {
-    use crate::ssr::{auth, webinar, AppState};
+    use crate::ssr::{AppState, accounts::session, webinar::attendee, webinar::sessions};
     let state = AppState::current()?;
-    let account = auth::require(&state, webinar::HOST_ROLES).await?;
-    let session_id = webinar::revoke(&state, &account, certificate_id, &reason).await?;
+    let account = session::require(&state, sessions::HOST_ROLES).await?;
+    let session_id = attendee::revoke(&state, &account, certificate_id, &reason).await?;
     leptos_axum::redirect(&format!("/host/sesi/{session_id}"));
     Ok(())
 }
@@ -137,17 +137,17 @@ pub async fn revoke_certificate(certificate_id: i64, reason: String) -> Result<(
 /// The live board's figures (the page then follows the event stream).
 #[server(endpoint = "live_stats")]
 pub async fn get_live_stats(id: i64) -> Result<LiveStats, AppError> {
-    use crate::ssr::{auth, webinar, AppState};
+    use crate::ssr::{AppState, accounts::session, webinar::board, webinar::host, webinar::sessions};
     let state = AppState::current()?;
-    let account = auth::require(&state, webinar::HOST_ROLES).await?;
-    let session = webinar::managed(&state, &account, id).await?;
-    webinar::live_stats(&state, &session).await
+    let account = session::require(&state, sessions::HOST_ROLES).await?;
+    let session = host::managed(&state, &account, id).await?;
+    board::live_stats(&state, &session).await
 }
 
 /// What anyone may know about a certificate from its verification code.
 #[server(endpoint = "verify_certificate")]
 pub async fn verify_certificate(code: String) -> Result<CertificateCheck, AppError> {
-    use crate::ssr::{certificates, AppState};
+    use crate::ssr::{AppState, learning::certificates};
     let state = AppState::current()?;
     certificates::check(&state, &code).await
 }

@@ -54,4 +54,20 @@ mod tests {
             "data:application/toml;charset=utf-8,id%20%3D%20%22%C3%A7%20a%22%0A"
         );
     }
+
+    #[test]
+    fn download_href_leaves_unreserved_characters_alone_and_encodes_the_rest() {
+        let c = BankConversion {
+            file_name: "a.gift".into(),
+            format: "GIFT".into(),
+            imported: 0,
+            skipped: 0,
+            lines: vec![],
+            toml: "Az09-._~/?#%&+'\u{2019}".into(),
+        };
+        assert_eq!(
+            c.download_href(),
+            "data:application/toml;charset=utf-8,Az09-._~%2F%3F%23%25%26%2B%27%E2%80%99"
+        );
+    }
 }

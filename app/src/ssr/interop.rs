@@ -302,6 +302,21 @@ pub fn slug(s: &str) -> String {
     out.trim_end_matches('-').to_string()
 }
 
+/// What a question's id is derived from: the id its source gives, else its name, else its text.
+/// A name is reduced to plain text first (tags dropped, entities decoded): Moodle names may carry
+/// HTML (`Question with <strong>invalid grades</strong>`), and tag names belong in no id.
+pub(crate) fn id_source(given: Option<&str>, name: &str, stem: &str) -> String {
+    if let Some(id) = given {
+        return id.to_string();
+    }
+    let name = html_to_text(name).0;
+    if name.is_empty() {
+        stem.to_string()
+    } else {
+        name
+    }
+}
+
 /// Gives every question an id that is valid and unique (within the import and against `taken`).
 pub(crate) fn unique_id(name: &str, position: usize, taken: &mut HashSet<String>) -> String {
     let mut base = slug(name);
@@ -692,6 +707,38 @@ mod tests {
         assert_eq!(first["stem"].as_str(), Some(q.stem.as_str()));
         assert_eq!(first["options"][0]["correct"].as_bool(), Some(true));
         assert_eq!(first["violations"][0].as_str(), Some("v-1"));
+    }
+
+    #[test]
+    fn an_id_comes_from_the_given_id_then_the_plain_text_name_then_the_stem() {
+        assert_eq!(
+            id_source(Some("<b>x</b>"), "nama", "soal"),
+            "<b>x</b>",
+            "a given id is the author's choice and is kept"
+        );
+        assert_eq!(
+            id_source(
+                None,
+                "Question with <strong>invalid grades</strong> x 1 x",
+                "soal"
+            ),
+            "Question with invalid grades x 1 x"
+        );
+        assert_eq!(id_source(None, "Caf&eacute;", "soal"), "Café");
+        assert_eq!(id_source(None, "<img src=x>", "Teks soal"), "Teks soal");
+        let mut taken = HashSet::new();
+        assert_eq!(
+            unique_id(
+                &id_source(
+                    None,
+                    "Question with <strong>invalid grades</strong> x 1 x",
+                    ""
+                ),
+                1,
+                &mut taken
+            ),
+            "question-with-invalid-grades-x-1-x"
+        );
     }
 }
 

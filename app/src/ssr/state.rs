@@ -46,7 +46,7 @@ pub struct AppState {
     pub module_ids: Arc<HashMap<String, i64>>,
     pub settings: Arc<Settings>,
     /// Sign-in and activation attempts per IP address and login.
-    pub limiter: Arc<super::auth::RateLimiter>,
+    pub limiter: Arc<super::accounts::sign_in::RateLimiter>,
     /// Change hints for the webinar live boards.
     pub live: Arc<super::live::LiveHub>,
 }

@@ -3,5 +3,5 @@
 //! package's binaries only.
 
 fn main() -> std::process::ExitCode {
-    server::run::main()
+    server::cli::run::main()
 }

@@ -86,7 +86,7 @@ pub async fn world(app: &TestApp) -> Result<World> {
         (Role::Operator, "op-b@netra.test", Some(b.id)),
     ];
     for (role, login, agency) in staff {
-        app::ssr::admin::create_with_password(&app.db, role, login, login, PASSWORD, agency)
+        app::ssr::accounts::admin::create_with_password(&app.db, role, login, login, PASSWORD, agency)
             .await
             .map_err(|e| anyhow::anyhow!("creating {login}: {e:?}"))?;
     }
@@ -105,7 +105,7 @@ pub async fn world(app: &TestApp) -> Result<World> {
         };
         ids.push(sea_orm::ActiveModelTrait::insert(e, &app.db).await?.id);
     }
-    let hash = app::ssr::auth::hash_password(PASSWORD)
+    let hash = app::ssr::accounts::sign_in::hash_password(PASSWORD)
         .await
         .map_err(|e| anyhow::anyhow!("{e:?}"))?;
     db::accounts::create(
@@ -470,9 +470,9 @@ async fn every_route_and_server_function_answers_each_role_as_its_rule_says(
         ])
         .collect();
     let ruled_endpoints: BTreeSet<&str> = endpoints.iter().map(|(p, _, _)| *p).collect();
-    let mut listed: BTreeSet<&str> = app::ssr::webinar_http::PATHS
+    let mut listed: BTreeSet<&str> = app::ssr::webinar::downloads::PATHS
         .iter()
-        .chain(app::ssr::tracking_http::PATHS)
+        .chain(app::ssr::tracking::downloads::PATHS)
         .copied()
         .collect();
     // A certificate's PDF has its own holder/host/operator rules, tested with the webinar.

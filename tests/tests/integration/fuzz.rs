@@ -180,9 +180,9 @@ async fn malformed_requests_to_every_route_never_get_a_5xx() -> Result<()> {
             .map(|(p, _)| (true, p.to_string())),
     );
     targets.extend(
-        app::ssr::webinar_http::PATHS
+        app::ssr::webinar::downloads::PATHS
             .iter()
-            .chain(app::ssr::tracking_http::PATHS)
+            .chain(app::ssr::tracking::downloads::PATHS)
             .chain(&["/healthz", "/readyz", "/metrics"])
             .map(|p| (false, p.to_string())),
     );

@@ -76,7 +76,7 @@ async fn a_client_that_trickles_its_headers_is_disconnected() -> Result<()> {
         .write_all(b"GET / HTTP/1.1\r\nHost: netra\r\nX-Slow: ")
         .await?;
     let started = Instant::now();
-    let limit = server::startup::HEADER_READ_TIMEOUT + Duration::from_secs(10);
+    let limit = server::http::HEADER_READ_TIMEOUT + Duration::from_secs(10);
     let mut closed = false;
     while started.elapsed() < limit {
         // One more byte every half second: never a complete head.

@@ -74,7 +74,7 @@ async fn an_online_backup_is_a_consistent_copy() -> Result<()> {
             }
             anyhow::Ok(())
         },
-        server::backup::run(&busy, &args)
+        server::cli::backup::run(&busy, &args)
     );
     done?;
     ensure!(
@@ -100,7 +100,7 @@ async fn an_online_backup_is_a_consistent_copy() -> Result<()> {
     // Taken at rest: restoring it gives back exactly the live data.
     let quiet = dir.join("after.db");
     ensure!(
-        server::backup::run(&quiet, &args).await? == std::process::ExitCode::SUCCESS,
+        server::cli::backup::run(&quiet, &args).await? == std::process::ExitCode::SUCCESS,
         "backup at rest"
     );
     let restored = Database::connect(format!("sqlite://{}?mode=ro", quiet.display())).await?;
@@ -118,14 +118,14 @@ async fn an_online_backup_is_a_consistent_copy() -> Result<()> {
 
     // It never overwrites, and it points PostgreSQL users to pg_dump.
     ensure!(
-        server::backup::run(&quiet, &args).await.is_err(),
+        server::cli::backup::run(&quiet, &args).await.is_err(),
         "refuses to overwrite"
     );
     let pg = server::cli::DatabaseArgs {
         database_url: "postgres://postgres@127.0.0.1:5432/postgres".into(),
     };
     ensure!(
-        server::backup::run(&dir.join("pg.db"), &pg).await? == std::process::ExitCode::FAILURE,
+        server::cli::backup::run(&dir.join("pg.db"), &pg).await? == std::process::ExitCode::FAILURE,
         "PostgreSQL is backed up with pg_dump"
     );
     let _ = std::fs::remove_dir_all(&dir);

@@ -169,7 +169,7 @@ async fn bad_uploads_get_clear_messages() -> Result<()> {
                 "POST /api/convert_bank HTTP/1.1\r\nHost: {addr}\r\n\
                  Content-Type: multipart/form-data; boundary=x\r\n\
                  Content-Length: {}\r\nConnection: close\r\n\r\n",
-                app::ssr::upload::UPLOAD_BODY_LIMIT + 1
+                app::ssr::http::UPLOAD_BODY_LIMIT + 1
             )
             .as_bytes(),
         )

@@ -330,7 +330,8 @@ async fn roster_import_previews_commits_once_and_keeps_unit_history(
 
     // An XLSX file (NIP as text) is read like the CSV; the template parses and names the columns.
     let xlsx = {
-        use app::ssr::export::{wib, Column, Format, TableWriter};
+        use app::ssr::files::{Column, Format, TableWriter};
+        use app::ssr::time::wib;
         let cols = [
             Column::text("NIP", 20.0),
             Column::text("Nama Lengkap", 20.0),
@@ -361,7 +362,7 @@ async fn roster_import_previews_commits_once_and_keeps_unit_history(
             .map(|c| c.to_string())
             .collect()
     };
-    ensure!(header == app::ssr::roster::TEMPLATE_HEADER, "{header:?}");
+    ensure!(header == app::ssr::tracking::roster::TEMPLATE_HEADER, "{header:?}");
     let res = op.get("/operator/templat-roster.csv").await?;
     ensure!(
         res.text().await?.contains("NIP,Nama,Jabatan"),
@@ -549,7 +550,7 @@ async fn mandatory_module_certificates_are_issued_once_and_zipped_per_unit(
     ensure!(res.status() == 200, "zip: {}", res.status());
     let names = zipped_pdfs(&res.bytes().await?)?;
     ensure!(
-        names == vec![app::ssr::certificates::file_name(&cert)],
+        names == vec![app::ssr::learning::certificates::file_name(&cert)],
         "Dinas Kesehatan: {names:?}"
     );
     let res = op.get(&zip_of(unit_of("Dinas Pendidikan")?)).await?;
@@ -1077,7 +1078,7 @@ async fn the_roster_command_reports_then_imports(backend: Backend) -> Result<()>
     let Some(server::cli::Command::Roster(cmd)) = run(true)?.command else {
         anyhow::bail!("parsed as another command");
     };
-    server::roster::run(cmd).await?;
+    server::cli::roster::run(cmd).await?;
     let count = || async {
         employee::Entity::find()
             .filter(employee::Column::Instansi.eq("Pemerintah Kabupaten A"))
@@ -1089,7 +1090,7 @@ async fn the_roster_command_reports_then_imports(backend: Backend) -> Result<()>
     let Some(server::cli::Command::Roster(cmd)) = run(false)?.command else {
         anyhow::bail!("parsed as another command");
     };
-    server::roster::run(cmd).await?;
+    server::cli::roster::run(cmd).await?;
     ensure!(count().await? == 2, "the two valid rows are imported");
     let lina = employees_of(&app, &nip(301)).await?;
     ensure!(

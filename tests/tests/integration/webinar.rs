@@ -333,7 +333,7 @@ async fn a_webinar_runs_from_join_to_a_verified_certificate(backend: Backend) ->
     let session = create_session(&app, &host, "Netralitas ASN menjelang Pilkada").await?;
     let code = session.code.clone();
     ensure!(
-        app::ssr::webinar::normalize_code(&code).as_deref() == Some(code.as_str()),
+        app::ssr::webinar::sessions::normalize_code(&code).as_deref() == Some(code.as_str()),
         "join code {code}"
     );
 
@@ -621,9 +621,9 @@ async fn certificate_numbers_stay_unique_under_concurrent_issuance(backend: Back
             let holder = db::employees::upsert(&state.db, &nip, "Peserta", "Instansi", "Unit")
                 .await
                 .map_err(|e| anyhow::anyhow!("{e:?}"))?;
-            let cert = app::ssr::certificates::issue(
+            let cert = app::ssr::learning::certificates::issue(
                 &state,
-                app::ssr::certificates::Award {
+                app::ssr::learning::certificates::Award {
                     holder: &holder,
                     title: "Webinar",
                     organiser: "BKN",

@@ -1,6 +1,6 @@
 //! Agencies, accounts, their sessions and one-time codes, and the audit log.
 
-use super::entities::{account, account_session, agency, audit_entry, employee, one_time_code};
+use super::entities::{account, agency, audit_entry, employee, one_time_code};
 use chrono::{DateTime, Utc};
 use sea_orm::sea_query::{Expr, ExprTrait};
 use sea_orm::{
@@ -159,71 +159,6 @@ pub async fn set_password(db: &impl ConnectionTrait, id: i64, hash: &str) -> Res
 
 pub async fn delete_account(db: &impl ConnectionTrait, id: i64) -> Result<(), DbErr> {
     account::Entity::delete_by_id(id).exec(db).await.map(|_| ())
-}
-
-// --- sessions ---
-
-pub async fn create_session(
-    db: &impl ConnectionTrait,
-    token_hash: &str,
-    account_id: i64,
-    now: DateTime<Utc>,
-    expires_at: DateTime<Utc>,
-) -> Result<(), DbErr> {
-    account_session::ActiveModel {
-        token_hash: Set(token_hash.to_string()),
-        account_id: Set(account_id),
-        last_seen_at: Set(now),
-        expires_at: Set(expires_at),
-        ..Default::default()
-    }
-    .insert(db)
-    .await
-    .map(|_| ())
-}
-
-pub async fn live_session(
-    db: &impl ConnectionTrait,
-    token_hash: &str,
-    now: DateTime<Utc>,
-) -> Result<Option<account_session::Model>, DbErr> {
-    account_session::Entity::find()
-        .filter(account_session::Column::TokenHash.eq(token_hash))
-        .filter(account_session::Column::ExpiresAt.gt(now))
-        .one(db)
-        .await
-}
-
-pub async fn touch_session(
-    db: &impl ConnectionTrait,
-    id: i64,
-    now: DateTime<Utc>,
-    expires_at: DateTime<Utc>,
-) -> Result<(), DbErr> {
-    account_session::Entity::update_many()
-        .col_expr(account_session::Column::LastSeenAt, now.into())
-        .col_expr(account_session::Column::ExpiresAt, expires_at.into())
-        .filter(account_session::Column::Id.eq(id))
-        .exec(db)
-        .await
-        .map(|_| ())
-}
-
-pub async fn delete_session(db: &impl ConnectionTrait, token_hash: &str) -> Result<(), DbErr> {
-    account_session::Entity::delete_many()
-        .filter(account_session::Column::TokenHash.eq(token_hash))
-        .exec(db)
-        .await
-        .map(|_| ())
-}
-
-/// Signs an account out everywhere (password change, reset, deletion).
-pub async fn delete_sessions_of(db: &impl ConnectionTrait, account_id: i64) -> Result<(), DbErr> {
-    account_session::Entity::delete_many()
-        .filter(account_session::Column::AccountId.eq(account_id))
-        .exec(db)
-        .await
-        .map(|_| ())
 }
 
 // --- one-time codes ---

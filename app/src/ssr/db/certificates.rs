@@ -176,3 +176,30 @@ pub async fn anonymise_holder(
         .await
         .map(|_| ())
 }
+
+/// Who signs a certificate, as (name, NIP, position): its webinar session's official or, for a
+/// mandatory module, the official its agency configured. Empty parts when none is set.
+pub async fn signer_of(
+    db: &impl ConnectionTrait,
+    cert: &certificate::Model,
+) -> Result<(String, String, String), DbErr> {
+    use super::entities::{agency, assignment, webinar_session};
+    if let Some(id) = cert.webinar_session_id {
+        return Ok(webinar_session::Entity::find_by_id(id)
+            .one(db)
+            .await?
+            .map(|s| (s.signer_name, s.signer_nip, s.signer_position))
+            .unwrap_or_default());
+    }
+    let Some(assignment_id) = cert.assignment_id else {
+        return Ok(Default::default());
+    };
+    let Some(a) = assignment::Entity::find_by_id(assignment_id).one(db).await? else {
+        return Ok(Default::default());
+    };
+    Ok(agency::Entity::find_by_id(a.agency_id)
+        .one(db)
+        .await?
+        .map(|a| (a.signer_name, a.signer_nip, a.signer_position))
+        .unwrap_or_default())
+}

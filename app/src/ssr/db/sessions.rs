@@ -1,63 +1,135 @@
-//! Server-side learner sessions: the cookie holds a random token, the table holds its hash.
+//! Server-side sessions, for accounts and for self-declared learners alike: the cookie holds a
+//! random token, the table holds its hash. The two tables differ only in their name and the
+//! column naming the owner, so one set of queries serves both.
 
-use super::entities::learner_session;
 use chrono::{DateTime, Utc};
-use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, Set,
-};
+use sea_orm::sea_query::{Alias, Expr, ExprTrait, Query};
+use sea_orm::{ConnectionTrait, DbErr};
+
+/// Whose sessions: each kind has its own table.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    /// Signed-in accounts (`account_sessions.account_id`).
+    Account,
+    /// Learners who identified themselves on the form (`learner_sessions.employee_id`).
+    Learner,
+}
+
+impl Kind {
+    fn table(self) -> Alias {
+        Alias::new(match self {
+            Kind::Account => "account_sessions",
+            Kind::Learner => "learner_sessions",
+        })
+    }
+
+    fn owner(self) -> Alias {
+        Alias::new(match self {
+            Kind::Account => "account_id",
+            Kind::Learner => "employee_id",
+        })
+    }
+}
+
+/// A session that has not expired.
+#[derive(Debug, Clone)]
+pub struct Live {
+    pub id: i64,
+    /// The account or employee it belongs to.
+    pub owner_id: i64,
+    pub last_seen_at: DateTime<Utc>,
+}
+
+fn col(name: &str) -> Alias {
+    Alias::new(name)
+}
 
 pub async fn create(
     db: &impl ConnectionTrait,
+    kind: Kind,
     token_hash: &str,
-    employee_id: i64,
+    owner_id: i64,
     now: DateTime<Utc>,
     expires_at: DateTime<Utc>,
 ) -> Result<(), DbErr> {
-    learner_session::ActiveModel {
-        token_hash: Set(token_hash.to_string()),
-        employee_id: Set(employee_id),
-        last_seen_at: Set(now),
-        expires_at: Set(expires_at),
-        ..Default::default()
-    }
-    .insert(db)
-    .await
-    .map(|_| ())
+    let insert = Query::insert()
+        .into_table(kind.table())
+        .columns([
+            col("token_hash"),
+            kind.owner(),
+            col("last_seen_at"),
+            col("expires_at"),
+        ])
+        .values_panic([
+            token_hash.into(),
+            owner_id.into(),
+            now.into(),
+            expires_at.into(),
+        ])
+        .to_owned();
+    db.execute(&insert).await.map(|_| ())
 }
 
 /// The live session for a token hash, if any.
 pub async fn find_live(
     db: &impl ConnectionTrait,
+    kind: Kind,
     token_hash: &str,
     now: DateTime<Utc>,
-) -> Result<Option<learner_session::Model>, DbErr> {
-    learner_session::Entity::find()
-        .filter(learner_session::Column::TokenHash.eq(token_hash))
-        .filter(learner_session::Column::ExpiresAt.gt(now))
-        .one(db)
-        .await
+) -> Result<Option<Live>, DbErr> {
+    let select = Query::select()
+        .column(col("id"))
+        .expr_as(Expr::col(kind.owner()), col("owner_id"))
+        .column(col("last_seen_at"))
+        .from(kind.table())
+        .and_where(Expr::col(col("token_hash")).eq(token_hash))
+        .and_where(Expr::col(col("expires_at")).gt(now))
+        .to_owned();
+    let Some(row) = db.query_one(&select).await? else {
+        return Ok(None);
+    };
+    Ok(Some(Live {
+        id: row.try_get("", "id")?,
+        owner_id: row.try_get("", "owner_id")?,
+        last_seen_at: row.try_get("", "last_seen_at")?,
+    }))
 }
 
 /// Slides the expiry forward.
 pub async fn touch(
     db: &impl ConnectionTrait,
+    kind: Kind,
     id: i64,
     now: DateTime<Utc>,
     expires_at: DateTime<Utc>,
 ) -> Result<(), DbErr> {
-    learner_session::Entity::update_many()
-        .col_expr(learner_session::Column::LastSeenAt, now.into())
-        .col_expr(learner_session::Column::ExpiresAt, expires_at.into())
-        .filter(learner_session::Column::Id.eq(id))
-        .exec(db)
-        .await
-        .map(|_| ())
+    let update = Query::update()
+        .table(kind.table())
+        .value(col("last_seen_at"), now)
+        .value(col("expires_at"), expires_at)
+        .and_where(Expr::col(col("id")).eq(id))
+        .to_owned();
+    db.execute(&update).await.map(|_| ())
 }
 
-pub async fn delete(db: &impl ConnectionTrait, token_hash: &str) -> Result<(), DbErr> {
-    learner_session::Entity::delete_many()
-        .filter(learner_session::Column::TokenHash.eq(token_hash))
-        .exec(db)
-        .await
-        .map(|_| ())
+/// Ends one session.
+pub async fn delete(db: &impl ConnectionTrait, kind: Kind, token_hash: &str) -> Result<(), DbErr> {
+    let delete = Query::delete()
+        .from_table(kind.table())
+        .and_where(Expr::col(col("token_hash")).eq(token_hash))
+        .to_owned();
+    db.execute(&delete).await.map(|_| ())
+}
+
+/// Ends every session of an owner (password change, reset, deletion).
+pub async fn delete_all_of(
+    db: &impl ConnectionTrait,
+    kind: Kind,
+    owner_id: i64,
+) -> Result<(), DbErr> {
+    let delete = Query::delete()
+        .from_table(kind.table())
+        .and_where(Expr::col(kind.owner()).eq(owner_id))
+        .to_owned();
+    db.execute(&delete).await.map(|_| ())
 }

@@ -9,8 +9,9 @@
 
 use super::text::html_to_text;
 use super::{
-    apply_tags, choice_question, netra_warnings, split_feedback, topic_from_category, unique_id,
-    BankQuestion, Import, Outcome, Place, ReportLine, SourceAnswer, SourceChoice, SyntaxError,
+    apply_tags, choice_question, id_source, netra_warnings, split_feedback, topic_from_category,
+    unique_id, BankQuestion, Import, Outcome, Place, ReportLine, SourceAnswer, SourceChoice,
+    SyntaxError,
 };
 use crate::model::quiz::QuestionKind;
 use std::collections::HashSet;
@@ -69,10 +70,7 @@ pub fn parse(text: &str) -> Result<Import, SyntaxError> {
         let outcome = match parsed.result {
             Ok((mut q, mut warnings)) => {
                 q.id = unique_id(
-                    block
-                        .id
-                        .as_deref()
-                        .unwrap_or(if name.is_empty() { &q.stem } else { &name }),
+                    &id_source(block.id.as_deref(), &name, &q.stem),
                     position,
                     &mut taken,
                 );
@@ -218,6 +216,41 @@ enum TextFormat {
     Plain,
 }
 
+/// GIFT's format markers, in the order Moodle's importer tries them. `[markdown]` and `[moodle]`
+/// text is kept as written: Netra shows plain text, and both read acceptably as it.
+const FORMATS: [(&str, TextFormat); 4] = [
+    ("[html]", TextFormat::Html),
+    ("[markdown]", TextFormat::Plain),
+    ("[plain]", TextFormat::Plain),
+    ("[moodle]", TextFormat::Plain),
+];
+
+/// The format marker at the very start of `text`, if any, and the text after it.
+fn format_marker(text: &str) -> Option<(TextFormat, &str)> {
+    FORMATS
+        .iter()
+        .find_map(|&(marker, format)| text.strip_prefix(marker).map(|rest| (format, rest)))
+}
+
+/// An answer, a per-answer feedback or the general feedback as text. GIFT lets each of them
+/// open with its own format marker (`~[plain]blue#[html]wrong, it's yellow`); without one,
+/// the question text's format applies, as in Moodle.
+fn clean_part(raw: &str, default: TextFormat, lost: &mut bool) -> String {
+    let raw = raw.trim();
+    match format_marker(raw) {
+        Some((format, rest)) => clean(rest, format, lost),
+        None => clean(raw, default, lost),
+    }
+}
+
+/// Reports, once per question, that an image or a table in its HTML was dropped.
+fn note_lost(lost: bool, warnings: &mut Vec<String>) {
+    const LOST: &str = "gambar atau tabel dalam teks diabaikan";
+    if lost && !warnings.iter().any(|w| w == LOST) {
+        warnings.push(LOST.into());
+    }
+}
+
 fn clean(raw: &str, format: TextFormat, lost: &mut bool) -> String {
     let text = unescape(raw.trim());
     match format {
@@ -249,17 +282,10 @@ fn parse_question(
         consumed = body.len() - rest.len();
     }
     let mut format = TextFormat::Plain;
-    for (marker, f) in [
-        ("[html]", TextFormat::Html),
-        ("[markdown]", TextFormat::Plain),
-        ("[plain]", TextFormat::Plain),
-        ("[moodle]", TextFormat::Plain),
-    ] {
-        if let Some(after) = rest.strip_prefix(marker) {
-            format = f;
-            rest = after;
-            consumed = body.len() - rest.len();
-        }
+    if let Some((f, after)) = format_marker(rest) {
+        format = f;
+        rest = after;
+        consumed = body.len() - rest.len();
     }
     let mut lost = false;
     let Some(open) = find_unescaped(rest, '{', 0) else {
@@ -288,9 +314,7 @@ fn parse_question(
     }
     let answers = rest[open + 1..close].trim();
     let mut warnings = Vec::new();
-    if lost {
-        warnings.push("gambar atau tabel dalam teks diabaikan".into());
-    }
+    note_lost(lost, &mut warnings);
     let topic = category.and_then(topic_from_category);
     let result = read_answers(answers, format, &stem, &mut warnings).map(
         |(kind, options, answer, explanation, legal_basis)| {
@@ -335,7 +359,7 @@ fn read_answers(
         None => (block, ""),
     };
     let mut lost = false;
-    let general = clean(general, format, &mut lost);
+    let general = clean_part(general, format, &mut lost);
     let answers = answers.trim();
     if answers.is_empty() {
         return Err("esai (jawaban bebas) tidak didukung Netra".into());
@@ -351,7 +375,7 @@ fn read_answers(
         let (mut explanation, basis) = split_feedback(&general);
         let feedback: Vec<String> = answers[head_end..]
             .split('#')
-            .map(|f| clean(f, format, &mut lost))
+            .map(|f| clean_part(f, format, &mut lost))
             .filter(|f| !f.is_empty())
             .collect();
         if !feedback.is_empty() {
@@ -361,6 +385,7 @@ fn read_answers(
             }
             explanation.push_str(&feedback.join("\n"));
         }
+        note_lost(lost, warnings);
         return Ok((
             QuestionKind::TrueFalse,
             vec![],
@@ -390,11 +415,12 @@ fn read_answers(
             None => (raw, ""),
         };
         source.push(SourceAnswer {
-            text: clean(text, format, &mut lost),
+            text: clean_part(text, format, &mut lost),
             weight,
-            feedback: clean(feedback, format, &mut lost),
+            feedback: clean_part(feedback, format, &mut lost),
         });
     }
+    note_lost(lost, warnings);
     if source.iter().any(|a| a.text.is_empty()) {
         return Err("ada pilihan tanpa teks".into());
     }
@@ -754,5 +780,72 @@ mod tests {
         assert!(text.contains("~%33.33333%Satu"), "{text}");
         let back = import(Format::Gift, &text).expect("parses");
         assert_eq!(back.questions, vec![q]);
+    }
+
+    #[test]
+    fn answer_and_feedback_format_markers_from_moodles_fixture_are_not_text() {
+        let (q, _) = only(
+            "::Q8:: What's between orange and green in the spectrum?\n{\n=yellow # right; good!\n~red # [html]wrong, it's yellow\n~[plain]blue # [html]wrong, it's yellow\n}",
+        );
+        assert_eq!(
+            q.options
+                .iter()
+                .map(|o| o.text.as_str())
+                .collect::<Vec<_>>(),
+            vec!["yellow", "red", "blue"]
+        );
+        assert!(
+            q.explanation.contains("- blue: wrong, it's yellow"),
+            "{}",
+            q.explanation
+        );
+        assert!(!q.explanation.contains('['), "{}", q.explanation);
+    }
+
+    #[test]
+    fn an_html_answer_or_feedback_is_reduced_to_text_like_the_question_text() {
+        // GIFT wants `\=` even inside an HTML attribute, or the `=` starts a new answer.
+        let (q, warnings) = only(
+            "Warna?{=[html]<b>kuning</b> &amp; jingga ~[html]<img src\\=\"x.png\">merah#[html]<p>bukan &eacute;</p> ####[html]<p>Lihat <i>spektrum</i></p>}",
+        );
+        assert_eq!(q.stem, "Warna?");
+        assert_eq!(q.options[0].text, "kuning & jingga");
+        assert_eq!(q.options[1].text, "merah");
+        assert!(
+            q.explanation.starts_with("Lihat spektrum"),
+            "{}",
+            q.explanation
+        );
+        assert!(
+            q.explanation.contains("- merah: bukan é"),
+            "{}",
+            q.explanation
+        );
+        assert!(
+            warnings.iter().any(|w| w.contains("gambar")),
+            "{warnings:?}"
+        );
+    }
+
+    #[test]
+    fn a_plain_answer_in_an_html_question_keeps_its_markup_as_text() {
+        let (q, _) = only("[html]<p>Pilih</p>{=[plain]<b>tebal</b> ~<b>biasa</b>}");
+        assert_eq!(q.options[0].text, "<b>tebal</b>");
+        assert_eq!(q.options[1].text, "biasa");
+    }
+
+    #[test]
+    fn true_false_feedback_format_markers_are_not_text() {
+        let (q, _) = only("Langit biru.{T#[html]<i>salah</i>#[plain]benar}");
+        assert!(q.explanation.contains("salah\nbenar"), "{}", q.explanation);
+    }
+
+    #[test]
+    fn an_html_question_name_gives_an_id_without_tag_names() {
+        let (q, _) = only("::Question with <strong>invalid grades</strong> x 1 x::Soal?{=a ~b}");
+        assert_eq!(q.id, "question-with-invalid-grades-x-1-x");
+        // Ids are ASCII, so `é` ends the word; the entity's name no longer leaks into the id.
+        let (q, _) = only("::Caf&eacute; &amp; teh::Soal?{=a ~b}");
+        assert_eq!(q.id, "caf-teh");
     }
 }

@@ -3,8 +3,9 @@
 
 use super::text::{escape, html_to_text, text_to_html};
 use super::{
-    apply_tags, choice_question, netra_warnings, split_feedback, topic_from_category, unique_id,
-    BankQuestion, Import, Outcome, Place, ReportLine, SourceAnswer, SourceChoice, SyntaxError,
+    apply_tags, choice_question, id_source, netra_warnings, split_feedback, topic_from_category,
+    unique_id, BankQuestion, Import, Outcome, Place, ReportLine, SourceAnswer, SourceChoice,
+    SyntaxError,
 };
 use crate::model::quiz::QuestionKind;
 use roxmltree::{Document, Node};
@@ -64,11 +65,8 @@ pub fn parse(text: &str) -> Result<Import, SyntaxError> {
         let outcome = match result {
             Ok((mut q, mut warnings)) => {
                 let idnumber = child_text(node, "idnumber").filter(|s| !s.is_empty());
-                let source =
-                    idnumber
-                        .as_deref()
-                        .unwrap_or(if name.is_empty() { &q.stem } else { &name });
-                q.id = unique_id(source, position, &mut taken);
+                let source = id_source(idnumber.as_deref(), &name, &q.stem);
+                q.id = unique_id(&source, position, &mut taken);
                 let tags: Vec<String> = node
                     .children()
                     .filter(|n| n.has_tag_name("tags"))
@@ -551,5 +549,33 @@ mod tests {
         // Without a topic the category is the module's own, which reads back as its topic.
         expected[1].topic = Some("modul".into());
         assert_eq!(back.questions, expected);
+    }
+
+    #[test]
+    fn html_entities_in_a_moodle_bank_are_decoded() {
+        let xml = r#"<quiz><question type="multichoice">
+  <name><text>Caf&amp;eacute;</text></name>
+  <questiontext format="html"><text><![CDATA[<p>Caf&eacute; &lsquo;netral&rsquo;? &#233; &#x2019;</p>]]></text></questiontext>
+  <answer fraction="100" format="html"><text>&lt;p&gt;Ya &amp;rsquo;kan&lt;/p&gt;</text></answer>
+  <answer fraction="0" format="html"><text>Tidak</text></answer>
+</question></quiz>"#;
+        let import = import(Format::MoodleXml, xml).expect("parses");
+        let q = &import.questions[0];
+        assert_eq!(q.stem, "Café \u{2018}netral\u{2019}? é \u{2019}");
+        assert_eq!(q.options[0].text, "Ya \u{2019}kan");
+        // Ids are ASCII: `é` ends the word, and `eacute` no longer leaks into the id.
+        assert_eq!(q.id, "caf");
+    }
+
+    #[test]
+    fn an_html_question_name_gives_an_id_without_tag_names() {
+        let xml = r#"<quiz><question type="truefalse">
+  <name><text>Question with &lt;strong&gt;invalid grades&lt;/strong&gt; x 1 x</text></name>
+  <questiontext format="html"><text>Langit biru.</text></questiontext>
+  <answer fraction="100"><text>true</text></answer>
+  <answer fraction="0"><text>false</text></answer>
+</question></quiz>"#;
+        let import = import(Format::MoodleXml, xml).expect("parses");
+        assert_eq!(import.questions[0].id, "question-with-invalid-grades-x-1-x");
     }
 }

@@ -1,15 +1,20 @@
 //! HTML in question text: reduced to the plain text Netra shows, and escaped on the way out.
 
+// The full HTML5 table of character references: Moodle banks carry whatever their editor wrote
+// (`&eacute;`, `&rsquo;`, `&#233;`, `&#x2019;`), not just the handful XML itself defines.
+use html_escape::decode_html_entities;
+
 /// Turns (possibly sloppy) HTML into plain text: paragraphs and line breaks become newlines,
 /// list items become `- ` lines, every other tag is dropped, entities are decoded. Nothing of
 /// the markup survives, so nothing in an imported question can run in a learner's browser.
+/// `&nbsp;` decodes to U+00A0, which [`tidy`] folds into an ordinary space like any whitespace.
 /// Returns the text and whether something visual (an image, a table) was lost.
 pub fn html_to_text(html: &str) -> (String, bool) {
     let mut out = String::new();
     let mut lost = false;
     let mut rest = html;
     while let Some(lt) = rest.find('<') {
-        out.push_str(&decode_entities(&rest[..lt]));
+        out.push_str(&decode_html_entities(&rest[..lt]));
         let after = &rest[lt + 1..];
         let Some(gt) = after.find('>') else {
             // A lone `<` is text, not a tag.
@@ -51,7 +56,7 @@ pub fn html_to_text(html: &str) -> (String, bool) {
         }
         rest = &after[gt + 1..];
     }
-    out.push_str(&decode_entities(rest));
+    out.push_str(&decode_html_entities(rest));
     (tidy(&out), lost)
 }
 
@@ -74,46 +79,6 @@ fn tidy(text: &str) -> String {
     out.join("\n")
 }
 
-fn decode_entities(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    let mut rest = s;
-    while let Some(amp) = rest.find('&') {
-        out.push_str(&rest[..amp]);
-        let after = &rest[amp + 1..];
-        let end = after.find(';').filter(|&e| e <= 10);
-        let decoded = end.and_then(|e| {
-            let name = &after[..e];
-            let c = match name {
-                "amp" => Some('&'),
-                "lt" => Some('<'),
-                "gt" => Some('>'),
-                "quot" => Some('"'),
-                "apos" => Some('\''),
-                "nbsp" => Some(' '),
-                _ => name
-                    .strip_prefix("#x")
-                    .or(name.strip_prefix("#X"))
-                    .and_then(|h| u32::from_str_radix(h, 16).ok())
-                    .or_else(|| name.strip_prefix('#').and_then(|d| d.parse().ok()))
-                    .and_then(char::from_u32),
-            };
-            c.map(|c| (c, e))
-        });
-        match decoded {
-            Some((c, e)) => {
-                out.push(c);
-                rest = &after[e + 1..];
-            }
-            None => {
-                out.push('&');
-                rest = after;
-            }
-        }
-    }
-    out.push_str(rest);
-    out
-}
-
 /// Escapes text for HTML and keeps its line structure as paragraphs and line breaks.
 pub fn text_to_html(text: &str) -> String {
     text.split("\n\n")
@@ -122,11 +87,10 @@ pub fn text_to_html(text: &str) -> String {
         .join("")
 }
 
+/// Escapes `&`, `<`, `>` and `"`, so the text is safe both as element content and inside a
+/// double-quoted attribute, in HTML and in XML alike.
 pub fn escape(s: &str) -> String {
-    s.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
+    html_escape::encode_double_quoted_attribute(s).into_owned()
 }
 
 #[cfg(test)]
@@ -160,5 +124,32 @@ mod tests {
     fn text_round_trips_through_html() {
         let text = "Paragraf <satu> & \"dua\"\nbaris\n\nParagraf dua";
         assert_eq!(html_to_text(&text_to_html(text)).0, text);
+    }
+
+    #[test]
+    fn named_entities_beyond_the_xml_five_are_decoded() {
+        let (text, _) = html_to_text("<p>Caf&eacute; &lsquo;netral&rsquo; &mdash; &copy;</p>");
+        assert_eq!(text, "Café \u{2018}netral\u{2019} \u{2014} ©");
+    }
+
+    #[test]
+    fn decimal_and_hexadecimal_references_are_decoded() {
+        let (text, _) = html_to_text("caf&#233; PNS&#x2019;s &#X2019; &#8230;");
+        assert_eq!(text, "café PNS\u{2019}s \u{2019} …");
+    }
+
+    #[test]
+    fn escaped_markup_stays_text_and_unknown_references_stay_literal() {
+        let (text, lost) = html_to_text("&lt;img src=x&gt; &amp;eacute; &bogus; a & b &#xZZ;");
+        assert_eq!(text, "<img src=x> &eacute; &bogus; a & b &#xZZ;");
+        assert!(!lost);
+    }
+
+    #[test]
+    fn escaping_covers_the_characters_that_end_text_or_an_attribute() {
+        assert_eq!(
+            escape("a & b < c > d \"e\" 'f'"),
+            "a &amp; b &lt; c &gt; d &quot;e&quot; 'f'"
+        );
     }
 }

@@ -1,0 +1,220 @@
+//! One session store for accounts and self-declared learners, parameterised by cookie name,
+//! lifetime and table ([`Store`]), and the role checks built on it.
+//!
+//! Authorization happens here and only here: every protected server function starts with
+//! [`require`], which answers `Unauthorized` to the anonymous and `Forbidden` to other roles.
+//! Data of another agency is looked up with the actor's agency in the query, so it is `NotFound`.
+
+use crate::ssr::accounts::learner::{self, Me};
+use crate::error::AppError;
+use crate::model::auth::Role;
+use crate::ssr::db::{self, entities::account, sessions::Kind};
+use crate::ssr::respond::{fail, OrFail};
+use crate::ssr::tokens::{hash_token, is_token, new_token};
+use crate::ssr::{AppState, Settings};
+use axum::http::{header, request::Parts, HeaderValue};
+use chrono::{Duration, Utc};
+use leptos::prelude::use_context;
+use leptos_axum::ResponseOptions;
+use sea_orm::ConnectionTrait;
+
+/// A kind of session: its cookie, its table and how long it lives without use.
+#[derive(Debug, Clone, Copy)]
+pub struct Store {
+    pub cookie: &'static str,
+    kind: Kind,
+    idle: fn(&Settings) -> Duration,
+}
+
+/// Staff accounts (hosts, operators, admins) and employees who activated theirs.
+pub const ACCOUNTS: Store = Store {
+    cookie: "netra_akun",
+    kind: Kind::Account,
+    idle: |s| Duration::hours(s.account_idle_hours),
+};
+
+/// Learners identified by the self-declared form.
+pub const LEARNERS: Store = Store {
+    cookie: "netra_sesi",
+    kind: Kind::Learner,
+    idle: |s| Duration::days(s.session_idle_days),
+};
+
+/// A session is written back (its expiry slid forward) at most this often: one write per page
+/// view would be wasteful.
+const TOUCH_EVERY_MINUTES: i64 = 5;
+
+impl Store {
+    /// This store's token in the current request's cookies.
+    pub fn token(&self) -> Option<String> {
+        cookie_in(&use_context::<Parts>()?.headers, self.cookie)
+    }
+
+    /// The owner (account or employee id) of a live session, sliding its expiry forward.
+    pub async fn owner(&self, state: &AppState, token: &str) -> Result<Option<i64>, AppError> {
+        let now = Utc::now();
+        let Some(session) = db::sessions::find_live(&state.db, self.kind, &hash_token(token), now)
+            .await
+            .or_fail()?
+        else {
+            return Ok(None);
+        };
+        if now - session.last_seen_at > Duration::minutes(TOUCH_EVERY_MINUTES) {
+            let expires = now + (self.idle)(&state.settings);
+            db::sessions::touch(&state.db, self.kind, session.id, now, expires)
+                .await
+                .or_fail()?;
+        }
+        Ok(Some(session.owner_id))
+    }
+
+    /// Replaces this browser's session of this kind (if any) with a new one for `owner_id`,
+    /// written on `db` (the pool or the caller's transaction). A new random token every time:
+    /// no session fixation. Returns the token for [`Store::set_cookie`], to be called once `db`
+    /// has committed.
+    pub async fn open(
+        &self,
+        state: &AppState,
+        db: &impl ConnectionTrait,
+        owner_id: i64,
+    ) -> Result<String, AppError> {
+        if let Some(old) = self.token() {
+            db::sessions::delete(db, self.kind, &hash_token(&old))
+                .await
+                .or_fail()?;
+        }
+        let token = new_token();
+        let now = Utc::now();
+        let expires = now + (self.idle)(&state.settings);
+        db::sessions::create(db, self.kind, &hash_token(&token), owner_id, now, expires)
+            .await
+            .or_fail()?;
+        Ok(token)
+    }
+
+    /// Sends the cookie for a session [`Store::open`] made.
+    pub fn set_cookie(&self, state: &AppState, token: &str) {
+        let max_age = (self.idle)(&state.settings).num_seconds();
+        set_cookie(self.cookie, token, max_age, state.settings.secure_cookies);
+    }
+
+    /// Ends this browser's session of this kind on the server and clears its cookie.
+    pub async fn close(&self, state: &AppState) -> Result<(), AppError> {
+        if let Some(token) = self.token() {
+            db::sessions::delete(&state.db, self.kind, &hash_token(&token))
+                .await
+                .or_fail()?;
+        }
+        set_cookie(self.cookie, "", 0, state.settings.secure_cookies);
+        Ok(())
+    }
+
+    /// Ends every session of an owner, everywhere (password change, reset, deletion).
+    pub async fn close_all_of(&self, state: &AppState, owner_id: i64) -> Result<(), AppError> {
+        db::sessions::delete_all_of(&state.db, self.kind, owner_id)
+            .await
+            .or_fail()
+    }
+}
+
+/// A session token from the request's cookies (64 hex digits, or nothing).
+pub(crate) fn cookie_in(headers: &axum::http::HeaderMap, name: &str) -> Option<String> {
+    headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|pair| pair.trim().split_once('='))
+        .find(|(n, _)| *n == name)
+        .map(|(_, value)| value.to_string())
+        .filter(|v| is_token(v))
+}
+
+fn set_cookie(name: &str, value: &str, max_age_secs: i64, secure: bool) {
+    if let Some(res) = use_context::<ResponseOptions>() {
+        let cookie = format!(
+            "{name}={value}; Path=/; Max-Age={max_age_secs}; HttpOnly; SameSite=Lax{}",
+            if secure { "; Secure" } else { "" }
+        );
+        if let Ok(v) = HeaderValue::from_str(&cookie) {
+            res.append_header(header::SET_COOKIE, v);
+        }
+    }
+}
+
+/// Who sent a request, resolved once before rendering starts (by the server's middleware), so
+/// the page and header never race each other for the same session lookups.
+#[derive(Clone, Debug, Default)]
+pub struct Resolved {
+    pub account: Option<account::Model>,
+    pub learner: Option<Me>,
+}
+
+/// Resolves the account and learner sessions named by the request's cookies. Without any
+/// session cookie nothing is looked up.
+pub async fn resolve(
+    state: &AppState,
+    headers: &axum::http::HeaderMap,
+) -> Result<Resolved, AppError> {
+    let account = match cookie_in(headers, ACCOUNTS.cookie) {
+        Some(token) => account_of_token(state, &token).await?,
+        None => None,
+    };
+    let learner =
+        learner::lookup_with(state, account.as_ref(), cookie_in(headers, LEARNERS.cookie))
+            .await?;
+    Ok(Resolved { account, learner })
+}
+
+pub(crate) fn resolved() -> Option<Resolved> {
+    use_context::<Parts>().and_then(|p| p.extensions.get::<Resolved>().cloned())
+}
+
+/// The signed-in account, if any: as resolved by the middleware, else looked up from the cookie
+/// (no cookie costs nothing; a failed resolution reports its error here). Slides the expiry.
+pub async fn current(state: &AppState) -> Result<Option<account::Model>, AppError> {
+    match resolved() {
+        Some(r) => Ok(r.account),
+        None => match ACCOUNTS.token() {
+            Some(token) => account_of_token(state, &token).await,
+            None => Ok(None),
+        },
+    }
+}
+
+async fn account_of_token(
+    state: &AppState,
+    token: &str,
+) -> Result<Option<account::Model>, AppError> {
+    match ACCOUNTS.owner(state, token).await? {
+        Some(id) => db::accounts::by_id(&state.db, id).await.or_fail(),
+        None => Ok(None),
+    }
+}
+
+/// The signed-in account with one of `roles`: `Unauthorized` when nobody is signed in,
+/// `Forbidden` for any other role.
+pub async fn require(state: &AppState, roles: &[Role]) -> Result<account::Model, AppError> {
+    let account = current(state)
+        .await?
+        .ok_or(AppError::Unauthorized)
+        .or_fail()?;
+    match Role::from_code(&account.role) {
+        Some(role) if roles.contains(&role) => Ok(account),
+        _ => Err(fail(AppError::Forbidden)),
+    }
+}
+
+/// The agency an operator account is scoped to. An operator without one sees nothing.
+pub fn agency_of(account: &account::Model) -> Result<i64, AppError> {
+    account.agency_id.ok_or(AppError::Forbidden).or_fail()
+}
+
+/// Signs an account in on this browser: any earlier session here, account or learner, is ended
+/// first and a fresh one started.
+pub async fn start_account_session(state: &AppState, account_id: i64) -> Result<(), AppError> {
+    LEARNERS.close(state).await?;
+    let token = ACCOUNTS.open(state, &state.db, account_id).await?;
+    ACCOUNTS.set_cookie(state, &token);
+    Ok(())
+}

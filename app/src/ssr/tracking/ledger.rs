@@ -1,0 +1,229 @@
+//! Yearly reports for the operator: the JP ledger (credit hours from Netra's modules per
+//! employee and calendar year, against the 20 JP target) and question difficulty per assignment.
+
+use super::scope::Sql;
+use crate::ssr::db::entities::{account, unit};
+use crate::ssr::respond::{fail, OrFail};
+use crate::ssr::tracking::import::agency_of;
+use crate::ssr::time::zone_offset;
+use crate::ssr::AppState;
+use crate::error::AppError;
+use crate::model::tracking::{Difficulty, JpLedger, JpRow, QuestionStat, UnitOption, JP_TARGET};
+use chrono::{DateTime, NaiveDate, Utc};
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
+use std::collections::HashMap;
+
+const PAGE_SIZE: usize = 50;
+
+/// What the ledger page and its export ask for.
+#[derive(Debug, Clone, Default)]
+pub struct LedgerQuery {
+    pub year: i32,
+    pub unit_id: Option<i64>,
+    pub only_below: bool,
+    pub page: u32,
+}
+
+/// 1 January 00:00 of `year` in the agency's zone, in UTC.
+fn year_start(year: i32, zone: &str) -> Option<DateTime<Utc>> {
+    let offset = zone_offset(zone)?;
+    NaiveDate::from_ymd_opt(year, 1, 1)?
+        .and_hms_opt(0, 0, 0)?
+        .and_local_timezone(offset)
+        .single()
+        .map(|t| t.with_timezone(&Utc))
+}
+
+/// Every employee in scope with the JP their passed modules credit in the year, lowest first.
+pub(crate) async fn ledger_rows(
+    state: &AppState,
+    actor: &account::Model,
+    query: &LedgerQuery,
+) -> Result<(Vec<JpRow>, Option<unit::Model>, Vec<unit::Model>), AppError> {
+    let agency = agency_of(state, actor).await?;
+    if !(2000..=2100).contains(&query.year) {
+        return Err(fail(AppError::invalid("tahun", "Tahun tidak valid.")));
+    }
+    let (Some(from), Some(to)) = (
+        year_start(query.year, &agency.time_zone),
+        year_start(query.year + 1, &agency.time_zone),
+    ) else {
+        return Err(fail(AppError::Internal));
+    };
+    let opds = unit::Entity::find()
+        .filter(unit::Column::AgencyId.eq(agency.id))
+        .filter(unit::Column::ParentId.is_null())
+        .all(&state.db)
+        .await
+        .or_fail()?;
+    let chosen = match query.unit_id {
+        Some(id) => Some(crate::ssr::tracking::import::unit_of_agency(state, &agency, id).await?),
+        None => None,
+    };
+    let mut sql = Sql::new(state.db.get_database_backend());
+    sql.push(
+        "SELECT e.id AS id, e.nip AS nip, e.name AS name, e.unit_kerja AS unit_kerja, \
+         x.module_slug AS module_slug FROM employees e LEFT JOIN (SELECT DISTINCT employee_id, \
+         module_slug FROM attempts WHERE passed = ",
+    )
+    .bind(true)
+    .push(" AND submitted_at >= ")
+    .bind(from)
+    .push(" AND submitted_at < ")
+    .bind(to)
+    .push(") x ON x.employee_id = e.id WHERE e.agency_id = ")
+    .bind(agency.id);
+    if let Some(u) = &chosen {
+        sql.push(" AND e.unit_id IN (SELECT id FROM units WHERE path LIKE ")
+            .bind(format!("{}%", u.path))
+            .push(")");
+    }
+    sql.push(" ORDER BY e.id");
+    let mut rows: Vec<JpRow> = Vec::new();
+    for r in state.db.query_all_raw(sql.statement()).await.or_fail()? {
+        let id: i64 = r.try_get("", "id").or_fail()?;
+        if rows.last().is_none_or(|last| last.id != id) {
+            rows.push(JpRow {
+                id,
+                nip: r.try_get("", "nip").or_fail()?,
+                name: r.try_get("", "name").or_fail()?,
+                unit: r.try_get("", "unit_kerja").or_fail()?,
+                jp: 0,
+                modules: Vec::new(),
+            });
+        }
+        let slug: Option<String> = r.try_get("", "module_slug").or_fail()?;
+        // Only modules of the curriculum credit JP (and only what they declare).
+        if let (Some(m), Some(row)) = (
+            slug.and_then(|s| state.catalog.module(&s).cloned()),
+            rows.last_mut(),
+        ) {
+            row.jp += m.jp;
+            row.modules.push(m.title.clone());
+        }
+    }
+    if query.only_below {
+        rows.retain(|r| r.jp < JP_TARGET);
+    }
+    rows.sort_by(|a, b| {
+        (a.jp, a.name.to_lowercase(), a.id).cmp(&(b.jp, b.name.to_lowercase(), b.id))
+    });
+    Ok((rows, chosen, opds))
+}
+
+fn option(u: &unit::Model) -> UnitOption {
+    UnitOption {
+        id: u.id,
+        name: u.name.clone(),
+        depth: u.depth.max(1) as u32,
+    }
+}
+
+/// `/operator/jp`.
+pub async fn ledger(
+    state: &AppState,
+    actor: &account::Model,
+    query: LedgerQuery,
+) -> Result<JpLedger, AppError> {
+    let (rows, unit, mut opds) = ledger_rows(state, actor, &query).await?;
+    opds.sort_by(|a, b| a.name_key.cmp(&b.name_key));
+    let below = rows.iter().filter(|r| r.jp < JP_TARGET).count() as u64;
+    let pages = rows.len().div_ceil(PAGE_SIZE).max(1) as u32;
+    let page = query.page.clamp(1, pages);
+    Ok(JpLedger {
+        year: query.year,
+        target: JP_TARGET,
+        unit: unit.as_ref().map(option),
+        opds: opds.iter().map(option).collect(),
+        only_below: query.only_below,
+        employees: rows.len() as u64,
+        below,
+        page,
+        pages,
+        rows: rows
+            .into_iter()
+            .skip((page as usize - 1) * PAGE_SIZE)
+            .take(PAGE_SIZE)
+            .collect(),
+    })
+}
+
+/// `/operator/dasbor/{assignment}/soal`: share correct per question among the assignment's
+/// employees in this cycle, hardest first.
+pub async fn difficulty(
+    state: &AppState,
+    actor: &account::Model,
+    assignment_id: i64,
+) -> Result<Difficulty, AppError> {
+    let (a, scope, _) = super::dashboard::export_scope(state, actor, assignment_id, None).await?;
+    let mut sql = Sql::new(state.db.get_database_backend());
+    sql.push(
+        "SELECT an.question_id AS question_id, COUNT(*) AS n, \
+         SUM(CASE WHEN an.correct THEN 1 ELSE 0 END) AS ok \
+         FROM answers an JOIN attempts a ON a.id = an.attempt_id \
+         JOIN employees e ON e.id = a.employee_id WHERE a.module_slug = ",
+    )
+    .bind(a.module_slug.clone())
+    .push(" AND a.submitted_at IS NOT NULL");
+    if let Some(from) = scope.counts_from {
+        sql.push(" AND a.submitted_at >= ").bind(from);
+    }
+    sql.push(" AND");
+    scope.employee_filter(&mut sql);
+    sql.push(" GROUP BY an.question_id");
+    let mut counts: HashMap<String, (u64, u64)> = HashMap::new();
+    for r in state.db.query_all_raw(sql.statement()).await.or_fail()? {
+        let id: String = r.try_get("", "question_id").or_fail()?;
+        let n: i64 = r.try_get("", "n").or_fail()?;
+        let ok: i64 = r.try_get("", "ok").or_fail()?;
+        counts.insert(id, (n.max(0) as u64, ok.max(0) as u64));
+    }
+    let module = state
+        .catalog
+        .module(&a.module_slug)
+        .ok_or(AppError::NotFound)
+        .map_err(fail)?;
+    let mut questions: Vec<QuestionStat> = module
+        .questions
+        .iter()
+        .map(|q| {
+            let (answered, correct) = counts.get(&q.id).copied().unwrap_or((0, 0));
+            QuestionStat {
+                id: q.id.clone(),
+                stem: q.stem.clone(),
+                answered,
+                correct,
+                basis: q
+                    .legal_basis
+                    .iter()
+                    .map(ToString::to_string)
+                    .collect::<Vec<_>>()
+                    .join("; "),
+            }
+        })
+        .collect();
+    // Hardest first; questions nobody has answered yet go last.
+    questions.sort_by(|x, y| {
+        (x.answered == 0, x.share_correct())
+            .partial_cmp(&(y.answered == 0, y.share_correct()))
+            .unwrap_or(std::cmp::Ordering::Equal)
+    });
+    let assignment = super::assignments::view_of(state, &a).await?;
+    Ok(Difficulty {
+        assignment,
+        questions,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_calendar_year_starts_at_local_midnight() {
+        let wit = year_start(2026, "WIT").expect("valid");
+        assert_eq!(wit.to_rfc3339(), "2025-12-31T15:00:00+00:00");
+        let wib = year_start(2026, "WIB").expect("valid");
+        assert_eq!(wib.to_rfc3339(), "2025-12-31T17:00:00+00:00");
+    }
+}

@@ -1,0 +1,403 @@
+//! The SQL behind the dashboards: an assignment's scope (who it covers, from when), status per
+//! employee computed from `module_results`, grouped tallies rolled up the unit tree, and the
+//! drill-down's filters. Built with placeholders in the backend's style.
+
+use crate::model::tracking::{
+    Status, Tally, UnitRow,
+};
+use crate::ssr::db::entities::{assignment, assignment_target, unit};
+use chrono::{DateTime, Utc};
+use sea_orm::{
+    ColumnTrait, ConnectionTrait, DbBackend, DbErr, EntityTrait, QueryFilter, Statement, Value,
+};
+use std::collections::HashMap;
+
+/// SQL with placeholders in the backend's style (`?` or `$n`).
+pub(crate) struct Sql {
+    backend: DbBackend,
+    pub(crate) text: String,
+    values: Vec<Value>,
+}
+
+impl Sql {
+    pub(crate) fn new(backend: DbBackend) -> Self {
+        Sql {
+            backend,
+            text: String::new(),
+            values: Vec::new(),
+        }
+    }
+
+    pub(crate) fn push(&mut self, s: &str) -> &mut Self {
+        self.text.push_str(s);
+        self
+    }
+
+    pub(crate) fn bind(&mut self, v: impl Into<Value>) -> &mut Self {
+        self.values.push(v.into());
+        match self.backend {
+            DbBackend::Postgres => self.text.push_str(&format!("${}", self.values.len())),
+            _ => self.text.push('?'),
+        }
+        self
+    }
+
+    pub(crate) fn statement(&self) -> Statement {
+        Statement::from_sql_and_values(self.backend, self.text.clone(), self.values.clone())
+    }
+}
+
+/// What decides each employee's status on one assignment.
+#[derive(Debug, Clone)]
+pub(crate) struct Scope {
+    pub agency_id: i64,
+    pub assignment_id: i64,
+    pub module_slug: String,
+    pub whole_agency: bool,
+    /// Paths of the targeted units ("/3/17/"): each includes its sub-units.
+    pub unit_paths: Vec<String>,
+    /// Passes, submissions and activity before this instant belong to an earlier cycle.
+    pub counts_from: Option<DateTime<Utc>>,
+    pub deadline: DateTime<Utc>,
+    pub past_deadline: bool,
+}
+
+/// Which columns hold the employee, their agency and their unit in a query's main table.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Columns {
+    employee: &'static str,
+    agency: &'static str,
+    unit: &'static str,
+}
+
+pub(crate) const EMPLOYEES: Columns = Columns {
+    employee: "e.id",
+    agency: "e.agency_id",
+    unit: "e.unit_id",
+};
+pub(crate) const RESULTS: Columns = Columns {
+    employee: "mr.employee_id",
+    agency: "mr.agency_id",
+    unit: "mr.unit_id",
+};
+
+impl Scope {
+    /// `agency = ? AND (targets) [AND within a unit's sub-tree]` on the given columns.
+    fn filter(&self, sql: &mut Sql, cols: Columns, within: Option<&str>) {
+        sql.push(&format!(" {} = ", cols.agency))
+            .bind(self.agency_id);
+        if !self.whole_agency {
+            sql.push(&format!(
+                " AND ({} IN (SELECT employee_id FROM assignment_targets WHERE assignment_id = ",
+                cols.employee
+            ))
+            .bind(self.assignment_id)
+            .push(" AND employee_id IS NOT NULL)");
+            for path in &self.unit_paths {
+                sql.push(&format!(
+                    " OR {} IN (SELECT id FROM units WHERE path LIKE ",
+                    cols.unit
+                ))
+                .bind(format!("{path}%"))
+                .push(")");
+            }
+            sql.push(")");
+        }
+        if let Some(path) = within {
+            sql.push(&format!(
+                " AND {} IN (SELECT id FROM units WHERE path LIKE ",
+                cols.unit
+            ))
+            .bind(format!("{path}%"))
+            .push(")");
+        }
+    }
+
+    /// The filter on employees `e` (for queries that join attempts to employees).
+    pub(crate) fn employee_filter(&self, sql: &mut Sql) {
+        self.filter(sql, EMPLOYEES, None);
+    }
+
+    /// `FROM ... WHERE ...` for the employees the assignment covers, optionally within a unit's
+    /// sub-tree, with their results joined as `mr`.
+    fn source(&self, sql: &mut Sql, within: Option<&str>) {
+        sql.push(
+            " FROM employees e LEFT JOIN module_results mr ON mr.employee_id = e.id AND mr.module_slug = ",
+        )
+        .bind(self.module_slug.clone())
+        .push(" WHERE");
+        self.filter(sql, EMPLOYEES, within);
+    }
+
+    /// The status as an integer (the order of [`Status::ALL`]).
+    fn status_expr(&self, sql: &mut Sql) {
+        let since = |sql: &mut Sql, col: &str| {
+            if let Some(from) = self.counts_from {
+                sql.push(&format!(" AND {col} >= ")).bind(from);
+            }
+        };
+        sql.push("CASE WHEN mr.last_passed_at IS NOT NULL");
+        since(sql, "mr.last_passed_at");
+        sql.push(" THEN 0");
+        if self.past_deadline {
+            sql.push(" ELSE 4 END");
+            return;
+        }
+        sql.push(" WHEN mr.last_submitted_at IS NOT NULL");
+        since(sql, "mr.last_submitted_at");
+        sql.push(" THEN 1 WHEN mr.last_activity_at IS NOT NULL");
+        since(sql, "mr.last_activity_at");
+        sql.push(" THEN 2 ELSE 3 END");
+    }
+}
+
+pub(crate) fn status_of(code: i32) -> Status {
+    Status::ALL
+        .get(code.clamp(0, 4) as usize)
+        .copied()
+        .unwrap_or(Status::NotStarted)
+}
+
+pub(crate) async fn scope_of(
+    db: &impl ConnectionTrait,
+    a: &assignment::Model,
+    now: DateTime<Utc>,
+) -> Result<Scope, DbErr> {
+    let targets = assignment_target::Entity::find()
+        .filter(assignment_target::Column::AssignmentId.eq(a.id))
+        .all(db)
+        .await?;
+    let unit_ids: Vec<i64> = targets.iter().filter_map(|t| t.unit_id).collect();
+    let unit_paths = if unit_ids.is_empty() {
+        Vec::new()
+    } else {
+        unit::Entity::find()
+            .filter(unit::Column::Id.is_in(unit_ids))
+            .all(db)
+            .await?
+            .into_iter()
+            .map(|u| u.path)
+            .collect()
+    };
+    Ok(Scope {
+        agency_id: a.agency_id,
+        assignment_id: a.id,
+        module_slug: a.module_slug.clone(),
+        whole_agency: a.whole_agency,
+        unit_paths,
+        counts_from: a.new_cycle.then_some(a.opens_at),
+        deadline: a.deadline_at,
+        past_deadline: now > a.deadline_at,
+    })
+}
+
+/// Per-unit tallies (and the attempts distribution of passing employees) for a scope.
+///
+/// Two grouped scans, neither joining employees to results: the covered employees per unit,
+/// and the results of those who started (from `module_results`, which carries the unit).
+/// Everyone without a result has not started (or is overdue).
+pub(crate) async fn tallies(
+    db: &impl ConnectionTrait,
+    scope: &Scope,
+    within: Option<&str>,
+) -> Result<(Vec<(Option<i64>, Tally)>, [u64; 4]), DbErr> {
+    let backend = db.get_database_backend();
+    let mut people = Sql::new(backend);
+    people.push("SELECT e.unit_id AS unit_id, COUNT(*) AS n FROM employees e WHERE");
+    scope.filter(&mut people, EMPLOYEES, within);
+    people.push(" GROUP BY e.unit_id");
+    let mut results = Sql::new(backend);
+    results.push("SELECT mr.unit_id AS unit_id, ");
+    scope.status_expr(&mut results);
+    results.push(
+        " AS status, CASE WHEN mr.submitted >= 4 THEN 4 ELSE mr.submitted END AS tries, \
+         COUNT(*) AS n, COALESCE(SUM(mr.best_score), 0) AS score_sum, COUNT(mr.best_score) AS scored \
+         FROM module_results mr WHERE mr.module_slug = ",
+    )
+    .bind(scope.module_slug.clone())
+    .push(" AND");
+    scope.filter(&mut results, RESULTS, within);
+    results.push(" GROUP BY mr.unit_id, 2, 3");
+
+    let mut per_unit: HashMap<Option<i64>, Tally> = HashMap::new();
+    let mut started: HashMap<Option<i64>, u64> = HashMap::new();
+    let mut tries = [0u64; 4];
+    for row in db.query_all_raw(results.statement()).await? {
+        let unit: Option<i64> = row.try_get("", "unit_id")?;
+        let status = status_of(row.try_get::<i32>("", "status")?);
+        let attempts: i32 = row.try_get("", "tries")?;
+        let n = row.try_get::<i64>("", "n")?.max(0) as u64;
+        let tally = per_unit.entry(unit).or_default();
+        tally.add(status, n);
+        tally.score_sum += row.try_get::<i64>("", "score_sum")?;
+        tally.scored += row.try_get::<i64>("", "scored")?.max(0) as u64;
+        *started.entry(unit).or_default() += n;
+        if status == Status::Passed && attempts >= 1 {
+            tries[(attempts.min(4) - 1) as usize] += n;
+        }
+    }
+    let untouched = if scope.past_deadline {
+        Status::Overdue
+    } else {
+        Status::NotStarted
+    };
+    for row in db.query_all_raw(people.statement()).await? {
+        let unit: Option<i64> = row.try_get("", "unit_id")?;
+        let n = row.try_get::<i64>("", "n")?.max(0) as u64;
+        let with_results = started.get(&unit).copied().unwrap_or(0);
+        per_unit
+            .entry(unit)
+            .or_default()
+            .add(untouched, n.saturating_sub(with_results));
+    }
+    Ok((per_unit.into_iter().collect(), tries))
+}
+
+/// The agency's tree by id.
+pub(crate) async fn units(
+    db: &impl ConnectionTrait,
+    agency_id: i64,
+) -> Result<HashMap<i64, unit::Model>, DbErr> {
+    Ok(unit::Entity::find()
+        .filter(unit::Column::AgencyId.eq(agency_id))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|u| (u.id, u))
+        .collect())
+}
+
+pub(crate) fn path_ids(path: &str) -> Vec<i64> {
+    path.trim_matches('/')
+        .split('/')
+        .filter_map(|s| s.parse().ok())
+        .collect()
+}
+
+/// Rolls per-unit tallies up to the children of `parent` (the OPDs when `parent` is `None`).
+/// Employees placed directly in `parent`, or in no unit, get a row of their own.
+pub(crate) fn roll_up(
+    rows: &[(Option<i64>, Tally)],
+    tree: &HashMap<i64, unit::Model>,
+    parent: Option<&unit::Model>,
+) -> Vec<UnitRow> {
+    let depth = parent.map(|p| p.depth as usize).unwrap_or(0);
+    let mut groups: HashMap<Option<i64>, Tally> = HashMap::new();
+    for (unit_id, tally) in rows {
+        let group = unit_id
+            .and_then(|id| tree.get(&id))
+            .and_then(|u| path_ids(&u.path).get(depth).copied());
+        groups.entry(group).or_default().merge(tally);
+    }
+    let mut out: Vec<UnitRow> = groups
+        .into_iter()
+        .map(|(id, tally)| UnitRow {
+            unit_id: id,
+            name: match (id.and_then(|id| tree.get(&id)), parent) {
+                (Some(u), _) => u.name.clone(),
+                (None, Some(p)) => format!("{} (langsung)", p.name),
+                (None, None) => "Belum ditempatkan di unit".into(),
+            },
+            tally,
+        })
+        .collect();
+    out.sort_by(|a, b| {
+        (a.unit_id.is_none(), a.name.to_lowercase())
+            .cmp(&(b.unit_id.is_none(), b.name.to_lowercase()))
+    });
+    out
+}
+
+/// Sort orders of a drill-down.
+pub(crate) fn order_by(sort: &str) -> &'static str {
+    match sort {
+        "nip" => "nip, id",
+        "status" => "status DESC, name, id",
+        "nilai" => "best_score DESC NULLS LAST, name, id",
+        "aktivitas" => "last_activity_at DESC NULLS LAST, name, id",
+        _ => "name, id",
+    }
+}
+
+/// A status filter: one status, or everyone who has not passed ("belum selesai").
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum StatusFilter {
+    Only(Status),
+    Unfinished,
+}
+
+impl StatusFilter {
+    /// Reads a `status=` code: a status code, or `belum-selesai`.
+    pub fn from_code(code: &str) -> Option<StatusFilter> {
+        match code {
+            UNFINISHED => Some(StatusFilter::Unfinished),
+            code => Status::from_code(code).map(StatusFilter::Only),
+        }
+    }
+
+    pub fn code(self) -> &'static str {
+        match self {
+            StatusFilter::Only(s) => s.code(),
+            StatusFilter::Unfinished => UNFINISHED,
+        }
+    }
+}
+
+/// The `status=` code of everyone who has not passed.
+pub const UNFINISHED: &str = "belum-selesai";
+
+/// What a drill-down page asks for.
+#[derive(Debug, Clone, Default)]
+pub struct DrillQuery {
+    pub status: Option<StatusFilter>,
+    pub q: String,
+    pub sort: String,
+    pub page: u32,
+}
+
+/// The employees of a scope (optionally within a unit) with their status, as a subquery `t`.
+pub(crate) fn employees_sql(sql: &mut Sql, scope: &Scope, within: Option<&str>) {
+    sql.push(
+        "SELECT e.id AS id, e.nip AS nip, e.name AS name, e.unit_kerja AS unit_kerja, \
+         mr.best_score AS best_score, mr.last_activity_at AS last_activity_at, \
+         mr.first_passed_at AS first_passed_at, mr.last_passed_at AS last_passed_at, \
+         CASE WHEN EXISTS (SELECT 1 FROM accounts acc WHERE acc.employee_id = e.id \
+         AND acc.password_hash IS NOT NULL) THEN 1 ELSE 0 END AS verified, ",
+    );
+    scope.status_expr(sql);
+    sql.push(" AS status");
+    scope.source(sql, within);
+}
+
+pub(crate) fn filters(sql: &mut Sql, query: &DrillQuery) {
+    sql.push(" WHERE 1 = 1");
+    match query.status {
+        Some(StatusFilter::Only(status)) => {
+            let code = Status::ALL.iter().position(|s| *s == status).unwrap_or(3) as i32;
+            sql.push(" AND t.status = ").bind(code);
+        }
+        Some(StatusFilter::Unfinished) => {
+            sql.push(" AND t.status <> 0");
+        }
+        None => {}
+    }
+    let q = query.q.trim();
+    if !q.is_empty() {
+        let escaped: String = q
+            .to_lowercase()
+            .chars()
+            .flat_map(|c| match c {
+                '%' | '_' | '\\' => vec!['\\', c],
+                c => vec![c],
+            })
+            .collect();
+        let digits: String = q.chars().filter(char::is_ascii_digit).collect();
+        sql.push(" AND (LOWER(t.name) LIKE ")
+            .bind(format!("%{escaped}%"))
+            .push(" ESCAPE '\\'");
+        if !digits.is_empty() {
+            sql.push(" OR t.nip LIKE ").bind(format!("{digits}%"));
+        }
+        sql.push(")");
+    }
+}

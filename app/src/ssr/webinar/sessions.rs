@@ -1,0 +1,179 @@
+//! A webinar session's rules: its join code, its test windows and what each stage offers.
+
+use crate::model::auth::Role;
+use crate::model::webinar::{
+    Stage, Window,
+};
+use crate::ssr::db::entities::webinar_session;
+use crate::ssr::time::format_local;
+use crate::ssr::AppState;
+use chrono::{DateTime, Utc};
+
+/// slide or typed on a phone: no O/0, I/1/L, and no U/V pair.
+pub(crate) const CODE_ALPHABET: &[u8] = b"ABCDEFGHJKMNPQRSTWXYZ23456789";
+pub const CODE_LEN: usize = 6;
+
+/// A fresh random join code.
+pub fn new_code() -> String {
+    crate::ssr::tokens::random_code(CODE_ALPHABET, CODE_LEN)
+}
+
+/// A join code as typed: case, spaces and dashes do not matter. `None` when it cannot be one.
+pub fn normalize_code(input: &str) -> Option<String> {
+    let code: String = input
+        .chars()
+        .filter(|c| !c.is_whitespace() && *c != '-')
+        .map(|c| c.to_ascii_uppercase())
+        .collect();
+    (code.len() == CODE_LEN && code.bytes().all(|b| CODE_ALPHABET.contains(&b))).then_some(code)
+}
+
+/// Whether a window is open at `now`.
+pub fn window(
+    opens: Option<DateTime<Utc>>,
+    closes: Option<DateTime<Utc>>,
+    now: DateTime<Utc>,
+    zone: &str,
+) -> Window {
+    let local = |t: DateTime<Utc>| format_local(t, zone);
+    match (opens, closes) {
+        (_, Some(c)) if now >= c => Window::Closed,
+        (Some(o), c) if now >= o => Window::Open {
+            closes: c.map(local),
+        },
+        (o, _) => Window::NotOpen {
+            opens: o.map(local),
+        },
+    }
+}
+
+pub(crate) fn stage_window(session: &webinar_session::Model, stage: Stage, now: DateTime<Utc>) -> Window {
+    let (opens, closes) = match stage {
+        Stage::Pre => (session.pre_opens_at, session.pre_closes_at),
+        Stage::Post => (session.post_opens_at, session.post_closes_at),
+    };
+    window(opens, closes, now, &session.time_zone)
+}
+
+pub(crate) fn stage_module(session: &webinar_session::Model, stage: Stage) -> Option<&str> {
+    match stage {
+        Stage::Pre => session.pre_module.as_deref(),
+        Stage::Post => Some(&session.post_module),
+    }
+}
+
+pub(crate) fn materials(session: &webinar_session::Model) -> Vec<String> {
+    serde_json::from_str(&session.materials).unwrap_or_default()
+}
+
+/// What completing a session takes, in words.
+pub fn rule_text(session: &webinar_session::Model) -> String {
+    let mut parts = Vec::new();
+    if session.requires_pre && session.pre_module.is_some() {
+        parts.push("mengikuti pre-test".to_string());
+    }
+    if session.min_post_score > 0 {
+        parts.push(format!(
+            "nilai post-test minimal {}",
+            session.min_post_score
+        ));
+    } else {
+        parts.push("mengumpulkan post-test".to_string());
+    }
+    let what = if session.issues_certificates {
+        format!("Sertifikat dan {} JP diberikan setelah", session.jp)
+    } else {
+        format!("{} JP diberikan setelah", session.jp)
+    };
+    format!("{what} {}.", parts.join(" dan "))
+}
+
+/// Staff who may run webinars.
+pub const HOST_ROLES: &[Role] = &[Role::Host, Role::Operator, Role::Admin];
+
+pub(crate) fn module_title(state: &AppState, slug: &str) -> String {
+    state
+        .catalog
+        .module(slug)
+        .map(|m| m.title.clone())
+        .unwrap_or_else(|| slug.to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::TimeZone;
+    use crate::ssr::webinar::board::Tally;
+
+    #[test]
+    fn join_codes_avoid_look_alikes() {
+        for _ in 0..500 {
+            let code = new_code();
+            assert_eq!(code.len(), CODE_LEN);
+            assert!(!code.contains(['O', '0', 'I', '1', 'L']), "{code}");
+            assert_eq!(
+                normalize_code(&code.to_lowercase()).as_deref(),
+                Some(code.as_str())
+            );
+        }
+        assert_eq!(normalize_code(" ab-c 234 ").as_deref(), Some("ABC234"));
+        assert_eq!(normalize_code("ABCDE0"), None);
+        assert_eq!(normalize_code("ABCDE"), None);
+        assert_eq!(normalize_code("ABCDEFG"), None);
+    }
+
+    #[test]
+    fn windows_follow_open_and_close_times() {
+        let t = |h: u32| {
+            Utc.with_ymd_and_hms(2026, 11, 25, h, 0, 0)
+                .single()
+                .expect("time")
+        };
+        assert_eq!(
+            window(None, None, t(8), "WIB"),
+            Window::NotOpen { opens: None }
+        );
+        assert!(matches!(
+            window(Some(t(9)), None, t(8), "WIB"),
+            Window::NotOpen { opens: Some(_) }
+        ));
+        assert!(window(Some(t(8)), None, t(8), "WIB").is_open());
+        assert!(window(Some(t(8)), Some(t(10)), t(9), "WIB").is_open());
+        assert_eq!(
+            window(Some(t(8)), Some(t(10)), t(10), "WIB"),
+            Window::Closed
+        );
+        assert_eq!(window(None, Some(t(7)), t(8), "WIB"), Window::Closed);
+    }
+
+    #[test]
+    fn local_times_use_the_session_zone() {
+        let at = Utc
+            .with_ymd_and_hms(2026, 11, 25, 1, 30, 0)
+            .single()
+            .expect("time");
+        assert_eq!(format_local(at, "WIB"), "25-11-2026 08:30 WIB");
+        assert_eq!(format_local(at, "WITA"), "25-11-2026 09:30 WITA");
+        assert_eq!(format_local(at, "WIT"), "25-11-2026 10:30 WIT");
+    }
+
+    #[test]
+    fn distribution_has_ten_buckets_and_counts_every_score() {
+        let mut t = Tally::default();
+        for score in [0, 9, 10, 55, 99, 100] {
+            t.add(Some(score), 1);
+        }
+        // Groups of attendees alike count with their size; no score counts nothing.
+        t.add(Some(100), 2);
+        t.add(None, 5);
+        let d = t.distribution();
+        assert_eq!(d.len(), 10);
+        assert_eq!(d.iter().map(|b| b.count).sum::<u64>(), 8);
+        assert_eq!(d[0].count, 2);
+        assert_eq!(d[9].count, 4);
+        assert_eq!((d[9].from, d[9].to), (90, 100));
+        assert_eq!(t.count(), 8);
+        assert_eq!(t.average(), Some((9 + 10 + 55 + 99 + 300) as f64 / 8.0));
+        assert_eq!(Tally::default().average(), None);
+    }
+}

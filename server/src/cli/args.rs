@@ -1,0 +1,170 @@
+//! Command-line interface: every flag has an environment-variable fallback.
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+#[derive(Debug, Parser)]
+#[command(name = "netra", version, about = "Pelatihan dan kuis netralitas ASN")]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Option<Command>,
+    /// Flags for `serve`, also accepted without the subcommand (it is the default).
+    #[command(flatten)]
+    pub serve: ServeArgs,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Run the web server (the default).
+    Serve(ServeArgs),
+    /// Apply or inspect database migrations.
+    Migrate {
+        /// What to do.
+        #[arg(value_enum, default_value_t = MigrateAction::Up)]
+        action: MigrateAction,
+        #[command(flatten)]
+        db: DatabaseArgs,
+    },
+    /// Validate the content directory and print a summary.
+    CheckContent {
+        /// Content directory (defaults to NETRA_CONTENT_DIR or `content`).
+        dir: Option<PathBuf>,
+    },
+    /// Manage accounts: `netra user add --role admin --email ...` creates the first admin.
+    #[command(subcommand)]
+    User(UserCommand),
+    /// Import GIFT or Moodle XML question banks, or export a module to them.
+    #[command(subcommand)]
+    Questions(QuestionsCommand),
+    /// Copy the SQLite database to FILE while the server runs (consistent, integrity-checked).
+    Backup {
+        /// Where to write the copy (must not exist yet).
+        file: PathBuf,
+        #[command(flatten)]
+        db: DatabaseArgs,
+    },
+    /// Import an agency's roster from CSV or XLSX: `netra roster import FILE --instansi CODE`.
+    #[command(subcommand)]
+    Roster(RosterCommand),
+    /// Show, per catalogue entry, the lessons and questions that teach it; exit 1 if one has no question.
+    Coverage {
+        /// Content directory (defaults to NETRA_CONTENT_DIR or `content`).
+        dir: Option<PathBuf>,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum UserCommand {
+    /// Create an account with a password (prompted, or one line read from standard input).
+    Add {
+        /// admin | operator | host
+        #[arg(long)]
+        role: String,
+        /// Email or username used to sign in.
+        #[arg(long, alias = "username")]
+        email: String,
+        /// Name shown in the header and the audit log (defaults to the email).
+        #[arg(long)]
+        name: Option<String>,
+        /// Agency code, required for operators (it must exist; admins create agencies on /admin).
+        #[arg(long)]
+        agency: Option<String>,
+        #[command(flatten)]
+        db: DatabaseArgs,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum RosterCommand {
+    /// Check every row (same rules as the web import), print the report, then import all valid
+    /// rows in one transaction (unless --dry-run). Units that do not exist yet are created.
+    Import {
+        /// The roster: .xlsx (first sheet) or .csv (comma, semicolon or tab separated).
+        file: PathBuf,
+        /// The agency's code (as on /admin), e.g. `pemkab-sleman`.
+        #[arg(long, alias = "agency")]
+        instansi: String,
+        /// Only check and report; change nothing.
+        #[arg(long)]
+        dry_run: bool,
+        #[command(flatten)]
+        db: DatabaseArgs,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum QuestionsCommand {
+    /// Convert a GIFT or Moodle XML file into Netra's `questions.toml` format.
+    Import {
+        /// The file to read (UTF-8, a byte-order mark is fine).
+        file: PathBuf,
+        /// Input format; guessed from the file name and content when left out.
+        #[arg(long, value_enum)]
+        format: Option<BankFormat>,
+        /// The `questions.toml` to add the questions to (created if missing). Required unless --dry-run.
+        #[arg(long, required_unless_present = "dry_run")]
+        into: Option<PathBuf>,
+        /// Print the TOML and the report; write nothing.
+        #[arg(long)]
+        dry_run: bool,
+    },
+    /// Write a module's question bank as Moodle XML or GIFT.
+    Export {
+        /// Module slug (a folder in the content directory).
+        module: String,
+        #[arg(long, value_enum)]
+        format: BankFormat,
+        /// Output file; standard output when left out.
+        #[arg(long, short)]
+        out: Option<PathBuf>,
+        /// Content directory.
+        #[arg(long, env = "NETRA_CONTENT_DIR", default_value = "content")]
+        content_dir: PathBuf,
+    },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum BankFormat {
+    Gift,
+    MoodleXml,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum MigrateAction {
+    /// Apply all pending migrations (the default).
+    Up,
+    /// Revert the last applied migration.
+    Down,
+    /// List migrations and whether each is applied.
+    Status,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct DatabaseArgs {
+    /// `sqlite://path?mode=rwc` or `postgres://user@host/db`.
+    #[arg(
+        long,
+        env = "DATABASE_URL",
+        default_value = "sqlite://data/netra.db?mode=rwc"
+    )]
+    pub database_url: String,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct ServeArgs {
+    /// Address to listen on.
+    #[arg(long, env = "NETRA_ADDR", default_value = "127.0.0.1:3000")]
+    pub addr: SocketAddr,
+    #[command(flatten)]
+    pub db: DatabaseArgs,
+    /// Folder with the training modules.
+    #[arg(long, env = "NETRA_CONTENT_DIR", default_value = "content")]
+    pub content_dir: PathBuf,
+    /// Folder with the built site (`pkg/` with wasm, JS and CSS; favicon).
+    #[arg(long, env = "LEPTOS_SITE_ROOT", default_value = "target/site")]
+    pub site_root: PathBuf,
+    /// Public URL, e.g. https://netra.example.go.id: `https://` turns on Secure cookies.
+    #[arg(long, env = "NETRA_PUBLIC_URL")]
+    pub public_url: Option<String>,
+}

@@ -1,0 +1,158 @@
+//! What the `netra` binary does, as a library function so the test suite can run the very
+//! same command line as a child process it may kill (`tests/src/bin/netra-test-server.rs`).
+
+use crate::cli::{Cli, Command, MigrateAction};
+use crate::startup::{self, ServerConfig};
+use anyhow::Context;
+use clap::Parser;
+use migrations::{Migrator, MigratorTrait};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+/// Parses the command line, runs the command on a multi-threaded runtime and gives the exit code.
+pub fn main() -> ExitCode {
+    crate::cli::telemetry::init();
+    let cli = Cli::parse();
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(runtime) => runtime,
+        Err(e) => {
+            eprintln!("error: starting the async runtime: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    match runtime.block_on(run(cli)) {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
+    match cli.command {
+        None => serve(cli.serve.into()).await,
+        Some(Command::Serve(args)) => serve(args.into()).await,
+        Some(Command::Migrate { db, action }) => migrate(&db.database_url, action).await,
+        Some(Command::CheckContent { dir }) => Ok(check_content(dir)),
+        Some(Command::Coverage { dir }) => Ok(coverage(dir)),
+        Some(Command::Questions(cmd)) => crate::cli::questions::run(cmd),
+        Some(Command::User(cmd)) => crate::cli::users::run(cmd).await,
+        Some(Command::Roster(cmd)) => crate::cli::roster::run(cmd).await,
+        Some(Command::Backup { file, db }) => crate::cli::backup::run(&file, &db).await,
+    }
+}
+
+async fn serve(config: ServerConfig) -> anyhow::Result<ExitCode> {
+    let state = startup::prepare(&config).await?;
+    let listener = tokio::net::TcpListener::bind(config.addr)
+        .await
+        .with_context(|| format!("binding {}", config.addr))?;
+    tracing::info!("Netra siap di http://{}", listener.local_addr()?);
+    crate::http::serve(listener, crate::http::router(state), crate::http::shutdown_signal()).await?;
+    Ok(ExitCode::SUCCESS)
+}
+
+async fn migrate(url: &str, action: MigrateAction) -> anyhow::Result<ExitCode> {
+    startup::ensure_sqlite_dir(url)?;
+    let db = app::ssr::db::connect(url)
+        .await
+        .with_context(|| format!("connecting to {}", startup::redact(url)))?;
+    match action {
+        MigrateAction::Up => Migrator::up(&db, None).await?,
+        MigrateAction::Down => Migrator::down(&db, Some(1)).await?,
+        MigrateAction::Status => {}
+    }
+    for m in Migrator::get_migration_with_status(&db).await? {
+        println!("{:?}\t{}", m.status(), m.name());
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn content_dir(dir: Option<PathBuf>) -> PathBuf {
+    dir.or_else(|| std::env::var_os("NETRA_CONTENT_DIR").map(PathBuf::from))
+        .unwrap_or_else(|| PathBuf::from("content"))
+}
+
+/// Loads the catalogue, or prints every content error and gives the exit code to return.
+fn load_or_report(dir: &std::path::Path) -> Result<app::ssr::content::Catalog, ExitCode> {
+    app::ssr::content::load_catalog(dir).map_err(|errors| {
+        for e in &errors.0 {
+            eprintln!("{e}");
+        }
+        eprintln!("{} error(s) in {}", errors.0.len(), dir.display());
+        ExitCode::FAILURE
+    })
+}
+
+fn check_content(dir: Option<PathBuf>) -> ExitCode {
+    let dir = content_dir(dir);
+    match load_or_report(&dir) {
+        Ok(catalog) => {
+            for m in catalog.modules() {
+                println!(
+                    "{}\tv{}\t{} lessons\t{} questions ({} scenarios, draws {})",
+                    m.slug,
+                    m.version,
+                    m.lessons.len(),
+                    m.questions.len(),
+                    m.questions.iter().filter(|q| q.scenario).count(),
+                    m.questions_per_attempt
+                );
+            }
+            println!(
+                "OK: {} modules, {} lessons, {} questions, {} catalogued violations",
+                catalog.modules().len(),
+                catalog.lesson_count(),
+                catalog.question_count(),
+                catalog.violations().len()
+            );
+            ExitCode::SUCCESS
+        }
+        Err(code) => code,
+    }
+}
+
+fn coverage(dir: Option<PathBuf>) -> ExitCode {
+    let dir = content_dir(dir);
+    let catalog = match load_or_report(&dir) {
+        Ok(catalog) => catalog,
+        Err(code) => return code,
+    };
+    let rows = app::ssr::content::coverage::coverage(&catalog);
+    for row in &rows {
+        println!("{}  ({})", row.violation_id, row.name);
+        println!(
+            "  lessons   ({}): {}",
+            row.lessons.len(),
+            row.lessons.join(", ")
+        );
+        println!(
+            "  questions ({}): {}",
+            row.questions.len(),
+            row.questions.join(", ")
+        );
+    }
+    let uncovered: Vec<&str> = rows
+        .iter()
+        .filter(|r| r.questions.is_empty())
+        .map(|r| r.violation_id.as_str())
+        .collect();
+    if uncovered.is_empty() {
+        println!(
+            "OK: all {} catalogue entries are practised by at least one question",
+            rows.len()
+        );
+        ExitCode::SUCCESS
+    } else {
+        eprintln!(
+            "{} catalogue entr(ies) practised by no question: {}",
+            uncovered.len(),
+            uncovered.join(", ")
+        );
+        ExitCode::FAILURE
+    }
+}
