@@ -50,6 +50,14 @@ pub enum AppError {
 }
 
 impl AppError {
+    /// An internal failure whose cause must not reach the browser: the cause is logged with
+    /// `context` (what was being done) and the user gets the generic message.
+    #[cfg(feature = "ssr")]
+    pub fn internal(context: &str, cause: impl std::fmt::Display) -> Self {
+        tracing::error!(error = %cause, "{context}");
+        AppError::Internal
+    }
+
     pub fn invalid(field: &str, message: impl Into<String>) -> Self {
         AppError::Invalid(vec![FieldError::new(field, message)])
     }

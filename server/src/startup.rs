@@ -16,6 +16,10 @@ pub struct ServerConfig {
     pub content_dir: PathBuf,
     pub site_root: PathBuf,
     pub public_url: Option<String>,
+    /// SQLite's `synchronous` level (`--sqlite-synchronous`).
+    pub sqlite_synchronous: db::SqliteSynchronous,
+    /// The bearer token that may read `/metrics` (`--metrics-token`).
+    pub metrics_token: Option<String>,
 }
 
 impl From<crate::cli::ServeArgs> for ServerConfig {
@@ -26,6 +30,8 @@ impl From<crate::cli::ServeArgs> for ServerConfig {
             content_dir: a.content_dir,
             site_root: a.site_root,
             public_url: a.public_url,
+            sqlite_synchronous: a.db.sqlite_synchronous,
+            metrics_token: a.metrics_token.filter(|t| !t.is_empty()),
         }
     }
 }
@@ -43,9 +49,12 @@ pub fn ensure_sqlite_dir(url: &str) -> anyhow::Result<()> {
 }
 
 /// Connects to the database and applies pending migrations.
-pub async fn connect_and_migrate(url: &str) -> anyhow::Result<sea_orm::DatabaseConnection> {
+pub async fn connect_and_migrate(
+    url: &str,
+    synchronous: db::SqliteSynchronous,
+) -> anyhow::Result<sea_orm::DatabaseConnection> {
     ensure_sqlite_dir(url)?;
-    let conn = db::connect(url)
+    let conn = db::connect_with(url, synchronous)
         .await
         .with_context(|| format!("connecting to {}", redact(url)))?;
     Migrator::up(&conn, None)
@@ -82,7 +91,7 @@ pub async fn prepare(config: &ServerConfig) -> anyhow::Result<AppState> {
         questions = catalog.question_count(),
         "content loaded"
     );
-    let conn = connect_and_migrate(&config.database_url).await?;
+    let conn = connect_and_migrate(&config.database_url, config.sqlite_synchronous).await?;
     let module_ids = db::modules::sync(&conn, &catalog)
         .await
         .context("recording content versions")?;
@@ -98,6 +107,7 @@ pub async fn prepare(config: &ServerConfig) -> anyhow::Result<AppState> {
             .as_deref()
             .is_some_and(|u| u.starts_with("https://")),
         public_url: config.public_url.clone(),
+        metrics_token: config.metrics_token.clone(),
         ..Settings::default()
     };
     let live = Arc::new(app::ssr::live::LiveHub::default());

@@ -424,3 +424,44 @@ fn user_add_creates_the_first_admin_from_a_password_on_stdin() {
         let _ = std::fs::remove_file(format!("{}{suffix}", db.display()));
     }
 }
+
+#[test]
+fn every_setting_is_a_flag_listed_by_help_with_its_environment_variable() {
+    use clap::CommandFactory;
+    let help = server::cli::Cli::command().render_long_help().to_string();
+    for (flag, env) in [
+        ("--sqlite-synchronous", "NETRA_SQLITE_SYNCHRONOUS"),
+        ("--metrics-token", "NETRA_METRICS_TOKEN"),
+        ("--log-format", "NETRA_LOG_FORMAT"),
+        ("--public-url", "NETRA_PUBLIC_URL"),
+        ("--database-url", "DATABASE_URL"),
+    ] {
+        assert!(help.contains(flag), "{flag} missing from --help:\n{help}");
+        assert!(help.contains(env), "{env} missing from --help:\n{help}");
+    }
+}
+
+#[test]
+fn settings_are_parsed_and_a_wrong_durability_level_is_refused() {
+    use clap::Parser;
+    use server::cli::{Cli, LogFormat};
+    let cli = Cli::try_parse_from([
+        "netra",
+        "--sqlite-synchronous",
+        "normal",
+        "--metrics-token",
+        "s3cret",
+        "--log-format",
+        "json",
+    ])
+    .expect("valid flags");
+    assert_eq!(
+        cli.serve.db.sqlite_synchronous,
+        app::ssr::db::SqliteSynchronous::Normal
+    );
+    assert_eq!(cli.serve.metrics_token.as_deref(), Some("s3cret"));
+    assert_eq!(cli.log_format, LogFormat::Json);
+    let err = Cli::try_parse_from(["netra", "--sqlite-synchronous", "sometimes"])
+        .expect_err("unknown level");
+    assert!(err.to_string().contains("expected full, extra, normal or off"));
+}

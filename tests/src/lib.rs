@@ -8,6 +8,7 @@ use app::ssr::AppState;
 use reqwest::header::{HeaderMap, HeaderValue, ACCEPT, LOCATION, REFERER};
 use reqwest::{redirect::Policy, Client, Response, StatusCode};
 use sea_orm::{ConnectionTrait, Database, DatabaseConnection};
+use app::ssr::db::SqliteSynchronous;
 use server::startup::{self, ServerConfig};
 use std::path::{Path, PathBuf};
 use tokio::sync::oneshot;
@@ -68,7 +69,7 @@ impl TestApp {
     }
 
     pub async fn spawn_with_content(backend: Backend, content_dir: PathBuf) -> Result<Self> {
-        Self::spawn_configured(backend, content_dir, None).await
+        Self::spawn_configured(backend, content_dir, None, SqliteSynchronous::Full).await
     }
 
     /// The app as deployed behind HTTPS (`--public-url https://...`).
@@ -77,6 +78,7 @@ impl TestApp {
             backend,
             repo_root().join("content"),
             Some(public_url.to_string()),
+            SqliteSynchronous::Full,
         )
         .await
     }
@@ -91,6 +93,7 @@ impl TestApp {
             Cleanup::None,
             repo_root().join("content"),
             None,
+            SqliteSynchronous::Full,
         )
         .await
     }
@@ -99,7 +102,13 @@ impl TestApp {
     /// [`TcpProxy`] the test can cut and restore).
     pub async fn spawn_postgres_via(port: u16) -> Result<Self> {
         let mut app =
-            Self::spawn_configured(Backend::Postgres, repo_root().join("content"), None).await?;
+            Self::spawn_configured(
+                Backend::Postgres,
+                repo_root().join("content"),
+                None,
+                SqliteSynchronous::Full,
+            )
+            .await?;
         // Started normally, then replaced by an app on the same database through the proxy.
         let url = app
             .database_url
@@ -116,16 +125,23 @@ impl TestApp {
             cleanup,
             repo_root().join("content"),
             None,
+            SqliteSynchronous::Full,
         )
         .await?;
         drop(app);
         Ok(proxied)
     }
 
+    /// A SQLite app whose pool uses the given `synchronous` level (`--sqlite-synchronous`).
+    pub async fn spawn_sqlite_synchronous(level: SqliteSynchronous) -> Result<Self> {
+        Self::spawn_configured(Backend::Sqlite, repo_root().join("content"), None, level).await
+    }
+
     async fn spawn_configured(
         backend: Backend,
         content_dir: PathBuf,
         public_url: Option<String>,
+        synchronous: SqliteSynchronous,
     ) -> Result<Self> {
         let (database_url, cleanup) = match backend {
             Backend::Sqlite => {
@@ -156,7 +172,7 @@ impl TestApp {
                 )
             }
         };
-        Self::start(backend, database_url, cleanup, content_dir, public_url).await
+        Self::start(backend, database_url, cleanup, content_dir, public_url, synchronous).await
     }
 
     async fn start(
@@ -165,6 +181,7 @@ impl TestApp {
         cleanup: Cleanup,
         content_dir: PathBuf,
         public_url: Option<String>,
+        synchronous: SqliteSynchronous,
     ) -> Result<Self> {
         let config = ServerConfig {
             addr: "127.0.0.1:0".parse()?,
@@ -172,6 +189,8 @@ impl TestApp {
             content_dir,
             site_root: repo_root().join("target/site-debug"),
             public_url,
+            sqlite_synchronous: synchronous,
+            metrics_token: None,
         };
         let state = match startup::prepare(&config).await {
             Ok(state) => state,

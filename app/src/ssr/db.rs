@@ -15,25 +15,20 @@ pub mod webinars;
 use sea_orm::{sqlx, ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DbErr};
 use std::time::Duration;
 
-/// How hard SQLite works to make a commit durable (`PRAGMA synchronous`), chosen with
-/// `NETRA_SQLITE_SYNCHRONOUS`. The default, `full`, is the only level at which an acknowledged
-/// answer survives a power cut; `normal` survives a crash of Netra but may lose the last
-/// commits on power loss; `off` may corrupt the database on power loss. Figures per level are
-/// in the README (`submit_bench`).
-pub fn sqlite_synchronous() -> Result<sqlx::sqlite::SqliteSynchronous, DbErr> {
-    use sqlx::sqlite::SqliteSynchronous;
-    match std::env::var("NETRA_SQLITE_SYNCHRONOUS")
-        .unwrap_or_default()
-        .to_ascii_lowercase()
-        .as_str()
-    {
-        "" | "full" => Ok(SqliteSynchronous::Full),
+pub use sea_orm::sqlx::sqlite::SqliteSynchronous;
+
+/// How hard SQLite works to make a commit durable (`PRAGMA synchronous`), from the
+/// `--sqlite-synchronous` setting. `full` (the default) is the only level at which an
+/// acknowledged answer survives a power cut; `normal` survives a crash of Netra but may lose the
+/// last commits on power loss; `off` may corrupt the database on power loss. Figures per level
+/// are in docs/performance.md.
+pub fn parse_synchronous(value: &str) -> Result<SqliteSynchronous, String> {
+    match value.to_ascii_lowercase().as_str() {
+        "full" => Ok(SqliteSynchronous::Full),
         "extra" => Ok(SqliteSynchronous::Extra),
         "normal" => Ok(SqliteSynchronous::Normal),
         "off" => Ok(SqliteSynchronous::Off),
-        other => Err(DbErr::Custom(format!(
-            "NETRA_SQLITE_SYNCHRONOUS={other}: expected full, extra, normal or off"
-        ))),
+        other => Err(format!("{other}: expected full, extra, normal or off")),
     }
 }
 
@@ -42,17 +37,25 @@ const MMAP_BYTES: u64 = 256 * 1024 * 1024;
 
 /// Opens a pool for a `sqlite://` or `postgres://` URL with settings suited to each.
 ///
-/// SQLite: WAL (readers never block the writer, one writer at a time), `synchronous` as
-/// [`sqlite_synchronous`] says (`FULL` by default: an acknowledged answer survives power loss,
-/// not just a crash), a 5 s busy timeout and foreign keys on.
+/// SQLite: WAL (readers never block the writer, one writer at a time), `synchronous` `FULL` (an
+/// acknowledged answer survives power loss, not just a crash), a 5 s busy timeout and foreign
+/// keys on.
 pub async fn connect(url: &str) -> Result<DatabaseConnection, DbErr> {
+    connect_with(url, SqliteSynchronous::Full).await
+}
+
+/// [`connect`] with SQLite's `synchronous` level chosen (see [`parse_synchronous`]; ignored for
+/// PostgreSQL).
+pub async fn connect_with(
+    url: &str,
+    synchronous: SqliteSynchronous,
+) -> Result<DatabaseConnection, DbErr> {
     let mut opts = ConnectOptions::new(url.to_string());
     opts.sqlx_logging(false)
         // Fail fast when the database is down so pages answer 503 instead of hanging.
         .acquire_timeout(Duration::from_secs(3))
         .connect_timeout(Duration::from_secs(3));
     if url.starts_with("sqlite:") {
-        let synchronous = sqlite_synchronous()?;
         opts.max_connections(8)
             .min_connections(1)
             .map_sqlx_sqlite_opts(move |o| {

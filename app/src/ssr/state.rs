@@ -22,6 +22,8 @@ pub struct Settings {
     /// Seconds accepted after a quiz deadline before a submission counts as late
     /// (covers a slow phone connection at the last second).
     pub grace_seconds: i64,
+    /// The bearer token that may read `/metrics`; `None`: loopback clients only.
+    pub metrics_token: Option<String>,
 }
 
 impl Default for Settings {
@@ -32,6 +34,7 @@ impl Default for Settings {
             session_idle_days: 30,
             account_idle_hours: 12,
             grace_seconds: 30,
+            metrics_token: None,
         }
     }
 }

@@ -12,6 +12,16 @@ pub struct Cli {
     /// Flags for `serve`, also accepted without the subcommand (it is the default).
     #[command(flatten)]
     pub serve: ServeArgs,
+    /// Log lines as human-readable text or as JSON (one object per line).
+    #[arg(long, global = true, env = "NETRA_LOG_FORMAT", value_enum, default_value_t = LogFormat::Text)]
+    pub log_format: LogFormat,
+}
+
+/// How log lines are written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum LogFormat {
+    Text,
+    Json,
 }
 
 #[derive(Debug, Subcommand)]
@@ -149,6 +159,16 @@ pub struct DatabaseArgs {
         default_value = "sqlite://data/netra.db?mode=rwc"
     )]
     pub database_url: String,
+    /// SQLite's durability per commit: `full` (an acknowledged answer survives power loss),
+    /// `extra`, `normal` (survives a crash of Netra, may lose the last commits on power loss) or
+    /// `off`. Ignored for PostgreSQL.
+    #[arg(
+        long,
+        env = "NETRA_SQLITE_SYNCHRONOUS",
+        default_value = "full",
+        value_parser = app::ssr::db::parse_synchronous
+    )]
+    pub sqlite_synchronous: app::ssr::db::SqliteSynchronous,
 }
 
 #[derive(Debug, Clone, Args)]
@@ -167,4 +187,7 @@ pub struct ServeArgs {
     /// Public URL, e.g. https://netra.example.go.id: `https://` turns on Secure cookies.
     #[arg(long, env = "NETRA_PUBLIC_URL")]
     pub public_url: Option<String>,
+    /// Bearer token that may read `/metrics`; without one, only loopback clients may.
+    #[arg(long, env = "NETRA_METRICS_TOKEN", hide_env_values = true)]
+    pub metrics_token: Option<String>,
 }

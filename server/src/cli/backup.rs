@@ -33,7 +33,7 @@ pub async fn run(file: &Path, db: &DatabaseArgs) -> anyhow::Result<ExitCode> {
         .to_str()
         .context("the backup path must be valid UTF-8")?
         .replace('\'', "''");
-    let conn = app::ssr::db::connect(&db.database_url)
+    let conn = app::ssr::db::connect_with(&db.database_url, db.sqlite_synchronous)
         .await
         .with_context(|| format!("connecting to {}", crate::startup::redact(&db.database_url)))?;
     conn.execute_unprepared(&format!("VACUUM INTO '{target}'"))

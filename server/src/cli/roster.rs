@@ -33,7 +33,7 @@ pub async fn run(cmd: RosterCommand) -> anyhow::Result<ExitCode> {
         }
     };
     startup::ensure_sqlite_dir(&db.database_url)?;
-    let conn = app::ssr::db::connect(&db.database_url)
+    let conn = app::ssr::db::connect_with(&db.database_url, db.sqlite_synchronous)
         .await
         .with_context(|| format!("connecting to {}", startup::redact(&db.database_url)))?;
     Migrator::up(&conn, None).await?;

@@ -11,8 +11,8 @@ use std::process::ExitCode;
 
 /// Parses the command line, runs the command on a multi-threaded runtime and gives the exit code.
 pub fn main() -> ExitCode {
-    crate::cli::telemetry::init();
     let cli = Cli::parse();
+    crate::cli::telemetry::init(cli.log_format);
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()

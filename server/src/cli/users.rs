@@ -21,7 +21,7 @@ pub async fn run(cmd: UserCommand) -> anyhow::Result<ExitCode> {
         bail!("--role must be admin, operator or host (learners activate their accounts with a code from an operator)");
     };
     startup::ensure_sqlite_dir(&db.database_url)?;
-    let conn = app::ssr::db::connect(&db.database_url)
+    let conn = app::ssr::db::connect_with(&db.database_url, db.sqlite_synchronous)
         .await
         .with_context(|| format!("connecting to {}", startup::redact(&db.database_url)))?;
     Migrator::up(&conn, None).await?;

@@ -2,7 +2,7 @@
 //! status; database pool connections; open and submitted attempts.
 //!
 //! Answered to loopback clients only (a Prometheus agent on the same host, or an SSH tunnel),
-//! unless `NETRA_METRICS_TOKEN` is set: then to whoever sends `Authorization: Bearer <token>`,
+//! unless `--metrics-token` (`NETRA_METRICS_TOKEN`) is set: then to whoever sends `Authorization: Bearer <token>`,
 //! and to nobody else.
 
 use app::ssr::AppState;
@@ -75,11 +75,8 @@ pub async fn record(
     res
 }
 
-fn allowed(peer: SocketAddr, headers: &HeaderMap) -> bool {
-    match std::env::var("NETRA_METRICS_TOKEN")
-        .ok()
-        .filter(|t| !t.is_empty())
-    {
+fn allowed(token: Option<&str>, peer: SocketAddr, headers: &HeaderMap) -> bool {
+    match token {
         Some(token) => headers
             .get(header::AUTHORIZATION)
             .and_then(|v| v.to_str().ok())
@@ -111,7 +108,7 @@ pub async fn render(
     ConnectInfo(peer): ConnectInfo<SocketAddr>,
     headers: HeaderMap,
 ) -> Response {
-    if !allowed(peer, &headers) {
+    if !allowed(state.settings.metrics_token.as_deref(), peer, &headers) {
         return (
             StatusCode::FORBIDDEN,
             "Metrik hanya untuk pemantauan internal.",

@@ -4,7 +4,7 @@
 //!    axum handler that returns a static string of the same size (target: at least 30%).
 //! 2. Quiz submissions/s over HTTP against SQLite, against the raw rate of the same database
 //!    writes through sea-orm without HTTP (target: at least 50%).
-//! 3. Submissions/s over HTTP at each SQLite `synchronous` level (`NETRA_SQLITE_SYNCHRONOUS`).
+//! 3. Submissions/s over HTTP at each SQLite `synchronous` level (`--sqlite-synchronous`).
 //!
 //! `cargo run --release -p tests --bin speed_bench -- [seconds per page test] [submissions]`
 //!
@@ -237,14 +237,12 @@ async fn submissions(n: usize) -> Result<()> {
 
     println!("== submissions/s over HTTP per SQLite synchronous level (WAL, one writer)");
     for level in ["off", "normal", "full", "extra"] {
-        // Read by db::connect when the app opens its pool; set before any other thread reads it.
-        std::env::set_var("NETRA_SQLITE_SYNCHRONOUS", level);
-        let app = TestApp::spawn(Backend::Sqlite).await?;
+        let synchronous = db::parse_synchronous(level).map_err(anyhow::Error::msg)?;
+        let app = TestApp::spawn_sqlite_synchronous(synchronous).await?;
         let started = start_attempts(&app, 0, n).await?;
         let http = submit_over_http(&app, started).await?;
         println!("synchronous={level:<7} {http:>8.0} submissions/s");
     }
-    std::env::remove_var("NETRA_SQLITE_SYNCHRONOUS");
     Ok(())
 }
 

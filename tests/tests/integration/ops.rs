@@ -62,6 +62,7 @@ async fn an_online_backup_is_a_consistent_copy() -> Result<()> {
     let dir = std::env::temp_dir().join(format!("netra-backup-{}", rand::random::<u32>()));
     let args = server::cli::DatabaseArgs {
         database_url: app.database_url.clone(),
+        sqlite_synchronous: app::ssr::db::SqliteSynchronous::Full,
     };
 
     // Taken while learners are submitting: the copy is a state at one instant, so every
@@ -123,6 +124,7 @@ async fn an_online_backup_is_a_consistent_copy() -> Result<()> {
     );
     let pg = server::cli::DatabaseArgs {
         database_url: "postgres://postgres@127.0.0.1:5432/postgres".into(),
+        sqlite_synchronous: app::ssr::db::SqliteSynchronous::Full,
     };
     ensure!(
         server::cli::backup::run(&dir.join("pg.db"), &pg).await? == std::process::ExitCode::FAILURE,

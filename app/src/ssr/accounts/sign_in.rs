@@ -75,7 +75,7 @@ pub async fn hash_password(password: &str) -> Result<String, AppError> {
     let password = password.to_string();
     tokio::task::spawn_blocking(move || {
         let salt =
-            SaltString::encode_b64(&rand::random::<[u8; 16]>()).map_err(|_| AppError::Internal)?;
+            SaltString::encode_b64(&rand::random::<[u8; 16]>()).map_err(|e| AppError::internal("encoding a password salt", e))?;
         argon2::Argon2::default()
             .hash_password(password.as_bytes(), &salt)
             .map(|h| h.to_string())
@@ -85,7 +85,7 @@ pub async fn hash_password(password: &str) -> Result<String, AppError> {
             })
     })
     .await
-    .map_err(|_| AppError::Internal)?
+    .map_err(|e| AppError::internal("password hashing task failed", e))?
 }
 
 /// Checks a password against a stored hash. A malformed hash never matches.

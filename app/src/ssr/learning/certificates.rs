@@ -308,7 +308,7 @@ pub async fn zip_of(state: &AppState, certs: &[certificate::Model]) -> Result<Ve
         Ok(zip.finish()?.into_inner())
     })
     .await
-    .map_err(|_| AppError::Internal)?
+    .map_err(|e| AppError::internal("certificate ZIP task failed", e))?
     .map_err(|e| {
         tracing::error!(error = %e, "zip failed");
         AppError::Internal

@@ -281,7 +281,7 @@ pub async fn start(
         .or_fail()?;
     let draw = draw_questions(module);
     let draw_json = serde_json::to_string(&draw)
-        .map_err(|_| AppError::Internal)
+        .map_err(|e| AppError::internal("encoding a draw", e))
         .or_fail()?;
     // Counting and inserting happen under one lock per learner, so concurrent starts cannot
     // both see "one attempt left".
@@ -421,7 +421,7 @@ pub async fn save_answer(
     };
     let chosen = keep_offered(drawn, chosen);
     let chosen_json = serde_json::to_string(&chosen)
-        .map_err(|_| AppError::Internal)
+        .map_err(|e| AppError::internal("encoding autosaved answers", e))
         .or_fail()?;
     let txn = db::begin_write(&state.db).await.or_fail()?;
     if !db::attempts::lock_open(&txn, attempt_id).await.or_fail()? {
@@ -557,7 +557,7 @@ async fn finalize(
             serde_json::to_string(&chosen).map(|json| (question_id, json, correct))
         })
         .collect::<Result<Vec<_>, _>>()
-        .map_err(|_| AppError::Internal)
+        .map_err(|e| AppError::internal("encoding final answers", e))
         .or_fail()?;
     db::attempts::save_final_answers(&txn, attempt.id, rows)
         .await

@@ -320,7 +320,7 @@ pub async fn export(
         "percobaan": attempt_json,
     });
     sign_in::audit(state, Some(actor), "export_employee", &mask_nip(&e.nip), "").await?;
-    serde_json::to_string_pretty(&doc).map_err(|_| fail(AppError::Internal))
+    serde_json::to_string_pretty(&doc).map_err(|e| fail(AppError::internal("encoding an employee export", e)))
 }
 
 /// Removes the person and keeps the numbers: the account, sessions and reading progress go; the

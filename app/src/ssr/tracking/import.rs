@@ -69,14 +69,14 @@ pub async fn preview_import(
         roster::read_rows(table, today())
     })
     .await
-    .map_err(|_| AppError::Internal)
+    .map_err(|e| AppError::internal("roster reading task failed", e))
     .or_fail()?
     .map_err(fail)?;
     let changes = roster::plan(&state.db, agency.id, &mut read)
         .await
         .or_fail()?;
     let rows_json = serde_json::to_string(&read.rows)
-        .map_err(|_| AppError::Internal)
+        .map_err(|e| AppError::internal("encoding the staged roster rows", e))
         .or_fail()?;
     let staged = roster_import::ActiveModel {
         agency_id: Set(agency.id),
@@ -127,7 +127,7 @@ pub async fn confirm_import(
         )));
     }
     let rows: Vec<RosterRow> = serde_json::from_str(&staged.rows)
-        .map_err(|_| AppError::Internal)
+        .map_err(|e| AppError::internal("staged roster rows are not valid JSON", e))
         .or_fail()?;
     let total = rows.len();
     let read = ReadRows {
