@@ -74,6 +74,9 @@ async fn pkg_cache_control(
     res
 }
 
+/// The router's own routes (probes and metrics), for the test that keeps docs/routes.md true.
+pub const PATHS: &[&str] = &["/healthz", "/readyz", "/metrics"];
+
 /// The whole HTTP surface: probes, static assets, the Leptos app and server functions.
 pub fn router(state: AppState) -> Router {
     let routes = generate_route_list(App);

@@ -2,7 +2,7 @@
 //! link within a minute (default 50,000 within 60 s), and submit the post-test within ten
 //! minutes, while the host watches the live board.
 //!
-//! `cargo build --release -p server && cargo run --release -p tests --bin webinar_load -- \
+//! `cargo build --release -p server && cargo run --release -p bench --bin webinar_load -- \
 //!     [sqlite|postgres] [attendees] [join seconds] [post-test by seconds] [max in flight]`
 //!
 //! The server runs as its own process (`target/release/netra`, or `NETRA_BIN`), so its peak

@@ -1,6 +1,6 @@
 //! Load benchmark: a webinar's worth of learners hitting one module at once.
 //!
-//! `cargo run --release -p tests --bin bench -- [sqlite|postgres] [learners] [concurrency]`
+//! `cargo run --release -p bench --bin bench -- [sqlite|postgres] [learners] [concurrency]`
 //!
 //! Phase 1 measures page throughput (catalogue and a lesson, anonymous). Phase 2 runs every learner
 //! through identify -> start -> submit (plain form posts, as phones without JS would) and then checks

@@ -1,7 +1,7 @@
 //! Page weight on a first visit with a cold cache, as a phone on 3G pays it: every byte over the
 //! wire, compressed as served (brotli), for a lesson page and a quiz page of the release build.
 //!
-//! `make build && cargo run --release -p tests --bin page_weight`
+//! `make build && cargo run --release -p bench --bin page_weight`
 //!
 //! Budget (issue 8): a lesson page at most 30 KB before any JavaScript/WASM and 250 KB in total.
 //! Exits with an error when the lesson page is over either budget.

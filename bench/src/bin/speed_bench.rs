@@ -6,7 +6,7 @@
 //!    writes through sea-orm without HTTP (target: at least 50%).
 //! 3. Submissions/s over HTTP at each SQLite `synchronous` level (`--sqlite-synchronous`).
 //!
-//! `cargo run --release -p tests --bin speed_bench -- [seconds per page test] [submissions]`
+//! `cargo run --release -p bench --bin speed_bench -- [seconds per page test] [submissions]`
 //!
 //! The app runs in this process (as in the tests), the load generator too: both share the
 //! machine's cores, as do the baselines. Figures are printed; nothing fails on timing.

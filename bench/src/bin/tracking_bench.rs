@@ -3,7 +3,7 @@
 //! times the pages an operator opens and the full XLSX export, against the running release
 //! server (its own process, so its peak memory is its own).
 //!
-//! `cargo build --release -p server && cargo run --release -p tests --bin tracking_bench -- \
+//! `cargo build --release -p server && cargo run --release -p bench --bin tracking_bench -- \
 //!     [sqlite|postgres] [employees] [runs]`
 //!
 //! Targets (issue 5): overview < 150 ms, unit drill-down < 100 ms, 100,000-row XLSX export
