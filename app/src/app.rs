@@ -33,7 +33,7 @@ use leptos_router::{
 
 /// Lesson pages are for reading: plain server-rendered HTML with links and forms that work
 /// without JavaScript. They are sent without the wasm bundle, so a first visit on a slow phone
-/// costs the page and its stylesheet only (see "Light pages" in the README). Most other pages
+/// costs the page and its stylesheet only (see "Pages on phones" in docs/features.md). Most other pages
 /// hydrate ([`is_light_page`]); the bundle is cached for good once fetched.
 pub fn is_reading_page(path: &str) -> bool {
     let parts: Vec<&str> = path.trim_matches('/').split('/').collect();

@@ -4,7 +4,7 @@
 //! instant (WAL mode lets the server keep writing meanwhile), and writes a compact file that is a
 //! complete database on its own: restoring is copying it back while the server is stopped. The
 //! copy is checked with `PRAGMA integrity_check` before the command reports success.
-//! PostgreSQL has its own tool for this: `pg_dump` (see the README).
+//! PostgreSQL has its own tool for this: `pg_dump` (see docs/operations.md).
 
 use crate::cli::DatabaseArgs;
 use anyhow::{bail, Context};
