@@ -2,37 +2,11 @@
 //! Every query is scoped to the operator's agency: another agency's employee is "not found".
 
 use crate::error::AppError;
-use crate::model::auth::{IssuedCode, RosterEmployee};
+use crate::model::auth::IssuedCode;
 use leptos::prelude::*;
-use serde::{Deserialize, Serialize};
 
-/// One page of the roster.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct RosterPage {
-    pub agency: String,
-    pub total: u64,
-    pub employees: Vec<RosterEmployee>,
-}
+pub use crate::model::auth::{Credit, EmployeeDetail, RosterPage};
 
-/// One employee with their attempts, as the operator sees them.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct EmployeeDetail {
-    pub employee: RosterEmployee,
-    pub attempts: Vec<crate::model::quiz::AttemptSummary>,
-    /// Completed webinar sessions and modules with their JP, whoever organised them.
-    pub credits: Vec<Credit>,
-}
-
-/// A completion credited to the employee (with its certificate).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Credit {
-    pub title: String,
-    pub organiser: String,
-    pub date: String,
-    pub jp: u32,
-    pub number: String,
-    pub revoked: bool,
-}
 
 /// The operator's roster, optionally searched by NIP or name.
 #[server(endpoint = "roster")]

@@ -5,7 +5,8 @@ use crate::error::AppError;
 use crate::model::quiz::QuizState;
 #[cfg(feature = "ssr")]
 use crate::model::webinar::Stage;
-use crate::model::webinar::{AttendeeView, CertificateCheck, HostHome, HostSessionView, LiveStats};
+use crate::model::quiz::CertificateCheck;
+use crate::model::webinar::{AttendeeView, HostHome, HostSessionView, LiveStats};
 use leptos::prelude::*;
 
 /// The session page for whoever is identified in this browser (joining them once).

@@ -121,6 +121,34 @@ pub fn mask_nip(nip: &str) -> String {
     format!("{}{}{}", &nip[..6], "*".repeat(8), &nip[14..])
 }
 
+/// One page of the roster.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RosterPage {
+    pub agency: String,
+    pub total: u64,
+    pub employees: Vec<RosterEmployee>,
+}
+
+/// One employee with their attempts, as the operator sees them.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EmployeeDetail {
+    pub employee: RosterEmployee,
+    pub attempts: Vec<crate::model::quiz::AttemptSummary>,
+    /// Completed webinar sessions and modules with their JP, whoever organised them.
+    pub credits: Vec<Credit>,
+}
+
+/// A completion credited to the employee (with its certificate).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Credit {
+    pub title: String,
+    pub organiser: String,
+    pub date: String,
+    pub jp: u32,
+    pub number: String,
+    pub revoked: bool,
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

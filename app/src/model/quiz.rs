@@ -181,6 +181,20 @@ pub fn score_percent(correct: u32, total: u32) -> u32 {
     (correct * 100).checked_div(total).unwrap_or(0)
 }
 
+/// `/verifikasi/{code}`: what anyone may see about a certificate.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CertificateCheck {
+    pub number: String,
+    pub holder_name: String,
+    pub holder_nip_masked: String,
+    pub instansi: String,
+    pub title: String,
+    pub organiser: String,
+    pub date: String,
+    pub jp: u32,
+    pub revoked_reason: Option<String>,
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

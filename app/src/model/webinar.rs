@@ -228,20 +228,6 @@ pub struct LiveStats {
     pub completed: u64,
 }
 
-/// `/verifikasi/{code}`: what anyone may see about a certificate.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct CertificateCheck {
-    pub number: String,
-    pub holder_name: String,
-    pub holder_nip_masked: String,
-    pub instansi: String,
-    pub title: String,
-    pub organiser: String,
-    pub date: String,
-    pub jp: u32,
-    pub revoked_reason: Option<String>,
-}
-
 /// Formats an average score for display ("-" when there is none).
 pub fn format_average(avg: Option<f64>) -> String {
     match avg {

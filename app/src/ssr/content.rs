@@ -94,6 +94,13 @@ impl Catalog {
         self.by_slug.get(slug).map(|&i| &self.modules[i])
     }
 
+    /// A module's title, or its slug when the module is no longer in the content (old records).
+    pub fn title_of(&self, slug: &str) -> String {
+        self.module(slug)
+            .map(|m| m.title.clone())
+            .unwrap_or_else(|| slug.to_string())
+    }
+
     pub fn lesson_count(&self) -> usize {
         self.modules.iter().map(|m| m.lessons.len()).sum()
     }

@@ -1,53 +1,96 @@
-//! `GET /metrics` in the Prometheus text format: requests and latencies by route, method and
-//! status; database pool connections; open and submitted attempts.
+//! `GET /metrics` in the OpenMetrics text format (`prometheus-client`): requests and latencies by
+//! route, method and status; database pool connections; open and submitted attempts.
 //!
 //! Answered to loopback clients only (a Prometheus agent on the same host, or an SSH tunnel),
-//! unless `--metrics-token` (`NETRA_METRICS_TOKEN`) is set: then to whoever sends `Authorization: Bearer <token>`,
-//! and to nobody else.
+//! unless `--metrics-token` (`NETRA_METRICS_TOKEN`) is set: then to whoever sends
+//! `Authorization: Bearer <token>`, and to nobody else.
+//!
+//! Labels stay few whatever clients send: the route is the router's pattern (`other` when
+//! nothing matched) and a method outside the standard ones counts as `OTHER`, so no request can
+//! add series without bound.
 
-use app::ssr::AppState;
+use app::ssr::{db, AppState};
 use axum::body::Body;
 use axum::extract::{ConnectInfo, MatchedPath, State};
-use axum::http::{header, HeaderMap, Request, StatusCode};
+use axum::http::{header, HeaderMap, Method, Request, StatusCode};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
-use sea_orm::{ConnectionTrait, Statement};
-use std::collections::BTreeMap;
-use std::fmt::Write;
+use prometheus_client::encoding::text::{encode_eof, encode_registry};
+use prometheus_client::encoding::EncodeLabelSet;
+use prometheus_client::metrics::counter::{ConstCounter, Counter};
+use prometheus_client::metrics::family::{Family, MetricConstructor};
+use prometheus_client::metrics::gauge::{ConstGauge, Gauge};
+use prometheus_client::metrics::histogram::Histogram;
+use prometheus_client::registry::Registry;
 use std::net::SocketAddr;
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 use std::time::Instant;
 
 /// Latency bucket bounds, in seconds.
 const BUCKETS: [f64; 10] = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0];
 
-#[derive(Debug, Default, Clone)]
-struct Series {
-    count: u64,
-    sum: f64,
-    /// Cumulative counts per bucket bound.
-    buckets: [u64; BUCKETS.len()],
+/// The labels of a request series.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, EncodeLabelSet)]
+struct RequestLabels {
+    route: String,
+    method: &'static str,
+    status: u16,
 }
 
-/// Request counters of this process, keyed by (route, method, status).
-#[derive(Debug, Default)]
+/// Builds each route's histogram with [`BUCKETS`].
+#[derive(Debug, Clone, Copy)]
+struct Latency;
+
+impl MetricConstructor<Histogram> for Latency {
+    fn new_metric(&self) -> Histogram {
+        Histogram::new(BUCKETS)
+    }
+}
+
+/// Request counters and latencies of this process.
+#[derive(Debug)]
 pub struct Metrics {
-    requests: Mutex<BTreeMap<(String, String, u16), Series>>,
+    registry: Registry,
+    requests: Family<RequestLabels, Counter>,
+    durations: Family<RequestLabels, Histogram, Latency>,
 }
 
-impl Metrics {
-    fn observe(&self, route: String, method: String, status: u16, seconds: f64) {
-        let Ok(mut map) = self.requests.lock() else {
-            return;
-        };
-        let series = map.entry((route, method, status)).or_default();
-        series.count += 1;
-        series.sum += seconds;
-        for (bound, n) in BUCKETS.iter().zip(series.buckets.iter_mut()) {
-            if seconds <= *bound {
-                *n += 1;
-            }
+impl Default for Metrics {
+    fn default() -> Self {
+        let requests = Family::<RequestLabels, Counter>::default();
+        let durations = Family::new_with_constructor(Latency);
+        let mut registry = Registry::default();
+        registry.register(
+            "netra_http_requests",
+            "HTTP requests by route pattern, method and status",
+            requests.clone(),
+        );
+        registry.register(
+            "netra_http_request_duration_seconds",
+            "Time to the response head",
+            durations.clone(),
+        );
+        Self {
+            registry,
+            requests,
+            durations,
         }
+    }
+}
+
+/// A method as a label: the standard ones by name, anything else as `OTHER`.
+fn method_label(method: &Method) -> &'static str {
+    match method.as_str() {
+        "GET" => "GET",
+        "HEAD" => "HEAD",
+        "POST" => "POST",
+        "PUT" => "PUT",
+        "DELETE" => "DELETE",
+        "PATCH" => "PATCH",
+        "OPTIONS" => "OPTIONS",
+        "CONNECT" => "CONNECT",
+        "TRACE" => "TRACE",
+        _ => "OTHER",
     }
 }
 
@@ -63,15 +106,19 @@ pub async fn record(
         .get::<MatchedPath>()
         .map(|p| p.as_str().to_string())
         .unwrap_or_else(|| "other".into());
-    let method = req.method().as_str().to_string();
+    let method = method_label(req.method());
     let started = Instant::now();
     let res = next.run(req).await;
-    metrics.observe(
+    let labels = RequestLabels {
         route,
         method,
-        res.status().as_u16(),
-        started.elapsed().as_secs_f64(),
-    );
+        status: res.status().as_u16(),
+    };
+    metrics.requests.get_or_create(&labels).inc();
+    metrics
+        .durations
+        .get_or_create(&labels)
+        .observe(started.elapsed().as_secs_f64());
     res
 }
 
@@ -86,20 +133,46 @@ fn allowed(token: Option<&str>, peer: SocketAddr, headers: &HeaderMap) -> bool {
     }
 }
 
-fn label(value: &str) -> String {
-    value
-        .replace('\\', "\\\\")
-        .replace('"', "\\\"")
-        .replace('\n', "\\n")
+/// The labels of the pool gauge.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, EncodeLabelSet)]
+struct PoolLabels {
+    state: &'static str,
 }
 
-async fn count(state: &AppState, sql: &str) -> Option<i64> {
-    let db = &state.db;
-    db.query_one_raw(Statement::from_string(db.get_database_backend(), sql))
-        .await
-        .ok()
-        .flatten()
-        .and_then(|row| row.try_get_by_index::<i64>(0).ok())
+/// What is read at scrape time: the pool of this process and, from the database (shared by
+/// every replica), the attempts.
+async fn snapshot(state: &AppState) -> Registry {
+    let mut registry = Registry::default();
+    let (size, idle) = pool_usage(state);
+    let connections = Family::<PoolLabels, Gauge>::default();
+    connections
+        .get_or_create(&PoolLabels { state: "idle" })
+        .set(i64::from(idle));
+    connections
+        .get_or_create(&PoolLabels { state: "in_use" })
+        .set(i64::from(size.saturating_sub(idle)));
+    registry.register(
+        "netra_db_pool_connections",
+        "Database pool connections of this process",
+        connections,
+    );
+    match db::attempts::totals(&state.db).await {
+        Ok((open, submitted)) => {
+            registry.register(
+                "netra_attempts_open",
+                "Quiz attempts started and not yet submitted",
+                ConstGauge::new(i64::try_from(open).unwrap_or(i64::MAX)),
+            );
+            registry.register(
+                "netra_attempts_submitted",
+                "Quiz attempts submitted (all replicas)",
+                ConstCounter::new(submitted),
+            );
+        }
+        // The scrape still answers with what this process knows.
+        Err(e) => tracing::warn!(error = %e, "metrics: attempts not counted"),
+    }
+    registry
 }
 
 /// The exposition.
@@ -115,99 +188,19 @@ pub async fn render(
         )
             .into_response();
     }
+    let scraped = snapshot(&state).await;
     let mut out = String::new();
-    let series: Vec<((String, String, u16), Series)> = match metrics.requests.lock() {
-        Ok(map) => map.iter().map(|(k, v)| (k.clone(), v.clone())).collect(),
-        Err(_) => Vec::new(),
-    };
-    let _ = writeln!(
-        out,
-        "# HELP netra_http_requests_total HTTP requests by route pattern, method and status."
-    );
-    let _ = writeln!(out, "# TYPE netra_http_requests_total counter");
-    for ((route, method, status), s) in &series {
-        let _ = writeln!(
-            out,
-            "netra_http_requests_total{{route=\"{}\",method=\"{method}\",status=\"{status}\"}} {}",
-            label(route),
-            s.count
-        );
-    }
-    let _ = writeln!(
-        out,
-        "# HELP netra_http_request_duration_seconds Time to the response head."
-    );
-    let _ = writeln!(out, "# TYPE netra_http_request_duration_seconds histogram");
-    for ((route, method, status), s) in &series {
-        let labels = format!(
-            "route=\"{}\",method=\"{method}\",status=\"{status}\"",
-            label(route)
-        );
-        for (bound, n) in BUCKETS.iter().zip(s.buckets) {
-            let _ = writeln!(
-                out,
-                "netra_http_request_duration_seconds_bucket{{{labels},le=\"{bound}\"}} {n}"
-            );
-        }
-        let _ = writeln!(
-            out,
-            "netra_http_request_duration_seconds_bucket{{{labels},le=\"+Inf\"}} {}",
-            s.count
-        );
-        let _ = writeln!(
-            out,
-            "netra_http_request_duration_seconds_sum{{{labels}}} {}",
-            s.sum
-        );
-        let _ = writeln!(
-            out,
-            "netra_http_request_duration_seconds_count{{{labels}}} {}",
-            s.count
-        );
-    }
-    let (size, idle) = pool_usage(&state);
-    let _ = writeln!(
-        out,
-        "# HELP netra_db_pool_connections Database pool connections of this process."
-    );
-    let _ = writeln!(out, "# TYPE netra_db_pool_connections gauge");
-    let _ = writeln!(out, "netra_db_pool_connections{{state=\"idle\"}} {idle}");
-    let _ = writeln!(
-        out,
-        "netra_db_pool_connections{{state=\"in_use\"}} {}",
-        size.saturating_sub(idle)
-    );
-    // Shared by every replica: read from the database at scrape time.
-    if let Some(open) = count(
-        &state,
-        "SELECT COUNT(*) FROM attempts WHERE submitted_at IS NULL",
-    )
-    .await
-    {
-        let _ = writeln!(
-            out,
-            "# HELP netra_attempts_open Quiz attempts started and not yet submitted."
-        );
-        let _ = writeln!(out, "# TYPE netra_attempts_open gauge");
-        let _ = writeln!(out, "netra_attempts_open {open}");
-    }
-    if let Some(done) = count(
-        &state,
-        "SELECT COUNT(*) FROM attempts WHERE submitted_at IS NOT NULL",
-    )
-    .await
-    {
-        let _ = writeln!(
-            out,
-            "# HELP netra_attempts_submitted_total Quiz attempts submitted (all replicas)."
-        );
-        let _ = writeln!(out, "# TYPE netra_attempts_submitted_total counter");
-        let _ = writeln!(out, "netra_attempts_submitted_total {done}");
+    let encoded = encode_registry(&mut out, &metrics.registry)
+        .and_then(|()| encode_registry(&mut out, &scraped))
+        .and_then(|()| encode_eof(&mut out));
+    if let Err(e) = encoded {
+        tracing::error!(error = %e, "metrics could not be encoded");
+        return StatusCode::INTERNAL_SERVER_ERROR.into_response();
     }
     (
         [(
             header::CONTENT_TYPE,
-            "text/plain; version=0.0.4; charset=utf-8",
+            "application/openmetrics-text; version=1.0.0; charset=utf-8",
         )],
         out,
     )
@@ -225,5 +218,18 @@ fn pool_usage(state: &AppState) -> (u32, u32) {
             let pool = db.get_sqlite_connection_pool();
             (pool.size(), pool.num_idle() as u32)
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn unknown_methods_share_one_label() {
+        assert_eq!(method_label(&Method::GET), "GET");
+        assert_eq!(method_label(&Method::TRACE), "TRACE");
+        let odd = Method::from_bytes(b"FROBNICATE").expect("a valid extension method");
+        assert_eq!(method_label(&odd), "OTHER");
     }
 }

@@ -78,6 +78,23 @@ fn feature_folders_depend_only_downwards() -> Result<()> {
 }
 
 #[test]
+fn server_code_never_reaches_up_into_the_server_functions() -> Result<()> {
+    let mut violations = Vec::new();
+    for folder in ["learning", "accounts", "tracking", "webinar", "db", "content", "files"] {
+        for (path, text) in sources(folder)? {
+            if text.contains("crate::api::") {
+                violations.push(path.display().to_string());
+            }
+        }
+    }
+    ensure!(
+        violations.is_empty(),
+        "ssr code that names api/ (DTOs belong in model/): {violations:?}"
+    );
+    Ok(())
+}
+
+#[test]
 fn the_quiz_engine_names_no_webinar_or_assignment() -> Result<()> {
     let engine = ["quiz.rs", "results.rs"];
     let files = sources("learning")?

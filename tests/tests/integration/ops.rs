@@ -222,10 +222,11 @@ async fn metrics_count_requests_by_route_and_read_attempts_from_the_database() -
         res.headers()
             .get("content-type")
             .and_then(|v| v.to_str().ok())
-            .is_some_and(|v| v.starts_with("text/plain; version=0.0.4")),
-        "Prometheus text format"
+            .is_some_and(|v| v.starts_with("application/openmetrics-text; version=1.0.0")),
+        "OpenMetrics text format"
     );
     let text = res.text().await?;
+    ensure!(text.ends_with("# EOF\n"), "a complete exposition:\n{text}");
     let route = r#"route="/modul/{slug}",method="GET",status="200""#;
     ensure!(
         sample(&text, &format!("netra_http_requests_total{{{route}}}")) == Some(3.0),

@@ -98,6 +98,19 @@ pub async fn count_for(
         .await
 }
 
+/// All attempts (every replica's), as (open, submitted), for the metrics.
+pub async fn totals(db: &impl ConnectionTrait) -> Result<(u64, u64), DbErr> {
+    let open = attempt::Entity::find()
+        .filter(attempt::Column::SubmittedAt.is_null())
+        .count(db)
+        .await?;
+    let submitted = attempt::Entity::find()
+        .filter(attempt::Column::SubmittedAt.is_not_null())
+        .count(db)
+        .await?;
+    Ok((open, submitted))
+}
+
 /// Every attempt of a learner, newest first.
 pub async fn list_for_employee(
     db: &impl ConnectionTrait,

@@ -11,7 +11,7 @@ use crate::ssr::tokens::random_code;
 use crate::ssr::AppState;
 use crate::error::{AppError, FieldError};
 use crate::model::auth::mask_nip;
-use crate::model::webinar::CertificateCheck;
+use crate::model::quiz::CertificateCheck;
 use chrono::{DateTime, Datelike, NaiveDate, Utc};
 use sea_orm::{Set, SqlErr};
 

@@ -150,13 +150,7 @@ pub async fn my_results(
     let attempts = db::attempts::list_for_employee(&state.db, learner.id)
         .await
         .or_fail()?;
-    let title = |slug: &str| {
-        state
-            .catalog
-            .module(slug)
-            .map(|m| m.title.clone())
-            .unwrap_or_else(|| slug.to_string())
-    };
+    let title = |slug: &str| state.catalog.title_of(slug);
     let mut best: BTreeMap<String, ModuleBest> = BTreeMap::new();
     for a in &attempts {
         let entry = best
@@ -206,11 +200,7 @@ pub fn attempt_summary(state: &AppState, a: &attempt::Model) -> AttemptSummary {
     AttemptSummary {
         attempt_id: a.id,
         module_slug: a.module_slug.clone(),
-        module_title: state
-            .catalog
-            .module(&a.module_slug)
-            .map(|m| m.title.clone())
-            .unwrap_or_else(|| a.module_slug.clone()),
+        module_title: state.catalog.title_of(&a.module_slug),
         score: a.score.map(|s| s.max(0) as u32),
         passed: a.passed,
         late: a.late,

@@ -27,13 +27,6 @@ pub const PAGE_SIZE: u64 = 50;
 /// Names in a reminder text at most (the rest are counted).
 pub(crate) const REMINDER_NAMES: u64 = 300;
 
-pub(crate) fn module_title(state: &AppState, slug: &str) -> String {
-    state
-        .catalog
-        .module(slug)
-        .map(|m| m.title.clone())
-        .unwrap_or_else(|| slug.to_string())
-}
 
 pub(crate) async fn cycle_number(db: &impl ConnectionTrait, a: &assignment::Model) -> Result<u32, DbErr> {
     let mut n = 1;
@@ -76,7 +69,7 @@ pub(crate) async fn view(
     Ok(AssignmentView {
         id: a.id,
         module_slug: a.module_slug.clone(),
-        module_title: module_title(state, &a.module_slug),
+        module_title: state.catalog.title_of(&a.module_slug),
         opens: format_local(a.opens_at, &a.time_zone),
         deadline: format_local(a.deadline_at, &a.time_zone),
         scope,

@@ -210,7 +210,7 @@ pub(crate) async fn reminder(
         Some(row) => row.try_get::<i64>("", "n").or_fail()?.max(0) as u64,
         None => 0,
     };
-    let title = module_title(state, &a.module_slug);
+    let title = state.catalog.title_of(&a.module_slug);
     let deadline = format_local(a.deadline_at, &a.time_zone);
     let opd = path_ids(&unit.path)
         .first()

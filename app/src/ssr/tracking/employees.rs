@@ -12,7 +12,7 @@ use crate::ssr::learning::{certificates, results};
 use crate::ssr::respond::{fail, OrFail};
 use crate::ssr::time::format_wib;
 use crate::ssr::AppState;
-use crate::api::operator::{EmployeeDetail, RosterPage};
+use crate::model::auth::{EmployeeDetail, RosterPage};
 use crate::error::{AppError, FieldError};
 use crate::model::auth::{mask_nip, IssuedCode, Role, RosterEmployee};
 use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, Set, TransactionTrait};
@@ -186,7 +186,7 @@ pub async fn detail(
         .await
         .or_fail()?
         .into_iter()
-        .map(|c| crate::api::operator::Credit {
+        .map(|c| crate::model::auth::Credit {
             title: c.title,
             organiser: c.organiser,
             date: certificates::format_date(c.event_date),

@@ -65,7 +65,7 @@ pub async fn attendee_view(
         pre: None,
         post: StageView {
             stage: Stage::Post,
-            module_title: module_title(state, &session.post_module),
+            module_title: state.catalog.title_of(&session.post_module),
             window: stage_window(&session, Stage::Post, now),
             in_progress: false,
             score: None,
@@ -73,7 +73,7 @@ pub async fn attendee_view(
         materials: materials(&session)
             .into_iter()
             .map(|slug| MaterialLink {
-                title: module_title(state, &slug),
+                title: state.catalog.title_of(&slug),
                 slug,
             })
             .collect(),
@@ -82,7 +82,7 @@ pub async fn attendee_view(
     };
     view.pre = session.pre_module.as_deref().map(|m| StageView {
         stage: Stage::Pre,
-        module_title: module_title(state, m),
+        module_title: state.catalog.title_of(m),
         window: stage_window(&session, Stage::Pre, now),
         in_progress: false,
         score: None,

@@ -142,12 +142,12 @@ pub async fn host_view(
         rule: rule_text(session),
         pre: session.pre_module.as_deref().map(|m| {
             (
-                module_title(state, m),
+                state.catalog.title_of(m),
                 stage_window(session, Stage::Pre, now),
             )
         }),
         post: (
-            module_title(state, &session.post_module),
+            state.catalog.title_of(&session.post_module),
             stage_window(session, Stage::Post, now),
         ),
         participants,

@@ -6,7 +6,6 @@ use crate::model::webinar::{
 };
 use crate::ssr::db::entities::webinar_session;
 use crate::ssr::time::format_local;
-use crate::ssr::AppState;
 use chrono::{DateTime, Utc};
 
 /// slide or typed on a phone: no O/0, I/1/L, and no U/V pair.
@@ -91,13 +90,6 @@ pub fn rule_text(session: &webinar_session::Model) -> String {
 /// Staff who may run webinars.
 pub const HOST_ROLES: &[Role] = &[Role::Host, Role::Operator, Role::Admin];
 
-pub(crate) fn module_title(state: &AppState, slug: &str) -> String {
-    state
-        .catalog
-        .module(slug)
-        .map(|m| m.title.clone())
-        .unwrap_or_else(|| slug.to_string())
-}
 
 #[cfg(test)]
 mod tests {
