@@ -135,7 +135,6 @@ pub fn asset_name(site_root: &Path) -> String {
         .unwrap_or_else(|| "netra".to_string())
 }
 
-
 #[cfg(test)]
 mod tests {
     use super::redact;

@@ -463,5 +463,7 @@ fn settings_are_parsed_and_a_wrong_durability_level_is_refused() {
     assert_eq!(cli.log_format, LogFormat::Json);
     let err = Cli::try_parse_from(["netra", "--sqlite-synchronous", "sometimes"])
         .expect_err("unknown level");
-    assert!(err.to_string().contains("expected full, extra, normal or off"));
+    assert!(err
+        .to_string()
+        .contains("expected full, extra, normal or off"));
 }

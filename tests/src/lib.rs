@@ -4,11 +4,11 @@
 pub mod bench;
 
 use anyhow::{bail, Context, Result};
+use app::ssr::db::SqliteSynchronous;
 use app::ssr::AppState;
 use reqwest::header::{HeaderMap, HeaderValue, ACCEPT, LOCATION, REFERER};
 use reqwest::{redirect::Policy, Client, Response, StatusCode};
 use sea_orm::{ConnectionTrait, Database, DatabaseConnection};
-use app::ssr::db::SqliteSynchronous;
 use server::startup::{self, ServerConfig};
 use std::path::{Path, PathBuf};
 use tokio::sync::oneshot;
@@ -101,14 +101,13 @@ impl TestApp {
     /// A PostgreSQL app whose database connections go through `127.0.0.1:{port}` (a
     /// [`TcpProxy`] the test can cut and restore).
     pub async fn spawn_postgres_via(port: u16) -> Result<Self> {
-        let mut app =
-            Self::spawn_configured(
-                Backend::Postgres,
-                repo_root().join("content"),
-                None,
-                SqliteSynchronous::Full,
-            )
-            .await?;
+        let mut app = Self::spawn_configured(
+            Backend::Postgres,
+            repo_root().join("content"),
+            None,
+            SqliteSynchronous::Full,
+        )
+        .await?;
         // Started normally, then replaced by an app on the same database through the proxy.
         let url = app
             .database_url
@@ -172,7 +171,15 @@ impl TestApp {
                 )
             }
         };
-        Self::start(backend, database_url, cleanup, content_dir, public_url, synchronous).await
+        Self::start(
+            backend,
+            database_url,
+            cleanup,
+            content_dir,
+            public_url,
+            synchronous,
+        )
+        .await
     }
 
     async fn start(

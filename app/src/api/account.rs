@@ -7,7 +7,7 @@ use leptos::prelude::*;
 /// The signed-in account, if any.
 #[server(endpoint = "account")]
 pub async fn current_account() -> Result<Option<AccountView>, AppError> {
-    use crate::ssr::{AppState, accounts::session, accounts::sign_in};
+    use crate::ssr::{accounts::session, accounts::sign_in, AppState};
     let state = AppState::current()?;
     match session::current(&state).await? {
         Some(account) => sign_in::view(&state, &account).await.map(Some),
@@ -25,7 +25,10 @@ pub struct Visitor {
 
 #[server(endpoint = "whoami")]
 pub async fn whoami() -> Result<Visitor, AppError> {
-    use crate::ssr::{AppState, accounts::learner, accounts::session, accounts::sign_in, learning::results::learner_dto};
+    use crate::ssr::{
+        accounts::learner, accounts::session, accounts::sign_in, learning::results::learner_dto,
+        AppState,
+    };
     let state = AppState::current()?;
     let account = match session::current(&state).await? {
         Some(account) => Some(sign_in::view(&state, &account).await?),
@@ -43,7 +46,7 @@ pub async fn sign_in(
     #[server(default)] next: String,
 ) -> Result<AccountView, AppError> {
     use crate::api::learner::safe_next;
-    use crate::ssr::{AppState, accounts::sign_in};
+    use crate::ssr::{accounts::sign_in, AppState};
     let state = AppState::current()?;
     let account = sign_in::sign_in(&state, &login, &password).await?;
     let view = sign_in::view(&state, &account).await?;
@@ -64,7 +67,7 @@ pub async fn activate(
     password: String,
     confirm: String,
 ) -> Result<AccountView, AppError> {
-    use crate::ssr::{AppState, accounts::sign_in};
+    use crate::ssr::{accounts::sign_in, AppState};
     let state = AppState::current()?;
     let account = sign_in::activate(&state, &login, &code, &password, &confirm).await?;
     let view = sign_in::view(&state, &account).await?;

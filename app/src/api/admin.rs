@@ -8,7 +8,7 @@ use leptos::prelude::*;
 #[server(endpoint = "admin_overview")]
 pub async fn get_admin_overview() -> Result<AdminOverview, AppError> {
     use crate::model::auth::{AgencyView, Role};
-    use crate::ssr::{AppState, accounts::session, accounts::sign_in, db, respond::OrFail};
+    use crate::ssr::{accounts::session, accounts::sign_in, db, respond::OrFail, AppState};
     let state = AppState::current()?;
     session::require(&state, &[Role::Admin]).await?;
     let agencies = db::accounts::agencies(&state.db).await.or_fail()?;
@@ -33,7 +33,7 @@ pub async fn get_admin_overview() -> Result<AdminOverview, AppError> {
 #[server(endpoint = "create_agency")]
 pub async fn create_agency(code: String, name: String) -> Result<(), AppError> {
     use crate::model::auth::Role;
-    use crate::ssr::{AppState, accounts::admin, accounts::session};
+    use crate::ssr::{accounts::admin, accounts::session, AppState};
     let state = AppState::current()?;
     let actor = session::require(&state, &[Role::Admin]).await?;
     admin::create_agency(&state, &actor, &code, &name).await
@@ -48,7 +48,7 @@ pub async fn create_staff(
     #[server(default)] agency_code: String,
 ) -> Result<IssuedCode, AppError> {
     use crate::model::auth::Role;
-    use crate::ssr::{AppState, accounts::admin, accounts::session};
+    use crate::ssr::{accounts::admin, accounts::session, AppState};
     let state = AppState::current()?;
     let actor = session::require(&state, &[Role::Admin]).await?;
     admin::create_staff(&state, &actor, &role, &login, &display_name, &agency_code).await
@@ -58,7 +58,7 @@ pub async fn create_staff(
 #[server(endpoint = "reset_staff")]
 pub async fn reset_staff(account_id: i64) -> Result<IssuedCode, AppError> {
     use crate::model::auth::Role;
-    use crate::ssr::{AppState, accounts::admin, accounts::session};
+    use crate::ssr::{accounts::admin, accounts::session, AppState};
     let state = AppState::current()?;
     let actor = session::require(&state, &[Role::Admin]).await?;
     admin::reset_staff(&state, &actor, account_id).await
@@ -68,7 +68,7 @@ pub async fn reset_staff(account_id: i64) -> Result<IssuedCode, AppError> {
 #[server(endpoint = "audit_log")]
 pub async fn audit_log() -> Result<Vec<AuditView>, AppError> {
     use crate::model::auth::Role;
-    use crate::ssr::{AppState, accounts::session, db, respond::OrFail, time::format_wib};
+    use crate::ssr::{accounts::session, db, respond::OrFail, time::format_wib, AppState};
     let state = AppState::current()?;
     session::require(&state, &[Role::Admin]).await?;
     Ok(db::accounts::audit_log(&state.db, 500)

@@ -11,7 +11,9 @@ use leptos::server_fn::codec::{MultipartData, MultipartFormData};
 #[server(endpoint = "convert_bank", input = MultipartFormData)]
 pub async fn convert_bank(data: MultipartData) -> Result<BankConversion, AppError> {
     use crate::ssr::interop::{convert_upload, Format};
-    use crate::ssr::{AppState, accounts::session, http, respond::fail, webinar::sessions::HOST_ROLES};
+    use crate::ssr::{
+        accounts::session, http, respond::fail, webinar::sessions::HOST_ROLES, AppState,
+    };
     let state = AppState::current()?;
     // Who is asking is settled before a byte of the upload is read.
     session::require(&state, HOST_ROLES).await?;

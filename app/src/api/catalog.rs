@@ -7,7 +7,7 @@ use leptos::prelude::*;
 /// Every module with the learner's status when known.
 #[server(endpoint = "modules")]
 pub async fn list_modules() -> Result<Vec<ModuleCard>, AppError> {
-    use crate::ssr::{AppState, accounts::learner, db, learning::results, respond::OrFail};
+    use crate::ssr::{accounts::learner, db, learning::results, respond::OrFail, AppState};
 
     let state = AppState::current()?;
     let me = learner::current(&state).await?;
@@ -46,7 +46,7 @@ pub async fn list_modules() -> Result<Vec<ModuleCard>, AppError> {
 #[server(endpoint = "module")]
 pub async fn get_module(slug: String) -> Result<ModuleDetail, AppError> {
     use crate::model::catalog::{LessonLink, ModuleStatus};
-    use crate::ssr::{AppState, accounts::learner, db, learning::results, respond::OrFail};
+    use crate::ssr::{accounts::learner, db, learning::results, respond::OrFail, AppState};
 
     let state = AppState::current()?;
     let module = state
@@ -98,7 +98,7 @@ pub async fn get_module(slug: String) -> Result<ModuleDetail, AppError> {
 #[server(endpoint = "lesson")]
 pub async fn get_lesson(module: String, lesson: String) -> Result<LessonPage, AppError> {
     use crate::model::catalog::LessonLink;
-    use crate::ssr::{AppState, accounts::learner, db, respond::OrFail};
+    use crate::ssr::{accounts::learner, db, respond::OrFail, AppState};
 
     let state = AppState::current()?;
     let m = state

@@ -7,7 +7,7 @@ use leptos::prelude::*;
 /// Who is identified in this browser, if anyone.
 #[server(endpoint = "me")]
 pub async fn current_learner() -> Result<Option<Learner>, AppError> {
-    use crate::ssr::{AppState, accounts::learner, learning::results::learner_dto};
+    use crate::ssr::{accounts::learner, learning::results::learner_dto, AppState};
     let state = AppState::current()?;
     Ok(learner::current(&state).await?.as_ref().map(learner_dto))
 }
@@ -22,7 +22,10 @@ pub async fn identify(
     unit_kerja: String,
     #[server(default)] next: String,
 ) -> Result<Learner, AppError> {
-    use crate::ssr::{AppState, accounts::learner, respond::OrFail, learning::results::learner_dto, webinar::attendee};
+    use crate::ssr::{
+        accounts::learner, learning::results::learner_dto, respond::OrFail, webinar::attendee,
+        AppState,
+    };
     let state = AppState::current()?;
     let identity = learner::validate(&nip, &name, &instansi, &unit_kerja).or_fail()?;
     let joining = attendee::session_to_join(&state, &next).await?;
@@ -42,7 +45,7 @@ pub async fn identify(
 /// Ends this browser's identification and signs out of any account, on the server.
 #[server(endpoint = "sign_out")]
 pub async fn sign_out() -> Result<(), AppError> {
-    use crate::ssr::{AppState, accounts::session, accounts::sign_in};
+    use crate::ssr::{accounts::session, accounts::sign_in, AppState};
     let state = AppState::current()?;
     if let Some(account) = session::current(&state).await? {
         sign_in::audit(&state, Some(&account), "sign_out", &account.login, "").await?;

@@ -7,11 +7,10 @@ use leptos::prelude::*;
 
 pub use crate::model::auth::{Credit, EmployeeDetail, RosterPage};
 
-
 /// The operator's roster, optionally searched by NIP or name.
 #[server(endpoint = "roster")]
 pub async fn roster(#[server(default)] q: String) -> Result<RosterPage, AppError> {
-    use crate::ssr::{AppState, accounts::session, tracking::employees};
+    use crate::ssr::{accounts::session, tracking::employees, AppState};
     let state = AppState::current()?;
     let actor = session::require(&state, &[crate::model::auth::Role::Operator]).await?;
     employees::roster(&state, &actor, &q).await
@@ -20,7 +19,7 @@ pub async fn roster(#[server(default)] q: String) -> Result<RosterPage, AppError
 /// Adds an employee to the operator's roster (one at a time; files come with the roster import).
 #[server(endpoint = "add_employee")]
 pub async fn add_employee(nip: String, name: String, unit_kerja: String) -> Result<(), AppError> {
-    use crate::ssr::{AppState, accounts::session, tracking::employees};
+    use crate::ssr::{accounts::session, tracking::employees, AppState};
     let state = AppState::current()?;
     let actor = session::require(&state, &[crate::model::auth::Role::Operator]).await?;
     employees::add_employee(&state, &actor, &nip, &name, &unit_kerja).await
@@ -28,7 +27,7 @@ pub async fn add_employee(nip: String, name: String, unit_kerja: String) -> Resu
 
 #[server(endpoint = "employee_detail")]
 pub async fn get_employee_detail(employee_id: i64) -> Result<EmployeeDetail, AppError> {
-    use crate::ssr::{AppState, accounts::session, tracking::employees};
+    use crate::ssr::{accounts::session, tracking::employees, AppState};
     let state = AppState::current()?;
     let actor = session::require(&state, &[crate::model::auth::Role::Operator]).await?;
     employees::detail(&state, &actor, employee_id).await
@@ -37,7 +36,7 @@ pub async fn get_employee_detail(employee_id: i64) -> Result<EmployeeDetail, App
 /// A one-time activation (or reset) code for a rostered employee; creates their account.
 #[server(endpoint = "issue_learner_code")]
 pub async fn issue_learner_code(employee_id: i64) -> Result<IssuedCode, AppError> {
-    use crate::ssr::{AppState, accounts::session, tracking::employees};
+    use crate::ssr::{accounts::session, tracking::employees, AppState};
     let state = AppState::current()?;
     let actor = session::require(&state, &[crate::model::auth::Role::Operator]).await?;
     employees::issue_code(&state, &actor, employee_id).await
@@ -46,7 +45,7 @@ pub async fn issue_learner_code(employee_id: i64) -> Result<IssuedCode, AppError
 /// Activation codes for everyone in a unit who has no active account yet, to print and hand out.
 #[server(endpoint = "issue_unit_codes")]
 pub async fn issue_unit_codes(unit_kerja: String) -> Result<Vec<IssuedCode>, AppError> {
-    use crate::ssr::{AppState, accounts::session, tracking::employees};
+    use crate::ssr::{accounts::session, tracking::employees, AppState};
     let state = AppState::current()?;
     let actor = session::require(&state, &[crate::model::auth::Role::Operator]).await?;
     employees::issue_unit_codes(&state, &actor, &unit_kerja).await
@@ -55,7 +54,7 @@ pub async fn issue_unit_codes(unit_kerja: String) -> Result<Vec<IssuedCode>, App
 /// Everything Netra holds about one employee, as JSON (their right of access).
 #[server(endpoint = "export_employee", input = leptos::server_fn::codec::GetUrl)]
 pub async fn export_employee(employee_id: i64) -> Result<String, AppError> {
-    use crate::ssr::{AppState, accounts::session, tracking::employees};
+    use crate::ssr::{accounts::session, tracking::employees, AppState};
     let state = AppState::current()?;
     let actor = session::require(&state, &[crate::model::auth::Role::Operator]).await?;
     employees::export(&state, &actor, employee_id).await
@@ -67,7 +66,7 @@ pub async fn delete_employee(
     employee_id: i64,
     #[server(default)] confirm: String,
 ) -> Result<(), AppError> {
-    use crate::ssr::{AppState, accounts::session, respond::OrFail, tracking::employees};
+    use crate::ssr::{accounts::session, respond::OrFail, tracking::employees, AppState};
     let state = AppState::current()?;
     let actor = session::require(&state, &[crate::model::auth::Role::Operator]).await?;
     if confirm != "hapus" {

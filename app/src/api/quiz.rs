@@ -8,7 +8,7 @@ use std::collections::BTreeMap;
 /// What the quiz page should show: identify first, a start button, or the attempt in progress.
 #[server(endpoint = "quiz_state")]
 pub async fn load_quiz(slug: String) -> Result<QuizState, AppError> {
-    use crate::ssr::{AppState, accounts::learner, learning::quiz};
+    use crate::ssr::{accounts::learner, learning::quiz, AppState};
     let state = AppState::current()?;
     let me = learner::current(&state).await?;
     quiz::state_for(&state, me.as_deref(), &slug).await
@@ -17,7 +17,7 @@ pub async fn load_quiz(slug: String) -> Result<QuizState, AppError> {
 /// Starts (or resumes) an attempt and goes to the quiz page.
 #[server(endpoint = "start_attempt")]
 pub async fn start_attempt(slug: String) -> Result<i64, AppError> {
-    use crate::ssr::{AppState, accounts::learner, learning::quiz};
+    use crate::ssr::{accounts::learner, learning::quiz, AppState};
     let state = AppState::current()?;
     let me = learner::require(&state).await?;
     let id = quiz::start(&state, &me, &slug, quiz::Place::Own).await?;
@@ -32,7 +32,7 @@ pub async fn save_answer(
     question_id: String,
     #[server(default)] chosen: Vec<String>,
 ) -> Result<(), AppError> {
-    use crate::ssr::{AppState, accounts::learner, learning::quiz};
+    use crate::ssr::{accounts::learner, learning::quiz, AppState};
     let state = AppState::current()?;
     let me = learner::require(&state).await?;
     quiz::save_answer(&state, &me, attempt_id, &question_id, chosen).await
@@ -67,8 +67,8 @@ pub async fn submit_attempt(
 /// A submitted attempt with score, key, explanations and legal basis.
 #[server(endpoint = "attempt_result")]
 pub async fn get_attempt_result(attempt_id: i64) -> Result<AttemptResult, AppError> {
-    use crate::ssr::{accounts::learner, learning::quiz, learning::results, webinar::attendee};
     use crate::ssr::AppState;
+    use crate::ssr::{accounts::learner, learning::quiz, learning::results, webinar::attendee};
     let state = AppState::current()?;
     let me = learner::require(&state).await?;
     let attempt = quiz::owned_attempt(&state, &me, attempt_id).await?;
@@ -83,7 +83,9 @@ pub async fn get_my_results() -> Result<Option<MyResults>, AppError> {
     use crate::ssr::{accounts::learner, learning::results, AppState};
     let state = AppState::current()?;
     match learner::current(&state).await? {
-        Some(me) => results::my_results(&state, &me, &CertifyOnPass).await.map(Some),
+        Some(me) => results::my_results(&state, &me, &CertifyOnPass)
+            .await
+            .map(Some),
         None => Ok(None),
     }
 }

@@ -9,7 +9,7 @@ use leptos::server_fn::codec::{MultipartData, MultipartFormData};
 /// Checks a roster file (`file`: CSV or XLSX) and stores it for confirmation. Imports nothing.
 #[server(endpoint = "preview_roster", input = MultipartFormData)]
 pub async fn preview_roster(data: MultipartData) -> Result<RosterPreview, AppError> {
-    use crate::ssr::{AppState, accounts::session, http, respond::fail, tracking::import};
+    use crate::ssr::{accounts::session, http, respond::fail, tracking::import, AppState};
     let state = AppState::current()?;
     let actor = session::require(&state, &[crate::model::auth::Role::Operator]).await?;
     let upload = http::read(data, "file").await.map_err(fail)?;
@@ -19,7 +19,7 @@ pub async fn preview_roster(data: MultipartData) -> Result<RosterPreview, AppErr
 /// Imports every valid row of a previewed file in one transaction.
 #[server(endpoint = "confirm_roster")]
 pub async fn confirm_roster(import_id: i64) -> Result<RosterChanges, AppError> {
-    use crate::ssr::{AppState, accounts::session, tracking::import};
+    use crate::ssr::{accounts::session, tracking::import, AppState};
     let state = AppState::current()?;
     let actor = session::require(&state, &[crate::model::auth::Role::Operator]).await?;
     import::confirm_import(&state, &actor, import_id).await
@@ -28,7 +28,7 @@ pub async fn confirm_roster(import_id: i64) -> Result<RosterChanges, AppError> {
 /// The agency's assignments and what a new one can use.
 #[server(endpoint = "assignments")]
 pub async fn get_assignments() -> Result<crate::model::tracking::AssignmentsPage, AppError> {
-    use crate::ssr::{AppState, accounts::session, tracking::assignments};
+    use crate::ssr::{accounts::session, tracking::assignments, AppState};
     let state = AppState::current()?;
     let actor = session::require(&state, &[crate::model::auth::Role::Operator]).await?;
     assignments::page(&state, &actor).await
@@ -47,7 +47,7 @@ pub async fn create_assignment(
     deadline: String,
     time_zone: String,
 ) -> Result<i64, AppError> {
-    use crate::ssr::{AppState, accounts::session, tracking::assignments};
+    use crate::ssr::{accounts::session, tracking::assignments, AppState};
     let state = AppState::current()?;
     let actor = session::require(&state, &[crate::model::auth::Role::Operator]).await?;
     assignments::create(
@@ -73,11 +73,10 @@ pub async fn set_certificate_signer(
     #[server(default)] signer_nip: String,
     #[server(default)] signer_position: String,
 ) -> Result<(), AppError> {
-    use crate::ssr::{AppState, accounts::session, tracking::signer};
+    use crate::ssr::{accounts::session, tracking::signer, AppState};
     let state = AppState::current()?;
     let actor = session::require(&state, &[crate::model::auth::Role::Operator]).await?;
-    signer::set_agency_signer(&state, &actor, &signer_name, &signer_nip, &signer_position)
-        .await
+    signer::set_agency_signer(&state, &actor, &signer_name, &signer_nip, &signer_position).await
 }
 
 /// Re-opens an assignment for a new election cycle.
@@ -87,7 +86,7 @@ pub async fn new_assignment_cycle(
     opens_on: String,
     deadline: String,
 ) -> Result<i64, AppError> {
-    use crate::ssr::{AppState, accounts::session, tracking::assignments};
+    use crate::ssr::{accounts::session, tracking::assignments, AppState};
     let state = AppState::current()?;
     let actor = session::require(&state, &[crate::model::auth::Role::Operator]).await?;
     assignments::new_cycle(&state, &actor, assignment_id, &opens_on, &deadline).await
@@ -98,7 +97,7 @@ pub async fn new_assignment_cycle(
 pub async fn get_dashboard(
     #[server(default)] assignment_id: i64,
 ) -> Result<Option<crate::model::tracking::Overview>, AppError> {
-    use crate::ssr::{AppState, accounts::session, tracking::dashboard};
+    use crate::ssr::{accounts::session, tracking::dashboard, AppState};
     let state = AppState::current()?;
     let actor = session::require(&state, &[crate::model::auth::Role::Operator]).await?;
     dashboard::overview(&state, &actor, (assignment_id > 0).then_some(assignment_id)).await
@@ -115,7 +114,7 @@ pub async fn get_unit_status(
     #[server(default)] sort: String,
     #[server(default)] page: u32,
 ) -> Result<crate::model::tracking::UnitDrillDown, AppError> {
-    use crate::ssr::{AppState, accounts::session, tracking::dashboard, tracking::scope};
+    use crate::ssr::{accounts::session, db::dashboards as scope, tracking::dashboard, AppState};
     let state = AppState::current()?;
     let actor = session::require(&state, &[crate::model::auth::Role::Operator]).await?;
     dashboard::drill_down(
@@ -142,7 +141,7 @@ pub async fn get_jp_ledger(
     #[server(default)] only_below: bool,
     #[server(default)] page: u32,
 ) -> Result<crate::model::tracking::JpLedger, AppError> {
-    use crate::ssr::{AppState, accounts::session, tracking::ledger};
+    use crate::ssr::{accounts::session, tracking::ledger, AppState};
     use chrono::Datelike;
     let state = AppState::current()?;
     let actor = session::require(&state, &[crate::model::auth::Role::Operator]).await?;
@@ -169,7 +168,7 @@ pub async fn get_jp_ledger(
 pub async fn get_question_difficulty(
     assignment_id: i64,
 ) -> Result<crate::model::tracking::Difficulty, AppError> {
-    use crate::ssr::{AppState, accounts::session, tracking::ledger};
+    use crate::ssr::{accounts::session, tracking::ledger, AppState};
     let state = AppState::current()?;
     let actor = session::require(&state, &[crate::model::auth::Role::Operator]).await?;
     ledger::difficulty(&state, &actor, assignment_id).await

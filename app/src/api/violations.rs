@@ -12,7 +12,7 @@ pub async fn list_violations(
     #[server(default)] q: String,
 ) -> Result<Vec<ViolationView>, AppError> {
     use crate::model::violations::{Category, Sanction, ViolationFilter};
-    use crate::ssr::{AppState, respond::OrFail};
+    use crate::ssr::{respond::OrFail, AppState};
     if q.chars().count() > 100 {
         return Err(AppError::invalid(
             "q",
@@ -38,7 +38,7 @@ pub async fn list_violations(
 /// One catalogue entry by id.
 #[server(endpoint = "violation")]
 pub async fn get_violation(id: String) -> Result<ViolationView, AppError> {
-    use crate::ssr::{AppState, respond::OrFail};
+    use crate::ssr::{respond::OrFail, AppState};
     let state = AppState::current()?;
     state
         .catalog
@@ -66,7 +66,7 @@ pub async fn self_check(
 ) -> Result<crate::model::selfcheck::CheckPage, AppError> {
     use crate::model::selfcheck::{evaluate, yes_no, CandidateStage, CheckAnswers, CheckPage};
     use crate::model::violations::Election;
-    use crate::ssr::{AppState, respond::OrFail};
+    use crate::ssr::{respond::OrFail, AppState};
     let state = AppState::current()?;
     let data = state.catalog.self_check();
     let acts = data.acts.clone();

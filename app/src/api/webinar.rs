@@ -2,17 +2,17 @@
 //! public certificate check.
 
 use crate::error::AppError;
+use crate::model::quiz::CertificateCheck;
 use crate::model::quiz::QuizState;
 #[cfg(feature = "ssr")]
 use crate::model::webinar::Stage;
-use crate::model::quiz::CertificateCheck;
 use crate::model::webinar::{AttendeeView, HostHome, HostSessionView, LiveStats};
 use leptos::prelude::*;
 
 /// The session page for whoever is identified in this browser (joining them once).
 #[server(endpoint = "webinar")]
 pub async fn webinar_page(code: String) -> Result<AttendeeView, AppError> {
-    use crate::ssr::{AppState, accounts::learner, webinar::attendee};
+    use crate::ssr::{accounts::learner, webinar::attendee, AppState};
     let state = AppState::current()?;
     let me = learner::current(&state).await?;
     attendee::attendee_view(&state, me.as_ref(), &code).await
@@ -21,7 +21,7 @@ pub async fn webinar_page(code: String) -> Result<AttendeeView, AppError> {
 /// Starts (or resumes) the pre-test or post-test and goes to it.
 #[server(endpoint = "webinar_start")]
 pub async fn start_webinar_test(code: String, stage: String) -> Result<i64, AppError> {
-    use crate::ssr::{AppState, accounts::learner, respond::fail, webinar::attendee};
+    use crate::ssr::{accounts::learner, respond::fail, webinar::attendee, AppState};
     let state = AppState::current()?;
     let stage = Stage::from_segment(&stage).ok_or_else(|| fail(AppError::NotFound))?;
     let me = learner::require(&state).await?;
@@ -34,7 +34,7 @@ pub async fn start_webinar_test(code: String, stage: String) -> Result<i64, AppE
 /// the attendee back to the session page).
 #[server(endpoint = "webinar_quiz")]
 pub async fn webinar_quiz(code: String, stage: String) -> Result<QuizState, AppError> {
-    use crate::ssr::{AppState, accounts::learner, respond::fail, webinar::attendee};
+    use crate::ssr::{accounts::learner, respond::fail, webinar::attendee, AppState};
     let state = AppState::current()?;
     let stage = Stage::from_segment(&stage).ok_or_else(|| fail(AppError::NotFound))?;
     let me = learner::current(&state).await?;
@@ -44,7 +44,7 @@ pub async fn webinar_quiz(code: String, stage: String) -> Result<QuizState, AppE
 /// The host's sessions and what a new one can use.
 #[server(endpoint = "host_home")]
 pub async fn get_host_home() -> Result<HostHome, AppError> {
-    use crate::ssr::{AppState, accounts::session, webinar::host, webinar::sessions};
+    use crate::ssr::{accounts::session, webinar::host, webinar::sessions, AppState};
     let state = AppState::current()?;
     let account = session::require(&state, sessions::HOST_ROLES).await?;
     host::host_home(&state, &account).await
@@ -73,7 +73,9 @@ pub async fn create_webinar(
     #[server(default)] post_opens_at: String,
     #[server(default)] post_closes_at: String,
 ) -> Result<i64, AppError> {
-    use crate::ssr::{AppState, accounts::session, webinar::form, webinar::host, webinar::sessions};
+    use crate::ssr::{
+        accounts::session, webinar::form, webinar::host, webinar::sessions, AppState,
+    };
     let state = AppState::current()?;
     let account = session::require(&state, sessions::HOST_ROLES).await?;
     let form = form::SessionForm {
@@ -104,7 +106,7 @@ pub async fn create_webinar(
 /// One session as its host manages it.
 #[server(endpoint = "host_session")]
 pub async fn host_session(id: i64) -> Result<HostSessionView, AppError> {
-    use crate::ssr::{AppState, accounts::session, webinar::host, webinar::sessions};
+    use crate::ssr::{accounts::session, webinar::host, webinar::sessions, AppState};
     let state = AppState::current()?;
     let account = session::require(&state, sessions::HOST_ROLES).await?;
     let session = host::managed(&state, &account, id).await?;
@@ -114,7 +116,9 @@ pub async fn host_session(id: i64) -> Result<HostSessionView, AppError> {
 /// Opens (`open = "1"`) or closes a test window now.
 #[server(endpoint = "webinar_window")]
 pub async fn set_webinar_window(id: i64, stage: String, open: String) -> Result<(), AppError> {
-    use crate::ssr::{AppState, accounts::session, respond::fail, webinar::host, webinar::sessions};
+    use crate::ssr::{
+        accounts::session, respond::fail, webinar::host, webinar::sessions, AppState,
+    };
     let state = AppState::current()?;
     let account = session::require(&state, sessions::HOST_ROLES).await?;
     let stage = Stage::from_segment(&stage).ok_or_else(|| fail(AppError::NotFound))?;
@@ -127,7 +131,7 @@ pub async fn set_webinar_window(id: i64, stage: String, open: String) -> Result<
 /// Revokes a certificate of one of the host's sessions, with a reason shown on the public page.
 #[server(endpoint = "revoke_certificate")]
 pub async fn revoke_certificate(certificate_id: i64, reason: String) -> Result<(), AppError> {
-    use crate::ssr::{AppState, accounts::session, webinar::attendee, webinar::sessions};
+    use crate::ssr::{accounts::session, webinar::attendee, webinar::sessions, AppState};
     let state = AppState::current()?;
     let account = session::require(&state, sessions::HOST_ROLES).await?;
     let session_id = attendee::revoke(&state, &account, certificate_id, &reason).await?;
@@ -138,7 +142,9 @@ pub async fn revoke_certificate(certificate_id: i64, reason: String) -> Result<(
 /// The live board's figures (the page then follows the event stream).
 #[server(endpoint = "live_stats")]
 pub async fn get_live_stats(id: i64) -> Result<LiveStats, AppError> {
-    use crate::ssr::{AppState, accounts::session, webinar::board, webinar::host, webinar::sessions};
+    use crate::ssr::{
+        accounts::session, webinar::board, webinar::host, webinar::sessions, AppState,
+    };
     let state = AppState::current()?;
     let account = session::require(&state, sessions::HOST_ROLES).await?;
     let session = host::managed(&state, &account, id).await?;
@@ -148,7 +154,7 @@ pub async fn get_live_stats(id: i64) -> Result<LiveStats, AppError> {
 /// What anyone may know about a certificate from its verification code.
 #[server(endpoint = "verify_certificate")]
 pub async fn verify_certificate(code: String) -> Result<CertificateCheck, AppError> {
-    use crate::ssr::{AppState, learning::certificates};
+    use crate::ssr::{learning::certificates, AppState};
     let state = AppState::current()?;
     certificates::check(&state, &code).await
 }

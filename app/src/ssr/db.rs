@@ -4,6 +4,7 @@
 pub mod accounts;
 pub mod attempts;
 pub mod certificates;
+pub mod dashboards;
 pub mod employees;
 pub mod entities;
 pub mod modules;

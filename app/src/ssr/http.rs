@@ -233,5 +233,4 @@ mod tests {
         assert!(content_disposition("", Format::Xlsx).contains("filename=\"export.xlsx\""));
         assert!(content_disposition("ééé", Format::Xlsx).contains("filename=\"export.xlsx\""));
     }
-
 }

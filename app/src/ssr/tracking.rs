@@ -9,5 +9,4 @@ pub mod employees;
 pub mod import;
 pub mod ledger;
 pub mod roster;
-pub mod scope;
 pub mod signer;

@@ -52,7 +52,12 @@ async fn serve(config: ServerConfig) -> anyhow::Result<ExitCode> {
         .await
         .with_context(|| format!("binding {}", config.addr))?;
     tracing::info!("Netra siap di http://{}", listener.local_addr()?);
-    crate::http::serve(listener, crate::http::router(state), crate::http::shutdown_signal()).await?;
+    crate::http::serve(
+        listener,
+        crate::http::router(state),
+        crate::http::shutdown_signal(),
+    )
+    .await?;
     Ok(ExitCode::SUCCESS)
 }
 

@@ -37,8 +37,10 @@ pub async fn run(cmd: UserCommand) -> anyhow::Result<ExitCode> {
     };
     let password = read_password()?;
     let name = name.unwrap_or_else(|| email.clone());
-    match app::ssr::accounts::admin::create_with_password(&conn, role, &email, &name, &password, agency_id)
-        .await
+    match app::ssr::accounts::admin::create_with_password(
+        &conn, role, &email, &name, &password, agency_id,
+    )
+    .await
     {
         Ok(account) => {
             println!("created {} `{}`", role.code(), account.login);

@@ -155,4 +155,3 @@ pub fn router(state: AppState) -> Router {
         .layer(axum::middleware::from_fn(middleware::request_id))
         .with_state(state)
 }
-

@@ -86,9 +86,11 @@ pub async fn world(app: &TestApp) -> Result<World> {
         (Role::Operator, "op-b@netra.test", Some(b.id)),
     ];
     for (role, login, agency) in staff {
-        app::ssr::accounts::admin::create_with_password(&app.db, role, login, login, PASSWORD, agency)
-            .await
-            .map_err(|e| anyhow::anyhow!("creating {login}: {e:?}"))?;
+        app::ssr::accounts::admin::create_with_password(
+            &app.db, role, login, login, PASSWORD, agency,
+        )
+        .await
+        .map_err(|e| anyhow::anyhow!("creating {login}: {e:?}"))?;
     }
     let mut ids = Vec::new();
     for (nip, name, agency) in [

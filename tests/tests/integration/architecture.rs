@@ -43,10 +43,24 @@ const FORBIDDEN: &[(&str, &[&str])] = &[
     ("accounts", &["learning", "webinar", "tracking"]),
     ("tracking", &["webinar"]),
     ("webinar", &["tracking"]),
-    ("db", &["learning", "accounts", "webinar", "tracking", "files", "http"]),
-    ("content", &["learning", "accounts", "webinar", "tracking", "db"]),
-    ("files", &["learning", "accounts", "webinar", "tracking", "db", "http"]),
-    ("interop", &["learning", "accounts", "webinar", "tracking", "db"]),
+    (
+        "db",
+        &[
+            "learning", "accounts", "webinar", "tracking", "files", "http",
+        ],
+    ),
+    (
+        "content",
+        &["learning", "accounts", "webinar", "tracking", "db"],
+    ),
+    (
+        "files",
+        &["learning", "accounts", "webinar", "tracking", "db", "http"],
+    ),
+    (
+        "interop",
+        &["learning", "accounts", "webinar", "tracking", "db"],
+    ),
 ];
 
 #[test]
@@ -80,7 +94,9 @@ fn feature_folders_depend_only_downwards() -> Result<()> {
 #[test]
 fn server_code_never_reaches_up_into_the_server_functions() -> Result<()> {
     let mut violations = Vec::new();
-    for folder in ["learning", "accounts", "tracking", "webinar", "db", "content", "files"] {
+    for folder in [
+        "learning", "accounts", "tracking", "webinar", "db", "content", "files",
+    ] {
         for (path, text) in sources(folder)? {
             if text.contains("crate::api::") {
                 violations.push(path.display().to_string());
@@ -97,9 +113,10 @@ fn server_code_never_reaches_up_into_the_server_functions() -> Result<()> {
 #[test]
 fn the_quiz_engine_names_no_webinar_or_assignment() -> Result<()> {
     let engine = ["quiz.rs", "results.rs"];
-    let files = sources("learning")?
-        .into_iter()
-        .filter(|(path, _)| path.file_name().is_some_and(|n| engine.iter().any(|e| n == *e)));
+    let files = sources("learning")?.into_iter().filter(|(path, _)| {
+        path.file_name()
+            .is_some_and(|n| engine.iter().any(|e| n == *e))
+    });
     let mut seen = 0;
     for (path, text) in files {
         seen += 1;
@@ -111,7 +128,10 @@ fn the_quiz_engine_names_no_webinar_or_assignment() -> Result<()> {
             );
         }
     }
-    ensure!(seen == engine.len(), "the quiz engine's files moved: update this test");
+    ensure!(
+        seen == engine.len(),
+        "the quiz engine's files moved: update this test"
+    );
     Ok(())
 }
 

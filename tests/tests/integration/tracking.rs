@@ -362,7 +362,10 @@ async fn roster_import_previews_commits_once_and_keeps_unit_history(
             .map(|c| c.to_string())
             .collect()
     };
-    ensure!(header == app::ssr::tracking::roster::TEMPLATE_HEADER, "{header:?}");
+    ensure!(
+        header == app::ssr::tracking::roster::TEMPLATE_HEADER,
+        "{header:?}"
+    );
     let res = op.get("/operator/templat-roster.csv").await?;
     ensure!(
         res.text().await?.contains("NIP,Nama,Jabatan"),

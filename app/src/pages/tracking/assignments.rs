@@ -5,9 +5,7 @@ use crate::api::tracking::{
     get_assignments, CreateAssignment, NewAssignmentCycle, SetCertificateSigner,
 };
 use crate::components::error_notice::ErrorNotice;
-use crate::model::tracking::{
-    percent, AssignmentsPage, Tally,
-};
+use crate::model::tracking::{percent, AssignmentsPage, Tally};
 use crate::pages::loaded;
 use leptos::form::ActionForm;
 use leptos::prelude::*;

@@ -2,9 +2,7 @@
 
 use super::*;
 use crate::api::tracking::get_dashboard;
-use crate::model::tracking::{
-    percent, AssignmentView, AttemptsBucket, Overview, UnitRow,
-};
+use crate::model::tracking::{percent, AssignmentView, AttemptsBucket, Overview, UnitRow};
 use crate::pages::loaded;
 use leptos::prelude::*;
 use leptos_meta::Title;

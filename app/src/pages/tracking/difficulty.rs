@@ -1,12 +1,10 @@
 //! Question difficulty of an assignment: `/operator/dasbor/{id}/soal`.
 
-use super::*;
 use super::dashboard::assignment_summary;
 use super::unit::id_param;
+use super::*;
 use crate::api::tracking::get_question_difficulty;
-use crate::model::tracking::{
-    percent, Difficulty,
-};
+use crate::model::tracking::{percent, Difficulty};
 use crate::pages::loaded;
 use leptos::prelude::*;
 use leptos_meta::Title;

@@ -1,10 +1,7 @@
 //! Roster import with preview: `/operator/impor`.
 
 use super::*;
-use crate::api::tracking::{
-    get_assignments,
-    ConfirmRoster,
-};
+use crate::api::tracking::{get_assignments, ConfirmRoster};
 use crate::components::error_notice::ErrorNotice;
 use crate::model::roster::RosterPreview;
 use crate::pages::loaded;

@@ -1,11 +1,9 @@
 //! A unit's employees: `/operator/dasbor/{assignment}/unit/{unit}`.
 
-use super::*;
 use super::dashboard::{assignment_summary, export_links, unit_table};
+use super::*;
 use crate::api::tracking::get_unit_status;
-use crate::model::tracking::{
-    Status, UnitDrillDown,
-};
+use crate::model::tracking::{Status, UnitDrillDown};
 use crate::pages::loaded;
 use leptos::prelude::*;
 use leptos_meta::Title;

@@ -2,12 +2,12 @@
 
 use super::session::ACCOUNTS;
 use super::sign_in as auth;
+use crate::error::{AppError, FieldError};
+use crate::model::auth::{IssuedCode, Role};
 use crate::ssr::db::{self, accounts::NewAccount, entities::account};
 use crate::ssr::respond::{fail, OrFail};
 use crate::ssr::time::format_wib;
 use crate::ssr::AppState;
-use crate::error::{AppError, FieldError};
-use crate::model::auth::{IssuedCode, Role};
 
 fn valid_code(code: &str) -> bool {
     (2..=64).contains(&code.len())

@@ -5,9 +5,9 @@
 //! [`require`], which answers `Unauthorized` to the anonymous and `Forbidden` to other roles.
 //! Data of another agency is looked up with the actor's agency in the query, so it is `NotFound`.
 
-use crate::ssr::accounts::learner::{self, Me};
 use crate::error::AppError;
 use crate::model::auth::Role;
+use crate::ssr::accounts::learner::{self, Me};
 use crate::ssr::db::{self, entities::account, sessions::Kind};
 use crate::ssr::respond::{fail, OrFail};
 use crate::ssr::tokens::{hash_token, is_token, new_token};
@@ -161,8 +161,7 @@ pub async fn resolve(
         None => None,
     };
     let learner =
-        learner::lookup_with(state, account.as_ref(), cookie_in(headers, LEARNERS.cookie))
-            .await?;
+        learner::lookup_with(state, account.as_ref(), cookie_in(headers, LEARNERS.cookie)).await?;
     Ok(Resolved { account, learner })
 }
 

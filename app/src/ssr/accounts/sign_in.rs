@@ -74,8 +74,8 @@ pub async fn hash_password(password: &str) -> Result<String, AppError> {
     use argon2::password_hash::{PasswordHasher, SaltString};
     let password = password.to_string();
     tokio::task::spawn_blocking(move || {
-        let salt =
-            SaltString::encode_b64(&rand::random::<[u8; 16]>()).map_err(|e| AppError::internal("encoding a password salt", e))?;
+        let salt = SaltString::encode_b64(&rand::random::<[u8; 16]>())
+            .map_err(|e| AppError::internal("encoding a password salt", e))?;
         argon2::Argon2::default()
             .hash_password(password.as_bytes(), &salt)
             .map(|h| h.to_string())

@@ -194,7 +194,10 @@ pub async fn signer_of(
     let Some(assignment_id) = cert.assignment_id else {
         return Ok(Default::default());
     };
-    let Some(a) = assignment::Entity::find_by_id(assignment_id).one(db).await? else {
+    let Some(a) = assignment::Entity::find_by_id(assignment_id)
+        .one(db)
+        .await?
+    else {
         return Ok(Default::default());
     };
     Ok(agency::Entity::find_by_id(a.agency_id)

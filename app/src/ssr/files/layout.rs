@@ -1,8 +1,8 @@
 //! Text shaping, measuring and fitting for the certificate PDF: user text is cleaned, wrapped
 //! or shrunk until it fits its box, measured with the very glyphs that are drawn.
 
-use krilla::text::{Font, GlyphId, KrillaGlyph};
 use super::pdf::*;
+use krilla::text::{Font, GlyphId, KrillaGlyph};
 
 // ---------------------------------------------------------------------------------------------
 // Text shaping, measuring and fitting.
@@ -145,7 +145,13 @@ pub(super) struct Stage {
 /// Lays `text` out in lines no wider than `max_width` points, using the largest font size in
 /// `max_size..=min_size` that needs at most `max_lines` lines. If even the smallest size needs
 /// more, the text is cut after `max_lines` lines and ends with "…".
-pub(super) fn fit(face: &Face, text: &str, max_width: f32, sizes: (f32, f32), max_lines: usize) -> Block {
+pub(super) fn fit(
+    face: &Face,
+    text: &str,
+    max_width: f32,
+    sizes: (f32, f32),
+    max_lines: usize,
+) -> Block {
     let (max, min) = sizes;
     fit_staged(
         face,
@@ -275,7 +281,13 @@ pub(super) fn break_point(face: &Face, lead: &str, text: &str, limit_em: f32) ->
 
 /// The largest `n` such that `lead`, the first `n` characters of `text` and `suffix` fit in
 /// `limit_em` together (0 when not even one character fits).
-pub(super) fn fitting_chars(face: &Face, lead: &str, text: &str, suffix: &str, limit_em: f32) -> usize {
+pub(super) fn fitting_chars(
+    face: &Face,
+    lead: &str,
+    text: &str,
+    suffix: &str,
+    limit_em: f32,
+) -> usize {
     let (mut lo, mut hi) = (0, text.chars().count());
     while lo < hi {
         let mid = lo + (hi - lo).div_ceil(2);

@@ -15,6 +15,8 @@
 //! fonts are compiled into the binary and embedded (subset) in every PDF, so the certificate
 //! looks the same on any machine.
 
+use super::layout::*;
+use super::qr::{QrMatrix, QUIET_ZONE};
 use krilla::color::rgb;
 use krilla::geom::{PathBuilder, Point, Rect};
 use krilla::metadata::Metadata;
@@ -24,8 +26,6 @@ use krilla::paint::{Fill, Stroke};
 use krilla::surface::Surface;
 use krilla::Document;
 use qrcode::types::QrError;
-use super::layout::*;
-use super::qr::{QrMatrix, QUIET_ZONE};
 
 /// The data printed on one certificate. Every field is free text supplied by users or admins.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -727,4 +727,3 @@ mod tests {
         Ok(())
     }
 }
-

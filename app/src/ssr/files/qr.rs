@@ -1,9 +1,9 @@
 //! QR codes of a verification or join URL, as SVG (for pages and slides) and PNG.
 
-use qrcode::{Color as QrColor, EcLevel, QrCode};
-use std::fmt::Write as _;
 use super::layout::{clean, xml_escape};
 use super::pdf::{RenderError, MAX_FIELD_CHARS};
+use qrcode::{Color as QrColor, EcLevel, QrCode};
+use std::fmt::Write as _;
 
 /// Renders `text` as a standalone SVG QR code with a 4-module quiet zone.
 ///

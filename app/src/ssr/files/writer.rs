@@ -366,8 +366,8 @@ fn csv_field(cell: &Cell, tz: FixedOffset) -> Cow<'_, str> {
 mod tests {
     use super::*;
     use crate::ssr::time::{wib, zone_label};
-    use chrono::{DateTime, NaiveDate, Offset, Utc};
     use chrono::TimeZone;
+    use chrono::{DateTime, NaiveDate, Offset, Utc};
     use std::io::Read;
 
     const NIP: &str = "198503122010011004";

@@ -1,6 +1,9 @@
 //! E-certificates: issuing with a sequential number per organiser and year, the public
 //! verification code, revocation and the PDF.
 
+use crate::error::{AppError, FieldError};
+use crate::model::auth::mask_nip;
+use crate::model::quiz::CertificateCheck;
 use crate::ssr::db::{
     self,
     entities::{certificate, employee},
@@ -9,9 +12,6 @@ use crate::ssr::files::{certificate_pdf, CertificateDoc};
 use crate::ssr::respond::{db_error, fail, OrFail};
 use crate::ssr::tokens::random_code;
 use crate::ssr::AppState;
-use crate::error::{AppError, FieldError};
-use crate::model::auth::mask_nip;
-use crate::model::quiz::CertificateCheck;
 use chrono::{DateTime, Datelike, NaiveDate, Utc};
 use sea_orm::{Set, SqlErr};
 

@@ -1,7 +1,6 @@
 //! A learner's results: one attempt reviewed with its key, the list of their attempts with the
 //! best score per module, and their certificates.
 
-use crate::ssr::learning::quiz::{module, parse_chosen, parse_draw, OnPass};
 use crate::error::AppError;
 use crate::model::catalog::{Learner, ModuleStatus};
 use crate::model::quiz::{
@@ -10,6 +9,7 @@ use crate::model::quiz::{
 };
 use crate::ssr::accounts::learner::Me;
 use crate::ssr::db::{self, entities::attempt};
+use crate::ssr::learning::quiz::{module, parse_chosen, parse_draw, OnPass};
 use crate::ssr::respond::{fail, OrFail};
 use crate::ssr::time::format_wib;
 use crate::ssr::AppState;
@@ -170,7 +170,9 @@ pub async fn my_results(
     }
     // Certificates due for passes made before the module was assigned are issued on this visit.
     for b in best.values().filter(|b| b.passed) {
-        on_pass.passed(state, &learner.employee, &b.module_slug).await;
+        on_pass
+            .passed(state, &learner.employee, &b.module_slug)
+            .await;
     }
     let certificates = db::certificates::of_employee(&state.db, learner.id)
         .await
@@ -208,4 +210,3 @@ pub fn attempt_summary(state: &AppState, a: &attempt::Model) -> AttemptSummary {
         submitted_at: a.submitted_at.map(format_wib),
     }
 }
-

@@ -2,12 +2,10 @@
 //! creating them for units or a pasted list of NIPs, and the page that lists them.
 
 use super::import::agency_of;
-use super::scope::*;
 use crate::error::{AppError, FieldError};
-use crate::model::tracking::{
-    AssignmentView, AssignmentsPage, ModuleOption, Tally, UnitOption,
-};
+use crate::model::tracking::{AssignmentView, AssignmentsPage, ModuleOption, Tally, UnitOption};
 use crate::ssr::accounts::sign_in as auth;
+use crate::ssr::db::dashboards::*;
 use crate::ssr::db::{
     self,
     entities::{account, agency, assignment, assignment_target, unit},
@@ -17,8 +15,8 @@ use crate::ssr::time::{format_local, zone_offset};
 use crate::ssr::AppState;
 use chrono::{DateTime, NaiveDate, NaiveDateTime, NaiveTime, Utc};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter,
-    QueryOrder, Set,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QueryOrder,
+    Set,
 };
 use std::collections::HashMap;
 
@@ -27,8 +25,10 @@ pub const PAGE_SIZE: u64 = 50;
 /// Names in a reminder text at most (the rest are counted).
 pub(crate) const REMINDER_NAMES: u64 = 300;
 
-
-pub(crate) async fn cycle_number(db: &impl ConnectionTrait, a: &assignment::Model) -> Result<u32, DbErr> {
+pub(crate) async fn cycle_number(
+    db: &impl ConnectionTrait,
+    a: &assignment::Model,
+) -> Result<u32, DbErr> {
     let mut n = 1;
     let mut previous = a.previous_id;
     while let Some(id) = previous.filter(|_| n < 100) {

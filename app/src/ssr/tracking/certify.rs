@@ -2,23 +2,20 @@
 //! its cycle, on the pass itself ([`CertifyOnPass`]), on the learner's next visit, or on an
 //! operator's bulk download.
 
-use crate::ssr::tracking::assignments::*;
 use super::import::{agency_of, unit_of_agency};
-use super::scope::*;
 use crate::error::AppError;
+use crate::ssr::db::dashboards::*;
 use crate::ssr::db::{
     self,
     entities::{account, agency, assignment, certificate, employee},
 };
 use crate::ssr::respond::OrFail;
 use crate::ssr::time::zone_offset;
+use crate::ssr::tracking::assignments::*;
 use crate::ssr::AppState;
 use chrono::{DateTime, Offset, Utc};
-use sea_orm::{
-    ConnectionTrait, DbErr,
-};
+use sea_orm::{ConnectionTrait, DbErr};
 use std::collections::HashMap;
-
 
 /// Issues the missing certificates of everyone the assignment covers who passed in its cycle
 /// (optionally only within a unit's sub-tree, or only one employee), and returns the

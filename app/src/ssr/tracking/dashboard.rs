@@ -4,22 +4,19 @@
 //! Status is computed in SQL from `module_results` (one row per employee and module), so an
 //! overview is one grouped query over the agency's employees, rolled up the unit tree here.
 
-use crate::ssr::tracking::assignments::*;
 use super::import::agency_of;
-use super::scope::*;
 use crate::error::AppError;
 use crate::model::tracking::{
-    AttemptsBucket, EmployeeStatus, Overview,
-    Status, Tally, UnitDrillDown, UnitOption,
+    AttemptsBucket, EmployeeStatus, Overview, Status, Tally, UnitDrillDown, UnitOption,
 };
+use crate::ssr::db::dashboards::*;
 use crate::ssr::db::entities::{account, assignment, unit};
 use crate::ssr::respond::{fail, OrFail};
 use crate::ssr::time::format_local;
+use crate::ssr::tracking::assignments::*;
 use crate::ssr::AppState;
 use chrono::{DateTime, Utc};
-use sea_orm::{
-    ConnectionTrait, DbErr,
-};
+use sea_orm::{ConnectionTrait, DbErr};
 use std::collections::HashMap;
 
 /// `/operator/dasbor`: one assignment (the latest deadline by default) per OPD.

@@ -4,17 +4,17 @@
 
 use super::certify::unit_certificates;
 use super::dashboard::{export_batch, export_scope};
-use super::scope::StatusFilter;
+use crate::error::AppError;
+use crate::model::auth::Role;
+use crate::model::tracking::EmployeeStatus;
 use crate::ssr::accounts::{session::Resolved, sign_in};
+use crate::ssr::db::dashboards::StatusFilter;
 use crate::ssr::db::entities::account;
 use crate::ssr::files::{Column, Format, TableWriter};
 use crate::ssr::http::{account_of, attachment, content_disposition, Answer};
 use crate::ssr::time::{wib, zone_offset};
 use crate::ssr::tracking::import::template;
 use crate::ssr::AppState;
-use crate::error::AppError;
-use crate::model::auth::Role;
-use crate::model::tracking::EmployeeStatus;
 use axum::extract::{Extension, Path, Query, State};
 use axum::routing::get;
 use axum::Router;

@@ -1,6 +1,9 @@
 //! Operator actions on their agency's roster. Callers have checked the operator role; every
 //! lookup here includes the operator's agency, so ids of another agency are simply not found.
 
+use crate::error::{AppError, FieldError};
+use crate::model::auth::{mask_nip, IssuedCode, Role, RosterEmployee};
+use crate::model::auth::{EmployeeDetail, RosterPage};
 use crate::ssr::accounts::session::{self, ACCOUNTS};
 use crate::ssr::accounts::{learner, sign_in};
 use crate::ssr::db::{
@@ -12,9 +15,6 @@ use crate::ssr::learning::{certificates, results};
 use crate::ssr::respond::{fail, OrFail};
 use crate::ssr::time::format_wib;
 use crate::ssr::AppState;
-use crate::model::auth::{EmployeeDetail, RosterPage};
-use crate::error::{AppError, FieldError};
-use crate::model::auth::{mask_nip, IssuedCode, Role, RosterEmployee};
 use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, Set, TransactionTrait};
 
 const PAGE: u64 = 200;
@@ -320,7 +320,8 @@ pub async fn export(
         "percobaan": attempt_json,
     });
     sign_in::audit(state, Some(actor), "export_employee", &mask_nip(&e.nip), "").await?;
-    serde_json::to_string_pretty(&doc).map_err(|e| fail(AppError::internal("encoding an employee export", e)))
+    serde_json::to_string_pretty(&doc)
+        .map_err(|e| fail(AppError::internal("encoding an employee export", e)))
 }
 
 /// Removes the person and keeps the numbers: the account, sessions and reading progress go; the

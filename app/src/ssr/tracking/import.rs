@@ -2,17 +2,17 @@
 //! and (in [`crate::ssr::tracking::assignments`]) assignments and dashboards. Every query is scoped to the
 //! operator's own agency.
 
+use crate::error::AppError;
+use crate::model::roster::{RosterChanges, RosterPreview, RosterRow};
 use crate::ssr::db::{
     self,
     entities::{account, agency, roster_import, unit},
 };
 use crate::ssr::files::{Column, Format, TableWriter};
+use crate::ssr::http::Upload;
 use crate::ssr::respond::{fail, OrFail};
 use crate::ssr::tracking::roster::{self, ReadRows};
-use crate::ssr::http::Upload;
 use crate::ssr::AppState;
-use crate::error::AppError;
-use crate::model::roster::{RosterChanges, RosterPreview, RosterRow};
 use chrono::{Duration, Utc};
 use sea_orm::{ActiveModelTrait, EntityTrait, Set};
 

@@ -1,14 +1,14 @@
 //! Yearly reports for the operator: the JP ledger (credit hours from Netra's modules per
 //! employee and calendar year, against the 20 JP target) and question difficulty per assignment.
 
-use super::scope::Sql;
-use crate::ssr::db::entities::{account, unit};
-use crate::ssr::respond::{fail, OrFail};
-use crate::ssr::tracking::import::agency_of;
-use crate::ssr::time::zone_offset;
-use crate::ssr::AppState;
 use crate::error::AppError;
 use crate::model::tracking::{Difficulty, JpLedger, JpRow, QuestionStat, UnitOption, JP_TARGET};
+use crate::ssr::db::dashboards::Sql;
+use crate::ssr::db::entities::{account, unit};
+use crate::ssr::respond::{fail, OrFail};
+use crate::ssr::time::zone_offset;
+use crate::ssr::tracking::import::agency_of;
+use crate::ssr::AppState;
 use chrono::{DateTime, NaiveDate, Utc};
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
 use std::collections::HashMap;

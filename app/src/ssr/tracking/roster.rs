@@ -5,10 +5,10 @@
 //! and [`commit`] applies them. Re-importing the same file changes nothing; a changed unit closes
 //! the employee's unit history and opens a new entry, so old results stay attributed.
 
-use crate::ssr::db::entities::{employee, unit, unit_history};
 use crate::error::AppError;
 use crate::model::nip::{Nip, NipError, YearMonth};
 use crate::model::roster::{RosterChanges, RosterRow, RowProblem};
+use crate::ssr::db::entities::{employee, unit, unit_history};
 use chrono::{DateTime, Utc};
 use sea_orm::sea_query::Expr;
 use sea_orm::{

@@ -36,4 +36,3 @@ pub async fn set_agency_signer(
     )
     .await
 }
-

@@ -6,8 +6,7 @@ use crate::error::AppError;
 use crate::model::auth::Role;
 use crate::model::quiz::QuizState;
 use crate::model::webinar::{
-    AttendeeView, CertificateLink,
-    MaterialLink, Stage, StageView, Window,
+    AttendeeView, CertificateLink, MaterialLink, Stage, StageView, Window,
 };
 use crate::ssr::accounts::learner::Me;
 use crate::ssr::db::{
@@ -22,7 +21,6 @@ use crate::ssr::time::{format_local, zone_offset};
 use crate::ssr::AppState;
 use chrono::{DateTime, Duration, Offset, Utc};
 use std::collections::BTreeMap;
-
 
 /// The session behind a join code, or "not found".
 pub async fn by_code(state: &AppState, code: &str) -> Result<webinar_session::Model, AppError> {
@@ -126,7 +124,11 @@ pub async fn attendee_view(
 }
 
 /// Records the attendee as a participant (idempotent) and tells the live board.
-pub(crate) async fn join(state: &AppState, session: &webinar_session::Model, me: &Me) -> Result<(), AppError> {
+pub(crate) async fn join(
+    state: &AppState,
+    session: &webinar_session::Model,
+    me: &Me,
+) -> Result<(), AppError> {
     if db::webinars::participant(&state.db, session.id, me.id)
         .await
         .or_fail()?

@@ -1,17 +1,11 @@
 //! The live board: the figures a host watches while attendees submit.
 
 use crate::error::AppError;
-use crate::model::webinar::{
-    Bucket, LiveStats, QuestionShare, Stage, TeamRow,
-};
-use crate::ssr::db::{
-    self,
-    entities::webinar_session,
-};
+use crate::model::webinar::{Bucket, LiveStats, QuestionShare, Stage, TeamRow};
+use crate::ssr::db::{self, entities::webinar_session};
 use crate::ssr::respond::OrFail;
 use crate::ssr::AppState;
 use std::collections::{BTreeMap, HashMap};
-
 
 /// Scores with how many attendees have each.
 #[derive(Default)]

@@ -2,17 +2,17 @@
 //! result exports, the join QR code, certificate PDFs and the ZIP of a session's certificates.
 //! Access is checked here exactly as in the server functions.
 
+use super::{attendee, board, host, sessions::HOST_ROLES};
+use crate::error::AppError;
+use crate::model::auth::Role;
 use crate::ssr::accounts::session::Resolved;
-use crate::ssr::files::{qr_png, qr_svg};
 use crate::ssr::db;
 use crate::ssr::db::entities::{account, webinar_session};
+use crate::ssr::files::{qr_png, qr_svg};
 use crate::ssr::files::{Cell, Column, Format, TableWriter};
-use super::{attendee, board, host, sessions::HOST_ROLES};
 use crate::ssr::http::{account_of, attachment, content_disposition, Answer};
 use crate::ssr::time::{wib, zone_offset};
 use crate::ssr::AppState;
-use crate::error::AppError;
-use crate::model::auth::Role;
 use axum::extract::{Extension, Path, State};
 use axum::response::sse::{Event, KeepAlive, Sse};
 use axum::response::IntoResponse;
@@ -58,7 +58,6 @@ async fn managed_session(
     let session = host::managed(state, &account, id).await?;
     Ok((account, session))
 }
-
 
 /// Server-sent events: a `stats` event with the whole board whenever something changed,
 /// at most once a second, plus keep-alives so proxies keep the connection open.

@@ -7,7 +7,6 @@ use crate::ssr::AppState;
 use chrono::{DateTime, NaiveDateTime, TimeZone, Utc};
 use sea_orm::Set;
 
-
 /// The new-session form as submitted.
 #[derive(Debug, Clone, Default)]
 pub struct SessionForm {

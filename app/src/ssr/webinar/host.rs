@@ -8,10 +8,7 @@ use crate::model::auth::{mask_nip, Role};
 use crate::model::webinar::{
     HostHome, HostSessionView, IssuedCertificate, ModuleChoice, SessionSummary, Stage,
 };
-use crate::ssr::db::{
-    self, entities::account,
-    entities::webinar_session,
-};
+use crate::ssr::db::{self, entities::account, entities::webinar_session};
 use crate::ssr::respond::{fail, OrFail};
 use crate::ssr::time::format_local;
 use crate::ssr::AppState;
@@ -109,7 +106,6 @@ pub fn join_url(state: &AppState, code: &str) -> String {
     state.public_url(&format!("/w/{code}"))
 }
 
-
 pub async fn host_view(
     state: &AppState,
     session: &webinar_session::Model,
@@ -190,7 +186,14 @@ pub async fn set_window(
     } else {
         "webinar_close"
     };
-    crate::ssr::accounts::sign_in::audit(state, Some(account), action, &session.code, stage.segment()).await?;
+    crate::ssr::accounts::sign_in::audit(
+        state,
+        Some(account),
+        action,
+        &session.code,
+        stage.segment(),
+    )
+    .await?;
     state.live.publish(&state.db, session.id).await;
     Ok(())
 }

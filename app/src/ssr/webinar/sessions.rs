@@ -1,9 +1,7 @@
 //! A webinar session's rules: its join code, its test windows and what each stage offers.
 
 use crate::model::auth::Role;
-use crate::model::webinar::{
-    Stage, Window,
-};
+use crate::model::webinar::{Stage, Window};
 use crate::ssr::db::entities::webinar_session;
 use crate::ssr::time::format_local;
 use chrono::{DateTime, Utc};
@@ -46,7 +44,11 @@ pub fn window(
     }
 }
 
-pub(crate) fn stage_window(session: &webinar_session::Model, stage: Stage, now: DateTime<Utc>) -> Window {
+pub(crate) fn stage_window(
+    session: &webinar_session::Model,
+    stage: Stage,
+    now: DateTime<Utc>,
+) -> Window {
     let (opens, closes) = match stage {
         Stage::Pre => (session.pre_opens_at, session.pre_closes_at),
         Stage::Post => (session.post_opens_at, session.post_closes_at),
@@ -90,12 +92,11 @@ pub fn rule_text(session: &webinar_session::Model) -> String {
 /// Staff who may run webinars.
 pub const HOST_ROLES: &[Role] = &[Role::Host, Role::Operator, Role::Admin];
 
-
 #[cfg(test)]
 mod tests {
     use super::*;
-    use chrono::TimeZone;
     use crate::ssr::webinar::board::Tally;
+    use chrono::TimeZone;
 
     #[test]
     fn join_codes_avoid_look_alikes() {

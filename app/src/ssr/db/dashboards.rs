@@ -1,10 +1,8 @@
-//! The SQL behind the dashboards: an assignment's scope (who it covers, from when), status per
+//! The SQL behind the BKPSDM dashboards: an assignment's scope (who it covers, from when), status per
 //! employee computed from `module_results`, grouped tallies rolled up the unit tree, and the
 //! drill-down's filters. Built with placeholders in the backend's style.
 
-use crate::model::tracking::{
-    Status, Tally, UnitRow,
-};
+use crate::model::tracking::{Status, Tally, UnitRow};
 use crate::ssr::db::entities::{assignment, assignment_target, unit};
 use chrono::{DateTime, Utc};
 use sea_orm::{
