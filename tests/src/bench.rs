@@ -197,3 +197,112 @@ pub async fn signed_in(base: &str, login: &str, password: &str) -> Result<reqwes
     );
     Ok(client)
 }
+
+/// Netra's endpoints as a load generator calls them: one method per endpoint, JSON accepted (as
+/// the hydrated app asks), each learner's session cookie passed explicitly so that one HTTP
+/// client (one connection pool) serves thousands of learners. Every method checks the status.
+#[derive(Clone, Copy)]
+pub struct Api<'a> {
+    pub client: &'a reqwest::Client,
+    pub base: &'a str,
+}
+
+/// Who a benchmark learner says they are on the identification form.
+pub struct Identity<'a> {
+    pub nip: &'a str,
+    pub name: &'a str,
+    pub instansi: &'a str,
+    pub unit_kerja: &'a str,
+}
+
+impl Api<'_> {
+    /// GETs a page (with a learner's cookie, if any) and returns its HTML; anything but 200 is
+    /// an error.
+    pub async fn page(&self, path: &str, cookie: Option<&str>) -> Result<String> {
+        let mut req = self.client.get(format!("{}{path}", self.base));
+        if let Some(cookie) = cookie {
+            req = req.header(reqwest::header::COOKIE, cookie);
+        }
+        let res = req.send().await?;
+        ensure!(res.status() == 200, "{path}: {}", res.status());
+        Ok(res.text().await?)
+    }
+
+    /// POSTs a server function (`/api/{endpoint}`); a success or a redirect is accepted.
+    pub async fn call<K: AsRef<str>, V: AsRef<str>>(
+        &self,
+        endpoint: &str,
+        cookie: Option<&str>,
+        form: &[(K, V)],
+    ) -> Result<reqwest::Response> {
+        let pairs: Vec<(&str, &str)> = form.iter().map(|(k, v)| (k.as_ref(), v.as_ref())).collect();
+        let mut req = self
+            .client
+            .post(format!("{}/api/{endpoint}", self.base))
+            .header(ACCEPT, "application/json")
+            .form(&pairs);
+        if let Some(cookie) = cookie {
+            req = req.header(reqwest::header::COOKIE, cookie);
+        }
+        let res = req.send().await?;
+        ensure!(
+            res.status().is_success() || res.status().is_redirection(),
+            "/api/{endpoint}: {}",
+            res.status()
+        );
+        Ok(res)
+    }
+
+    /// Identifies a learner and returns their session cookie (`netra_sesi=...`).
+    pub async fn identify(&self, who: &Identity<'_>, next: &str) -> Result<String> {
+        let res = self
+            .call(
+                "identify",
+                None,
+                &[
+                    ("nip", who.nip),
+                    ("name", who.name),
+                    ("instansi", who.instansi),
+                    ("unit_kerja", who.unit_kerja),
+                    ("next", next),
+                ],
+            )
+            .await?;
+        let cookie = cookie_of(&res, "netra_sesi").context("no session cookie")?;
+        res.bytes().await?;
+        Ok(cookie)
+    }
+
+    /// Submits an attempt whose page is `html`, choosing the first offered option of every
+    /// question.
+    pub async fn submit_first_options(
+        &self,
+        attempt_id: &str,
+        html: &str,
+        cookie: &str,
+    ) -> Result<()> {
+        let mut form: Vec<(String, String)> = vec![("attempt_id".into(), attempt_id.to_string())];
+        for (qid, offered) in crate::drawn_questions(html) {
+            if let Some(first) = offered.into_iter().next() {
+                form.push((format!("answers[{qid}][]"), first));
+            }
+        }
+        ensure!(form.len() > 1, "no questions on the page");
+        self.call("submit_attempt", Some(cookie), &form)
+            .await?
+            .bytes()
+            .await?;
+        Ok(())
+    }
+}
+
+/// The `name=value` part of a `Set-Cookie` the response carries for `name`.
+pub fn cookie_of(res: &reqwest::Response, name: &str) -> Option<String> {
+    res.headers()
+        .get_all(reqwest::header::SET_COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find(|v| v.starts_with(&format!("{name}=")))
+        .and_then(|v| v.split(';').next())
+        .map(str::to_string)
+}

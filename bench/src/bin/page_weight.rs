@@ -89,17 +89,17 @@ async fn main() -> Result<()> {
     )
     .await?;
     // The quiz page asks who you are first; identify, then weigh it.
-    client
-        .post(format!("{}/api/identify", server.base))
-        .header("referer", format!("{}/identitas", server.base))
-        .form(&[
-            ("nip", tests::NIP),
-            ("name", "Budi Santoso"),
-            ("instansi", "Pemerintah Kabupaten Sleman"),
-            ("unit_kerja", "BKPSDM"),
-        ])
-        .send()
-        .await?;
+    let api = tests::bench::Api {
+        client: &client,
+        base: &server.base,
+    };
+    let who = tests::bench::Identity {
+        nip: tests::NIP,
+        name: "Budi Santoso",
+        instansi: "Pemerintah Kabupaten Sleman",
+        unit_kerja: "BKPSDM",
+    };
+    api.identify(&who, &format!("/modul/{MODULE}/kuis")).await?;
     weigh(&client, &server.base, &format!("/modul/{MODULE}/kuis")).await?;
     drop(server);
     db.drop().await?;

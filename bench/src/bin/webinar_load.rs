@@ -20,13 +20,12 @@
 //! attendee, nothing lost or doubled. Figures are printed; nothing fails on timing.
 
 use anyhow::{ensure, Context, Result};
-use reqwest::header::{ACCEPT, COOKIE, SET_COOKIE};
 use sea_orm::{ConnectionTrait, Database, Statement};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
-use tests::bench::{run_cli, start_server};
-use tests::{drawn_questions, percentile};
+use tests::bench::{run_cli, start_server, Api, Identity};
+use tests::percentile;
 use tokio::sync::Semaphore;
 
 const STEPS: [&str; 6] = [
@@ -42,16 +41,6 @@ fn nip_for(i: usize) -> String {
     tests::nth_nip("198501", "201001", i)
 }
 
-fn cookie_of(res: &reqwest::Response, name: &str) -> Option<String> {
-    res.headers()
-        .get_all(SET_COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .find(|v| v.starts_with(&format!("{name}=")))
-        .and_then(|v| v.split(';').next())
-        .map(str::to_string)
-}
-
 fn host_client() -> Result<reqwest::Client> {
     Ok(reqwest::Client::builder()
         .cookie_store(true)
@@ -61,25 +50,20 @@ fn host_client() -> Result<reqwest::Client> {
 
 /// Signs in the host, creates a session whose post-test is open, returns its id and join code.
 async fn prepare_session(client: &reqwest::Client, base: &str) -> Result<(i64, String)> {
-    let call = |path: &str, form: Vec<(&str, &str)>| {
-        client
-            .post(format!("{base}{path}"))
-            .header(ACCEPT, "application/json")
-            .form(&form)
-            .send()
-    };
-    let res = call(
-        "/api/sign_in",
-        vec![
+    let api = Api { client, base };
+    api.call(
+        "sign_in",
+        None,
+        &[
             ("login", "host@bench.test"),
             ("password", "kuda-laut-berenang-7"),
         ],
     )
     .await?;
-    ensure!(res.status().is_success(), "host sign-in: {}", res.status());
-    let res = call(
-        "/api/create_webinar",
-        vec![
+    api.call(
+        "create_webinar",
+        None,
+        &[
             ("title", "Webinar nasional netralitas ASN"),
             ("organiser", "BKN"),
             ("starts_at", "2026-11-25T09:00"),
@@ -91,26 +75,18 @@ async fn prepare_session(client: &reqwest::Client, base: &str) -> Result<(i64, S
         ],
     )
     .await?;
-    ensure!(
-        res.status().is_success() || res.status().is_redirection(),
-        "create session: {}",
-        res.status()
-    );
-    let home: serde_json::Value = call("/api/host_home", vec![]).await?.json().await?;
+    let no_fields: &[(&str, &str)] = &[];
+    let home: serde_json::Value = api.call("host_home", None, no_fields).await?.json().await?;
     let session = &home["sessions"][0];
     let session_id = session["id"].as_i64().context("session id")?;
     let id = session_id.to_string();
     let code = session["code"].as_str().context("join code")?.to_string();
-    let res = call(
-        "/api/webinar_window",
-        vec![("id", id.as_str()), ("stage", "post-test"), ("open", "1")],
+    api.call(
+        "webinar_window",
+        None,
+        &[("id", id.as_str()), ("stage", "post-test"), ("open", "1")],
     )
     .await?;
-    ensure!(
-        res.status().is_success() || res.status().is_redirection(),
-        "open post-test: {}",
-        res.status()
-    );
     Ok((session_id, code))
 }
 
@@ -123,34 +99,21 @@ async fn join(
     i: usize,
     times: &mut [Duration; 6],
 ) -> Result<String> {
+    let api = Api { client, base };
     let t = Instant::now();
-    let res = client.get(format!("{base}/w/{code}")).send().await?;
-    ensure!(res.status() == 200, "join page: {}", res.status());
-    res.bytes().await?;
+    api.page(&format!("/w/{code}"), None).await?;
     times[0] = t.elapsed();
 
     let t = Instant::now();
     let nip = nip_for(i);
     let name = format!("Peserta {i}");
-    let next = format!("/w/{code}");
-    let res = client
-        .post(format!("{base}/api/identify"))
-        .header(ACCEPT, "application/json")
-        .form(&[
-            ("nip", nip.as_str()),
-            ("name", name.as_str()),
-            (
-                "instansi",
-                ["Pemkab Sleman", "Pemkot Makassar", "Pemprov Papua"][i % 3],
-            ),
-            ("unit_kerja", "Sekretariat Daerah"),
-            ("next", next.as_str()),
-        ])
-        .send()
-        .await?;
-    ensure!(res.status().is_success(), "identify: {}", res.status());
-    let cookie = cookie_of(&res, "netra_sesi").context("session cookie")?;
-    res.bytes().await?;
+    let who = Identity {
+        nip: &nip,
+        name: &name,
+        instansi: ["Pemkab Sleman", "Pemkot Makassar", "Pemprov Papua"][i % 3],
+        unit_kerja: "Sekretariat Daerah",
+    };
+    let cookie = api.identify(&who, &format!("/w/{code}")).await?;
     times[1] = t.elapsed();
 
     // Where the identification form leads: the attendee's own session page, which records
@@ -160,13 +123,7 @@ async fn join(
         return Ok(cookie);
     }
     let t = Instant::now();
-    let res = client
-        .get(format!("{base}/w/{code}"))
-        .header(COOKIE, &cookie)
-        .send()
-        .await?;
-    ensure!(res.status() == 200, "session page: {}", res.status());
-    res.bytes().await?;
+    api.page(&format!("/w/{code}"), Some(&cookie)).await?;
     times[2] = t.elapsed();
     Ok(cookie)
 }
@@ -179,45 +136,28 @@ async fn post_test(
     cookie: &str,
     times: &mut [Duration; 6],
 ) -> Result<()> {
+    let api = Api { client, base };
     let t = Instant::now();
-    let res = client
-        .post(format!("{base}/api/webinar_start"))
-        .header(ACCEPT, "application/json")
-        .header(COOKIE, cookie)
-        .form(&[("code", code), ("stage", "post-test")])
-        .send()
+    let attempt = api
+        .call(
+            "webinar_start",
+            Some(cookie),
+            &[("code", code), ("stage", "post-test")],
+        )
+        .await?
+        .text()
         .await?;
-    ensure!(res.status().is_success(), "start: {}", res.status());
-    let attempt = res.text().await?;
     times[3] = t.elapsed();
 
     let t = Instant::now();
-    let res = client
-        .get(format!("{base}/w/{code}/post-test"))
-        .header(COOKIE, cookie)
-        .send()
+    let html = api
+        .page(&format!("/w/{code}/post-test"), Some(cookie))
         .await?;
-    ensure!(res.status() == 200, "post-test page: {}", res.status());
-    let html = res.text().await?;
     times[4] = t.elapsed();
 
     let t = Instant::now();
-    let mut form: Vec<(String, String)> = vec![("attempt_id".into(), attempt.trim().to_string())];
-    for (qid, offered) in drawn_questions(&html) {
-        if let Some(first) = offered.into_iter().next() {
-            form.push((format!("answers[{qid}][]"), first));
-        }
-    }
-    ensure!(form.len() > 1, "no questions on the post-test page");
-    let res = client
-        .post(format!("{base}/api/submit_attempt"))
-        .header(ACCEPT, "application/json")
-        .header(COOKIE, cookie)
-        .form(&form)
-        .send()
+    api.submit_first_options(attempt.trim(), &html, cookie)
         .await?;
-    ensure!(res.status().is_success(), "submit: {}", res.status());
-    res.bytes().await?;
     times[5] = t.elapsed();
     Ok(())
 }
