@@ -6,6 +6,7 @@
 
 mod catalog;
 pub mod coverage;
+pub mod lint;
 mod markdown;
 mod parse;
 pub mod violations;

@@ -38,9 +38,13 @@ pub enum Command {
     },
     /// Validate the content directory and print a summary.
     CheckContent {
-        /// Content directory (defaults to NETRA_CONTENT_DIR or `content`).
-        dir: Option<PathBuf>,
+        /// Content directory.
+        #[arg(env = "NETRA_CONTENT_DIR", default_value = "content")]
+        dir: PathBuf,
     },
+    /// Content tools: `netra content lint` checks that the form of the options gives no key away.
+    #[command(subcommand)]
+    Content(ContentCommand),
     /// Manage accounts: `netra user add --role admin --email ...` creates the first admin.
     #[command(subcommand)]
     User(UserCommand),
@@ -59,9 +63,56 @@ pub enum Command {
     Roster(RosterCommand),
     /// Show, per catalogue entry, the lessons and questions that teach it; exit 1 if one has no question.
     Coverage {
-        /// Content directory (defaults to NETRA_CONTENT_DIR or `content`).
-        dir: Option<PathBuf>,
+        /// Content directory.
+        #[arg(env = "NETRA_CONTENT_DIR", default_value = "content")]
+        dir: PathBuf,
     },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ContentCommand {
+    /// Per bank: the share of keys that are the longest option and the true/false balance; per
+    /// item: duplicate options, "semua benar" options, negative stems, a stem echoing the key, an
+    /// explanation that never names the key. Exit 1 on any finding.
+    Lint {
+        /// Content directory.
+        #[arg(env = "NETRA_CONTENT_DIR", default_value = "content")]
+        dir: PathBuf,
+        #[command(flatten)]
+        limits: LintLimits,
+    },
+}
+
+/// The linter's limits (defaults: what the shipped content meets).
+#[derive(Debug, Clone, Args)]
+pub struct LintLimits {
+    /// Largest share of single-choice keys that may be the strictly longest option.
+    #[arg(long, default_value_t = 0.30)]
+    pub max_longest_key_share: f64,
+    /// Smallest share of true/false keys that are "Benar".
+    #[arg(long, default_value_t = 0.40)]
+    pub min_true_share: f64,
+    /// Largest share of true/false keys that are "Benar".
+    #[arg(long, default_value_t = 0.60)]
+    pub max_true_share: f64,
+    /// The true/false balance is checked from this many true/false items in a bank.
+    #[arg(long, default_value_t = 4)]
+    pub min_true_false_items: usize,
+    /// Distinctive words a stem may share with the key alone.
+    #[arg(long, default_value_t = 1)]
+    pub max_echoed_words: usize,
+}
+
+impl From<LintLimits> for app::ssr::content::lint::Limits {
+    fn from(l: LintLimits) -> Self {
+        Self {
+            max_longest_key_share: l.max_longest_key_share,
+            min_true_share: l.min_true_share,
+            max_true_share: l.max_true_share,
+            min_true_false_items: l.min_true_false_items,
+            max_echoed_words: l.max_echoed_words,
+        }
+    }
 }
 
 #[derive(Debug, Subcommand)]

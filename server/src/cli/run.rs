@@ -1,9 +1,10 @@
 //! What the `netra` binary does, as a library function so the test suite can run the very
 //! same command line as a child process it may kill (`tests/src/bin/netra-test-server.rs`).
 
-use crate::cli::{Cli, Command, MigrateAction};
+use crate::cli::{Cli, Command, ContentCommand, MigrateAction};
 use crate::startup::{self, ServerConfig};
 use anyhow::Context;
+use app::ssr::content::lint::Limits;
 use clap::Parser;
 use migrations::{Migrator, MigratorTrait};
 use std::path::PathBuf;
@@ -39,6 +40,9 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Some(Command::Migrate { db, action }) => migrate(&db.database_url, action).await,
         Some(Command::CheckContent { dir }) => Ok(check_content(dir)),
         Some(Command::Coverage { dir }) => Ok(coverage(dir)),
+        Some(Command::Content(ContentCommand::Lint { dir, limits })) => {
+            Ok(lint(&dir, &limits.into()))
+        }
         Some(Command::Questions(cmd)) => crate::cli::questions::run(cmd),
         Some(Command::User(cmd)) => crate::cli::users::run(cmd).await,
         Some(Command::Roster(cmd)) => crate::cli::roster::run(cmd).await,
@@ -77,11 +81,6 @@ async fn migrate(url: &str, action: MigrateAction) -> anyhow::Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-fn content_dir(dir: Option<PathBuf>) -> PathBuf {
-    dir.or_else(|| std::env::var_os("NETRA_CONTENT_DIR").map(PathBuf::from))
-        .unwrap_or_else(|| PathBuf::from("content"))
-}
-
 /// Loads the catalogue, or prints every content error and gives the exit code to return.
 fn load_or_report(dir: &std::path::Path) -> Result<app::ssr::content::Catalog, ExitCode> {
     app::ssr::content::load_catalog(dir).map_err(|errors| {
@@ -93,8 +92,7 @@ fn load_or_report(dir: &std::path::Path) -> Result<app::ssr::content::Catalog, E
     })
 }
 
-fn check_content(dir: Option<PathBuf>) -> ExitCode {
-    let dir = content_dir(dir);
+fn check_content(dir: PathBuf) -> ExitCode {
     match load_or_report(&dir) {
         Ok(catalog) => {
             for m in catalog.modules() {
@@ -115,14 +113,48 @@ fn check_content(dir: Option<PathBuf>) -> ExitCode {
                 catalog.question_count(),
                 catalog.violations().len()
             );
-            ExitCode::SUCCESS
+            print_lint(&catalog, &Limits::default())
         }
         Err(code) => code,
     }
 }
 
-fn coverage(dir: Option<PathBuf>) -> ExitCode {
-    let dir = content_dir(dir);
+/// `netra content lint`.
+fn lint(dir: &std::path::Path, limits: &Limits) -> ExitCode {
+    match load_or_report(dir) {
+        Ok(catalog) => print_lint(&catalog, limits),
+        Err(code) => code,
+    }
+}
+
+/// Prints every bank's form figures and every finding; failure when there is a finding.
+fn print_lint(catalog: &app::ssr::content::Catalog, limits: &Limits) -> ExitCode {
+    let report = app::ssr::content::lint::lint(catalog, limits);
+    for bank in &report.banks {
+        println!(
+            "{}	key longest in {}/{} single-choice ({:.0}%)	true/false {}/{} \"Benar\" ({:.0}%)",
+            bank.module,
+            bank.longest_key,
+            bank.single,
+            100.0 * bank.longest_key_share(),
+            bank.true_keys,
+            bank.true_false,
+            100.0 * bank.true_share()
+        );
+    }
+    for finding in &report.findings {
+        eprintln!("{finding}");
+    }
+    if report.findings.is_empty() {
+        println!("lint OK");
+        ExitCode::SUCCESS
+    } else {
+        eprintln!("{} lint finding(s)", report.findings.len());
+        ExitCode::FAILURE
+    }
+}
+
+fn coverage(dir: PathBuf) -> ExitCode {
     let catalog = match load_or_report(&dir) {
         Ok(catalog) => catalog,
         Err(code) => return code,

@@ -10,6 +10,28 @@ fn curriculum() -> Result<Catalog> {
 }
 
 #[test]
+fn the_shipped_banks_pass_the_content_linter_with_its_default_limits() -> Result<()> {
+    use app::ssr::content::lint::{lint, Limits};
+    let report = lint(&curriculum()?, &Limits::default());
+    ensure!(
+        report.banks.len() >= 7,
+        "every bank measured: {:?}",
+        report.banks
+    );
+    ensure!(
+        report.findings.is_empty(),
+        "content lint findings:\n{}",
+        report
+            .findings
+            .iter()
+            .map(ToString::to_string)
+            .collect::<Vec<_>>()
+            .join("\n")
+    );
+    Ok(())
+}
+
+#[test]
 fn every_catalogue_entry_is_practised_by_at_least_one_question() -> Result<()> {
     let catalog = curriculum()?;
     let rows = coverage(&catalog);
