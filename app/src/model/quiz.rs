@@ -195,6 +195,66 @@ pub struct CertificateCheck {
     pub revoked_reason: Option<String>,
 }
 
+/// Item statistics of one question over a group of submitted attempts (an assignment's cycle,
+/// a webinar's pre- or post-test), as Moodle's quiz statistics report shows them.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct QuestionStat {
+    pub id: String,
+    pub stem: String,
+    pub answered: u64,
+    pub correct: u64,
+    /// Discrimination index: the share answering right among the attempts with the highest
+    /// scores (top 27%) minus that share among the lowest (bottom 27%), from -1 to 1. `None`
+    /// until both groups have answered the question.
+    pub discrimination: Option<f64>,
+    /// How often each option was chosen, in the question's order.
+    pub options: Vec<OptionShare>,
+    /// "UU 20/2023 Pasal 24" and so on.
+    pub basis: String,
+}
+
+/// One option of a question and how many answers chose it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OptionShare {
+    pub key: String,
+    pub text: String,
+    pub correct: bool,
+    pub chosen: u64,
+}
+
+/// Below this discrimination index a question is flagged for review (it hardly separates those
+/// who know from those who do not, or separates them the wrong way).
+pub const REVIEW_DISCRIMINATION: f64 = 0.1;
+/// A question is flagged only once this many answers are in (fewer say little).
+pub const REVIEW_MIN_ANSWERS: u64 = 10;
+
+impl QuestionStat {
+    /// The facility index in percent: the share of answers that were right.
+    pub fn share_correct(&self) -> f64 {
+        match self.answered {
+            0 => 0.0,
+            n => self.correct as f64 * 100.0 / n as f64,
+        }
+    }
+
+    /// Whether the question should be reviewed: enough answers and a discrimination index
+    /// that is negative or near zero.
+    pub fn needs_review(&self) -> bool {
+        self.answered >= REVIEW_MIN_ANSWERS
+            && self
+                .discrimination
+                .is_some_and(|d| d < REVIEW_DISCRIMINATION)
+    }
+
+    /// The share of answers that chose an option, in percent.
+    pub fn option_share(&self, option: &OptionShare) -> f64 {
+        match self.answered {
+            0 => 0.0,
+            n => option.chosen as f64 * 100.0 / n as f64,
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -257,25 +257,7 @@ pub struct JpLedger {
     pub rows: Vec<JpRow>,
 }
 
-/// How often one question of a module was answered right.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct QuestionStat {
-    pub id: String,
-    pub stem: String,
-    pub answered: u64,
-    pub correct: u64,
-    /// "UU 20/2023 Pasal 24" and so on.
-    pub basis: String,
-}
-
-impl QuestionStat {
-    pub fn share_correct(&self) -> f64 {
-        match self.answered {
-            0 => 0.0,
-            n => self.correct as f64 * 100.0 / n as f64,
-        }
-    }
-}
+pub use super::quiz::{OptionShare, QuestionStat};
 
 /// `/operator/dasbor/{assignment}/soal`: the assignment's questions, hardest first.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

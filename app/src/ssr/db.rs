@@ -8,6 +8,7 @@ pub mod connect;
 pub mod dashboards;
 pub mod employees;
 pub mod entities;
+pub mod item_stats;
 pub mod modules;
 pub mod progress;
 pub mod results;

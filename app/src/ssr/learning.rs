@@ -3,5 +3,6 @@
 //! choose where an attempt is taken and react to what it reports.
 
 pub mod certificates;
+pub mod item_stats;
 pub mod quiz;
 pub mod results;

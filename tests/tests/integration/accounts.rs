@@ -430,6 +430,11 @@ async fn every_route_and_server_function_answers_each_role_as_its_rule_says(
             format!("/host/sesi/{sid}/sertifikat.zip"),
             Rule::SessionOfHost,
         ),
+        (
+            "/host/sesi/{id}/soal.xlsx",
+            format!("/host/sesi/{sid}/soal.xlsx?tahap=post-test"),
+            Rule::SessionOfHost,
+        ),
     ];
     let endpoints: Vec<(&str, String, Rule)> = endpoints
         .into_iter()
@@ -462,6 +467,11 @@ async fn every_route_and_server_function_answers_each_role_as_its_rule_says(
             (
                 "/operator/penugasan/{id}/status.csv",
                 format!("/operator/penugasan/{asg}/status.csv?status=terlambat"),
+                Rule::OperatorOfA,
+            ),
+            (
+                "/operator/penugasan/{id}/soal.xlsx",
+                format!("/operator/penugasan/{asg}/soal.xlsx"),
                 Rule::OperatorOfA,
             ),
             (

@@ -201,3 +201,28 @@ pub(crate) fn relative(path: &Path, root: &Path) -> PathBuf {
         .unwrap_or(path)
         .to_path_buf()
 }
+
+#[cfg(test)]
+impl Module {
+    /// A module holding only `questions`, for unit tests of what reads banks.
+    pub(crate) fn for_tests(questions: Vec<Question>) -> Module {
+        Module {
+            slug: "uji".into(),
+            title: "Uji".into(),
+            summary: String::new(),
+            version: "1.0.0".into(),
+            estimated_minutes: 10,
+            jp: 1,
+            passing_score: 80,
+            attempt_limit: None,
+            time_limit_minutes: None,
+            questions_per_attempt: 1,
+            legal_basis: Vec::new(),
+            parallel_to: None,
+            lessons: Vec::new(),
+            questions,
+            content_hash: String::new(),
+            dir: PathBuf::from("content/uji"),
+        }
+    }
+}

@@ -307,6 +307,33 @@ fn question_sentence(stem: &str) -> &str {
     }
 }
 
+/// The lower-case negation a question asks by ("Manakah yang tidak ...?", "... kecuali ...?"), if
+/// any. A negation that describes someone ("PPPK yang tidak netral") is not a negative question:
+/// only "kecuali", or "tidak"/"bukan" right after a question word (with or without "yang"), is.
+fn negative_question(asked: &str) -> Option<&'static str> {
+    const QUESTION_WORDS: &[&str] = &["mana", "manakah", "apa", "apakah", "siapa", "berikut"];
+    let words: Vec<&str> = asked
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .collect();
+    if words.contains(&"kecuali") {
+        return Some("kecuali");
+    }
+    for (i, w) in words.iter().enumerate() {
+        let negation = match *w {
+            "tidak" => "tidak",
+            "bukan" => "bukan",
+            _ => continue,
+        };
+        let before = |n: usize| i.checked_sub(n).map(|j| words[j].to_lowercase());
+        let asks = |w: Option<String>| w.is_some_and(|w| QUESTION_WORDS.contains(&w.as_str()));
+        if asks(before(1)) || (before(1).as_deref() == Some("yang") && asks(before(2))) {
+            return Some(negation);
+        }
+    }
+    None
+}
+
 fn item_findings(q: &Question, limits: &Limits) -> Vec<(Rule, String)> {
     let mut found = Vec::new();
     if q.kind == QuestionKind::TrueFalse {
@@ -347,19 +374,14 @@ fn item_findings(q: &Question, limits: &Limits) -> Vec<(Rule, String)> {
     }
     let asked = question_sentence(&q.stem);
     if asked.trim_end().ends_with('?') {
-        for negation in ["tidak", "bukan", "kecuali"] {
-            let lower_case_word = asked
-                .split(|c: char| !c.is_alphanumeric())
-                .any(|w| w == negation);
-            if lower_case_word {
-                found.push((
-                    Rule::NegativeStem,
-                    format!(
-                        "the question is asked in the negative (\"{negation}\"): write it in capitals ({}) or ask positively",
-                        negation.to_uppercase()
-                    ),
-                ));
-            }
+        if let Some(negation) = negative_question(asked) {
+            found.push((
+                Rule::NegativeStem,
+                format!(
+                    "the question is asked in the negative (\"{negation}\"): write it in capitals ({}) or ask positively",
+                    negation.to_uppercase()
+                ),
+            ));
         }
     }
     let stem_words = words(&q.stem);
@@ -443,24 +465,7 @@ mod tests {
     }
 
     fn module(questions: Vec<Question>) -> Arc<Module> {
-        Arc::new(Module {
-            slug: "uji".into(),
-            title: "Uji".into(),
-            summary: String::new(),
-            version: "1.0.0".into(),
-            estimated_minutes: 10,
-            jp: 1,
-            passing_score: 80,
-            attempt_limit: None,
-            time_limit_minutes: None,
-            questions_per_attempt: 1,
-            legal_basis: Vec::new(),
-            parallel_to: None,
-            lessons: Vec::new(),
-            questions,
-            content_hash: String::new(),
-            dir: PathBuf::from("content/uji"),
-        })
+        Arc::new(Module::for_tests(questions))
     }
 
     /// A single-choice item whose key is as long as its longest distractor.
@@ -549,8 +554,12 @@ mod tests {
         assert_eq!(rules(vec![q.clone()]), vec![Rule::NegativeStem]);
         q.stem = "Pak Darto PNS. Manakah yang TIDAK dilarang?".into();
         assert_eq!(rules(vec![q.clone()]), Vec::<Rule>::new());
-        // A negation in the scenario, not in the question, is fine.
+        q.stem = "Sebutkan sanksinya. Semua benar, kecuali yang mana?".into();
+        assert_eq!(rules(vec![q.clone()]), vec![Rule::NegativeStem]);
+        // A negation in the scenario, or one that describes someone, is not a negative question.
         q.stem = "Bu Sari tidak datang ke TPS. Bagaimana menilainya?".into();
+        assert_eq!(rules(vec![q.clone()]), Vec::<Rule>::new());
+        q.stem = "Sanksi bagi PPPK yang tidak netral diatur di mana?".into();
         assert_eq!(rules(vec![q]), Vec::<Rule>::new());
     }
 

@@ -294,6 +294,13 @@ impl From<u32> for Cell {
     }
 }
 
+/// Counts beyond `i64::MAX` (never seen in practice) are written as the largest exact integer.
+impl From<u64> for Cell {
+    fn from(value: u64) -> Self {
+        Self::Int(i64::try_from(value).unwrap_or(i64::MAX))
+    }
+}
+
 impl From<f64> for Cell {
     fn from(value: f64) -> Self {
         Self::Decimal(value)

@@ -27,6 +27,7 @@ pub fn routes() -> Router<AppState> {
         .route("/operator/templat-roster.csv", get(template_csv))
         .route("/operator/penugasan/{id}/status.xlsx", get(status_xlsx))
         .route("/operator/penugasan/{id}/status.csv", get(status_csv))
+        .route("/operator/penugasan/{id}/soal.xlsx", get(item_stats_xlsx))
         .route("/operator/jp.xlsx", get(ledger_xlsx))
         .route("/operator/jp.csv", get(ledger_csv))
         .route(
@@ -41,6 +42,7 @@ pub const PATHS: &[&str] = &[
     "/operator/templat-roster.csv",
     "/operator/penugasan/{id}/status.xlsx",
     "/operator/penugasan/{id}/status.csv",
+    "/operator/penugasan/{id}/soal.xlsx",
     "/operator/jp.xlsx",
     "/operator/jp.csv",
     "/operator/penugasan/{id}/unit/{unit}/sertifikat.zip",
@@ -238,6 +240,36 @@ async fn status_csv(
     Query(query): Query<ExportQuery>,
 ) -> Answer {
     status_export(state, resolved, id, query, Format::Csv).await
+}
+
+/// Item statistics of an assignment's questions (facility, discrimination, option spread), in
+/// the order of its statistics page.
+async fn item_stats_xlsx(
+    State(state): State<AppState>,
+    resolved: Option<Extension<Resolved>>,
+    Path(id): Path<i64>,
+) -> Answer {
+    let account = operator(&resolved)?;
+    let d = crate::ssr::tracking::ledger::difficulty(&state, &account, id).await?;
+    sign_in::audit(
+        &state,
+        Some(&account),
+        "item_stats_export",
+        &d.assignment.module_slug,
+        "",
+    )
+    .await?;
+    let stem = format!("statistik-soal-{}", d.assignment.module_slug);
+    let questions = d.questions;
+    let body = crate::ssr::files::build_off_thread(move || {
+        crate::ssr::learning::item_stats::table(questions, Format::Xlsx)
+    })
+    .await?;
+    Ok(attachment(
+        Format::Xlsx.content_type(),
+        &content_disposition(&stem, Format::Xlsx),
+        body,
+    ))
 }
 
 #[derive(Debug, Default, Deserialize)]

@@ -2,7 +2,9 @@
 //! employee and calendar year, against the 20 JP target) and question difficulty per assignment.
 
 use crate::error::AppError;
-use crate::model::tracking::{Difficulty, JpLedger, JpRow, QuestionStat, UnitOption, JP_TARGET};
+use crate::model::tracking::{Difficulty, JpLedger, JpRow, UnitOption, JP_TARGET};
+use crate::ssr::db::item_stats::{self, Population};
+use crate::ssr::learning;
 use crate::ssr::db::dashboards::Sql;
 use crate::ssr::db::entities::{account, unit};
 use crate::ssr::respond::{fail, OrFail};
@@ -11,7 +13,6 @@ use crate::ssr::tracking::import::agency_of;
 use crate::ssr::AppState;
 use chrono::{DateTime, NaiveDate, Utc};
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
-use std::collections::HashMap;
 
 const PAGE_SIZE: usize = 50;
 
@@ -156,58 +157,20 @@ pub async fn difficulty(
     assignment_id: i64,
 ) -> Result<Difficulty, AppError> {
     let (a, scope, _) = super::dashboard::export_scope(state, actor, assignment_id, None).await?;
-    let mut sql = Sql::new(state.db.get_database_backend());
-    sql.push(
-        "SELECT an.question_id AS question_id, COUNT(*) AS n, \
-         SUM(CASE WHEN an.correct THEN 1 ELSE 0 END) AS ok \
-         FROM answers an JOIN attempts a ON a.id = an.attempt_id \
-         JOIN employees e ON e.id = a.employee_id WHERE a.module_slug = ",
-    )
-    .bind(a.module_slug.clone())
-    .push(" AND a.submitted_at IS NOT NULL");
-    if let Some(from) = scope.counts_from {
-        sql.push(" AND a.submitted_at >= ").bind(from);
-    }
-    sql.push(" AND");
-    scope.employee_filter(&mut sql);
-    sql.push(" GROUP BY an.question_id");
-    let mut counts: HashMap<String, (u64, u64)> = HashMap::new();
-    for r in state.db.query_all_raw(sql.statement()).await.or_fail()? {
-        let id: String = r.try_get("", "question_id").or_fail()?;
-        let n: i64 = r.try_get("", "n").or_fail()?;
-        let ok: i64 = r.try_get("", "ok").or_fail()?;
-        counts.insert(id, (n.max(0) as u64, ok.max(0) as u64));
-    }
     let module = state
         .catalog
         .module(&a.module_slug)
         .ok_or(AppError::NotFound)
         .map_err(fail)?;
-    let mut questions: Vec<QuestionStat> = module
-        .questions
-        .iter()
-        .map(|q| {
-            let (answered, correct) = counts.get(&q.id).copied().unwrap_or((0, 0));
-            QuestionStat {
-                id: q.id.clone(),
-                stem: q.stem.clone(),
-                answered,
-                correct,
-                basis: q
-                    .legal_basis
-                    .iter()
-                    .map(ToString::to_string)
-                    .collect::<Vec<_>>()
-                    .join("; "),
-            }
-        })
-        .collect();
-    // Hardest first; questions nobody has answered yet go last.
-    questions.sort_by(|x, y| {
-        (x.answered == 0, x.share_correct())
-            .partial_cmp(&(y.answered == 0, y.share_correct()))
-            .unwrap_or(std::cmp::Ordering::Equal)
-    });
+    let population = Population::Assignment { scope: &scope };
+    let counts = item_stats::item_counts(&state.db, &population)
+        .await
+        .or_fail()?;
+    let choices = item_stats::choice_counts(&state.db, &population)
+        .await
+        .or_fail()?;
+    let mut questions = learning::item_stats::combine(module, &counts, &choices);
+    learning::item_stats::hardest_first(&mut questions);
     let assignment = super::assignments::view_of(state, &a).await?;
     Ok(Difficulty {
         assignment,

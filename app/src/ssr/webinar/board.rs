@@ -3,7 +3,10 @@
 use crate::error::AppError;
 use crate::model::webinar::{Bucket, LiveStats, QuestionShare, Stage, TeamRow};
 use crate::ssr::db::{self, entities::webinar_session};
-use crate::ssr::respond::OrFail;
+use crate::model::quiz::QuestionStat;
+use crate::ssr::db::item_stats::{self, Population};
+use crate::ssr::learning;
+use crate::ssr::respond::{fail, OrFail};
 use crate::ssr::AppState;
 use std::collections::{BTreeMap, HashMap};
 
@@ -128,3 +131,30 @@ pub async fn live_stats(
         completed,
     })
 }
+
+/// Item statistics of a session's pre-test or post-test (facility, discrimination, option
+/// spread), hardest first.
+pub async fn item_stats(
+    state: &AppState,
+    session: &webinar_session::Model,
+    stage: Stage,
+) -> Result<Vec<QuestionStat>, AppError> {
+    let module = super::sessions::stage_module(session, stage)
+        .and_then(|slug| state.catalog.module(slug))
+        .ok_or(AppError::NotFound)
+        .map_err(fail)?;
+    let population = Population::Session {
+        session_id: session.id,
+        context: stage.context(),
+    };
+    let counts = item_stats::item_counts(&state.db, &population)
+        .await
+        .or_fail()?;
+    let choices = item_stats::choice_counts(&state.db, &population)
+        .await
+        .or_fail()?;
+    let mut stats = learning::item_stats::combine(module, &counts, &choices);
+    learning::item_stats::hardest_first(&mut stats);
+    Ok(stats)
+}
+

@@ -5,6 +5,7 @@
 use super::{attendee, board, host, sessions::HOST_ROLES};
 use crate::error::AppError;
 use crate::model::auth::Role;
+use crate::model::webinar::Stage;
 use crate::ssr::accounts::session::Resolved;
 use crate::ssr::db;
 use crate::ssr::db::entities::{account, webinar_session};
@@ -29,6 +30,7 @@ pub fn routes() -> Router<AppState> {
         .route("/host/sesi/{id}/qr.png", get(qr_as_png))
         .route("/host/sesi/{id}/hasil.csv", get(export_csv))
         .route("/host/sesi/{id}/hasil.xlsx", get(export_xlsx))
+        .route("/host/sesi/{id}/soal.xlsx", get(item_stats_xlsx))
         .route("/host/sesi/{id}/sertifikat.zip", get(certificates_zip))
         .route("/sertifikat/{id}/unduh", get(certificate_pdf))
 }
@@ -40,6 +42,7 @@ pub const PATHS: &[&str] = &[
     "/host/sesi/{id}/qr.png",
     "/host/sesi/{id}/hasil.csv",
     "/host/sesi/{id}/hasil.xlsx",
+    "/host/sesi/{id}/soal.xlsx",
     "/host/sesi/{id}/sertifikat.zip",
     "/sertifikat/{id}/unduh",
 ];
@@ -149,6 +152,47 @@ const RESULT_COLUMNS: &[Column] = &[
     Column::int("Peningkatan", 12.0),
     Column::text("Nomor sertifikat", 34.0),
 ];
+
+#[derive(Debug, Default, serde::Deserialize)]
+struct StageQuery {
+    /// `pre-test` or `post-test` (the default).
+    tahap: Option<String>,
+}
+
+/// Item statistics of the session's pre-test or post-test as XLSX.
+async fn item_stats_xlsx(
+    State(state): State<AppState>,
+    resolved: Option<Extension<Resolved>>,
+    Path(id): Path<i64>,
+    axum::extract::Query(query): axum::extract::Query<StageQuery>,
+) -> Answer {
+    let (account, session) = managed_session(&state, &resolved, id).await?;
+    let stage = match query.tahap.as_deref().filter(|s| !s.is_empty()) {
+        None => Stage::Post,
+        Some(code) => Stage::from_segment(code).ok_or_else(|| {
+            AppError::invalid("tahap", "Tahap harus pre-test atau post-test.")
+        })?,
+    };
+    let stats = board::item_stats(&state, &session, stage).await?;
+    crate::ssr::accounts::sign_in::audit(
+        &state,
+        Some(&account),
+        "webinar_item_stats_export",
+        &session.code,
+        stage.segment(),
+    )
+    .await?;
+    let stem = format!("statistik-soal-{}-{}", session.code, stage.segment());
+    let body = crate::ssr::files::build_off_thread(move || {
+        crate::ssr::learning::item_stats::table(stats, Format::Xlsx)
+    })
+    .await?;
+    Ok(attachment(
+        Format::Xlsx.content_type(),
+        &content_disposition(&stem, Format::Xlsx),
+        body,
+    ))
+}
 
 async fn export(
     state: AppState,
