@@ -546,6 +546,31 @@ async fn a_webinar_runs_from_join_to_a_verified_certificate(backend: Backend) ->
             && siti_row[9] == cert.number,
         "Siti's row: {siti_row:?}"
     );
+    // Item statistics per test: Siti answered every pre-test question wrong and every
+    // post-test question right (the guest submitted nothing).
+    for (stage, right) in [("pre-test", false), ("post-test", true)] {
+        let res = host
+            .get(&format!("/host/sesi/{}/soal.xlsx?tahap={stage}", session.id))
+            .await?;
+        ensure!(res.status() == StatusCode::OK, "{stage} statistics: {}", res.status());
+        let rows = xlsx_rows(res.bytes().await?.to_vec())?;
+        ensure!(rows[0][0] == "Kode soal", "{stage} header: {:?}", rows[0]);
+        let column = |i: usize| -> u64 {
+            rows[1..]
+                .iter()
+                .filter_map(|r| r.get(i).and_then(|v| v.parse::<u64>().ok()))
+                .sum()
+        };
+        let (answered, correct) = (column(2), column(3));
+        ensure!(
+            answered > 0 && correct == if right { answered } else { 0 },
+            "{stage}: {answered} answered, {correct} right"
+        );
+    }
+    let res = host
+        .get(&format!("/host/sesi/{}/soal.xlsx?tahap=ujian", session.id))
+        .await?;
+    ensure!(res.status() == StatusCode::UNPROCESSABLE_ENTITY, "unknown stage: {}", res.status());
     let csv = host
         .get(&format!("/host/sesi/{}/hasil.csv", session.id))
         .await?
