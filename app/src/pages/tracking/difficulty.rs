@@ -15,9 +15,9 @@ pub fn DifficultyPage() -> impl IntoView {
     let assignment = id_param("assignment");
     let data = Resource::new(assignment, get_question_difficulty);
     view! {
-        <Title text="Tingkat kesulitan soal" />
+        <Title text="Statistik soal" />
         <OperatorNav />
-        <h1>"Tingkat kesulitan soal"</h1>
+        <h1>"Statistik soal"</h1>
         {loaded(data, |d| view! { <DifficultyView d /> })}
     }
 }
