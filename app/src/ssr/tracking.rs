@@ -9,4 +9,5 @@ pub mod employees;
 pub mod import;
 pub mod ledger;
 pub mod roster;
+pub mod roster_file;
 pub mod signer;

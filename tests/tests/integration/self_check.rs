@@ -108,7 +108,11 @@ fn conditions_pick_the_right_entries() -> Result<()> {
     let catalog = catalog()?;
     // The act is listed both as ethics and as discipline. Which list applies before and after a
     // candidate is determined is not verified, so every stage shows both, each with its caveat.
-    for candidate in [None, Some(CandidateStage::BakalCalon), Some(CandidateStage::Calon)] {
+    for candidate in [
+        None,
+        Some(CandidateStage::BakalCalon),
+        Some(CandidateStage::Calon),
+    ] {
         let outcome = check(
             &catalog,
             CheckAnswers {

@@ -838,19 +838,44 @@ async fn assignments_dashboards_and_exports_follow_the_fixture(backend: Backend)
             (2, 1) => Some(1.0),
             _ => None,
         };
-        ensure!(q.discrimination == expected, "{}: {:?}", q.id, q.discrimination);
-        let keys_chosen: Vec<u64> = q.options.iter().filter(|o| o.correct).map(|o| o.chosen).collect();
-        let wrong_chosen: u64 = q.options.iter().filter(|o| !o.correct).map(|o| o.chosen).sum();
+        ensure!(
+            q.discrimination == expected,
+            "{}: {:?}",
+            q.id,
+            q.discrimination
+        );
+        let keys_chosen: Vec<u64> = q
+            .options
+            .iter()
+            .filter(|o| o.correct)
+            .map(|o| o.chosen)
+            .collect();
+        let wrong_chosen: u64 = q
+            .options
+            .iter()
+            .filter(|o| !o.correct)
+            .map(|o| o.chosen)
+            .sum();
         ensure!(
             keys_chosen.iter().all(|&n| n == q.correct) && wrong_chosen == q.answered - q.correct,
             "{}: option spread {:?}",
             q.id,
             q.options
         );
-        ensure!(!q.needs_review(), "two answers are too few to flag {}", q.id);
+        ensure!(
+            !q.needs_review(),
+            "two answers are too few to flag {}",
+            q.id
+        );
     }
-    let res = op.get(&format!("/operator/penugasan/{id}/soal.xlsx")).await?;
-    ensure!(res.status() == 200, "item statistics export: {}", res.status());
+    let res = op
+        .get(&format!("/operator/penugasan/{id}/soal.xlsx"))
+        .await?;
+    ensure!(
+        res.status() == 200,
+        "item statistics export: {}",
+        res.status()
+    );
     let sheet = xlsx_rows(&res.bytes().await?)?;
     ensure!(
         sheet.len() == d.questions.len() + 1 && sheet[0][0] == "Kode soal",
@@ -861,7 +886,10 @@ async fn assignments_dashboards_and_exports_follow_the_fixture(backend: Backend)
         .iter()
         .filter_map(|r| r.get(2).and_then(calamine::DataType::as_f64))
         .sum();
-    ensure!(answered_in_sheet == 20.0, "answers in the sheet: {answered_in_sheet}");
+    ensure!(
+        answered_in_sheet == 20.0,
+        "answers in the sheet: {answered_in_sheet}"
+    );
 
     // JP ledger: the module credits its JP (2) this year to Ani and Eka; everyone (the five,
     // and Budi from the shared fixture) is below 20.

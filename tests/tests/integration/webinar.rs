@@ -550,9 +550,16 @@ async fn a_webinar_runs_from_join_to_a_verified_certificate(backend: Backend) ->
     // post-test question right (the guest submitted nothing).
     for (stage, right) in [("pre-test", false), ("post-test", true)] {
         let res = host
-            .get(&format!("/host/sesi/{}/soal.xlsx?tahap={stage}", session.id))
+            .get(&format!(
+                "/host/sesi/{}/soal.xlsx?tahap={stage}",
+                session.id
+            ))
             .await?;
-        ensure!(res.status() == StatusCode::OK, "{stage} statistics: {}", res.status());
+        ensure!(
+            res.status() == StatusCode::OK,
+            "{stage} statistics: {}",
+            res.status()
+        );
         let rows = xlsx_rows(res.bytes().await?.to_vec())?;
         ensure!(rows[0][0] == "Kode soal", "{stage} header: {:?}", rows[0]);
         let column = |i: usize| -> u64 {
@@ -570,7 +577,11 @@ async fn a_webinar_runs_from_join_to_a_verified_certificate(backend: Backend) ->
     let res = host
         .get(&format!("/host/sesi/{}/soal.xlsx?tahap=ujian", session.id))
         .await?;
-    ensure!(res.status() == StatusCode::UNPROCESSABLE_ENTITY, "unknown stage: {}", res.status());
+    ensure!(
+        res.status() == StatusCode::UNPROCESSABLE_ENTITY,
+        "unknown stage: {}",
+        res.status()
+    );
     let csv = host
         .get(&format!("/host/sesi/{}/hasil.csv", session.id))
         .await?

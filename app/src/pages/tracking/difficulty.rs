@@ -57,7 +57,9 @@ pub(super) fn DifficultyView(d: Difficulty) -> impl IntoView {
                     }
                 })
                 .collect_view();
-            let flag = q.needs_review().then(|| view! { <span class="badge warn">"Tinjau"</span> });
+            let flag = q
+                .needs_review()
+                .then(|| view! { <span class="badge warn">"Tinjau"</span> });
             view! {
                 <tr>
                     <td>{share}</td>

@@ -64,7 +64,11 @@ fn share((answered, right): (u64, u64)) -> Option<f64> {
 }
 
 /// Every question of `module` with its figures (zeros for questions nobody answered).
-pub fn combine(module: &Module, counts: &[ItemCounts], choices: &[ChoiceCount]) -> Vec<QuestionStat> {
+pub fn combine(
+    module: &Module,
+    counts: &[ItemCounts],
+    choices: &[ChoiceCount],
+) -> Vec<QuestionStat> {
     let counts: HashMap<&str, &ItemCounts> =
         counts.iter().map(|c| (c.question_id.as_str(), c)).collect();
     let mut chosen: HashMap<(&str, String), u64> = HashMap::new();
@@ -206,7 +210,11 @@ mod tests {
         let mut sorted = stats.clone();
         hardest_first(&mut sorted);
         let order: Vec<&str> = sorted.iter().map(|q| q.id.as_str()).collect();
-        assert_eq!(order, vec!["q2", "q1", "q3"], "hardest first, unanswered last");
+        assert_eq!(
+            order,
+            vec!["q2", "q1", "q3"],
+            "hardest first, unanswered last"
+        );
     }
 
     #[test]

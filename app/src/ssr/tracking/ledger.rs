@@ -3,10 +3,10 @@
 
 use crate::error::AppError;
 use crate::model::tracking::{Difficulty, JpLedger, JpRow, UnitOption, JP_TARGET};
-use crate::ssr::db::item_stats::{self, Population};
-use crate::ssr::learning;
 use crate::ssr::db::dashboards::Sql;
 use crate::ssr::db::entities::{account, unit};
+use crate::ssr::db::item_stats::{self, Population};
+use crate::ssr::learning;
 use crate::ssr::respond::{fail, OrFail};
 use crate::ssr::time::zone_offset;
 use crate::ssr::tracking::import::agency_of;

@@ -159,111 +159,12 @@ impl Cell {
 }
 
 /// What stops a whole file from being read (as opposed to a bad row).
-fn file_error(message: impl Into<String>) -> AppError {
+pub(super) fn file_error(message: impl Into<String>) -> AppError {
     AppError::invalid("file", message)
 }
 
 const MAX_FIELD: usize = 150;
-/// More rows than any province has ASN: a guard against a wrong file, not a quota.
-pub const MAX_ROWS: usize = 300_000;
-
-/// Reads the table of a CSV (comma, semicolon or tab separated; UTF-8 or Windows-1252) or an
-/// XLSX file (the first sheet) as numbered lines of cells.
-pub fn read_table(file_name: &str, bytes: &[u8]) -> Result<Vec<(usize, Vec<Cell>)>, AppError> {
-    if bytes.is_empty() {
-        return Err(file_error(
-            "Berkas kosong. Pilih berkas roster (.xlsx atau .csv).",
-        ));
-    }
-    let lower = file_name.to_ascii_lowercase();
-    if bytes.starts_with(b"PK\x03\x04") {
-        return read_xlsx(bytes);
-    }
-    if lower.ends_with(".xls") || bytes.starts_with(&[0xD0, 0xCF, 0x11, 0xE0]) {
-        return Err(file_error(
-            "Format Excel lama (.xls) belum didukung. Simpan sebagai .xlsx atau .csv lalu unggah lagi.",
-        ));
-    }
-    if lower.ends_with(".xlsx") {
-        return Err(file_error(
-            "Berkas .xlsx ini rusak atau bukan berkas Excel.",
-        ));
-    }
-    read_csv(bytes)
-}
-
-fn read_xlsx(bytes: &[u8]) -> Result<Vec<(usize, Vec<Cell>)>, AppError> {
-    use calamine::{Data, Reader, Xlsx};
-    let mut book = Xlsx::new(std::io::Cursor::new(bytes))
-        .map_err(|_| file_error("Berkas .xlsx ini rusak atau bukan berkas Excel."))?;
-    let range = book
-        .worksheet_range_at(0)
-        .ok_or_else(|| file_error("Berkas Excel tidak memiliki lembar kerja."))?
-        .map_err(|_| file_error("Lembar pertama berkas Excel tidak terbaca."))?;
-    let first_row = range.start().map(|(r, _)| r as usize).unwrap_or(0);
-    let first_col = range.start().map(|(_, c)| c as usize).unwrap_or(0);
-    let mut out = Vec::new();
-    for (i, row) in range.rows().enumerate() {
-        // Keep column positions absolute so a sheet starting at column B still lines up.
-        let mut cells = vec![Cell::Text(String::new()); first_col];
-        cells.extend(row.iter().map(|d| match d {
-            Data::Float(f) => Cell::Number(*f),
-            Data::Int(n) => Cell::Number(*n as f64),
-            Data::String(s) => Cell::Text(s.clone()),
-            Data::Empty => Cell::Text(String::new()),
-            other => Cell::Text(other.to_string()),
-        }));
-        out.push((first_row + i + 1, cells));
-    }
-    Ok(out)
-}
-
-fn read_csv(bytes: &[u8]) -> Result<Vec<(usize, Vec<Cell>)>, AppError> {
-    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
-    // Excel on Windows saves "CSV" in the ANSI code page; every byte maps to one character.
-    let text: String = match std::str::from_utf8(bytes) {
-        Ok(s) => s.to_string(),
-        Err(_) => bytes.iter().map(|&b| windows_1252(b)).collect(),
-    };
-    let first_line = text.lines().next().unwrap_or("");
-    let delimiter = [b';', b',', b'\t']
-        .into_iter()
-        .max_by_key(|d| first_line.bytes().filter(|b| b == d).count())
-        .unwrap_or(b',');
-    let mut reader = csv::ReaderBuilder::new()
-        .delimiter(delimiter)
-        .has_headers(false)
-        .flexible(true)
-        .from_reader(text.as_bytes());
-    let mut out = Vec::new();
-    for record in reader.records() {
-        let record = record.map_err(|e| {
-            let line = e.position().map(|p| p.line()).unwrap_or(0);
-            file_error(format!(
-                "Baris {line} tidak dapat dibaca sebagai CSV (periksa tanda kutip)."
-            ))
-        })?;
-        let line = record.position().map(|p| p.line() as usize).unwrap_or(0);
-        out.push((
-            line,
-            record.iter().map(|c| Cell::Text(c.to_string())).collect(),
-        ));
-    }
-    Ok(out)
-}
-
-/// Windows-1252 to Unicode (the C1 range differs from Latin-1).
-fn windows_1252(b: u8) -> char {
-    const C1: [char; 32] = [
-        '€', '\u{81}', '‚', 'ƒ', '„', '…', '†', '‡', 'ˆ', '‰', 'Š', '‹', 'Œ', '\u{8d}', 'Ž',
-        '\u{8f}', '\u{90}', '‘', '’', '“', '”', '•', '–', '—', '˜', '™', 'š', '›', 'œ', '\u{9d}',
-        'ž', 'Ÿ',
-    ];
-    match b {
-        0x80..=0x9f => C1[usize::from(b - 0x80)],
-        _ => char::from(b),
-    }
-}
+pub use super::roster_file::{read_table, MAX_COLUMNS, MAX_ROWS};
 
 /// The rows of a file: valid ones normalised, bad ones with their line and reason.
 #[derive(Debug, Default, Clone, PartialEq)]

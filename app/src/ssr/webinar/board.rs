@@ -1,10 +1,10 @@
 //! The live board: the figures a host watches while attendees submit.
 
 use crate::error::AppError;
-use crate::model::webinar::{Bucket, LiveStats, QuestionShare, Stage, TeamRow};
-use crate::ssr::db::{self, entities::webinar_session};
 use crate::model::quiz::QuestionStat;
+use crate::model::webinar::{Bucket, LiveStats, QuestionShare, Stage, TeamRow};
 use crate::ssr::db::item_stats::{self, Population};
+use crate::ssr::db::{self, entities::webinar_session};
 use crate::ssr::learning;
 use crate::ssr::respond::{fail, OrFail};
 use crate::ssr::AppState;
@@ -157,4 +157,3 @@ pub async fn item_stats(
     learning::item_stats::hardest_first(&mut stats);
     Ok(stats)
 }
-

@@ -169,9 +169,8 @@ async fn item_stats_xlsx(
     let (account, session) = managed_session(&state, &resolved, id).await?;
     let stage = match query.tahap.as_deref().filter(|s| !s.is_empty()) {
         None => Stage::Post,
-        Some(code) => Stage::from_segment(code).ok_or_else(|| {
-            AppError::invalid("tahap", "Tahap harus pre-test atau post-test.")
-        })?,
+        Some(code) => Stage::from_segment(code)
+            .ok_or_else(|| AppError::invalid("tahap", "Tahap harus pre-test atau post-test."))?,
     };
     let stats = board::item_stats(&state, &session, stage).await?;
     crate::ssr::accounts::sign_in::audit(

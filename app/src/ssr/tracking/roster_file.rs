@@ -1,0 +1,210 @@
+//! Reading a roster file (CSV in UTF-8 or Windows-1252, or the first sheet of an XLSX) as
+//! numbered lines of cells, within limits that hold before anything large is allocated.
+
+use super::roster::{file_error, Cell};
+use crate::error::AppError;
+
+/// More rows than any province has ASN: a guard against a wrong file, not a quota.
+pub const MAX_ROWS: usize = 300_000;
+
+/// Reads the table of a CSV (comma, semicolon or tab separated; UTF-8 or Windows-1252) or an
+/// XLSX file (the first sheet) as numbered lines of cells.
+pub fn read_table(file_name: &str, bytes: &[u8]) -> Result<Vec<(usize, Vec<Cell>)>, AppError> {
+    if bytes.is_empty() {
+        return Err(file_error(
+            "Berkas kosong. Pilih berkas roster (.xlsx atau .csv).",
+        ));
+    }
+    let lower = file_name.to_ascii_lowercase();
+    if bytes.starts_with(b"PK\x03\x04") {
+        return read_xlsx(bytes);
+    }
+    if lower.ends_with(".xls") || bytes.starts_with(&[0xD0, 0xCF, 0x11, 0xE0]) {
+        return Err(file_error(
+            "Format Excel lama (.xls) belum didukung. Simpan sebagai .xlsx atau .csv lalu unggah lagi.",
+        ));
+    }
+    if lower.ends_with(".xlsx") {
+        return Err(file_error(
+            "Berkas .xlsx ini rusak atau bukan berkas Excel.",
+        ));
+    }
+    read_csv(bytes)
+}
+
+/// Columns a roster may use (it needs seven; templates and exports add a few).
+pub const MAX_COLUMNS: u32 = 64;
+/// Filled cells a roster may hold: every allowed row full to the column limit.
+const MAX_CELLS: usize = MAX_ROWS * 16;
+
+/// Reads the first sheet cell by cell. A sheet is never expanded to its declared dimensions: a
+/// 2 KB workbook with one cell at A1 and one at XFD1048576 would otherwise ask for hundreds of
+/// gigabytes. Cells beyond the row or column limit, or too many cells, refuse the file with a
+/// message naming the limit, before anything large is allocated.
+fn read_xlsx(bytes: &[u8]) -> Result<Vec<(usize, Vec<Cell>)>, AppError> {
+    use calamine::{Data, Reader, Xlsx};
+    use std::collections::BTreeMap;
+    let mut book = Xlsx::new(std::io::Cursor::new(bytes))
+        .map_err(|_| file_error("Berkas .xlsx ini rusak atau bukan berkas Excel."))?;
+    let sheet = book
+        .sheet_names()
+        .first()
+        .cloned()
+        .ok_or_else(|| file_error("Berkas Excel tidak memiliki lembar kerja."))?;
+    let unreadable = || file_error("Lembar pertama berkas Excel tidak terbaca.");
+    let mut reader = book
+        .worksheet_cells_reader(&sheet)
+        .map_err(|_| unreadable())?;
+    let mut rows: BTreeMap<u32, Vec<(u32, Cell)>> = BTreeMap::new();
+    let mut filled = 0usize;
+    while let Some(cell) = reader.next_cell().map_err(|_| unreadable())? {
+        let (row, col) = cell.get_position();
+        let data: Data = cell.get_value().clone().into();
+        if matches!(data, Data::Empty) {
+            continue;
+        }
+        // The header and a few notes may sit above the data rows.
+        if row as usize > MAX_ROWS + 100 {
+            return Err(file_error(format!(
+                "Berkas berisi isian di baris {}. Roster paling banyak {MAX_ROWS} baris data; \
+                 hapus isian di bawah tabel atau pisahkan per OPD.",
+                u64::from(row) + 1
+            )));
+        }
+        if col >= MAX_COLUMNS {
+            return Err(file_error(format!(
+                "Berkas berisi isian di kolom ke-{}. Roster memakai paling banyak {MAX_COLUMNS} \
+                 kolom; hapus isian di sebelah kanan tabel.",
+                u64::from(col) + 1
+            )));
+        }
+        filled += 1;
+        if filled > MAX_CELLS {
+            return Err(file_error(format!(
+                "Berkas berisi lebih dari {MAX_CELLS} sel terisi. Pisahkan per OPD lalu unggah satu per satu."
+            )));
+        }
+        let value = match data {
+            Data::Float(f) => Cell::Number(f),
+            Data::Int(n) => Cell::Number(n as f64),
+            Data::String(s) => Cell::Text(s),
+            other => Cell::Text(other.to_string()),
+        };
+        rows.entry(row).or_default().push((col, value));
+    }
+    // Columns keep their absolute positions, so a sheet starting at column B still lines up.
+    Ok(rows
+        .into_iter()
+        .map(|(row, cells)| {
+            let width = cells
+                .iter()
+                .map(|(c, _)| *c as usize + 1)
+                .max()
+                .unwrap_or(0);
+            let mut line = vec![Cell::Text(String::new()); width];
+            for (col, value) in cells {
+                line[col as usize] = value;
+            }
+            (row as usize + 1, line)
+        })
+        .collect())
+}
+
+fn read_csv(bytes: &[u8]) -> Result<Vec<(usize, Vec<Cell>)>, AppError> {
+    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    // Excel on Windows saves "CSV" in the ANSI code page; every byte maps to one character.
+    let text: String = match std::str::from_utf8(bytes) {
+        Ok(s) => s.to_string(),
+        Err(_) => bytes.iter().map(|&b| windows_1252(b)).collect(),
+    };
+    let first_line = text.lines().next().unwrap_or("");
+    let delimiter = [b';', b',', b'\t']
+        .into_iter()
+        .max_by_key(|d| first_line.bytes().filter(|b| b == d).count())
+        .unwrap_or(b',');
+    let mut reader = csv::ReaderBuilder::new()
+        .delimiter(delimiter)
+        .has_headers(false)
+        .flexible(true)
+        .from_reader(text.as_bytes());
+    let mut out = Vec::new();
+    for record in reader.records() {
+        let record = record.map_err(|e| {
+            let line = e.position().map(|p| p.line()).unwrap_or(0);
+            file_error(format!(
+                "Baris {line} tidak dapat dibaca sebagai CSV (periksa tanda kutip)."
+            ))
+        })?;
+        let line = record.position().map(|p| p.line() as usize).unwrap_or(0);
+        out.push((
+            line,
+            record.iter().map(|c| Cell::Text(c.to_string())).collect(),
+        ));
+    }
+    Ok(out)
+}
+
+/// Windows-1252 to Unicode (the C1 range differs from Latin-1).
+fn windows_1252(b: u8) -> char {
+    const C1: [char; 32] = [
+        '€', '\u{81}', '‚', 'ƒ', '„', '…', '†', '‡', 'ˆ', '‰', 'Š', '‹', 'Œ', '\u{8d}', 'Ž',
+        '\u{8f}', '\u{90}', '‘', '’', '“', '”', '•', '–', '—', '˜', '™', 'š', '›', 'œ', '\u{9d}',
+        'ž', 'Ÿ',
+    ];
+    match b {
+        0x80..=0x9f => C1[usize::from(b - 0x80)],
+        _ => char::from(b),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use rust_xlsxwriter::Workbook;
+
+    fn workbook(cells: &[(u32, u16, &str)]) -> Vec<u8> {
+        let mut book = Workbook::new();
+        let sheet = book.add_worksheet();
+        for (row, col, text) in cells {
+            sheet.write_string(*row, *col, *text).expect("cell");
+        }
+        book.save_to_buffer().expect("xlsx")
+    }
+
+    fn refusal(bytes: &[u8]) -> String {
+        match read_table("roster.xlsx", bytes) {
+            Err(AppError::Invalid(errors)) => errors[0].message.clone(),
+            other => panic!("expected a refusal, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn a_tiny_workbook_with_one_far_away_cell_is_refused_without_expanding_the_sheet() {
+        let bytes = workbook(&[(0, 0, "NIP"), (1_048_575, 16_383, "x")]);
+        assert!(bytes.len() < 16 * 1024, "{} bytes", bytes.len());
+        // Would need 2^34 cells if the sheet were read as a dense range.
+        let message = refusal(&bytes);
+        assert!(message.contains("baris 1048576"), "{message}");
+    }
+
+    #[test]
+    fn a_cell_far_to_the_right_is_refused_naming_the_column_limit() {
+        let message = refusal(&workbook(&[(0, 0, "NIP"), (1, 200, "x")]));
+        assert!(
+            message.contains("kolom ke-201") && message.contains("64"),
+            "{message}"
+        );
+    }
+
+    #[test]
+    fn cells_keep_their_rows_and_columns_and_empty_rows_are_skipped() {
+        let bytes = workbook(&[(2, 1, "NIP"), (2, 2, "Nama"), (5, 1, "1985"), (5, 3, "x")]);
+        let table = read_table("roster.xlsx", &bytes).expect("readable");
+        assert_eq!(table.len(), 2);
+        assert_eq!(table[0].0, 3, "line numbers are the sheet's own");
+        assert_eq!(table[1].0, 6);
+        assert!(matches!(&table[0].1[1], Cell::Text(t) if t == "NIP"));
+        assert!(matches!(&table[0].1[0], Cell::Text(t) if t.is_empty()));
+        assert_eq!(table[1].1.len(), 4);
+    }
+}
