@@ -8,13 +8,13 @@
 //! and `\n`. Short answer, matching, numerical, essay and descriptions are recognised and skipped.
 
 use super::text::html_to_text;
+use super::TakenIds;
 use super::{
     apply_tags, choice_question, id_source, netra_warnings, split_feedback, topic_from_category,
     unique_id, BankQuestion, Import, Outcome, Place, ReportLine, SourceAnswer, SourceChoice,
     SyntaxError,
 };
 use crate::model::quiz::QuestionKind;
-use std::collections::HashSet;
 
 /// One blank-line-separated chunk of the file, comments removed.
 struct Block {
@@ -51,7 +51,7 @@ impl Block {
 /// Reads a GIFT file.
 pub fn parse(text: &str) -> Result<Import, SyntaxError> {
     let mut import = Import::default();
-    let mut taken = HashSet::new();
+    let mut taken = TakenIds::default();
     let mut category: Option<String> = None;
     for block in blocks(text) {
         let mut body = block.text.trim();

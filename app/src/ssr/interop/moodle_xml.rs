@@ -2,6 +2,7 @@
 //! XML importer accepts (`multichoice` with `<single>`, `truefalse`, categories, tags).
 
 use super::text::{escape, html_to_text, text_to_html};
+use super::TakenIds;
 use super::{
     apply_tags, choice_question, id_source, netra_warnings, split_feedback, topic_from_category,
     unique_id, BankQuestion, Import, Outcome, Place, ReportLine, SourceAnswer, SourceChoice,
@@ -9,7 +10,6 @@ use super::{
 };
 use crate::model::quiz::QuestionKind;
 use roxmltree::{Document, Node};
-use std::collections::HashSet;
 
 /// Reads a Moodle XML file.
 pub fn parse(text: &str) -> Result<Import, SyntaxError> {
@@ -34,7 +34,7 @@ pub fn parse(text: &str) -> Result<Import, SyntaxError> {
         });
     }
     let mut import = Import::default();
-    let mut taken = HashSet::new();
+    let mut taken = TakenIds::default();
     let mut category: Option<String> = None;
     let mut position = 0;
     for node in root.children().filter(|n| n.has_tag_name("question")) {
