@@ -197,6 +197,34 @@ fn sample(text: &str, series: &str) -> Option<f64> {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn made_up_http_methods_do_not_grow_the_metrics() -> Result<()> {
+    let app = TestApp::spawn(Backend::Sqlite).await?;
+    let browser = app.browser()?;
+    let before = browser.get("/metrics").await?.text().await?.len();
+    for i in 0..300 {
+        let method = reqwest::Method::from_bytes(format!("X{i}FOO").as_bytes())?;
+        let res = browser
+            .client
+            .request(method, browser.url(&format!("/tidak-ada-{i}")))
+            .send()
+            .await?;
+        ensure!(res.status().is_client_error(), "made-up method: {}", res.status());
+    }
+    let text = browser.get("/metrics").await?.text().await?;
+    ensure!(
+        text.contains(r#"method="OTHER""#) && !text.contains("X1FOO"),
+        "made-up methods share one label:\n{text}"
+    );
+    // 300 requests under new methods and paths add at most a few series (one per status).
+    ensure!(
+        text.len() < before + 8 * 1024,
+        "metrics grew from {before} to {} bytes",
+        text.len()
+    );
+    Ok(())
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn metrics_count_requests_by_route_and_read_attempts_from_the_database() -> Result<()> {
     let app = TestApp::spawn(Backend::Sqlite).await?;
     let browser = app.browser()?;
