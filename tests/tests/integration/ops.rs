@@ -208,7 +208,11 @@ async fn made_up_http_methods_do_not_grow_the_metrics() -> Result<()> {
             .request(method, browser.url(&format!("/tidak-ada-{i}")))
             .send()
             .await?;
-        ensure!(res.status().is_client_error(), "made-up method: {}", res.status());
+        ensure!(
+            res.status().is_client_error(),
+            "made-up method: {}",
+            res.status()
+        );
     }
     let text = browser.get("/metrics").await?.text().await?;
     ensure!(

@@ -5,7 +5,7 @@
 
 use crate::model::quiz::{OptionShare, QuestionStat};
 use crate::ssr::content::Module;
-use crate::ssr::db::item_stats::{ChoiceCount, ItemCounts};
+use crate::ssr::db::item_stats::{self, ChoiceCount, ItemCounts, Population};
 use crate::ssr::files::{Column, ExportError, Format, TableWriter};
 use crate::ssr::time::wib;
 use std::collections::HashMap;
@@ -113,6 +113,19 @@ pub fn combine(
             }
         })
         .collect()
+}
+
+/// The statistics of `module`'s questions over the attempts of `population`, hardest first.
+pub(crate) async fn hardest_first_over(
+    db: &impl sea_orm::ConnectionTrait,
+    module: &Module,
+    population: &Population<'_>,
+) -> Result<Vec<QuestionStat>, sea_orm::DbErr> {
+    let counts = item_stats::item_counts(db, population).await?;
+    let choices = item_stats::choice_counts(db, population).await?;
+    let mut stats = combine(module, &counts, &choices);
+    hardest_first(&mut stats);
+    Ok(stats)
 }
 
 /// Hardest first; questions nobody has answered yet go last.

@@ -5,7 +5,7 @@ use crate::error::AppError;
 use crate::model::tracking::{Difficulty, JpLedger, JpRow, UnitOption, JP_TARGET};
 use crate::ssr::db::dashboards::Sql;
 use crate::ssr::db::entities::{account, unit};
-use crate::ssr::db::item_stats::{self, Population};
+use crate::ssr::db::item_stats::Population;
 use crate::ssr::learning;
 use crate::ssr::respond::{fail, OrFail};
 use crate::ssr::time::zone_offset;
@@ -163,14 +163,9 @@ pub async fn difficulty(
         .ok_or(AppError::NotFound)
         .map_err(fail)?;
     let population = Population::Assignment { scope: &scope };
-    let counts = item_stats::item_counts(&state.db, &population)
+    let questions = learning::item_stats::hardest_first_over(&state.db, module, &population)
         .await
         .or_fail()?;
-    let choices = item_stats::choice_counts(&state.db, &population)
-        .await
-        .or_fail()?;
-    let mut questions = learning::item_stats::combine(module, &counts, &choices);
-    learning::item_stats::hardest_first(&mut questions);
     let assignment = super::assignments::view_of(state, &a).await?;
     Ok(Difficulty {
         assignment,

@@ -3,7 +3,7 @@
 use crate::error::AppError;
 use crate::model::quiz::QuestionStat;
 use crate::model::webinar::{Bucket, LiveStats, QuestionShare, Stage, TeamRow};
-use crate::ssr::db::item_stats::{self, Population};
+use crate::ssr::db::item_stats::Population;
 use crate::ssr::db::{self, entities::webinar_session};
 use crate::ssr::learning;
 use crate::ssr::respond::{fail, OrFail};
@@ -147,13 +147,7 @@ pub async fn item_stats(
         session_id: session.id,
         context: stage.context(),
     };
-    let counts = item_stats::item_counts(&state.db, &population)
+    learning::item_stats::hardest_first_over(&state.db, module, &population)
         .await
-        .or_fail()?;
-    let choices = item_stats::choice_counts(&state.db, &population)
-        .await
-        .or_fail()?;
-    let mut stats = learning::item_stats::combine(module, &counts, &choices);
-    learning::item_stats::hardest_first(&mut stats);
-    Ok(stats)
+        .or_fail()
 }
