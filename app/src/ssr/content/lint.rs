@@ -567,6 +567,7 @@ mod tests {
     fn a_stem_that_echoes_only_the_key_is_found() {
         let mut q = fair("q");
         q.options[0].text = "Dilarang, juga di akun pribadi keluarga".into();
+        q.options[1].text = "Boleh, asalkan dilakukan di luar jam dinas".into();
         q.stem = "Apa yang berlaku bagi unggahan kampanye di akun pribadi keluarga yang dilarang?"
             .into();
         assert_eq!(rules(vec![q]), vec![Rule::StemEchoesKey]);
