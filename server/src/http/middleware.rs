@@ -23,7 +23,36 @@ fn host_of(url: &str) -> Option<&str> {
         .map(|(_, rest)| rest.split(['/', '?', '#']).next().unwrap_or(""))
 }
 
-/// Refuses a state-changing request whose `Origin` (or `Referer`) names another site.
+/// Whether a state-changing request may proceed, from its headers alone.
+///
+/// - `Sec-Fetch-Site: cross-site` or `same-site` (a sibling subdomain, which Lax cookies reach)
+///   is refused: browsers send it on every request they make for a page.
+/// - An `Origin` must name this site; `Origin: null` (a sandboxed frame, a page with
+///   `Referrer-Policy: no-referrer`) or an unreadable one is refused.
+/// - Without `Origin`, a `Referer` must name this site.
+/// - A request with none of these headers does not come from a browser page (a script, `curl`):
+///   it carries no victim's cookies by accident, so it is let through.
+fn origin_allowed(headers: &axum::http::HeaderMap, expected: Option<&str>) -> bool {
+    let value = |name: header::HeaderName| headers.get(name).map(|v| v.to_str().unwrap_or(""));
+    if let Some(site) = headers.get("sec-fetch-site") {
+        if matches!(site.to_str(), Ok("cross-site") | Ok("same-site")) {
+            return false;
+        }
+    }
+    let names_this_site = |url: &str| match (host_of(url), expected) {
+        (Some(host), Some(expected)) => host.eq_ignore_ascii_case(expected),
+        // No Host header and no public URL: nothing to compare with (HTTP/1.0 clients).
+        (Some(_), None) => true,
+        (None, _) => false,
+    };
+    match (value(header::ORIGIN), value(header::REFERER)) {
+        (Some(origin), _) => names_this_site(origin),
+        (None, Some(referer)) => names_this_site(referer),
+        (None, None) => true,
+    }
+}
+
+/// Refuses a state-changing request that a page of another site (or an opaque origin) sent.
 /// Leptos has no CSRF protection of its own; SameSite=Lax cookies plus this check close the gap.
 pub async fn same_origin(
     State(allowed): State<AllowedOrigin>,
@@ -39,21 +68,12 @@ pub async fn same_origin(
             .and_then(|h| h.to_str().ok())
             .map(str::to_ascii_lowercase)
     });
-    let source = req
-        .headers()
-        .get(header::ORIGIN)
-        .or_else(|| req.headers().get(header::REFERER))
-        .and_then(|v| v.to_str().ok())
-        .and_then(host_of)
-        .map(str::to_ascii_lowercase);
-    if let (Some(expected), Some(source)) = (expected, source) {
-        if source != expected {
-            return (
-                StatusCode::FORBIDDEN,
-                "Permintaan ditolak: asal permintaan tidak sesuai.",
-            )
-                .into_response();
-        }
+    if !origin_allowed(req.headers(), expected.as_deref()) {
+        return (
+            StatusCode::FORBIDDEN,
+            "Permintaan ditolak: asal permintaan tidak sesuai.",
+        )
+            .into_response();
     }
     next.run(req).await
 }
@@ -199,7 +219,48 @@ pub async fn request_id(mut req: Request<Body>, next: Next) -> Response {
 
 #[cfg(test)]
 mod tests {
-    use super::{host_of, AllowedOrigin};
+    use super::{host_of, origin_allowed, AllowedOrigin};
+    use axum::http::{HeaderMap, HeaderValue};
+
+    fn headers(pairs: &[(&'static str, &'static str)]) -> HeaderMap {
+        let mut map = HeaderMap::new();
+        for (name, value) in pairs {
+            map.insert(*name, HeaderValue::from_static(value));
+        }
+        map
+    }
+
+    #[test]
+    fn only_pages_of_this_site_may_change_state() {
+        let site = Some("netra.example.go.id");
+        let allowed =
+            |pairs: &[(&'static str, &'static str)]| origin_allowed(&headers(pairs), site);
+        assert!(allowed(&[("origin", "https://netra.example.go.id")]));
+        assert!(allowed(&[
+            ("origin", "https://NETRA.example.go.id"),
+            ("sec-fetch-site", "same-origin")
+        ]));
+        assert!(allowed(&[(
+            "referer",
+            "https://netra.example.go.id/modul/x"
+        )]));
+        assert!(allowed(&[]), "no browser headers: not a page");
+        assert!(!allowed(&[("origin", "https://evil.example")]));
+        assert!(!allowed(&[("origin", "null")]), "an opaque origin");
+        assert!(!allowed(&[
+            ("origin", "null"),
+            ("referer", "https://netra.example.go.id/")
+        ]));
+        assert!(!allowed(&[("referer", "https://evil.example/")]));
+        assert!(!allowed(&[("sec-fetch-site", "cross-site")]));
+        assert!(
+            !allowed(&[
+                ("origin", "https://netra.example.go.id"),
+                ("sec-fetch-site", "same-site")
+            ]),
+            "a sibling subdomain"
+        );
+    }
 
     #[test]
     fn hosts_are_taken_from_urls() {

@@ -122,6 +122,22 @@ async fn cross_site_posts_are_refused_and_headers_are_set(backend: Backend) -> R
         .send()
         .await?;
     ensure!(res.status() == 403, "cross-site post: {}", res.status());
+    // An opaque origin (sandboxed frame, no-referrer page) and a sibling subdomain are refused.
+    for (name, value) in [("origin", "null"), ("sec-fetch-site", "same-site")] {
+        let res = browser
+            .client
+            .post(browser.url("/api/identify"))
+            .header(name, value)
+            .form(&[
+                ("nip", NIP),
+                ("name", "Budi Santoso"),
+                ("instansi", "X"),
+                ("unit_kerja", "Y"),
+            ])
+            .send()
+            .await?;
+        ensure!(res.status() == 403, "{name}: {value}: {}", res.status());
+    }
     let res = browser.get("/").await?;
     let h = res.headers();
     ensure!(
