@@ -20,6 +20,8 @@ pub struct ServerConfig {
     pub sqlite_synchronous: db::SqliteSynchronous,
     /// The bearer token that may read `/metrics` (`--metrics-token`).
     pub metrics_token: Option<String>,
+    /// Reverse proxies whose forwarded client address is believed (`--trusted-proxy`).
+    pub trusted_proxies: Vec<ipnet::IpNet>,
 }
 
 impl From<crate::cli::ServeArgs> for ServerConfig {
@@ -32,6 +34,7 @@ impl From<crate::cli::ServeArgs> for ServerConfig {
             public_url: a.public_url,
             sqlite_synchronous: a.db.sqlite_synchronous,
             metrics_token: a.metrics_token.filter(|t| !t.is_empty()),
+            trusted_proxies: a.trusted_proxies,
         }
     }
 }
@@ -108,6 +111,7 @@ pub async fn prepare(config: &ServerConfig) -> anyhow::Result<AppState> {
             .is_some_and(|u| u.starts_with("https://")),
         public_url: config.public_url.clone(),
         metrics_token: config.metrics_token.clone(),
+        trusted_proxies: config.trusted_proxies.clone(),
         ..Settings::default()
     };
     let live = Arc::new(app::ssr::live::LiveHub::default());

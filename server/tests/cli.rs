@@ -433,6 +433,7 @@ fn every_setting_is_a_flag_listed_by_help_with_its_environment_variable() {
         ("--sqlite-synchronous", "NETRA_SQLITE_SYNCHRONOUS"),
         ("--metrics-token", "NETRA_METRICS_TOKEN"),
         ("--log-format", "NETRA_LOG_FORMAT"),
+        ("--trusted-proxy", "NETRA_TRUSTED_PROXIES"),
         ("--public-url", "NETRA_PUBLIC_URL"),
         ("--database-url", "DATABASE_URL"),
     ] {
@@ -453,6 +454,8 @@ fn settings_are_parsed_and_a_wrong_durability_level_is_refused() {
         "s3cret",
         "--log-format",
         "json",
+        "--trusted-proxy",
+        "127.0.0.1/32,10.0.0.0/8",
     ])
     .expect("valid flags");
     assert_eq!(
@@ -461,6 +464,8 @@ fn settings_are_parsed_and_a_wrong_durability_level_is_refused() {
     );
     assert_eq!(cli.serve.metrics_token.as_deref(), Some("s3cret"));
     assert_eq!(cli.log_format, LogFormat::Json);
+    assert_eq!(cli.serve.trusted_proxies.len(), 2);
+    assert!(Cli::try_parse_from(["netra", "--trusted-proxy", "not-a-network"]).is_err());
     let err = Cli::try_parse_from(["netra", "--sqlite-synchronous", "sometimes"])
         .expect_err("unknown level");
     assert!(err

@@ -198,6 +198,7 @@ impl TestApp {
             public_url,
             sqlite_synchronous: synchronous,
             metrics_token: None,
+            trusted_proxies: Vec::new(),
         };
         let state = match startup::prepare(&config).await {
             Ok(state) => state,

@@ -209,6 +209,73 @@ const ATTR_CHAR_ESCAPED: &AsciiSet = &NON_ALPHANUMERIC
     .remove(b'|')
     .remove(b'~');
 
+// ---------------------------------------------------------------------------------------------
+// The client's address
+
+/// The address of the client a request came from: the socket peer, or, when the peer is a
+/// trusted reverse proxy, the address the proxies recorded. Set once per request by the server.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ClientAddr(pub std::net::IpAddr);
+
+/// The client behind `peer`. Only a peer inside `trusted` is believed: then the addresses in
+/// `X-Forwarded-For` (or, without it, the `for=` of `Forwarded`) are read from the right, and
+/// the first one that is not itself a trusted proxy is the client. Anything unreadable, or a
+/// header sent by an untrusted peer, leaves the peer as the client (a visitor cannot choose its
+/// own address by sending the header).
+pub fn client_addr(
+    peer: std::net::IpAddr,
+    headers: &axum::http::HeaderMap,
+    trusted: &[ipnet::IpNet],
+) -> std::net::IpAddr {
+    use std::net::IpAddr;
+    let is_trusted = |ip: &IpAddr| trusted.iter().any(|net| net.contains(ip));
+    if !is_trusted(&peer) {
+        return peer;
+    }
+    let text = |name: &str| -> Vec<String> {
+        headers
+            .get_all(name)
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .flat_map(|v| v.split(','))
+            .map(|s| s.trim().to_string())
+            .collect()
+    };
+    let mut hops: Vec<String> = text("x-forwarded-for");
+    if hops.is_empty() {
+        hops = text("forwarded")
+            .into_iter()
+            .filter_map(|element| {
+                element.split(';').find_map(|pair| {
+                    let (key, value) = pair.trim().split_once('=')?;
+                    key.eq_ignore_ascii_case("for")
+                        .then(|| value.trim_matches('"').to_string())
+                })
+            })
+            .collect();
+    }
+    let parse = |hop: &str| -> Option<IpAddr> {
+        let hop = hop.trim();
+        // "[2001:db8::1]:4711", "192.0.2.60:8080" or a bare address.
+        if let Some(inner) = hop.strip_prefix('[') {
+            return inner.split(']').next()?.parse().ok();
+        }
+        hop.parse()
+            .ok()
+            .or_else(|| hop.rsplit_once(':').and_then(|(ip, _)| ip.parse().ok()))
+    };
+    let mut client = peer;
+    for hop in hops.iter().rev() {
+        match parse(hop) {
+            Some(ip) if is_trusted(&ip) => client = ip,
+            Some(ip) => return ip,
+            // An unreadable hop ends what can be believed.
+            None => break,
+        }
+    }
+    client
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -232,5 +299,48 @@ mod tests {
         );
         assert!(content_disposition("", Format::Xlsx).contains("filename=\"export.xlsx\""));
         assert!(content_disposition("ééé", Format::Xlsx).contains("filename=\"export.xlsx\""));
+    }
+
+    fn proxied(peer: &str, forwarded_for: &str) -> String {
+        let trusted: Vec<ipnet::IpNet> = vec![
+            "10.0.0.0/8".parse().expect("net"),
+            "::1/128".parse().expect("net"),
+        ];
+        let mut headers = axum::http::HeaderMap::new();
+        if !forwarded_for.is_empty() {
+            headers.insert("x-forwarded-for", forwarded_for.parse().expect("value"));
+        }
+        client_addr(peer.parse().expect("ip"), &headers, &trusted).to_string()
+    }
+
+    #[test]
+    fn the_client_address_is_believed_only_from_trusted_proxies() {
+        // Directly connected visitors cannot choose their address.
+        assert_eq!(proxied("203.0.113.7", "198.51.100.1"), "203.0.113.7");
+        // Behind one trusted proxy.
+        assert_eq!(proxied("10.0.0.2", "198.51.100.1"), "198.51.100.1");
+        // A visitor's forged first hop is skipped: the rightmost untrusted hop is the client.
+        assert_eq!(
+            proxied("10.0.0.2", "6.6.6.6, 198.51.100.1, 10.0.0.5"),
+            "198.51.100.1"
+        );
+        // Proxy without the header, or with garbage: the proxy itself.
+        assert_eq!(proxied("10.0.0.2", ""), "10.0.0.2");
+        assert_eq!(proxied("10.0.0.2", "unknown"), "10.0.0.2");
+        assert_eq!(proxied("::1", "[2001:db8::1]:4711"), "2001:db8::1");
+    }
+
+    #[test]
+    fn the_forwarded_header_is_read_without_x_forwarded_for() {
+        let trusted: Vec<ipnet::IpNet> = vec!["127.0.0.1/32".parse().expect("net")];
+        let mut headers = axum::http::HeaderMap::new();
+        headers.insert(
+            "forwarded",
+            "for=192.0.2.60;proto=https;by=203.0.113.43"
+                .parse()
+                .expect("value"),
+        );
+        let ip = client_addr("127.0.0.1".parse().expect("ip"), &headers, &trusted);
+        assert_eq!(ip.to_string(), "192.0.2.60");
     }
 }

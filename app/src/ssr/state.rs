@@ -22,8 +22,11 @@ pub struct Settings {
     /// Seconds accepted after a quiz deadline before a submission counts as late
     /// (covers a slow phone connection at the last second).
     pub grace_seconds: i64,
-    /// The bearer token that may read `/metrics`; `None`: loopback clients only.
+    /// The bearer token that may read `/metrics`; `None`: loopback clients only (and nobody
+    /// once a public URL is configured).
     pub metrics_token: Option<String>,
+    /// Reverse proxies whose `X-Forwarded-For` is believed (`--trusted-proxy`).
+    pub trusted_proxies: Vec<ipnet::IpNet>,
 }
 
 impl Default for Settings {
@@ -35,6 +38,7 @@ impl Default for Settings {
             account_idle_hours: 12,
             grace_seconds: 30,
             metrics_token: None,
+            trusted_proxies: Vec::new(),
         }
     }
 }

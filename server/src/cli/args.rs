@@ -241,4 +241,12 @@ pub struct ServeArgs {
     /// Bearer token that may read `/metrics`; without one, only loopback clients may.
     #[arg(long, env = "NETRA_METRICS_TOKEN", hide_env_values = true)]
     pub metrics_token: Option<String>,
+    /// Address ranges of reverse proxies in front of Netra (e.g. 127.0.0.1/32,10.0.0.0/8): only
+    /// from them is the client address in X-Forwarded-For believed.
+    #[arg(
+        long = "trusted-proxy",
+        env = "NETRA_TRUSTED_PROXIES",
+        value_delimiter = ','
+    )]
+    pub trusted_proxies: Vec<ipnet::IpNet>,
 }

@@ -9,12 +9,14 @@
 //! nothing matched) and a method outside the standard ones counts as `OTHER`, so no request can
 //! add series without bound.
 
+use app::ssr::http::ClientAddr;
 use app::ssr::{db, AppState};
 use axum::body::Body;
 use axum::extract::{ConnectInfo, MatchedPath, State};
 use axum::http::{header, HeaderMap, Method, Request, StatusCode};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
+use axum::Extension;
 use prometheus_client::encoding::text::{encode_eof, encode_registry};
 use prometheus_client::encoding::EncodeLabelSet;
 use prometheus_client::metrics::counter::{ConstCounter, Counter};
@@ -22,7 +24,7 @@ use prometheus_client::metrics::family::{Family, MetricConstructor};
 use prometheus_client::metrics::gauge::{ConstGauge, Gauge};
 use prometheus_client::metrics::histogram::Histogram;
 use prometheus_client::registry::Registry;
-use std::net::SocketAddr;
+use std::net::{IpAddr, SocketAddr};
 use std::sync::Arc;
 use std::time::Instant;
 
@@ -122,14 +124,16 @@ pub async fn record(
     res
 }
 
-fn allowed(token: Option<&str>, peer: SocketAddr, headers: &HeaderMap) -> bool {
-    match token {
+/// With a token, only the token; without one, loopback clients, and nobody at all once Netra is
+/// published under a public URL (a proxy in front would make every visitor look local).
+fn allowed(settings: &app::ssr::Settings, client: IpAddr, headers: &HeaderMap) -> bool {
+    match settings.metrics_token.as_deref() {
         Some(token) => headers
             .get(header::AUTHORIZATION)
             .and_then(|v| v.to_str().ok())
             .and_then(|v| v.strip_prefix("Bearer "))
             .is_some_and(|given| given.as_bytes() == token.as_bytes()),
-        None => peer.ip().is_loopback(),
+        None => settings.public_url.is_none() && client.is_loopback(),
     }
 }
 
@@ -179,9 +183,11 @@ async fn snapshot(state: &AppState) -> Registry {
 pub async fn render(
     State((state, metrics)): State<(AppState, Arc<Metrics>)>,
     ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    client: Option<Extension<ClientAddr>>,
     headers: HeaderMap,
 ) -> Response {
-    if !allowed(state.settings.metrics_token.as_deref(), peer, &headers) {
+    let client = client.map_or(peer.ip(), |c| c.0 .0);
+    if !allowed(&state.settings, client, &headers) {
         return (
             StatusCode::FORBIDDEN,
             "Metrik hanya untuk pemantauan internal.",

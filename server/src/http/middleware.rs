@@ -5,6 +5,7 @@ use axum::extract::State;
 use axum::http::{header, HeaderValue, Method, Request, StatusCode};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
+use std::sync::Arc;
 
 /// The site state-changing requests must come from: the host of `--public-url` when configured
 /// (a reverse proxy may rewrite `Host`), else the request's own `Host`.
@@ -74,6 +75,27 @@ pub async fn same_origin(
             "Permintaan ditolak: asal permintaan tidak sesuai.",
         )
             .into_response();
+    }
+    next.run(req).await
+}
+
+/// Records the client's address (see [`app::ssr::http::client_addr`]) for sign-in limits, the
+/// audit log and the metrics' loopback check.
+pub async fn client_address(
+    State(trusted): State<Arc<Vec<ipnet::IpNet>>>,
+    mut req: Request<Body>,
+    next: Next,
+) -> Response {
+    use axum::extract::ConnectInfo;
+    use std::net::SocketAddr;
+    if let Some(peer) = req
+        .extensions()
+        .get::<ConnectInfo<SocketAddr>>()
+        .map(|c| c.0.ip())
+    {
+        let client = app::ssr::http::client_addr(peer, req.headers(), &trusted);
+        req.extensions_mut()
+            .insert(app::ssr::http::ClientAddr(client));
     }
     next.run(req).await
 }

@@ -150,6 +150,10 @@ pub fn router(state: AppState) -> Router {
             metrics,
             metrics::record,
         ))
+        .layer(axum::middleware::from_fn_with_state(
+            Arc::new(state.settings.trusted_proxies.clone()),
+            middleware::client_address,
+        ))
         .layer(TraceLayer::new_for_http())
         // Outermost: the id is set before anything logs.
         .layer(axum::middleware::from_fn(middleware::request_id))

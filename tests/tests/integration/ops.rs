@@ -197,6 +197,15 @@ fn sample(text: &str, series: &str) -> Option<f64> {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn published_under_a_public_url_metrics_need_the_token() -> Result<()> {
+    // Behind a proxy every visitor may look local: without a token nobody reads the metrics.
+    let app = TestApp::spawn_https(Backend::Sqlite, "https://netra.example.go.id").await?;
+    let res = app.browser()?.get("/metrics").await?;
+    ensure!(res.status() == 403, "public metrics without a token: {}", res.status());
+    Ok(())
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn made_up_http_methods_do_not_grow_the_metrics() -> Result<()> {
     let app = TestApp::spawn(Backend::Sqlite).await?;
     let browser = app.browser()?;

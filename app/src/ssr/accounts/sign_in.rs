@@ -176,9 +176,15 @@ impl RateLimiter {
 pub fn client_ip() -> String {
     use_context::<Parts>()
         .and_then(|p| {
+            // Behind a trusted proxy the server has resolved the real client already.
             p.extensions
-                .get::<ConnectInfo<SocketAddr>>()
-                .map(|c| c.0.ip().to_string())
+                .get::<crate::ssr::http::ClientAddr>()
+                .map(|c| c.0.to_string())
+                .or_else(|| {
+                    p.extensions
+                        .get::<ConnectInfo<SocketAddr>>()
+                        .map(|c| c.0.ip().to_string())
+                })
         })
         .unwrap_or_else(|| "-".to_string())
 }
