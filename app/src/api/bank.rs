@@ -6,6 +6,10 @@ use crate::model::bank::BankConversion;
 use leptos::prelude::*;
 use leptos::server_fn::codec::{MultipartData, MultipartFormData};
 
+/// How long converting one uploaded bank may take.
+#[cfg(feature = "ssr")]
+const CONVERT_DEADLINE: std::time::Duration = std::time::Duration::from_secs(10);
+
 /// Multipart fields: `file` (the bank), or `text` (pasted instead), and `format`
 /// (`auto` | `gift` | `moodle-xml`).
 #[server(endpoint = "convert_bank", input = MultipartFormData)]
@@ -23,10 +27,23 @@ pub async fn convert_bank(data: MultipartData) -> Result<BankConversion, AppErro
         "moodle-xml" => Some(Format::MoodleXml),
         _ => None,
     };
-    let result = if upload.bytes.is_empty() {
-        convert_upload("teks-tempelan", upload.field("text").as_bytes(), format)
+    let (name, bytes) = if upload.bytes.is_empty() {
+        (
+            "teks-tempelan".to_string(),
+            upload.field("text").as_bytes().to_vec(),
+        )
     } else {
-        convert_upload(&upload.file_name, &upload.bytes, format)
+        (upload.file_name.clone(), upload.bytes)
     };
-    result.map_err(fail)
+    // Parsing is CPU work: off the async workers, and given up on after a deadline (the
+    // request is answered; the thread finishes on its own and its result is dropped).
+    let work = tokio::task::spawn_blocking(move || convert_upload(&name, &bytes, format));
+    match tokio::time::timeout(CONVERT_DEADLINE, work).await {
+        Ok(Ok(result)) => result.map_err(fail),
+        Ok(Err(e)) => Err(fail(AppError::internal("bank conversion task failed", e))),
+        Err(_) => Err(fail(AppError::invalid(
+            "file",
+            "Berkas terlalu rumit untuk diproses. Pisahkan bank soal menjadi beberapa berkas.",
+        ))),
+    }
 }

@@ -201,7 +201,11 @@ async fn published_under_a_public_url_metrics_need_the_token() -> Result<()> {
     // Behind a proxy every visitor may look local: without a token nobody reads the metrics.
     let app = TestApp::spawn_https(Backend::Sqlite, "https://netra.example.go.id").await?;
     let res = app.browser()?.get("/metrics").await?;
-    ensure!(res.status() == 403, "public metrics without a token: {}", res.status());
+    ensure!(
+        res.status() == 403,
+        "public metrics without a token: {}",
+        res.status()
+    );
     Ok(())
 }
 

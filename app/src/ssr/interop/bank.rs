@@ -140,13 +140,29 @@ pub struct SyntaxError {
     pub message: String,
 }
 
-/// Reads `text` in the given format.
+/// Questions one bank may hold: far more than any module needs (the shipped ones hold about
+/// 50), few enough that a bank is converted in well under a second.
+pub const MAX_QUESTIONS: usize = 5_000;
+
+/// Reads `text` in the given format. A bank over [`MAX_QUESTIONS`] is refused whole.
 pub fn import(format: Format, text: &str) -> Result<Import, SyntaxError> {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-    match format {
+    let result = match format {
         Format::Gift => gift::parse(text),
         Format::MoodleXml => moodle_xml::parse(text),
+    }?;
+    if result.report.len() > MAX_QUESTIONS {
+        return Err(SyntaxError {
+            line: 1,
+            column: 1,
+            message: format!(
+                "berkas berisi {} soal; satu bank paling banyak {MAX_QUESTIONS} soal. \
+                 Pisahkan per modul atau per topik lalu unggah satu per satu.",
+                result.report.len()
+            ),
+        });
     }
+    Ok(result)
 }
 
 impl BankQuestion {
@@ -632,6 +648,19 @@ mod tests {
             topic_from_category("Sanksi & Hukuman/").as_deref(),
             Some("sanksi-hukuman")
         );
+    }
+
+    #[test]
+    fn a_bank_over_the_question_limit_is_refused_whole_with_a_message() {
+        let bank = |n: usize| -> String {
+            (0..n)
+                .map(|i| format!("::x:: Pernyataan nomor {i} benar? {{T}}\n\n"))
+                .collect()
+        };
+        let ok = import(Format::Gift, &bank(MAX_QUESTIONS)).expect("at the limit");
+        assert_eq!(ok.questions.len(), MAX_QUESTIONS);
+        let err = import(Format::Gift, &bank(MAX_QUESTIONS + 1)).expect_err("over the limit");
+        assert!(err.message.contains("paling banyak 5000 soal"), "{err}");
     }
 
     #[test]
