@@ -69,11 +69,35 @@ const COMMON_PASSWORDS: &[&str] = &[
     "zxcvbnm12345",
 ];
 
+/// Argon2 runs at most one per core at a time: each takes 19 MiB and a core for tens of
+/// milliseconds, so a flood of sign-ins waits its turn instead of filling the blocking pool
+/// (512 threads, about 10 GB) and starving every other request of CPU.
+fn argon2_slots() -> &'static tokio::sync::Semaphore {
+    static SLOTS: std::sync::OnceLock<tokio::sync::Semaphore> = std::sync::OnceLock::new();
+    SLOTS.get_or_init(|| {
+        tokio::sync::Semaphore::new(std::thread::available_parallelism().map_or(2, |n| n.get()))
+    })
+}
+
+/// Runs CPU-heavy `work` on the blocking pool once one of `slots` is free.
+async fn run_limited<T: Send + 'static>(
+    slots: &tokio::sync::Semaphore,
+    work: impl FnOnce() -> T + Send + 'static,
+) -> Result<T, AppError> {
+    let _slot = slots
+        .acquire()
+        .await
+        .map_err(|e| AppError::internal("argon2 slots closed", e))?;
+    tokio::task::spawn_blocking(work)
+        .await
+        .map_err(|e| AppError::internal("password task failed", e))
+}
+
 /// Hashes a password with argon2id (OWASP parameters: 19 MiB, 2 passes) and a random salt.
 pub async fn hash_password(password: &str) -> Result<String, AppError> {
     use argon2::password_hash::{PasswordHasher, SaltString};
     let password = password.to_string();
-    tokio::task::spawn_blocking(move || {
+    run_limited(argon2_slots(), move || {
         let salt = SaltString::encode_b64(&rand::random::<[u8; 16]>())
             .map_err(|e| AppError::internal("encoding a password salt", e))?;
         argon2::Argon2::default()
@@ -84,15 +108,14 @@ pub async fn hash_password(password: &str) -> Result<String, AppError> {
                 AppError::Internal
             })
     })
-    .await
-    .map_err(|e| AppError::internal("password hashing task failed", e))?
+    .await?
 }
 
 /// Checks a password against a stored hash. A malformed hash never matches.
 pub async fn verify_password(password: &str, hash: &str) -> bool {
     use argon2::password_hash::{PasswordHash, PasswordVerifier};
     let (password, hash) = (password.to_string(), hash.to_string());
-    tokio::task::spawn_blocking(move || {
+    run_limited(argon2_slots(), move || {
         PasswordHash::new(&hash).is_ok_and(|parsed| {
             argon2::Argon2::default()
                 .verify_password(password.as_bytes(), &parsed)
@@ -432,6 +455,36 @@ pub async fn view(state: &AppState, account: &account::Model) -> Result<AccountV
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn heavy_password_work_never_runs_more_than_its_slots_at_once() {
+        use std::sync::atomic::{AtomicUsize, Ordering};
+        use std::sync::Arc;
+        let slots = Arc::new(tokio::sync::Semaphore::new(2));
+        let (running, most) = (Arc::new(AtomicUsize::new(0)), Arc::new(AtomicUsize::new(0)));
+        let tasks: Vec<_> = (0..16)
+            .map(|_| {
+                let (slots, running, most) = (slots.clone(), running.clone(), most.clone());
+                tokio::spawn(async move {
+                    run_limited(&slots, move || {
+                        let now = running.fetch_add(1, Ordering::SeqCst) + 1;
+                        most.fetch_max(now, Ordering::SeqCst);
+                        std::thread::sleep(std::time::Duration::from_millis(20));
+                        running.fetch_sub(1, Ordering::SeqCst);
+                    })
+                    .await
+                })
+            })
+            .collect();
+        for t in tasks {
+            t.await.expect("task").expect("ran");
+        }
+        assert_eq!(
+            most.load(Ordering::SeqCst),
+            2,
+            "at most two at a time, and both used"
+        );
+    }
 
     #[test]
     fn weak_passwords_are_refused_with_a_reason() {
