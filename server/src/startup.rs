@@ -139,6 +139,29 @@ pub fn asset_name(site_root: &Path) -> String {
         .unwrap_or_else(|| "netra".to_string())
 }
 
+/// How often expired sessions, unconfirmed roster previews and unused codes are purged.
+const HOUSEKEEPING_EVERY: std::time::Duration = std::time::Duration::from_secs(3600);
+
+/// Purges what has expired, once an hour for as long as the server runs (every replica does it;
+/// the deletes are idempotent). Failures are logged and retried at the next round.
+pub fn spawn_housekeeping(db: sea_orm::DatabaseConnection) {
+    tokio::spawn(async move {
+        let mut every = tokio::time::interval(HOUSEKEEPING_EVERY);
+        loop {
+            every.tick().await;
+            match db::maintenance::purge(&db, chrono::Utc::now()).await {
+                Ok(p) => tracing::info!(
+                    sessions = p.sessions,
+                    previews = p.previews,
+                    codes = p.codes,
+                    "housekeeping: expired rows purged"
+                ),
+                Err(e) => tracing::warn!(error = %e, "housekeeping failed; retrying next round"),
+            }
+        }
+    });
+}
+
 #[cfg(test)]
 mod tests {
     use super::redact;

@@ -9,6 +9,7 @@ pub mod dashboards;
 pub mod employees;
 pub mod entities;
 pub mod item_stats;
+pub mod maintenance;
 pub mod modules;
 pub mod progress;
 pub mod results;

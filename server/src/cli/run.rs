@@ -52,6 +52,7 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
 
 async fn serve(config: ServerConfig) -> anyhow::Result<ExitCode> {
     let state = startup::prepare(&config).await?;
+    startup::spawn_housekeeping(state.db.clone());
     let listener = tokio::net::TcpListener::bind(config.addr)
         .await
         .with_context(|| format!("binding {}", config.addr))?;

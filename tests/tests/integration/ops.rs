@@ -316,3 +316,55 @@ async fn metrics_count_requests_by_route_and_read_attempts_from_the_database() -
     );
     Ok(())
 }
+
+crate::on_both_backends!(housekeeping_purges_what_has_expired_and_keeps_the_rest);
+
+async fn housekeeping_purges_what_has_expired_and_keeps_the_rest(backend: Backend) -> Result<()> {
+    use app::ssr::db::{self, sessions::Kind};
+    use chrono::{Duration, Utc};
+    let app = TestApp::spawn(backend).await?;
+    // A learner who identified has a live session; give them an expired one too.
+    let browser = app.browser()?;
+    browser.identify(tests::NIP, "Budi Santoso").await?;
+    let employee = db::employees::find_by_nip(&app.db, tests::NIP)
+        .await?
+        .context("the employee")?;
+    let now = Utc::now();
+    db::sessions::create(
+        &app.db,
+        Kind::Learner,
+        "expired-session-hash",
+        employee.id,
+        now - Duration::days(40),
+        now - Duration::days(10),
+    )
+    .await?;
+    let purged = db::maintenance::purge(&app.db, now).await?;
+    ensure!(
+        purged.sessions == 1,
+        "one expired session purged: {purged:?}"
+    );
+    ensure!(
+        db::sessions::find_live(
+            &app.db,
+            Kind::Learner,
+            "expired-session-hash",
+            now - Duration::days(20)
+        )
+        .await?
+        .is_none(),
+        "the expired row is gone"
+    );
+    // The live session still identifies the learner.
+    let (status, page) = browser.page("/saya").await?;
+    ensure!(
+        status == 200 && page.contains("Budi Santoso"),
+        "still identified"
+    );
+    // A second purge finds nothing.
+    ensure!(
+        db::maintenance::purge(&app.db, now).await? == db::maintenance::Purged::default(),
+        "idempotent"
+    );
+    Ok(())
+}

@@ -133,3 +133,16 @@ pub async fn delete_all_of(
         .to_owned();
     db.execute(&delete).await.map(|_| ())
 }
+
+/// Deletes the sessions of a kind that expired before `now`; returns how many.
+pub async fn delete_expired(
+    db: &impl ConnectionTrait,
+    kind: Kind,
+    now: DateTime<Utc>,
+) -> Result<u64, DbErr> {
+    let delete = Query::delete()
+        .from_table(kind.table())
+        .and_where(Expr::col(col("expires_at")).lt(now))
+        .to_owned();
+    Ok(db.execute(&delete).await?.rows_affected())
+}
