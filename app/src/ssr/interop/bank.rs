@@ -836,6 +836,22 @@ mod fuzz {
             let _ = import(Format::Gift, &text);
         }
 
+        /// Repeated and clashing names ("x", "x-2" typed by hand, "X", "x!") always give unique
+        /// ids, one per imported question.
+        #[test]
+        fn repeated_names_give_unique_ids(names in proptest::collection::vec(
+            prop_oneof![Just("x"), Just("x-2"), Just("X"), Just("x!"), Just("y"), Just("")], 1..200
+        )) {
+            let bank: String = names
+                .iter()
+                .enumerate()
+                .map(|(i, n)| format!("::{n}:: Pernyataan {i}? {{T}}\n\n"))
+                .collect();
+            let result = import(Format::Gift, &bank).expect("a valid bank");
+            let ids: HashSet<&str> = result.questions.iter().map(|q| q.id.as_str()).collect();
+            prop_assert_eq!(ids.len(), names.len());
+        }
+
         #[test]
         fn the_gift_reader_never_panics_on_arbitrary_text(text in any::<String>()) {
             let _ = import(Format::Gift, &text);

@@ -858,5 +858,38 @@ mod fuzz {
                 let _ = read_rows(table, TODAY);
             }
         }
+
+        /// Sparse cells anywhere on the sheet, up to XFD1048576: reading never expands the
+        /// sheet, so a far cell is refused (naming the limit) or read, and memory stays small.
+        #[test]
+        fn xlsx_rosters_with_sparse_far_cells_are_read_or_refused(
+            cells in proptest::collection::vec((0u32..1_048_576, 0u16..16_384, cell()), 1..8)
+        ) {
+            // The last write to a position wins, as in the workbook.
+            let cells: std::collections::BTreeMap<(u32, u16), String> =
+                cells.into_iter().map(|(r, c, text)| ((r, c), text)).collect();
+            let mut book = rust_xlsxwriter::Workbook::new();
+            let sheet = book.add_worksheet();
+            for ((r, c), text) in &cells {
+                let _ = sheet.write_string(*r, *c, text);
+            }
+            let bytes = book.save_to_buffer().unwrap_or_default();
+            prop_assert!(!bytes.is_empty(), "the generator wrote a workbook");
+            let beyond = cells.iter().any(|((r, c), text)| {
+                !text.trim().is_empty()
+                    && (*r as usize > MAX_ROWS + 100 || u32::from(*c) >= MAX_COLUMNS)
+            });
+            match read_table("roster.xlsx", &bytes) {
+                Ok(table) => {
+                    prop_assert!(!beyond, "a cell beyond the limits was read");
+                    prop_assert!(table.iter().all(|(_, row)| row.len() <= MAX_COLUMNS as usize));
+                    let _ = read_rows(table, TODAY);
+                }
+                Err(AppError::Invalid(errors)) => {
+                    prop_assert!(beyond, "refused within the limits: {:?}", errors);
+                }
+                Err(other) => prop_assert!(false, "unexpected error {:?}", other),
+            }
+        }
     }
 }

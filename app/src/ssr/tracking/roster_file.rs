@@ -60,7 +60,8 @@ fn read_xlsx(bytes: &[u8]) -> Result<Vec<(usize, Vec<Cell>)>, AppError> {
     while let Some(cell) = reader.next_cell().map_err(|_| unreadable())? {
         let (row, col) = cell.get_position();
         let data: Data = cell.get_value().clone().into();
-        if matches!(data, Data::Empty) {
+        // Blank cells (also text of spaces only) carry nothing and do not count.
+        if matches!(&data, Data::Empty) || matches!(&data, Data::String(s) if s.trim().is_empty()) {
             continue;
         }
         // The header and a few notes may sit above the data rows.
