@@ -214,11 +214,7 @@ pub fn parse_window(
     if deadline.is_none() {
         errors.push(FieldError::new("deadline", "Isi tanggal dan jam tenggat."));
     }
-    let to_utc = |t: NaiveDateTime| {
-        t.and_local_timezone(offset)
-            .single()
-            .map(|t| t.with_timezone(&Utc))
-    };
+    let to_utc = |t: NaiveDateTime| crate::ssr::time::to_utc(t, offset);
     match (opens.and_then(to_utc), deadline.and_then(to_utc)) {
         (Some(o), Some(d)) if d <= o => Err(vec![FieldError::new(
             "deadline",

@@ -27,12 +27,10 @@ pub struct LedgerQuery {
 
 /// 1 January 00:00 of `year` in the agency's zone, in UTC.
 fn year_start(year: i32, zone: &str) -> Option<DateTime<Utc>> {
-    let offset = zone_offset(zone)?;
-    NaiveDate::from_ymd_opt(year, 1, 1)?
-        .and_hms_opt(0, 0, 0)?
-        .and_local_timezone(offset)
-        .single()
-        .map(|t| t.with_timezone(&Utc))
+    crate::ssr::time::to_utc(
+        NaiveDate::from_ymd_opt(year, 1, 1)?.and_hms_opt(0, 0, 0)?,
+        zone_offset(zone)?,
+    )
 }
 
 /// Every employee in scope with the JP their passed modules credit in the year, lowest first.

@@ -2,9 +2,9 @@
 
 use crate::error::{AppError, FieldError};
 use crate::ssr::db::entities::webinar_session;
-use crate::ssr::time::zone_offset;
+use crate::ssr::time::{parse_local, zone_offset};
 use crate::ssr::AppState;
-use chrono::{DateTime, NaiveDateTime, TimeZone, Utc};
+use chrono::{DateTime, Utc};
 use sea_orm::Set;
 
 /// The new-session form as submitted.
@@ -71,11 +71,7 @@ pub fn validate(
             "Pilih zona waktu: WIB, WITA atau WIT.",
         ));
     }
-    let starts_at = NaiveDateTime::parse_from_str(form.starts_at.trim(), "%Y-%m-%dT%H:%M")
-        .ok()
-        .zip(offset)
-        .and_then(|(local, offset)| offset.from_local_datetime(&local).single())
-        .map(|t| t.with_timezone(&Utc));
+    let starts_at = offset.and_then(|o| parse_local(&form.starts_at, o));
     if starts_at.is_none() && offset.is_some() {
         errors.push(FieldError::new(
             "starts_at",
@@ -88,11 +84,7 @@ pub fn validate(
         if value.is_empty() {
             return None;
         }
-        let at = NaiveDateTime::parse_from_str(value, "%Y-%m-%dT%H:%M")
-            .ok()
-            .zip(offset)
-            .and_then(|(local, offset)| offset.from_local_datetime(&local).single())
-            .map(|t| t.with_timezone(&Utc));
+        let at = offset.and_then(|o| parse_local(value, o));
         if at.is_none() {
             errors.push(FieldError::new(
                 field,
