@@ -140,6 +140,15 @@ pub(crate) fn attachment(content_type: &'static str, disposition: &str, body: Ve
     res
 }
 
+/// A CSV or XLSX table as a download named `<stem>.<ext>`.
+pub(crate) fn table_file(format: Format, stem: &str, body: Vec<u8>) -> Response {
+    attachment(
+        format.content_type(),
+        &content_disposition(stem, format),
+        body,
+    )
+}
+
 /// Builds a safe `Content-Disposition` value for a download:
 /// `attachment; filename="<ascii>.<ext>"; filename*=UTF-8''<percent-encoded>.<ext>`.
 ///

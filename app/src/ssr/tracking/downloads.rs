@@ -11,7 +11,7 @@ use crate::ssr::accounts::{session::Resolved, sign_in};
 use crate::ssr::db::dashboards::StatusFilter;
 use crate::ssr::db::entities::account;
 use crate::ssr::files::{Column, Format, TableWriter};
-use crate::ssr::http::{account_of, attachment, content_disposition, Answer};
+use crate::ssr::http::{account_of, attachment, table_file, Answer};
 use crate::ssr::time::{wib, zone_offset};
 use crate::ssr::tracking::import::template;
 use crate::ssr::AppState;
@@ -94,11 +94,7 @@ async fn template_file(resolved: Option<Extension<Resolved>>, format: Format) ->
         tracing::error!(error = %e, "template failed");
         AppError::Internal
     })?;
-    Ok(attachment(
-        format.content_type(),
-        &content_disposition("templat-roster", format),
-        body,
-    ))
+    Ok(table_file(format, "templat-roster", body))
 }
 
 async fn template_xlsx(resolved: Option<Extension<Resolved>>) -> Answer {
@@ -217,11 +213,7 @@ async fn status_export(
         assignment.module_slug,
         status.map(|s| format!("-{}", s.code())).unwrap_or_default()
     );
-    Ok(attachment(
-        format.content_type(),
-        &content_disposition(&stem, format),
-        body,
-    ))
+    Ok(table_file(format, &stem, body))
 }
 
 async fn status_xlsx(
@@ -265,11 +257,7 @@ async fn item_stats_xlsx(
         crate::ssr::learning::item_stats::table(questions, Format::Xlsx)
     })
     .await?;
-    Ok(attachment(
-        Format::Xlsx.content_type(),
-        &content_disposition(&stem, Format::Xlsx),
-        body,
-    ))
+    Ok(table_file(Format::Xlsx, &stem, body))
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -328,11 +316,7 @@ async fn ledger_export(
         table.finish()
     })
     .await?;
-    Ok(attachment(
-        format.content_type(),
-        &content_disposition(&format!("jp-{}", query.year), format),
-        body,
-    ))
+    Ok(table_file(format, &format!("jp-{}", query.year), body))
 }
 
 async fn ledger_xlsx(

@@ -11,7 +11,7 @@ use crate::ssr::db;
 use crate::ssr::db::entities::{account, webinar_session};
 use crate::ssr::files::{qr_png, qr_svg};
 use crate::ssr::files::{Cell, Column, Format, TableWriter};
-use crate::ssr::http::{account_of, attachment, content_disposition, Answer};
+use crate::ssr::http::{account_of, attachment, table_file, Answer};
 use crate::ssr::time::{wib, zone_offset};
 use crate::ssr::AppState;
 use axum::extract::{Extension, Path, State};
@@ -186,11 +186,7 @@ async fn item_stats_xlsx(
         crate::ssr::learning::item_stats::table(stats, Format::Xlsx)
     })
     .await?;
-    Ok(attachment(
-        Format::Xlsx.content_type(),
-        &content_disposition(&stem, Format::Xlsx),
-        body,
-    ))
+    Ok(table_file(Format::Xlsx, &stem, body))
 }
 
 async fn export(
@@ -238,11 +234,7 @@ async fn export(
         table.finish()
     })
     .await?;
-    Ok(attachment(
-        format.content_type(),
-        &content_disposition(&stem, format),
-        body,
-    ))
+    Ok(table_file(format, &stem, body))
 }
 
 async fn export_csv(
