@@ -203,6 +203,32 @@ pub(crate) fn relative(path: &Path, root: &Path) -> PathBuf {
 }
 
 #[cfg(test)]
+impl Question {
+    /// A question with the given form and no explanation, legal basis or topic, for unit tests
+    /// of what reads banks.
+    pub(crate) fn for_tests(
+        id: &str,
+        kind: QuestionKind,
+        stem: &str,
+        options: Vec<AnswerOption>,
+    ) -> Question {
+        Question {
+            id: id.into(),
+            kind,
+            stem: stem.into(),
+            options,
+            explanation: String::new(),
+            legal_basis: Vec::new(),
+            topic: None,
+            scenario: false,
+            violations: Vec::new(),
+            source: PathBuf::from("content/uji/questions.toml"),
+            line: 1,
+        }
+    }
+}
+
+#[cfg(test)]
 impl Module {
     /// A module holding only `questions`, for unit tests of what reads banks.
     pub(crate) fn for_tests(questions: Vec<Question>) -> Module {

@@ -438,17 +438,8 @@ mod tests {
 
     fn question(id: &str, kind: QuestionKind, stem: &str, options: Vec<AnswerOption>) -> Question {
         Question {
-            id: id.into(),
-            kind,
-            stem: stem.into(),
-            options,
             explanation: "Kampanye di media sosial dilarang bagi pegawai.".into(),
-            legal_basis: Vec::new(),
-            topic: None,
-            scenario: false,
-            violations: Vec::new(),
-            source: PathBuf::from("content/uji/questions.toml"),
-            line: 1,
+            ..Question::for_tests(id, kind, stem, options)
         }
     }
 

@@ -142,29 +142,17 @@ mod tests {
     use super::*;
     use crate::model::quiz::QuestionKind;
     use crate::ssr::content::{AnswerOption, Question};
-    use std::path::PathBuf;
 
     fn question(id: &str) -> Question {
-        Question {
-            id: id.into(),
-            kind: QuestionKind::Single,
-            stem: format!("Soal {id}?"),
-            options: ["a", "b", "c"]
-                .iter()
-                .map(|k| AnswerOption {
-                    key: (*k).into(),
-                    text: format!("Pilihan {k}"),
-                    correct: *k == "a",
-                })
-                .collect(),
-            explanation: String::new(),
-            legal_basis: Vec::new(),
-            topic: None,
-            scenario: false,
-            violations: Vec::new(),
-            source: PathBuf::from("content/uji/questions.toml"),
-            line: 1,
-        }
+        let options = ["a", "b", "c"]
+            .iter()
+            .map(|k| AnswerOption {
+                key: (*k).into(),
+                text: format!("Pilihan {k}"),
+                correct: *k == "a",
+            })
+            .collect();
+        Question::for_tests(id, QuestionKind::Single, &format!("Soal {id}?"), options)
     }
 
     /// Ten attempts answered q1 and q2. Top 27% (3 attempts): q1 right 3 of 3, q2 right 1 of 3.
