@@ -150,9 +150,15 @@ pub fn router(state: AppState) -> Router {
             metrics,
             metrics::record,
         ))
-        .layer(axum::middleware::from_fn_with_state(
-            Arc::new(state.settings.trusted_proxies.clone()),
-            middleware::client_address,
+        // Only behind configured proxies is there an address to work out; otherwise the socket
+        // peer is the client and this layer is left out.
+        .layer(tower::util::option_layer(
+            (!state.settings.trusted_proxies.is_empty()).then(|| {
+                axum::middleware::from_fn_with_state(
+                    Arc::new(state.settings.trusted_proxies.clone()),
+                    middleware::client_address,
+                )
+            }),
         ))
         .layer(TraceLayer::new_for_http())
         // Outermost: the id is set before anything logs.
