@@ -5,6 +5,7 @@ pub mod account;
 pub mod admin;
 pub mod bank;
 pub mod catalog;
+pub mod client;
 pub mod learner;
 pub mod operator;
 pub mod quiz;

@@ -21,7 +21,7 @@ use crate::pages::{
         UnitStatusPage,
     },
     violations::{ViolationPage, ViolationsPage},
-    webinar::{VerifyPage, WebinarPage, WebinarQuizPage},
+    webinar::{JoinPage, VerifyPage, WebinarPage, WebinarQuizPage},
 };
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, MetaTags, Title};
@@ -40,14 +40,23 @@ pub fn is_reading_page(path: &str) -> bool {
     matches!(parts.as_slice(), ["modul", _, lesson] if *lesson != "kuis")
 }
 
-/// Pages sent without the wasm bundle: lessons, and a webinar's session page (`/w/{code}`),
+/// Pages sent without the wasm bundle: lessons, the join-by-code page (`/w`) and a webinar's
+/// session page (`/w/{code}`),
 /// whose identification form and "Mulai" buttons are plain forms. Tens of thousands of
 /// attendees open that page within a minute; without the bundle the rush costs a few KB per
 /// attendee instead of the whole app, which is fetched later, spread over the minutes in which
 /// they open a test.
 pub fn is_light_page(path: &str) -> bool {
     let parts: Vec<&str> = path.trim_matches('/').split('/').collect();
-    is_reading_page(path) || matches!(parts.as_slice(), ["w", _])
+    is_reading_page(path) || matches!(parts.as_slice(), ["w"] | ["w", _])
+}
+
+/// Staff pages (dashboards, rosters, host pages, administration) are tables and use the width
+/// of the screen; learner pages keep a reading column.
+pub fn is_staff_page(path: &str) -> bool {
+    ["/operator", "/host", "/admin"]
+        .iter()
+        .any(|prefix| path == *prefix || path.starts_with(&format!("{prefix}/")))
 }
 
 /// The document around the app. Rendered on the server only.
@@ -151,7 +160,7 @@ fn Layout() -> impl IntoView {
     view! {
         <a class="skip-link" href="#konten">"Lewati ke konten"</a>
         <SiteHeader />
-        <main id="konten" tabindex="-1" node_ref=main_ref>
+        <main id="konten" tabindex="-1" node_ref=main_ref class:wide=move || is_staff_page(&pathname.get())>
             <Routes fallback=NotFound>
                 <Route path=path!("/") view=HomePage ssr=SsrMode::Async />
                 <Route path=path!("/identitas") view=IdentifyPage ssr=SsrMode::Async />
@@ -175,6 +184,7 @@ fn Layout() -> impl IntoView {
                 <Route path=path!("/operator/dasbor/:assignment/unit/:unit") view=UnitStatusPage ssr=SsrMode::Async />
                 <Route path=path!("/operator/dasbor/:assignment/soal") view=DifficultyPage ssr=SsrMode::Async />
                 <Route path=path!("/operator/jp") view=JpLedgerPage ssr=SsrMode::Async />
+                <Route path=path!("/w") view=JoinPage ssr=SsrMode::Async />
                 <Route path=path!("/w/:code") view=WebinarPage ssr=SsrMode::Async />
                 <Route path=path!("/w/:code/:stage") view=WebinarQuizPage ssr=SsrMode::Async />
                 <Route path=path!("/verifikasi/:code") view=VerifyPage ssr=SsrMode::Async />

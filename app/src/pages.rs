@@ -66,6 +66,29 @@ where
     }
 }
 
+/// Answers the page being rendered on the server with 404 (nothing on the client).
+pub(crate) fn answer_not_found() {
+    #[cfg(feature = "ssr")]
+    if let Some(res) = use_context::<leptos_axum::ResponseOptions>() {
+        res.set_status(axum::http::StatusCode::NOT_FOUND);
+    }
+}
+
+/// Answers the page being rendered on the server with `303 See Other` to `path`, whatever the
+/// request's `Accept` header (a plain GET form lands here). On the client nothing: the page
+/// renders a `<Redirect>` as well.
+pub(crate) fn answer_see_other(path: &str) {
+    #[cfg(feature = "ssr")]
+    if let Some(res) = use_context::<leptos_axum::ResponseOptions>() {
+        if let Ok(location) = axum::http::HeaderValue::from_str(path) {
+            res.insert_header(axum::http::header::LOCATION, location);
+            res.set_status(axum::http::StatusCode::SEE_OTHER);
+        }
+    }
+    #[cfg(not(feature = "ssr"))]
+    let _ = path;
+}
+
 /// The text shown while a page's data loads on the client.
 pub(crate) fn loading() -> impl IntoView {
     view! { <p class="loading" aria-live="polite">"Memuat…"</p> }

@@ -4,6 +4,7 @@
 
 pub mod accounts;
 pub mod content;
+pub mod cpu;
 pub mod db;
 pub mod files;
 pub mod http;

@@ -8,6 +8,8 @@ mod m20261125_000003_webinars;
 mod m20261125_000004_tracking;
 mod m20261125_000005_module_certificates;
 mod m20261205_000006_attempt_lookup;
+mod m20261206_000007_session_end;
+mod m20261206_000008_event_tallies;
 
 pub use m20261125_000004_tracking::BACKFILL_RESULTS;
 
@@ -23,6 +25,8 @@ impl MigratorTrait for Migrator {
             Box::new(m20261125_000004_tracking::Migration),
             Box::new(m20261125_000005_module_certificates::Migration),
             Box::new(m20261205_000006_attempt_lookup::Migration),
+            Box::new(m20261206_000007_session_end::Migration),
+            Box::new(m20261206_000008_event_tallies::Migration),
         ]
     }
 }

@@ -1,7 +1,23 @@
-// Lighthouse-style checks shared by the browser journeys: a page must fit a 360 px phone without
-// horizontal scrolling, give every image its size (no layout shift while it loads), use the
-// system font stack or self-hosted fonts, and fetch nothing from another origin (agencies and
-// these machines have no internet).
+// Checks shared by the browser journeys. Accessibility is checked by the axe-core engine (WCAG
+// 2.1 A and AA) on every audited page; the hand-written checks cover what axe does not: a page
+// must fit a 360 px phone without horizontal scrolling, give every image its size (no layout
+// shift while it loads), use the system font stack or self-hosted fonts, and fetch nothing from
+// another origin (agencies and these machines have no internet).
+import { readFileSync } from 'node:fs';
+
+const AXE = readFileSync(`${process.env.NETRA_TOOLS}/node_modules/axe-core/axe.min.js`, 'utf8');
+const WCAG21_AA = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'];
+
+/** Throws with every WCAG 2.1 A/AA violation axe-core finds on the page as it is now. */
+export async function axe(page, label) {
+  // Evaluated through the DevTools protocol, so the page's Content-Security-Policy allows it.
+  if (!(await page.evaluate(() => typeof window.axe === 'object'))) await page.evaluate(AXE);
+  const violations = await page.evaluate(async (tags) => {
+    const result = await window.axe.run(document, { runOnly: { type: 'tag', values: tags } });
+    return result.violations.map((v) => `${v.id} (${v.impact}): ${v.help} at ${v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(', ')}`);
+  }, WCAG21_AA);
+  if (violations.length) throw new Error(`${label} at ${page.viewportSize().width}px: ${violations.join('; ')}`);
+}
 
 /** Records every request `page` makes to an origin other than `base`'s. */
 export function watchOrigins(page, base, foreign) {
@@ -13,8 +29,13 @@ export function watchOrigins(page, base, foreign) {
   });
 }
 
-/** Throws with every problem found on the page as it is now. */
-export async function audit(page, label) {
+/**
+ * Throws with every problem found on the page as it is now: axe-core's, then the others. Pass
+ * `{ axe: false }` in a context with JavaScript disabled: axe's timers never run there (the same
+ * pages are checked by axe with JavaScript on).
+ */
+export async function audit(page, label, { axe: withAxe = true } = {}) {
+  if (withAxe) await axe(page, label);
   const problems = await page.evaluate(() => {
     const out = [];
     const doc = document.documentElement;
@@ -29,7 +50,6 @@ export async function audit(page, label) {
       if (!img.getAttribute('width') || !img.getAttribute('height')) {
         out.push(`image without width/height: ${img.getAttribute('src')}`);
       }
-      if (!img.hasAttribute('alt')) out.push(`image without alt: ${img.getAttribute('src')}`);
     }
     for (const svg of document.querySelectorAll('svg')) {
       if (svg.closest('svg') !== svg) continue;
@@ -56,13 +76,40 @@ export async function audit(page, label) {
       }
     }
     if (!document.querySelector('meta[name="viewport"]')) out.push('no viewport meta');
+    // axe checks that a language is set; the right one is ours to check.
     if (document.documentElement.lang !== 'id') out.push('html lang is not id');
-    for (const input of document.querySelectorAll('input:not([type=hidden]):not([type=submit]), select, textarea')) {
-      const labelled = (input.labels && input.labels.length > 0) || input.getAttribute('aria-label')
-        || input.getAttribute('aria-labelledby') || input.closest('label');
-      if (!labelled) out.push(`form field without a label: ${input.name || input.id}`);
-    }
     return out;
   });
   if (problems.length) throw new Error(`${label}: ${problems.join('; ')}`);
+}
+
+/**
+ * Throws when content is cut off: the page scrolls sideways, or something sticks out of `main`
+ * without being inside a `.table-wrap` that scrolls it. With `tablesFit`, every table must also
+ * be fully visible without scrolling its box (desktop widths).
+ */
+export async function noClipping(page, label, { tablesFit = false } = {}) {
+  const problems = await page.evaluate((tablesFit) => {
+    const out = [];
+    const doc = document.documentElement;
+    if (doc.scrollWidth > window.innerWidth + 1) out.push(`page is ${doc.scrollWidth}px wide at ${window.innerWidth}px`);
+    const main = document.querySelector('main').getBoundingClientRect();
+    for (const el of document.querySelectorAll('main *')) {
+      if (el.closest('.table-wrap')) continue;
+      const box = el.getBoundingClientRect();
+      if (box.width > 0 && box.right > main.right + 1) {
+        out.push(`${el.tagName.toLowerCase()}.${[...el.classList].join('.')} sticks out of main`);
+        break;
+      }
+    }
+    for (const wrap of document.querySelectorAll('main .table-wrap')) {
+      const style = getComputedStyle(wrap);
+      if (wrap.scrollWidth > wrap.clientWidth + 1) {
+        if (!['auto', 'scroll'].includes(style.overflowX)) out.push('a table is cut off without scrolling');
+        if (tablesFit) out.push(`a table needs ${wrap.scrollWidth}px in a ${wrap.clientWidth}px box`);
+      }
+    }
+    return out;
+  }, tablesFit);
+  if (problems.length) throw new Error(`${label} at ${page.viewportSize().width}px: ${problems.join('; ')}`);
 }

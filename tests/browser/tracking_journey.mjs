@@ -3,7 +3,7 @@
 // the dashboard, the unit drill-down and the status export show the pass.
 // Usage: node tracking_journey.mjs BASE_URL OPERATOR_LOGIN PASSWORD ROSTER_CSV NIP SCREENSHOT_DIR
 import { check, launch } from './common.mjs';
-import { audit } from './audit.mjs';
+import { audit, axe, noClipping } from './audit.mjs';
 import { readFileSync } from 'node:fs';
 
 const [base, login, password, rosterFile, nip, shots = '/tmp'] = process.argv.slice(2);
@@ -94,6 +94,18 @@ try {
   ]);
   const csv = readFileSync(await download.path(), 'utf8');
   check(/Rina Wati.*Lulus/.test(csv), `export: ${csv}`);
+  // Staff pages use the screen: nothing is cut off on a phone, a tablet or a desktop, and at
+  // 1280 px every column of the dashboard and the drill-down is visible without scrolling.
+  const unitPage = op.url();
+  for (const width of [360, 768, 1280]) {
+    await op.setViewportSize({ width, height: 900 });
+    for (const [label, url] of [['dashboard', `${base}/operator/dasbor`], ['unit', unitPage], ['roster', `${base}/operator`]]) {
+      await op.goto(url);
+      await op.locator('main table').first().waitFor();
+      await noClipping(op, label, { tablesFit: width >= 1280 });
+      await axe(op, label);
+    }
+  }
   const overflow = await phone.evaluate(() => document.documentElement.scrollWidth > window.innerWidth);
   check(!overflow, 'the quiz result scrolls sideways at 360 px');
   check(errors.length === 0, `browser errors: ${errors.join('; ')}`);

@@ -85,16 +85,21 @@ impl Server {
 
     /// Peak resident memory of the server process so far (VmHWM), in MB.
     pub fn peak_mb(&self) -> Option<f64> {
-        let status = std::fs::read_to_string(format!("/proc/{}/status", self.child.id())).ok()?;
-        let kb: f64 = status
-            .lines()
-            .find(|l| l.starts_with("VmHWM:"))?
-            .split_whitespace()
-            .nth(1)?
-            .parse()
-            .ok()?;
-        Some(kb / 1024.0)
+        peak_mb(&self.child.id().to_string())
     }
+}
+
+/// Peak resident memory of a process so far (VmHWM), in MB.
+pub fn peak_mb(pid: &str) -> Option<f64> {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
+    let kb: f64 = status
+        .lines()
+        .find(|l| l.starts_with("VmHWM:"))?
+        .split_whitespace()
+        .nth(1)?
+        .parse()
+        .ok()?;
+    Some(kb / 1024.0)
 }
 
 /// CPU time (user and system) used so far by a process (`self` for this one), in seconds.
@@ -179,7 +184,7 @@ pub async fn start_server_with_site(database_url: &str, site: &str) -> Result<Se
 
 /// A client that keeps cookies, signed in with `login` and the bench password.
 pub async fn signed_in(base: &str, login: &str, password: &str) -> Result<reqwest::Client> {
-    let client = reqwest::Client::builder()
+    let client = crate::app_client()
         .cookie_store(true)
         .redirect(reqwest::redirect::Policy::none())
         .timeout(Duration::from_secs(300))
@@ -305,4 +310,47 @@ pub fn cookie_of(res: &reqwest::Response, name: &str) -> Option<String> {
         .find(|v| v.starts_with(&format!("{name}=")))
         .and_then(|v| v.split(';').next())
         .map(str::to_string)
+}
+
+/// The bench host's password (`host@bench.test`, created with `netra user add`).
+pub const HOST_PASSWORD: &str = "kuda-laut-berenang-7";
+
+/// Signs in the bench host on `client`, creates a webinar session that issues certificates and
+/// whose post-test is open; returns its id and join code.
+pub async fn host_session(client: &reqwest::Client, base: &str) -> Result<(i64, String)> {
+    let api = Api { client, base };
+    api.call(
+        "sign_in",
+        None,
+        &[("login", "host@bench.test"), ("password", HOST_PASSWORD)],
+    )
+    .await?;
+    api.call(
+        "create_webinar",
+        None,
+        &[
+            ("title", "Webinar nasional netralitas ASN"),
+            ("organiser", "BKN"),
+            ("starts_at", "2026-11-25T09:00"),
+            ("time_zone", "WIB"),
+            ("post_module", "posttest-netralitas"),
+            ("jp", "2"),
+            ("min_post_score", "0"),
+            ("issues_certificates", "1"),
+        ],
+    )
+    .await?;
+    let no_fields: &[(&str, &str)] = &[];
+    let home: serde_json::Value = api.call("host_home", None, no_fields).await?.json().await?;
+    let session = &home["sessions"][0];
+    let session_id = session["id"].as_i64().context("session id")?;
+    let id = session_id.to_string();
+    let code = session["code"].as_str().context("join code")?.to_string();
+    api.call(
+        "webinar_window",
+        None,
+        &[("id", id.as_str()), ("stage", "post-test"), ("open", "1")],
+    )
+    .await?;
+    Ok((session_id, code))
 }

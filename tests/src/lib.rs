@@ -2,6 +2,7 @@
 //! (a temporary SQLite file, or a new PostgreSQL database dropped afterwards).
 
 pub mod bench;
+pub mod hostile;
 
 use anyhow::{bail, Context, Result};
 use app::ssr::db::SqliteSynchronous;
@@ -22,6 +23,18 @@ pub const NIP_OTHER: &str = "199001152015032001";
 pub enum Backend {
     Sqlite,
     Postgres,
+}
+
+/// A client builder for talking to Netra as the hydrated app does: every request carries the
+/// header its server-function client sends (`X-Netra-Request`), which a request without
+/// `Origin` or `Referer` needs to change anything.
+pub fn app_client() -> reqwest::ClientBuilder {
+    let mut headers = HeaderMap::new();
+    headers.insert(
+        app::api::client::REQUEST_HEADER,
+        HeaderValue::from_static("1"),
+    );
+    Client::builder().default_headers(headers)
 }
 
 /// The repository root (tests run with the `tests/` package as working directory).
@@ -231,7 +244,7 @@ impl TestApp {
 
     /// A browser without JavaScript: keeps cookies, does not follow redirects by itself.
     pub fn browser(&self) -> Result<Browser> {
-        let client = Client::builder()
+        let client = app_client()
             .cookie_store(true)
             .redirect(Policy::none())
             .build()?;
@@ -642,5 +655,85 @@ impl TcpProxy {
             tokio::time::sleep(std::time::Duration::from_millis(100)).await;
         }
         bail!("port {} did not become free again", self.port)
+    }
+}
+
+/// The `netra` command line started as its own process on a fresh port: what an operator runs.
+/// Tests pass `env!("CARGO_BIN_EXE_netra-test-server")` (Cargo gives that path to tests only).
+pub struct Netra {
+    child: std::process::Child,
+    pub base: String,
+}
+
+impl Netra {
+    pub async fn start(bin: &str, database_url: &str) -> Result<Self> {
+        use std::process::{Command, Stdio};
+        use std::time::{Duration, Instant};
+        let port = std::net::TcpListener::bind("127.0.0.1:0")?
+            .local_addr()?
+            .port();
+        let root = repo_root();
+        let child = Command::new(bin)
+            .args(["serve", "--addr", &format!("127.0.0.1:{port}")])
+            .arg("--content-dir")
+            .arg(root.join("content"))
+            .arg("--site-root")
+            .arg(root.join("target/site-debug"))
+            .env("DATABASE_URL", database_url)
+            .env("RUST_LOG", "error")
+            .stdout(Stdio::null())
+            .stderr(Stdio::inherit())
+            .spawn()
+            .with_context(|| format!("starting {bin}"))?;
+        let mut netra = Netra {
+            child,
+            base: format!("http://127.0.0.1:{port}"),
+        };
+        let probe = Client::new();
+        let deadline = Instant::now() + Duration::from_secs(60);
+        while Instant::now() < deadline {
+            if let Some(status) = netra.child.try_wait()? {
+                bail!("netra exited during start-up: {status}");
+            }
+            let up = probe
+                .get(format!("{}/readyz", netra.base))
+                .send()
+                .await
+                .is_ok_and(|r| r.status().is_success());
+            if up {
+                return Ok(netra);
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        bail!("netra did not become ready within 60 s")
+    }
+
+    /// CPU time the process has used so far (user and system), in seconds.
+    pub fn cpu_seconds(&self) -> Option<f64> {
+        bench::cpu_seconds(&self.child.id().to_string())
+    }
+
+    /// Peak resident memory of the process so far, in MB.
+    pub fn peak_mb(&self) -> Option<f64> {
+        bench::peak_mb(&self.child.id().to_string())
+    }
+
+    /// Whether the process has exited (and how).
+    pub fn exited(&mut self) -> Result<Option<std::process::ExitStatus>> {
+        Ok(self.child.try_wait()?)
+    }
+
+    /// SIGKILL: no shutdown hook, no flush, no graceful anything.
+    pub fn kill(mut self) -> Result<()> {
+        self.child.kill()?;
+        self.child.wait()?;
+        Ok(())
+    }
+}
+
+impl Drop for Netra {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
     }
 }

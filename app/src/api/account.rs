@@ -5,7 +5,7 @@ use crate::model::auth::AccountView;
 use leptos::prelude::*;
 
 /// The signed-in account, if any.
-#[server(endpoint = "account")]
+#[server(client = crate::api::client::Netra, endpoint = "account")]
 pub async fn current_account() -> Result<Option<AccountView>, AppError> {
     use crate::ssr::{accounts::session, accounts::sign_in, AppState};
     let state = AppState::current()?;
@@ -23,7 +23,7 @@ pub struct Visitor {
     pub learner: Option<crate::model::catalog::Learner>,
 }
 
-#[server(endpoint = "whoami")]
+#[server(client = crate::api::client::Netra, endpoint = "whoami")]
 pub async fn whoami() -> Result<Visitor, AppError> {
     use crate::ssr::{
         accounts::learner, accounts::session, accounts::sign_in, learning::results::learner_dto,
@@ -39,7 +39,7 @@ pub async fn whoami() -> Result<Visitor, AppError> {
 }
 
 /// Email, username or NIP plus password. Goes on to `next`, or to the role's home page.
-#[server(endpoint = "sign_in")]
+#[server(client = crate::api::client::Netra, endpoint = "sign_in")]
 pub async fn sign_in(
     login: String,
     password: String,
@@ -60,7 +60,7 @@ pub async fn sign_in(
 }
 
 /// First password (or a reset) with the one-time code from an operator or admin.
-#[server(endpoint = "activate")]
+#[server(client = crate::api::client::Netra, endpoint = "activate")]
 pub async fn activate(
     login: String,
     code: String,

@@ -5,7 +5,7 @@ use crate::model::auth::{AdminOverview, AuditView, IssuedCode};
 use leptos::prelude::*;
 
 /// Agencies and staff accounts.
-#[server(endpoint = "admin_overview")]
+#[server(client = crate::api::client::Netra, endpoint = "admin_overview")]
 pub async fn get_admin_overview() -> Result<AdminOverview, AppError> {
     use crate::model::auth::{AgencyView, Role};
     use crate::ssr::{accounts::session, accounts::sign_in, db, respond::OrFail, AppState};
@@ -30,7 +30,7 @@ pub async fn get_admin_overview() -> Result<AdminOverview, AppError> {
 }
 
 /// A new agency (instansi) with its short code.
-#[server(endpoint = "create_agency")]
+#[server(client = crate::api::client::Netra, endpoint = "create_agency")]
 pub async fn create_agency(code: String, name: String) -> Result<(), AppError> {
     use crate::model::auth::Role;
     use crate::ssr::{accounts::admin, accounts::session, AppState};
@@ -40,7 +40,7 @@ pub async fn create_agency(code: String, name: String) -> Result<(), AppError> {
 }
 
 /// A new staff account (operator of an agency, host or admin) with a one-time activation code.
-#[server(endpoint = "create_staff")]
+#[server(client = crate::api::client::Netra, endpoint = "create_staff")]
 pub async fn create_staff(
     role: String,
     login: String,
@@ -55,7 +55,7 @@ pub async fn create_staff(
 }
 
 /// A new one-time code for a staff account (forgotten password or lock-out).
-#[server(endpoint = "reset_staff")]
+#[server(client = crate::api::client::Netra, endpoint = "reset_staff")]
 pub async fn reset_staff(account_id: i64) -> Result<IssuedCode, AppError> {
     use crate::model::auth::Role;
     use crate::ssr::{accounts::admin, accounts::session, AppState};
@@ -65,7 +65,7 @@ pub async fn reset_staff(account_id: i64) -> Result<IssuedCode, AppError> {
 }
 
 /// The newest audit entries.
-#[server(endpoint = "audit_log")]
+#[server(client = crate::api::client::Netra, endpoint = "audit_log")]
 pub async fn audit_log() -> Result<Vec<AuditView>, AppError> {
     use crate::model::auth::Role;
     use crate::ssr::{accounts::session, db, respond::OrFail, time::format_wib, AppState};

@@ -12,7 +12,7 @@ const CONVERT_DEADLINE: std::time::Duration = std::time::Duration::from_secs(10)
 
 /// Multipart fields: `file` (the bank), or `text` (pasted instead), and `format`
 /// (`auto` | `gift` | `moodle-xml`).
-#[server(endpoint = "convert_bank", input = MultipartFormData)]
+#[server(client = crate::api::client::Netra, endpoint = "convert_bank", input = MultipartFormData)]
 pub async fn convert_bank(data: MultipartData) -> Result<BankConversion, AppError> {
     use crate::ssr::interop::{convert_upload, Format};
     use crate::ssr::{
@@ -35,15 +35,19 @@ pub async fn convert_bank(data: MultipartData) -> Result<BankConversion, AppErro
     } else {
         (upload.file_name.clone(), upload.bytes)
     };
-    // Parsing is CPU work: off the async workers, and given up on after a deadline (the
-    // request is answered; the thread finishes on its own and its result is dropped).
-    let work = tokio::task::spawn_blocking(move || convert_upload(&name, &bytes, format));
-    match tokio::time::timeout(CONVERT_DEADLINE, work).await {
+    // Parsing is CPU work: off the async workers, one upload per core at a time, and given up
+    // on after a deadline (the request is answered; the work finishes on its own and its result
+    // is dropped).
+    let work = move || convert_upload(&name, &bytes, format);
+    match crate::ssr::cpu::FILES
+        .run_until(CONVERT_DEADLINE, work)
+        .await
+    {
         Ok(Ok(result)) => result.map_err(fail),
-        Ok(Err(e)) => Err(fail(AppError::internal("bank conversion task failed", e))),
-        Err(_) => Err(fail(AppError::invalid(
+        Ok(Err(_timed_out)) => Err(fail(AppError::invalid(
             "file",
             "Berkas terlalu rumit untuk diproses. Pisahkan bank soal menjadi beberapa berkas.",
         ))),
+        Err(e) => Err(fail(e)),
     }
 }

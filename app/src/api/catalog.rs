@@ -5,7 +5,7 @@ use crate::model::catalog::{LessonPage, ModuleCard, ModuleDetail};
 use leptos::prelude::*;
 
 /// Every module with the learner's status when known.
-#[server(endpoint = "modules")]
+#[server(client = crate::api::client::Netra, endpoint = "modules")]
 pub async fn list_modules() -> Result<Vec<ModuleCard>, AppError> {
     use crate::ssr::{accounts::learner, db, learning::results, respond::OrFail, AppState};
 
@@ -26,6 +26,7 @@ pub async fn list_modules() -> Result<Vec<ModuleCard>, AppError> {
         .catalog
         .modules()
         .iter()
+        .filter(|m| !m.is_test_only())
         .map(|m| {
             let lessons_read = read.get(&m.slug).map(|s| s.len()).unwrap_or(0);
             let status = results::module_status(&attempts, &m.slug, lessons_read);
@@ -43,7 +44,7 @@ pub async fn list_modules() -> Result<Vec<ModuleCard>, AppError> {
 }
 
 /// The module overview: lessons in order, with which ones the learner has read.
-#[server(endpoint = "module")]
+#[server(client = crate::api::client::Netra, endpoint = "module")]
 pub async fn get_module(slug: String) -> Result<ModuleDetail, AppError> {
     use crate::model::catalog::{LessonLink, ModuleStatus};
     use crate::ssr::{accounts::learner, db, learning::results, respond::OrFail, AppState};
@@ -52,6 +53,7 @@ pub async fn get_module(slug: String) -> Result<ModuleDetail, AppError> {
     let module = state
         .catalog
         .module(&slug)
+        .filter(|m| !m.is_test_only())
         .cloned()
         .ok_or(AppError::NotFound)
         .or_fail()?;
@@ -95,7 +97,7 @@ pub async fn get_module(slug: String) -> Result<ModuleDetail, AppError> {
 }
 
 /// One lesson. Opening it marks it read for an identified learner.
-#[server(endpoint = "lesson")]
+#[server(client = crate::api::client::Netra, endpoint = "lesson")]
 pub async fn get_lesson(module: String, lesson: String) -> Result<LessonPage, AppError> {
     use crate::model::catalog::LessonLink;
     use crate::ssr::{accounts::learner, db, respond::OrFail, AppState};

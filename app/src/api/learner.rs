@@ -5,7 +5,7 @@ use crate::model::catalog::Learner;
 use leptos::prelude::*;
 
 /// Who is identified in this browser, if anyone.
-#[server(endpoint = "me")]
+#[server(client = crate::api::client::Netra, endpoint = "me")]
 pub async fn current_learner() -> Result<Option<Learner>, AppError> {
     use crate::ssr::{accounts::learner, learning::results::learner_dto, AppState};
     let state = AppState::current()?;
@@ -14,7 +14,7 @@ pub async fn current_learner() -> Result<Option<Learner>, AppError> {
 
 /// Self-declared identification: NIP, full name, agency and unit. On success the learner is
 /// sent on to `next` (a path on this site).
-#[server(endpoint = "identify")]
+#[server(client = crate::api::client::Netra, endpoint = "identify")]
 pub async fn identify(
     nip: String,
     name: String,
@@ -43,7 +43,7 @@ pub async fn identify(
 }
 
 /// Ends this browser's identification and signs out of any account, on the server.
-#[server(endpoint = "sign_out")]
+#[server(client = crate::api::client::Netra, endpoint = "sign_out")]
 pub async fn sign_out() -> Result<(), AppError> {
     use crate::ssr::{accounts::session, accounts::sign_in, AppState};
     let state = AppState::current()?;

@@ -8,7 +8,7 @@ use leptos::prelude::*;
 pub use crate::model::auth::{Credit, EmployeeDetail, RosterPage};
 
 /// The operator's roster, optionally searched by NIP or name.
-#[server(endpoint = "roster")]
+#[server(client = crate::api::client::Netra, endpoint = "roster")]
 pub async fn roster(#[server(default)] q: String) -> Result<RosterPage, AppError> {
     use crate::ssr::{accounts::session, tracking::employees, AppState};
     let state = AppState::current()?;
@@ -17,7 +17,7 @@ pub async fn roster(#[server(default)] q: String) -> Result<RosterPage, AppError
 }
 
 /// Adds an employee to the operator's roster (one at a time; files come with the roster import).
-#[server(endpoint = "add_employee")]
+#[server(client = crate::api::client::Netra, endpoint = "add_employee")]
 pub async fn add_employee(nip: String, name: String, unit_kerja: String) -> Result<(), AppError> {
     use crate::ssr::{accounts::session, tracking::employees, AppState};
     let state = AppState::current()?;
@@ -25,7 +25,7 @@ pub async fn add_employee(nip: String, name: String, unit_kerja: String) -> Resu
     employees::add_employee(&state, &actor, &nip, &name, &unit_kerja).await
 }
 
-#[server(endpoint = "employee_detail")]
+#[server(client = crate::api::client::Netra, endpoint = "employee_detail")]
 pub async fn get_employee_detail(employee_id: i64) -> Result<EmployeeDetail, AppError> {
     use crate::ssr::{accounts::session, tracking::employees, AppState};
     let state = AppState::current()?;
@@ -34,7 +34,7 @@ pub async fn get_employee_detail(employee_id: i64) -> Result<EmployeeDetail, App
 }
 
 /// A one-time activation (or reset) code for a rostered employee; creates their account.
-#[server(endpoint = "issue_learner_code")]
+#[server(client = crate::api::client::Netra, endpoint = "issue_learner_code")]
 pub async fn issue_learner_code(employee_id: i64) -> Result<IssuedCode, AppError> {
     use crate::ssr::{accounts::session, tracking::employees, AppState};
     let state = AppState::current()?;
@@ -43,7 +43,7 @@ pub async fn issue_learner_code(employee_id: i64) -> Result<IssuedCode, AppError
 }
 
 /// Activation codes for everyone in a unit who has no active account yet, to print and hand out.
-#[server(endpoint = "issue_unit_codes")]
+#[server(client = crate::api::client::Netra, endpoint = "issue_unit_codes")]
 pub async fn issue_unit_codes(unit_kerja: String) -> Result<Vec<IssuedCode>, AppError> {
     use crate::ssr::{accounts::session, tracking::employees, AppState};
     let state = AppState::current()?;
@@ -52,7 +52,7 @@ pub async fn issue_unit_codes(unit_kerja: String) -> Result<Vec<IssuedCode>, App
 }
 
 /// Everything Netra holds about one employee, as JSON (their right of access).
-#[server(endpoint = "export_employee", input = leptos::server_fn::codec::GetUrl)]
+#[server(client = crate::api::client::Netra, endpoint = "export_employee", input = leptos::server_fn::codec::GetUrl)]
 pub async fn export_employee(employee_id: i64) -> Result<String, AppError> {
     use crate::ssr::{accounts::session, tracking::employees, AppState};
     let state = AppState::current()?;
@@ -61,7 +61,7 @@ pub async fn export_employee(employee_id: i64) -> Result<String, AppError> {
 }
 
 /// Deletes an employee's personal data; scores stay as anonymous aggregates.
-#[server(endpoint = "delete_employee")]
+#[server(client = crate::api::client::Netra, endpoint = "delete_employee")]
 pub async fn delete_employee(
     employee_id: i64,
     #[server(default)] confirm: String,

@@ -6,7 +6,7 @@ use leptos::prelude::*;
 use std::collections::BTreeMap;
 
 /// What the quiz page should show: identify first, a start button, or the attempt in progress.
-#[server(endpoint = "quiz_state")]
+#[server(client = crate::api::client::Netra, endpoint = "quiz_state")]
 pub async fn load_quiz(slug: String) -> Result<QuizState, AppError> {
     use crate::ssr::{accounts::learner, learning::quiz, AppState};
     let state = AppState::current()?;
@@ -15,7 +15,7 @@ pub async fn load_quiz(slug: String) -> Result<QuizState, AppError> {
 }
 
 /// Starts (or resumes) an attempt and goes to the quiz page.
-#[server(endpoint = "start_attempt")]
+#[server(client = crate::api::client::Netra, endpoint = "start_attempt")]
 pub async fn start_attempt(slug: String) -> Result<i64, AppError> {
     use crate::ssr::{accounts::learner, learning::quiz, AppState};
     let state = AppState::current()?;
@@ -26,7 +26,7 @@ pub async fn start_attempt(slug: String) -> Result<i64, AppError> {
 }
 
 /// Autosaves the options chosen for one question (sent by the hydrated page on every change).
-#[server(endpoint = "save_answer")]
+#[server(client = crate::api::client::Netra, endpoint = "save_answer")]
 pub async fn save_answer(
     attempt_id: i64,
     question_id: String,
@@ -41,7 +41,7 @@ pub async fn save_answer(
 /// Submits an attempt. The quiz form posts `answers[<question id>][]=<option key>` for every
 /// checked radio button or checkbox. Submitting twice records one attempt. A webinar test goes
 /// back to the session's page.
-#[server(endpoint = "submit_attempt")]
+#[server(client = crate::api::client::Netra, endpoint = "submit_attempt")]
 pub async fn submit_attempt(
     attempt_id: i64,
     #[server(default)] answers: BTreeMap<String, Vec<String>>,
@@ -65,7 +65,7 @@ pub async fn submit_attempt(
 }
 
 /// A submitted attempt with score, key, explanations and legal basis.
-#[server(endpoint = "attempt_result")]
+#[server(client = crate::api::client::Netra, endpoint = "attempt_result")]
 pub async fn get_attempt_result(attempt_id: i64) -> Result<AttemptResult, AppError> {
     use crate::ssr::AppState;
     use crate::ssr::{accounts::learner, learning::quiz, learning::results, webinar::attendee};
@@ -77,7 +77,7 @@ pub async fn get_attempt_result(attempt_id: i64) -> Result<AttemptResult, AppErr
 }
 
 /// The learner's attempts and best scores; `None` when nobody is identified.
-#[server(endpoint = "my_results")]
+#[server(client = crate::api::client::Netra, endpoint = "my_results")]
 pub async fn get_my_results() -> Result<Option<MyResults>, AppError> {
     use crate::ssr::tracking::certify::CertifyOnPass;
     use crate::ssr::{accounts::learner, learning::results, AppState};

@@ -7,7 +7,7 @@ use leptos::prelude::*;
 use leptos::server_fn::codec::{MultipartData, MultipartFormData};
 
 /// Checks a roster file (`file`: CSV or XLSX) and stores it for confirmation. Imports nothing.
-#[server(endpoint = "preview_roster", input = MultipartFormData)]
+#[server(client = crate::api::client::Netra, endpoint = "preview_roster", input = MultipartFormData)]
 pub async fn preview_roster(data: MultipartData) -> Result<RosterPreview, AppError> {
     use crate::ssr::{accounts::session, http, respond::fail, tracking::import, AppState};
     let state = AppState::current()?;
@@ -17,7 +17,7 @@ pub async fn preview_roster(data: MultipartData) -> Result<RosterPreview, AppErr
 }
 
 /// Imports every valid row of a previewed file in one transaction.
-#[server(endpoint = "confirm_roster")]
+#[server(client = crate::api::client::Netra, endpoint = "confirm_roster")]
 pub async fn confirm_roster(import_id: i64) -> Result<RosterChanges, AppError> {
     use crate::ssr::{accounts::session, tracking::import, AppState};
     let state = AppState::current()?;
@@ -26,7 +26,7 @@ pub async fn confirm_roster(import_id: i64) -> Result<RosterChanges, AppError> {
 }
 
 /// The agency's assignments and what a new one can use.
-#[server(endpoint = "assignments")]
+#[server(client = crate::api::client::Netra, endpoint = "assignments")]
 pub async fn get_assignments() -> Result<crate::model::tracking::AssignmentsPage, AppError> {
     use crate::ssr::{accounts::session, tracking::assignments, AppState};
     let state = AppState::current()?;
@@ -37,7 +37,7 @@ pub async fn get_assignments() -> Result<crate::model::tracking::AssignmentsPage
 /// Assigns a module to the whole agency (`scope = "all"`), to units with their sub-units
 /// (`scope = "units"`, `unit_ids[]`) or to listed employees (`scope = "list"`, `nips`), from a
 /// day until a deadline in local time.
-#[server(endpoint = "create_assignment")]
+#[server(client = crate::api::client::Netra, endpoint = "create_assignment")]
 pub async fn create_assignment(
     module_slug: String,
     scope: String,
@@ -67,7 +67,7 @@ pub async fn create_assignment(
 }
 
 /// Sets the official who signs the agency's certificates for mandatory modules.
-#[server(endpoint = "certificate_signer")]
+#[server(client = crate::api::client::Netra, endpoint = "certificate_signer")]
 pub async fn set_certificate_signer(
     #[server(default)] signer_name: String,
     #[server(default)] signer_nip: String,
@@ -80,7 +80,7 @@ pub async fn set_certificate_signer(
 }
 
 /// Re-opens an assignment for a new election cycle.
-#[server(endpoint = "new_assignment_cycle")]
+#[server(client = crate::api::client::Netra, endpoint = "new_assignment_cycle")]
 pub async fn new_assignment_cycle(
     assignment_id: i64,
     opens_on: String,
@@ -93,7 +93,7 @@ pub async fn new_assignment_cycle(
 }
 
 /// The completion overview of one assignment (the latest when `assignment_id` is 0).
-#[server(endpoint = "dashboard")]
+#[server(client = crate::api::client::Netra, endpoint = "dashboard")]
 pub async fn get_dashboard(
     #[server(default)] assignment_id: i64,
 ) -> Result<Option<crate::model::tracking::Overview>, AppError> {
@@ -105,7 +105,7 @@ pub async fn get_dashboard(
 
 /// A unit's sub-units and employees for one assignment: filter by `status` code, search `q`
 /// (name or NIP), `sort` (nama | nip | status | nilai | aktivitas), `page` from 1.
-#[server(endpoint = "unit_status")]
+#[server(client = crate::api::client::Netra, endpoint = "unit_status")]
 pub async fn get_unit_status(
     assignment_id: i64,
     unit_id: i64,
@@ -134,7 +134,7 @@ pub async fn get_unit_status(
 
 /// The JP ledger for a calendar year (`year` 0 = this year), optionally for one unit with its
 /// sub-units and only those below the 20 JP target.
-#[server(endpoint = "jp_ledger")]
+#[server(client = crate::api::client::Netra, endpoint = "jp_ledger")]
 pub async fn get_jp_ledger(
     #[server(default)] year: i32,
     #[server(default)] unit_id: i64,
@@ -164,7 +164,7 @@ pub async fn get_jp_ledger(
 }
 
 /// Share correct per question of an assignment's module, hardest first.
-#[server(endpoint = "question_difficulty")]
+#[server(client = crate::api::client::Netra, endpoint = "question_difficulty")]
 pub async fn get_question_difficulty(
     assignment_id: i64,
 ) -> Result<crate::model::tracking::Difficulty, AppError> {

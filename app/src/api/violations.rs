@@ -5,7 +5,7 @@ use crate::model::violations::ViolationView;
 use leptos::prelude::*;
 
 /// Entries matching the filters (`kategori`, `sanksi`: codes; `q`: text). Unknown codes filter nothing.
-#[server(endpoint = "violations")]
+#[server(client = crate::api::client::Netra, endpoint = "violations")]
 pub async fn list_violations(
     #[server(default)] kategori: String,
     #[server(default)] sanksi: String,
@@ -36,7 +36,7 @@ pub async fn list_violations(
 }
 
 /// One catalogue entry by id.
-#[server(endpoint = "violation")]
+#[server(client = crate::api::client::Netra, endpoint = "violation")]
 pub async fn get_violation(id: String) -> Result<ViolationView, AppError> {
     use crate::ssr::{respond::OrFail, AppState};
     let state = AppState::current()?;
@@ -52,7 +52,7 @@ pub async fn get_violation(id: String) -> Result<ViolationView, AppError> {
 
 /// "Cek tindakan": the verdict for a described action. All answers are optional except `act`;
 /// an empty `act` just returns the list of actions to choose from.
-#[server(endpoint = "self_check")]
+#[server(client = crate::api::client::Netra, endpoint = "self_check")]
 #[allow(clippy::too_many_arguments)]
 pub async fn self_check(
     #[server(default)] act: String,

@@ -10,7 +10,7 @@ use crate::model::webinar::{AttendeeView, HostHome, HostSessionView, LiveStats};
 use leptos::prelude::*;
 
 /// The session page for whoever is identified in this browser (joining them once).
-#[server(endpoint = "webinar")]
+#[server(client = crate::api::client::Netra, endpoint = "webinar")]
 pub async fn webinar_page(code: String) -> Result<AttendeeView, AppError> {
     use crate::ssr::{accounts::learner, webinar::attendee, AppState};
     let state = AppState::current()?;
@@ -18,8 +18,16 @@ pub async fn webinar_page(code: String) -> Result<AttendeeView, AppError> {
     attendee::attendee_view(&state, me.as_ref(), &code).await
 }
 
+/// The session a code typed on the join form leads to (its normalised code), or why not.
+#[server(client = crate::api::client::Netra, endpoint = "find_webinar")]
+pub async fn find_webinar(kode: String) -> Result<String, AppError> {
+    use crate::ssr::{webinar::attendee, AppState};
+    let state = AppState::current()?;
+    attendee::find_typed(&state, &kode).await
+}
+
 /// Starts (or resumes) the pre-test or post-test and goes to it.
-#[server(endpoint = "webinar_start")]
+#[server(client = crate::api::client::Netra, endpoint = "webinar_start")]
 pub async fn start_webinar_test(code: String, stage: String) -> Result<i64, AppError> {
     use crate::ssr::{accounts::learner, respond::fail, webinar::attendee, AppState};
     let state = AppState::current()?;
@@ -32,7 +40,7 @@ pub async fn start_webinar_test(code: String, stage: String) -> Result<i64, AppE
 
 /// The test in progress at `/w/{code}/{stage}`; `Ready` when none is open (the page then sends
 /// the attendee back to the session page).
-#[server(endpoint = "webinar_quiz")]
+#[server(client = crate::api::client::Netra, endpoint = "webinar_quiz")]
 pub async fn webinar_quiz(code: String, stage: String) -> Result<QuizState, AppError> {
     use crate::ssr::{accounts::learner, respond::fail, webinar::attendee, AppState};
     let state = AppState::current()?;
@@ -42,7 +50,7 @@ pub async fn webinar_quiz(code: String, stage: String) -> Result<QuizState, AppE
 }
 
 /// The host's sessions and what a new one can use.
-#[server(endpoint = "host_home")]
+#[server(client = crate::api::client::Netra, endpoint = "host_home")]
 pub async fn get_host_home() -> Result<HostHome, AppError> {
     use crate::ssr::{accounts::session, webinar::host, webinar::sessions, AppState};
     let state = AppState::current()?;
@@ -51,7 +59,7 @@ pub async fn get_host_home() -> Result<HostHome, AppError> {
 }
 
 /// Creates a session and opens its page.
-#[server(endpoint = "create_webinar")]
+#[server(client = crate::api::client::Netra, endpoint = "create_webinar")]
 #[allow(clippy::too_many_arguments)]
 pub async fn create_webinar(
     title: String,
@@ -104,7 +112,7 @@ pub async fn create_webinar(
 }
 
 /// One session as its host manages it.
-#[server(endpoint = "host_session")]
+#[server(client = crate::api::client::Netra, endpoint = "host_session")]
 pub async fn host_session(id: i64) -> Result<HostSessionView, AppError> {
     use crate::ssr::{accounts::session, webinar::host, webinar::sessions, AppState};
     let state = AppState::current()?;
@@ -114,7 +122,7 @@ pub async fn host_session(id: i64) -> Result<HostSessionView, AppError> {
 }
 
 /// Opens (`open = "1"`) or closes a test window now.
-#[server(endpoint = "webinar_window")]
+#[server(client = crate::api::client::Netra, endpoint = "webinar_window")]
 pub async fn set_webinar_window(id: i64, stage: String, open: String) -> Result<(), AppError> {
     use crate::ssr::{
         accounts::session, respond::fail, webinar::host, webinar::sessions, AppState,
@@ -129,7 +137,7 @@ pub async fn set_webinar_window(id: i64, stage: String, open: String) -> Result<
 }
 
 /// Revokes a certificate of one of the host's sessions, with a reason shown on the public page.
-#[server(endpoint = "revoke_certificate")]
+#[server(client = crate::api::client::Netra, endpoint = "revoke_certificate")]
 pub async fn revoke_certificate(certificate_id: i64, reason: String) -> Result<(), AppError> {
     use crate::ssr::{accounts::session, webinar::attendee, webinar::sessions, AppState};
     let state = AppState::current()?;
@@ -140,7 +148,7 @@ pub async fn revoke_certificate(certificate_id: i64, reason: String) -> Result<(
 }
 
 /// The live board's figures (the page then follows the event stream).
-#[server(endpoint = "live_stats")]
+#[server(client = crate::api::client::Netra, endpoint = "live_stats")]
 pub async fn get_live_stats(id: i64) -> Result<LiveStats, AppError> {
     use crate::ssr::{
         accounts::session, webinar::board, webinar::host, webinar::sessions, AppState,
@@ -152,7 +160,7 @@ pub async fn get_live_stats(id: i64) -> Result<LiveStats, AppError> {
 }
 
 /// What anyone may know about a certificate from its verification code.
-#[server(endpoint = "verify_certificate")]
+#[server(client = crate::api::client::Netra, endpoint = "verify_certificate")]
 pub async fn verify_certificate(code: String) -> Result<CertificateCheck, AppError> {
     use crate::ssr::{learning::certificates, AppState};
     let state = AppState::current()?;

@@ -21,6 +21,17 @@ fn now_ms() -> f64 {
     0.0
 }
 
+/// What a screen reader is told, changing only at 10, 5 and 1 minutes left and at the end.
+fn announcement(seconds: i64) -> &'static str {
+    match seconds {
+        s if s <= 0 => "Waktu habis; jawaban dikumpulkan.",
+        s if s <= 60 => "Sisa waktu 1 menit.",
+        s if s <= 300 => "Sisa waktu 5 menit.",
+        s if s <= 600 => "Sisa waktu 10 menit.",
+        _ => "",
+    }
+}
+
 #[component]
 pub fn Countdown(seconds_left: i64, on_expire: Callback<()>) -> impl IntoView {
     let left = RwSignal::new(seconds_left);
@@ -45,5 +56,7 @@ pub fn Countdown(seconds_left: i64, on_expire: Callback<()>) -> impl IntoView {
             "Sisa waktu: "
             <time aria-live="off">{move || format(left.get())}</time>
         </p>
+        // Screen readers hear the time politely at a few moments, not every second.
+        <p class="visually-hidden" aria-live="polite">{move || announcement(left.get())}</p>
     }
 }

@@ -61,7 +61,8 @@ pub struct AccountView {
     pub role: Role,
     pub agency: Option<AgencyView>,
     pub activated: bool,
-    pub locked: bool,
+    /// Failed sign-ins since the last successful one.
+    pub failed_sign_ins: i32,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

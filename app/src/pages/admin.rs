@@ -80,7 +80,10 @@ fn Overview(
                             <td>{s.display_name.clone()}</td>
                             <td>{s.role.label()}</td>
                             <td>{s.agency.map(|a| a.name).unwrap_or_default()}</td>
-                            <td>{if s.locked { "terkunci" } else if s.activated { "aktif" } else { "menunggu aktivasi" }}</td>
+                            <td>
+                                {if s.activated { "aktif" } else { "menunggu aktivasi" }}
+                                {(s.failed_sign_ins > 0).then(|| format!(" ({} kali gagal masuk)", s.failed_sign_ins))}
+                            </td>
                             <td>
                                 <ActionForm action=reset>
                                     <input type="hidden" name="account_id" value=s.id />

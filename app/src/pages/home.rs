@@ -3,6 +3,7 @@
 use super::loaded;
 use crate::api::catalog::list_modules;
 use crate::app::LearnerActions;
+use crate::components::join_form::JoinForm;
 use crate::model::catalog::{ModuleCard, ModuleStatus};
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -24,6 +25,10 @@ pub fn HomePage() -> impl IntoView {
                 {list.into_iter().map(|m| view! { <ModuleCardView module=m /> }).collect_view()}
             </ul>
         })}
+        <section class="card join-card" aria-labelledby="join-title">
+            <h2 id="join-title">"Ikut webinar?"</h2>
+            <JoinForm />
+        </section>
     }
 }
 

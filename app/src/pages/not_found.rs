@@ -5,10 +5,7 @@ use leptos_meta::Title;
 
 #[component]
 pub fn NotFound() -> impl IntoView {
-    #[cfg(feature = "ssr")]
-    if let Some(res) = use_context::<leptos_axum::ResponseOptions>() {
-        res.set_status(axum::http::StatusCode::NOT_FOUND);
-    }
+    super::answer_not_found();
     view! {
         <Title text="Halaman tidak ditemukan" />
         <h1>"Halaman tidak ditemukan"</h1>

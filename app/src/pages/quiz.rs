@@ -3,9 +3,11 @@
 use super::loaded;
 use crate::api::quiz::{load_quiz, SaveAnswer, StartAttempt, SubmitAttempt};
 use crate::app::LearnerActions;
+use crate::components::connection::{use_online, Pending, PendingAnswers};
 use crate::components::countdown::Countdown;
 use crate::components::error_notice::ErrorNotice;
 use crate::components::identify_form::IdentifyForm;
+use crate::error::AppError;
 use crate::model::quiz::{AttemptView, QuestionView, QuizRules, QuizState};
 use leptos::form::ActionForm;
 use leptos::prelude::*;
@@ -124,46 +126,145 @@ pub(crate) fn QuizForm(attempt: AttemptView, submit: ServerAction<SubmitAttempt>
         }
     });
     // Autosaves go out one at a time, newest choice per question last, so a slow earlier
-    // request can never overwrite a later choice.
+    // request can never overwrite a later choice. Without a connection they wait in the queue,
+    // which is also kept in localStorage, and go out when the browser is online again.
+    let online = use_online();
+    let stored = PendingAnswers::of_attempt(attempt_id);
+    // Read before any effect writes the (still empty) queue back.
+    let restored = StoredValue::new(stored.load());
     let queue = StoredValue::new(Vec::<SaveAnswer>::new());
-    let send_next = move || {
-        if !save.pending().get_untracked() {
-            let next = queue
-                .try_update_value(|q| (!q.is_empty()).then(|| q.remove(0)))
-                .flatten();
-            if let Some(next) = next {
-                save.dispatch(next);
-            }
+    let in_flight = StoredValue::new(None::<SaveAnswer>);
+    let keep = {
+        let stored = stored.clone();
+        move || {
+            let pending: Pending = queue.with_value(|q| {
+                q.iter()
+                    .chain(in_flight.get_value().iter())
+                    .map(|s| (s.question_id.clone(), s.chosen.clone()))
+                    .collect()
+            });
+            stored.store(&pending);
         }
     };
-    Effect::new(move |_| {
-        if !save.pending().get() {
+    let send_next = move || {
+        if save.pending().get_untracked() || !online.get_untracked() {
+            return;
+        }
+        let next = queue
+            .try_update_value(|q| (!q.is_empty()).then(|| q.remove(0)))
+            .flatten();
+        if let Some(next) = next {
+            in_flight.set_value(Some(next.clone()));
+            save.dispatch(next);
+        }
+    };
+    Effect::new({
+        let keep = keep.clone();
+        move |_| {
+            if save.pending().get() {
+                return;
+            }
+            // A save lost for want of a connection goes back in the queue, unless a newer choice
+            // for its question is already waiting there.
+            if let Some(Err(AppError::Transport(_))) = save.value().get() {
+                if let Some(lost) = in_flight.get_value() {
+                    queue.update_value(|q| {
+                        if !q.iter().any(|s| s.question_id == lost.question_id) {
+                            q.insert(0, lost);
+                        }
+                    });
+                }
+            }
+            in_flight.set_value(None);
+            keep();
             send_next();
         }
     });
-    let enqueue = Callback::new(move |item: SaveAnswer| {
-        queue.update_value(|q| {
-            q.retain(|s| s.question_id != item.question_id);
-            q.push(item);
-        });
-        send_next();
+    let enqueue = Callback::new({
+        let keep = keep.clone();
+        move |item: SaveAnswer| {
+            queue.update_value(|q| {
+                q.retain(|s| s.question_id != item.question_id);
+                q.push(item);
+            });
+            keep();
+            send_next();
+        }
+    });
+    // Answers a dropped connection or a reload left unsaved in this browser: shown as chosen and
+    // sent again.
+    Effect::new(move |_| {
+        for (question_id, chosen) in restored.get_value() {
+            answers.update(|a| {
+                a.insert(question_id.clone(), chosen.clone());
+            });
+            check_inputs(&question_id, &chosen);
+            enqueue.run(SaveAnswer {
+                attempt_id,
+                question_id,
+                chosen,
+            });
+        }
+        restored.set_value(Pending::new());
+    });
+    // A submit that could not reach the server is sent again, once, when the connection returns
+    // (the server takes a submission only once however often it arrives).
+    let resubmit = RwSignal::new(false);
+    Effect::new(move |_| {
+        if let Some(Err(AppError::Transport(_))) = submit.value().get() {
+            resubmit.set(true);
+        }
+    });
+    Effect::new(move |_| {
+        if online.get() {
+            send_next();
+            if resubmit.get_untracked() {
+                resubmit.set(false);
+                if let Some(form) = form_ref.get_untracked() {
+                    let _ = form.request_submit();
+                }
+            }
+        }
     });
     let autosave_status = move || {
+        if !online.get() {
+            return Some(
+                "Koneksi terputus. Pilihan jawaban disimpan di perangkat ini dan dikirim otomatis \
+                 begitu koneksi kembali."
+                    .to_string(),
+            );
+        }
         if save.pending().get() {
             return Some("Menyimpan jawaban…".to_string());
         }
         match save.value().get() {
             Some(Ok(())) => Some("Jawaban tersimpan otomatis.".to_string()),
+            Some(Err(AppError::Transport(_))) => {
+                Some("Jawaban menunggu koneksi untuk disimpan.".to_string())
+            }
             Some(Err(e)) => Some(format!("Jawaban belum tersimpan: {e}")),
             None => None,
         }
     };
     let submit_error = move || {
+        if resubmit.get() {
+            return Some(
+                view! {
+                    <div class="notice notice-error" role="alert">
+                        <p>
+                            "Koneksi terputus saat mengumpulkan. Jawaban Anda aman dan akan "
+                            "dikumpulkan otomatis sekali saat koneksi kembali. Jangan tutup halaman ini."
+                        </p>
+                    </div>
+                }
+                .into_any(),
+            );
+        }
         submit
             .value()
             .get()
             .and_then(Result::err)
-            .map(|error| view! { <ErrorNotice error /> })
+            .map(|error| view! { <ErrorNotice error /> }.into_any())
     };
     view! {
         <Title text=format!("Kuis: {}", attempt.module_title) />
@@ -248,4 +349,24 @@ fn QuestionField(
                 .collect_view()}
         </fieldset>
     }
+}
+
+/// Marks the inputs of `question_id` as `chosen` says (answers restored from this browser).
+fn check_inputs(question_id: &str, chosen: &[String]) {
+    #[cfg(feature = "hydrate")]
+    {
+        use wasm_bindgen::JsCast;
+        let name = format!("answers[{question_id}][]");
+        let inputs = document().get_elements_by_name(&name);
+        for i in 0..inputs.length() {
+            if let Some(input) = inputs
+                .get(i)
+                .and_then(|n| n.dyn_into::<web_sys::HtmlInputElement>().ok())
+            {
+                input.set_checked(chosen.contains(&input.value()));
+            }
+        }
+    }
+    #[cfg(not(feature = "hydrate"))]
+    let _ = (question_id, chosen);
 }

@@ -1,13 +1,17 @@
 //! The attendee's side of a webinar: `/w/{code}` (identify once, then see what is open) and
 //! `/w/{code}/{stage}` (the pre-test or post-test), and the public `/verifikasi/{code}`.
 
-use super::loaded;
 use super::quiz::QuizForm;
+use super::{error_view, loaded, loading};
 use crate::api::quiz::SubmitAttempt;
-use crate::api::webinar::{verify_certificate, webinar_page, webinar_quiz, StartWebinarTest};
+use crate::api::webinar::{
+    find_webinar, verify_certificate, webinar_page, webinar_quiz, StartWebinarTest,
+};
 use crate::app::LearnerActions;
 use crate::components::error_notice::ErrorNotice;
 use crate::components::identify_form::IdentifyForm;
+use crate::components::join_form::JoinForm;
+use crate::error::AppError;
 use crate::model::nip::format_nip;
 use crate::model::quiz::CertificateCheck;
 use crate::model::quiz::QuizState;
@@ -15,8 +19,43 @@ use crate::model::webinar::{AttendeeView, StageView, Window};
 use leptos::form::ActionForm;
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::components::A;
-use leptos_router::hooks::use_params_map;
+use leptos_router::components::{Redirect, A};
+use leptos_router::hooks::{use_params_map, use_query_map};
+
+/// `/w`: the field for a join code. `?kode=…` (what the field submits) goes on to the
+/// session's page, or shows the field again with the reason.
+#[component]
+pub fn JoinPage() -> impl IntoView {
+    let query = use_query_map();
+    let typed = move || query.read().get("kode").unwrap_or_default();
+    let found = Resource::new(typed, |typed| async move {
+        if typed.trim().is_empty() {
+            None
+        } else {
+            Some(find_webinar(typed).await)
+        }
+    });
+    view! {
+        <Title text="Gabung webinar" />
+        <h1>"Gabung webinar"</h1>
+        <Suspense fallback=loading>
+            {move || Suspend::new(async move {
+                match found.await {
+                    None => view! { <JoinForm /> }.into_any(),
+                    Some(Ok(code)) => {
+                        let path = format!("/w/{code}");
+                        super::answer_see_other(&path);
+                        view! { <Redirect path /> }.into_any()
+                    }
+                    Some(Err(e)) => {
+                        let reason = e.field_message("kode").unwrap_or_else(|| e.to_string());
+                        view! { <JoinForm value=typed() reason /> }.into_any()
+                    }
+                }
+            })}
+        </Suspense>
+    }
+}
 
 #[component]
 pub fn WebinarPage() -> impl IntoView {
@@ -29,7 +68,30 @@ pub fn WebinarPage() -> impl IntoView {
         |(code, _, _)| webinar_page(code),
     );
     view! {
-        {loaded(page, move |view| view! { <Attendee view start /> })}
+        <Suspense fallback=loading>
+            {move || Suspend::new(async move {
+                match page.await {
+                    Ok(view) => view! { <Attendee view start /> }.into_any(),
+                    // A mistyped or unknown code: the field to type it again.
+                    Err(AppError::NotFound) => {
+                        super::answer_not_found();
+                        view! {
+                        <Title text="Gabung webinar" />
+                        <h1>"Gabung webinar"</h1>
+                        <JoinForm
+                            value=code()
+                            reason=format!(
+                                "Tidak ada sesi dengan kode {}. Periksa lagi kode dari penyelenggara.",
+                                code().chars().take(20).collect::<String>()
+                            )
+                        />
+                        }
+                        .into_any()
+                    }
+                    Err(e) => error_view(e),
+                }
+            })}
+        </Suspense>
     }
 }
 

@@ -14,6 +14,7 @@ pub mod modules;
 pub mod progress;
 pub mod results;
 pub mod sessions;
+pub mod tallies;
 pub mod webinars;
 
 pub use connect::{begin_write, connect, connect_with, parse_synchronous, ping, SqliteSynchronous};

@@ -122,7 +122,11 @@ pub(crate) fn account_of(resolved: &Option<Extension<Resolved>>) -> Option<accou
 }
 
 /// A file download: its type, `Content-Disposition`, and no caching by anyone in between.
-pub(crate) fn attachment(content_type: &'static str, disposition: &str, body: Vec<u8>) -> Response {
+pub(crate) fn attachment(
+    content_type: &'static str,
+    disposition: &str,
+    body: impl Into<axum::body::Body>,
+) -> Response {
     let mut res = (
         [
             (header::CONTENT_TYPE, HeaderValue::from_static(content_type)),
@@ -131,7 +135,7 @@ pub(crate) fn attachment(content_type: &'static str, disposition: &str, body: Ve
                 HeaderValue::from_static("private, no-store"),
             ),
         ],
-        body,
+        body.into(),
     )
         .into_response();
     if let Ok(v) = HeaderValue::from_str(disposition) {

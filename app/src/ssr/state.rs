@@ -19,6 +19,10 @@ pub struct Settings {
     pub session_idle_days: i64,
     /// How long an idle signed-in account (staff or verified learner) stays signed in.
     pub account_idle_hours: i64,
+    /// How long a learner session lasts at most, however often it is used.
+    pub session_lifetime_days: i64,
+    /// How long an account stays signed in at most, however often it is used.
+    pub account_lifetime_hours: i64,
     /// Seconds accepted after a quiz deadline before a submission counts as late
     /// (covers a slow phone connection at the last second).
     pub grace_seconds: i64,
@@ -36,6 +40,8 @@ impl Default for Settings {
             public_url: None,
             session_idle_days: 30,
             account_idle_hours: 12,
+            session_lifetime_days: 90,
+            account_lifetime_hours: 7 * 24,
             grace_seconds: 30,
             metrics_token: None,
             trusted_proxies: Vec::new(),

@@ -81,7 +81,7 @@ async fn main() -> Result<()> {
     let server = start_server_with_site(&db.url, "target/site")
         .await
         .context("run `make build` first: the release site is measured")?;
-    let client = reqwest::Client::builder().cookie_store(true).build()?;
+    let client = tests::app_client().cookie_store(true).build()?;
     let (lesson_before, lesson_total) = weigh(
         &client,
         &server.base,

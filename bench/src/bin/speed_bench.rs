@@ -27,7 +27,7 @@ const CONCURRENCY: usize = 32;
 
 /// GETs `url` from [`CONCURRENCY`] tasks for `secs` seconds; requests per second.
 async fn rate(url: &str, secs: u64) -> Result<f64> {
-    let client = reqwest::Client::builder()
+    let client = tests::app_client()
         .pool_max_idle_per_host(CONCURRENCY)
         .build()?;
     let stop = Arc::new(AtomicBool::new(false));

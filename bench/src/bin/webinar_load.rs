@@ -24,7 +24,7 @@ use sea_orm::{ConnectionTrait, Database, Statement};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
-use tests::bench::{run_cli, start_server, Api, Identity};
+use tests::bench::{host_session, run_cli, start_server, Api, Identity};
 use tests::percentile;
 use tokio::sync::Semaphore;
 
@@ -42,52 +42,10 @@ fn nip_for(i: usize) -> String {
 }
 
 fn host_client() -> Result<reqwest::Client> {
-    Ok(reqwest::Client::builder()
+    Ok(tests::app_client()
         .cookie_store(true)
         .redirect(reqwest::redirect::Policy::none())
         .build()?)
-}
-
-/// Signs in the host, creates a session whose post-test is open, returns its id and join code.
-async fn prepare_session(client: &reqwest::Client, base: &str) -> Result<(i64, String)> {
-    let api = Api { client, base };
-    api.call(
-        "sign_in",
-        None,
-        &[
-            ("login", "host@bench.test"),
-            ("password", "kuda-laut-berenang-7"),
-        ],
-    )
-    .await?;
-    api.call(
-        "create_webinar",
-        None,
-        &[
-            ("title", "Webinar nasional netralitas ASN"),
-            ("organiser", "BKN"),
-            ("starts_at", "2026-11-25T09:00"),
-            ("time_zone", "WIB"),
-            ("post_module", "posttest-netralitas"),
-            ("jp", "2"),
-            ("min_post_score", "0"),
-            ("issues_certificates", "1"),
-        ],
-    )
-    .await?;
-    let no_fields: &[(&str, &str)] = &[];
-    let home: serde_json::Value = api.call("host_home", None, no_fields).await?.json().await?;
-    let session = &home["sessions"][0];
-    let session_id = session["id"].as_i64().context("session id")?;
-    let id = session_id.to_string();
-    let code = session["code"].as_str().context("join code")?.to_string();
-    api.call(
-        "webinar_window",
-        None,
-        &[("id", id.as_str()), ("stage", "post-test"), ("open", "1")],
-    )
-    .await?;
-    Ok((session_id, code))
 }
 
 /// Arrival: the join page, then identification. Returns the learner's session cookie.
@@ -238,7 +196,7 @@ async fn main() -> Result<()> {
     )?;
     let server = start_server(&url).await?;
     let host = host_client()?;
-    let (session, code) = prepare_session(&host, &server.base).await?;
+    let (session, code) = host_session(&host, &server.base).await?;
     let code: Arc<str> = code.into();
     let base: Arc<str> = server.base.clone().into();
     if straight_on {
@@ -264,7 +222,7 @@ async fn main() -> Result<()> {
         board_events.clone(),
     ));
 
-    let client = reqwest::Client::builder()
+    let client = tests::app_client()
         .pool_max_idle_per_host(in_flight)
         .timeout(Duration::from_secs(120))
         .build()?;

@@ -39,6 +39,14 @@ struct RequestLabels {
     status: u16,
 }
 
+/// The labels of a latency series: no status, so each route and method has one histogram
+/// (eleven buckets) however many statuses it answers with.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, EncodeLabelSet)]
+struct RouteLabels {
+    route: String,
+    method: &'static str,
+}
+
 /// Builds each route's histogram with [`BUCKETS`].
 #[derive(Debug, Clone, Copy)]
 struct Latency;
@@ -54,7 +62,7 @@ impl MetricConstructor<Histogram> for Latency {
 pub struct Metrics {
     registry: Registry,
     requests: Family<RequestLabels, Counter>,
-    durations: Family<RequestLabels, Histogram, Latency>,
+    durations: Family<RouteLabels, Histogram, Latency>,
 }
 
 impl Default for Metrics {
@@ -69,7 +77,7 @@ impl Default for Metrics {
         );
         registry.register(
             "netra_http_request_duration_seconds",
-            "Time to the response head",
+            "Time to the response head, by route pattern and method",
             durations.clone(),
         );
         Self {
@@ -111,16 +119,17 @@ pub async fn record(
     let method = method_label(req.method());
     let started = Instant::now();
     let res = next.run(req).await;
+    let route = RouteLabels { route, method };
+    metrics
+        .durations
+        .get_or_create(&route)
+        .observe(started.elapsed().as_secs_f64());
     let labels = RequestLabels {
-        route,
+        route: route.route,
         method,
         status: res.status().as_u16(),
     };
     metrics.requests.get_or_create(&labels).inc();
-    metrics
-        .durations
-        .get_or_create(&labels)
-        .observe(started.elapsed().as_secs_f64());
     res
 }
 

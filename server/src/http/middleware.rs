@@ -31,8 +31,9 @@ fn host_of(url: &str) -> Option<&str> {
 /// - An `Origin` must name this site; `Origin: null` (a sandboxed frame, a page with
 ///   `Referrer-Policy: no-referrer`) or an unreadable one is refused.
 /// - Without `Origin`, a `Referer` must name this site.
-/// - A request with none of these headers does not come from a browser page (a script, `curl`):
-///   it carries no victim's cookies by accident, so it is let through.
+/// - A request with neither must carry the custom header the hydrated app sends with every
+///   server function call ([`app::api::client::REQUEST_HEADER`]): a page of another site cannot
+///   add one without a CORS preflight, which Netra never grants. Scripts and `curl` add it too.
 fn origin_allowed(headers: &axum::http::HeaderMap, expected: Option<&str>) -> bool {
     let value = |name: header::HeaderName| headers.get(name).map(|v| v.to_str().unwrap_or(""));
     if let Some(site) = headers.get("sec-fetch-site") {
@@ -49,7 +50,7 @@ fn origin_allowed(headers: &axum::http::HeaderMap, expected: Option<&str>) -> bo
     match (value(header::ORIGIN), value(header::REFERER)) {
         (Some(origin), _) => names_this_site(origin),
         (None, Some(referer)) => names_this_site(referer),
-        (None, None) => true,
+        (None, None) => headers.contains_key(app::api::client::REQUEST_HEADER),
     }
 }
 
@@ -266,7 +267,11 @@ mod tests {
             "referer",
             "https://netra.example.go.id/modul/x"
         )]));
-        assert!(allowed(&[]), "no browser headers: not a page");
+        assert!(
+            !allowed(&[]),
+            "neither Origin nor Referer: the custom header is required"
+        );
+        assert!(allowed(&[("x-netra-request", "1")]), "a script or the app");
         assert!(!allowed(&[("origin", "https://evil.example")]));
         assert!(!allowed(&[("origin", "null")]), "an opaque origin");
         assert!(!allowed(&[

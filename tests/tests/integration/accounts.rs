@@ -11,7 +11,7 @@ use tests::{form_error, location, Backend, Browser, TestApp, NIP, NIP_OTHER};
 crate::on_both_backends!(
     every_route_and_server_function_answers_each_role_as_its_rule_says,
     signing_in_rotates_the_session_and_signing_out_ends_it_on_the_server,
-    repeated_failures_lock_the_account_and_floods_get_429,
+    failed_sign_ins_delay_the_login_and_floods_get_429,
     activation_codes_work_once_and_expire,
     a_verified_learner_sees_only_their_own_results_and_records_verified_attempts,
     operators_export_and_delete_personal_data_of_their_own_agency_only,
@@ -29,11 +29,37 @@ async fn behind_https_cookies_are_secure_and_hsts_is_sent(backend: Backend) -> R
         )
         .await?;
     ensure!(res.status().is_success(), "sign in: {}", res.status());
-    let set = cookie(&res, "netra_akun").context("cookie")?;
+    // Over HTTPS the cookie carries the `__Host-` prefix: a sibling subdomain cannot plant it.
+    ensure!(cookie(&res, "netra_akun").is_none(), "no unprefixed cookie");
+    let set = cookie(&res, "__Host-netra_akun").context("cookie")?;
     ensure!(
-        set.contains("Secure") && set.contains("HttpOnly") && set.contains("SameSite=Lax"),
+        set.contains("Secure")
+            && set.contains("HttpOnly")
+            && set.contains("SameSite=Lax")
+            && set.contains("Path=/")
+            && !set.contains("Domain"),
         "cookie flags over HTTPS: {set}"
     );
+    let token = set.split(';').next().unwrap_or_default().to_string();
+    for (sent, works) in [
+        (token.clone(), true),
+        (token.replacen("__Host-", "", 1), false),
+    ] {
+        let res = app
+            .browser()?
+            .client
+            .post(browser.url("/api/admin_overview"))
+            .header("accept", "application/json")
+            .header("origin", "https://netra.example.go.id")
+            .header("cookie", &sent)
+            .send()
+            .await?;
+        ensure!(
+            (res.status() == StatusCode::OK) == works,
+            "{sent}: {}",
+            res.status()
+        );
+    }
     let res = browser.get("/").await?;
     ensure!(
         res.headers()
@@ -41,6 +67,21 @@ async fn behind_https_cookies_are_secure_and_hsts_is_sent(backend: Backend) -> R
             .is_some_and(|v| v.to_str().is_ok_and(|v| v.contains("max-age="))),
         "HSTS"
     );
+    // Without Origin and Referer a state change needs the header the app's client sends.
+    for (with_header, expected) in [(false, StatusCode::FORBIDDEN), (true, StatusCode::OK)] {
+        let mut req = reqwest::Client::new()
+            .post(browser.url("/api/sign_out"))
+            .header("accept", "application/json");
+        if with_header {
+            req = req.header(app::api::client::REQUEST_HEADER, "1");
+        }
+        let res = req.send().await?;
+        ensure!(
+            res.status() == expected,
+            "header {with_header}: {}",
+            res.status()
+        );
+    }
     // State changes must come from the public site: another origin is refused, it is accepted.
     let refused = browser
         .client
@@ -374,6 +415,7 @@ async fn every_route_and_server_function_answers_each_role_as_its_rule_says(
             format!("/operator/dasbor/{asg}/unit/{unit}"),
             Rule::OperatorOfA,
         ),
+        ("/w", "/w".into(), Rule::Public),
         ("/w/{code}", format!("/w/{}", session.code), Rule::Public),
         (
             "/w/{code}/{stage}",
@@ -603,6 +645,11 @@ async fn every_route_and_server_function_answers_each_role_as_its_rule_says(
             Rule::OperatorOfA,
         ),
         ("/api/webinar", vec![("code", "ZZZZZZ")], Rule::Public),
+        (
+            "/api/find_webinar",
+            vec![("kode", session.code.as_str())],
+            Rule::Public,
+        ),
         (
             "/api/webinar_start",
             vec![("code", "ZZZZZZ"), ("stage", "pre-test")],
@@ -877,6 +924,60 @@ async fn signing_in_rotates_the_session_and_signing_out_ends_it_on_the_server(
         res.status()
     );
     // Sign-out invalidates the session on the server, not just in the browser.
+    // However much a session is used, it ends at its absolute end.
+    use sea_orm::ConnectionTrait;
+    let res = app
+        .browser()?
+        .client
+        .post(stale.url("/api/admin_overview"))
+        .header("accept", "application/json")
+        .header("cookie", &token2)
+        .send()
+        .await?;
+    ensure!(
+        res.status() == StatusCode::OK,
+        "a fresh session works: {}",
+        res.status()
+    );
+    let hash = app::ssr::tokens::hash_token(token2.trim_start_matches("netra_akun="));
+    let moved = {
+        use sea_orm::sea_query::{Alias, Expr, ExprTrait, Query};
+        let update = Query::update()
+            .table(Alias::new("account_sessions"))
+            .value(
+                Alias::new("ends_at"),
+                chrono::Utc::now() - chrono::Duration::seconds(1),
+            )
+            .and_where(Expr::col(Alias::new("token_hash")).eq(hash))
+            .to_owned();
+        app.db.execute(&update).await?
+    };
+    ensure!(moved.rows_affected() == 1, "one session");
+    let res = app
+        .browser()?
+        .client
+        .post(stale.url("/api/admin_overview"))
+        .header("accept", "application/json")
+        .header("cookie", &token2)
+        .send()
+        .await?;
+    ensure!(
+        res.status() == StatusCode::UNAUTHORIZED,
+        "a session past its absolute end: {}",
+        res.status()
+    );
+    let second = browser
+        .call(
+            "/api/sign_in",
+            &[("login", "admin@netra.test"), ("password", PASSWORD)],
+        )
+        .await?;
+    let token2 = cookie(&second, "netra_akun")
+        .context("new cookie")?
+        .split(';')
+        .next()
+        .unwrap_or_default()
+        .to_string();
     let res = browser.call("/api/sign_out", &[]).await?;
     ensure!(res.status().is_success(), "sign out");
     let res = stale
@@ -910,71 +1011,84 @@ async fn signing_in_rotates_the_session_and_signing_out_ends_it_on_the_server(
     Ok(())
 }
 
-async fn repeated_failures_lock_the_account_and_floods_get_429(backend: Backend) -> Result<()> {
+/// Failed sign-ins on one login make the next attempt wait (429 with `Retry-After`), the same
+/// for a login that does not exist, and never lock the owner out; one address is limited over
+/// all the logins it tries.
+async fn failed_sign_ins_delay_the_login_and_floods_get_429(backend: Backend) -> Result<()> {
     let app = TestApp::spawn(backend).await?;
     world(&app).await?;
     let browser = app.browser()?;
-    for i in 0..5 {
-        let res = browser
-            .call(
-                "/api/sign_in",
-                &[
-                    ("login", "op-a@netra.test"),
-                    ("password", "salah-salah-salah"),
-                ],
-            )
-            .await?;
-        let expected = if i < 4 {
-            StatusCode::UNPROCESSABLE_ENTITY
-        } else {
-            StatusCode::CONFLICT
-        };
-        ensure!(
-            res.status() == expected,
-            "failure {}: {}",
-            i + 1,
-            res.status()
-        );
+    let attempt = |login: &'static str, password: &'static str| {
+        let browser = &browser;
+        async move {
+            browser
+                .call("/api/sign_in", &[("login", login), ("password", password)])
+                .await
+        }
+    };
+    let retry_after = |res: &reqwest::Response| -> Result<u64> {
+        res.headers()
+            .get("retry-after")
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.parse().ok())
+            .context("Retry-After")
+    };
+    let mut answers = Vec::new();
+    for login in ["op-a@netra.test", "tidak-ada@netra.test"] {
+        let mut statuses = Vec::new();
+        for _ in 0..5 {
+            let res = attempt(login, "salah-salah-salah").await?;
+            statuses.push(res.status().as_u16());
+            if res.status() == StatusCode::TOO_MANY_REQUESTS {
+                ensure!(retry_after(&res)? == 1, "the first delay is one second");
+                let text = res.text().await?;
+                ensure!(text == r#"{"TooManyRequests":1}"#, "{text}");
+            }
+        }
+        answers.push(statuses);
     }
-    let res = browser
-        .call(
-            "/api/sign_in",
-            &[("login", "op-a@netra.test"), ("password", PASSWORD)],
-        )
-        .await?;
     ensure!(
-        res.status() == StatusCode::CONFLICT,
-        "the right password while locked: {}",
+        answers[0] == [422, 422, 422, 422, 429],
+        "three free failures, then a delay: {answers:?}"
+    );
+    ensure!(
+        answers[0] == answers[1],
+        "an unknown login is answered the same: {answers:?}"
+    );
+    // Even the right password waits out the delay; then it works: no lock-out.
+    let res = attempt("op-a@netra.test", PASSWORD).await?;
+    ensure!(
+        res.status() == StatusCode::TOO_MANY_REQUESTS,
+        "{}",
         res.status()
     );
-    ensure!(res.text().await?.contains("dikunci"), "lock-out message");
-    // Other accounts are unaffected; then the IP's window fills up: 429 with Retry-After.
-    let mut saw_429 = false;
-    for _ in 0..10 {
+    tokio::time::sleep(std::time::Duration::from_millis(1100)).await;
+    let res = attempt("op-a@netra.test", PASSWORD).await?;
+    ensure!(
+        res.status().is_success(),
+        "after the delay: {}",
+        res.status()
+    );
+    // One address trying many logins runs out of its window.
+    let mut refused = None;
+    for i in 0..40 {
+        let login = format!("orang-{i}@netra.test");
         let res = browser
             .call(
                 "/api/sign_in",
-                &[
-                    ("login", "host@netra.test"),
-                    ("password", "salah-salah-salah"),
-                ],
+                &[("login", &login), ("password", "salah-salah-salah")],
             )
             .await?;
         if res.status() == StatusCode::TOO_MANY_REQUESTS {
-            let retry: u64 = res
-                .headers()
-                .get("retry-after")
-                .and_then(|v| v.to_str().ok())
-                .and_then(|v| v.parse().ok())
-                .context("Retry-After")?;
-            ensure!((1..=300).contains(&retry), "retry after {retry}");
-            saw_429 = true;
+            refused = Some((i, retry_after(&res)?));
             break;
         }
     }
+    let (at, wait) = refused.context("no 429 after 40 attempts from one address")?;
+    ensure!((1..=300).contains(&wait), "retry after {wait}");
     ensure!(
-        saw_429,
-        "no 429 after more than ten attempts from one address"
+        at >= 15,
+        "the address window is not the per-login one: refused at {at}"
     );
     Ok(())
 }

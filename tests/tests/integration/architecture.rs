@@ -110,6 +110,32 @@ fn server_code_never_reaches_up_into_the_server_functions() -> Result<()> {
     Ok(())
 }
 
+/// Every server function is called from the browser through the client that sends the custom
+/// header the same-origin check needs (`api/client.rs`).
+#[test]
+fn every_server_function_uses_the_netra_client() -> Result<()> {
+    let api = repo().join("app/src/api");
+    let mut attributes = 0;
+    let mut without = Vec::new();
+    for entry in std::fs::read_dir(&api)? {
+        let path = entry?.path();
+        for line in std::fs::read_to_string(&path)?.lines() {
+            if line.starts_with("#[server(") {
+                attributes += 1;
+                if !line.contains("client = crate::api::client::Netra") {
+                    without.push(format!("{}: {line}", path.display()));
+                }
+            }
+        }
+    }
+    ensure!(attributes > 40, "found {attributes} server functions");
+    ensure!(
+        without.is_empty(),
+        "server functions without the client: {without:?}"
+    );
+    Ok(())
+}
+
 #[test]
 fn the_quiz_engine_names_no_webinar_or_assignment() -> Result<()> {
     let engine = ["quiz.rs", "results.rs"];

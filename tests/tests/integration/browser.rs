@@ -4,8 +4,9 @@
 use anyhow::{ensure, Context, Result};
 use tests::{repo_root, Backend, TestApp};
 
-/// Runs a journey script in headless Chromium against `app`; the script prints `passed` at the end.
-async fn journey(app: &TestApp, script: &str, args: &[&str], passed: &str) -> Result<()> {
+/// Runs a journey script in headless Chromium against `app`; the script prints `passed` at the
+/// end. Returns what it printed.
+async fn journey(app: &TestApp, script: &str, args: &[&str], passed: &str) -> Result<String> {
     journey_with_env(app, script, args, &[], passed).await
 }
 
@@ -16,7 +17,7 @@ async fn journey_with_env(
     args: &[&str],
     env: &[(&str, String)],
     passed: &str,
-) -> Result<()> {
+) -> Result<String> {
     let site = repo_root().join("target/site-debug/asset-name");
     ensure!(
         site.exists(),
@@ -52,7 +53,7 @@ async fn journey_with_env(
         "{script} failed:\n{stdout}\n{stderr}"
     );
     ensure!(stdout.contains(passed), "unexpected output: {stdout}");
-    Ok(())
+    Ok(stdout.into_owned())
 }
 
 /// Every learner-facing page fits 360 px, sizes its images and loads nothing from elsewhere;
@@ -67,12 +68,58 @@ async fn pages_are_phone_friendly_and_work_without_javascript_in_chromium() -> R
         "light pages passed",
     )
     .await
+    .map(drop)
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_learner_path_works_hydrated_in_chromium() -> Result<()> {
     let app = TestApp::spawn(Backend::Sqlite).await?;
-    journey(&app, "learner_journey.mjs", &[], "browser journey passed").await
+    journey(&app, "learner_journey.mjs", &[], "browser journey passed").await?;
+    Ok(())
+}
+
+/// The connection drops mid-quiz and during the submit: every answer chosen is stored, and the
+/// attempt is submitted exactly once.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_quiz_survives_a_dropped_connection_in_chromium() -> Result<()> {
+    use app::ssr::db::entities::{answer, attempt};
+    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+    let app = TestApp::spawn(Backend::Sqlite).await?;
+    let out = journey(
+        &app,
+        "offline_quiz.mjs",
+        &[tests::NIP_OTHER],
+        "offline quiz passed",
+    )
+    .await?;
+    let line = out
+        .lines()
+        .find(|l| l.starts_with('{'))
+        .context("the chosen answers")?;
+    let chosen: std::collections::BTreeMap<String, String> = serde_json::from_str(line)?;
+    ensure!(chosen.len() == 10, "{chosen:?}");
+    let employee = app::ssr::db::employees::find_by_nip(&app.db, tests::NIP_OTHER)
+        .await?
+        .context("the learner")?;
+    let attempts = attempt::Entity::find()
+        .filter(attempt::Column::EmployeeId.eq(employee.id))
+        .all(&app.db)
+        .await?;
+    ensure!(attempts.len() == 1, "one attempt: {}", attempts.len());
+    ensure!(attempts[0].submitted_at.is_some(), "submitted");
+    let stored = answer::Entity::find()
+        .filter(answer::Column::AttemptId.eq(attempts[0].id))
+        .all(&app.db)
+        .await?;
+    let stored: std::collections::BTreeMap<String, String> = stored
+        .into_iter()
+        .map(|a| {
+            let keys: Vec<String> = serde_json::from_str(&a.chosen).unwrap_or_default();
+            (a.question_id, keys.join(","))
+        })
+        .collect();
+    ensure!(stored == chosen, "stored {stored:?}, chosen {chosen:?}");
+    Ok(())
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -97,6 +144,7 @@ async fn an_operator_issues_a_code_and_the_learner_activates_in_chromium() -> Re
         "account journey passed",
     )
     .await
+    .map(drop)
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -114,6 +162,7 @@ async fn a_webinar_from_host_to_verified_certificate_in_chromium() -> Result<()>
         "webinar journey passed",
     )
     .await
+    .map(drop)
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -153,5 +202,5 @@ async fn an_operator_imports_assigns_and_sees_the_pass_in_chromium() -> Result<(
     )
     .await;
     let _ = std::fs::remove_file(&roster);
-    result
+    result.map(drop)
 }

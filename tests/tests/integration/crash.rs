@@ -9,12 +9,11 @@ use reqwest::header::{ACCEPT, LOCATION, REFERER};
 use reqwest::{redirect::Policy, Client};
 use sea_orm::{ConnectionTrait, Database, DatabaseConnection, DbBackend, Statement};
 use std::collections::BTreeMap;
-use std::process::{Child, Command, Stdio};
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 use tests::bench::BenchDatabase;
-use tests::{attempt_id, drawn_questions, repo_root, Backend, MODULE};
+use tests::{attempt_id, drawn_questions, Backend, Netra, MODULE};
 
 /// Concurrent learners per round.
 const CLIENTS: usize = 12;
@@ -36,74 +35,12 @@ struct Ledger {
     uncertain: Vec<(Arc<Client>, Posted)>,
 }
 
-/// The `netra` command line started as its own process on a fresh port.
-struct Netra {
-    child: Child,
-    base: String,
-}
-
-impl Netra {
-    async fn start(database_url: &str) -> Result<Self> {
-        let port = std::net::TcpListener::bind("127.0.0.1:0")?
-            .local_addr()?
-            .port();
-        let root = repo_root();
-        let child = Command::new(env!("CARGO_BIN_EXE_netra-test-server"))
-            .args(["serve", "--addr", &format!("127.0.0.1:{port}")])
-            .arg("--content-dir")
-            .arg(root.join("content"))
-            .arg("--site-root")
-            .arg(root.join("target/site-debug"))
-            .env("DATABASE_URL", database_url)
-            .env("RUST_LOG", "error")
-            .stdout(Stdio::null())
-            .stderr(Stdio::inherit())
-            .spawn()
-            .context("starting netra-test-server")?;
-        let mut netra = Netra {
-            child,
-            base: format!("http://127.0.0.1:{port}"),
-        };
-        let probe = Client::new();
-        let deadline = Instant::now() + Duration::from_secs(60);
-        while Instant::now() < deadline {
-            if let Some(status) = netra.child.try_wait()? {
-                bail!("netra exited during start-up: {status}");
-            }
-            let up = probe
-                .get(format!("{}/readyz", netra.base))
-                .send()
-                .await
-                .is_ok_and(|r| r.status().is_success());
-            if up {
-                return Ok(netra);
-            }
-            tokio::time::sleep(Duration::from_millis(50)).await;
-        }
-        bail!("netra did not become ready within 60 s")
-    }
-
-    /// SIGKILL: no shutdown hook, no flush, no graceful anything.
-    fn kill(mut self) -> Result<()> {
-        self.child.kill()?;
-        self.child.wait()?;
-        Ok(())
-    }
-}
-
-impl Drop for Netra {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
 fn nip_for(i: usize) -> String {
     tests::nth_nip("198702", "201101", i)
 }
 
 fn learner() -> Result<Client> {
-    Ok(Client::builder()
+    Ok(tests::app_client()
         .cookie_store(true)
         .redirect(Policy::none())
         .timeout(Duration::from_secs(20))
@@ -333,7 +270,7 @@ async fn rounds(backend: &str, database_url: &str) -> Result<()> {
     let next_nip = Arc::new(AtomicUsize::new(0));
     let mut acknowledged: Vec<Posted> = Vec::new();
     let (mut in_doubt, mut in_doubt_stored) = (0, 0);
-    let mut netra = Netra::start(database_url).await?;
+    let mut netra = Netra::start(env!("CARGO_BIN_EXE_netra-test-server"), database_url).await?;
     for round in 0..ROUNDS {
         let killed = Arc::new(AtomicBool::new(false));
         let ledger = Arc::new(Mutex::new(Ledger::default()));
@@ -354,7 +291,7 @@ async fn rounds(backend: &str, database_url: &str) -> Result<()> {
         for client in clients {
             client.await?;
         }
-        netra = Netra::start(database_url).await?;
+        netra = Netra::start(env!("CARGO_BIN_EXE_netra-test-server"), database_url).await?;
         let ledger = std::mem::take(&mut *ledger.lock().map_err(|_| anyhow::anyhow!("poisoned"))?);
         let db = Database::connect(database_url).await?;
         // A submission cut off by the kill may or may not have been stored; the learner sends it

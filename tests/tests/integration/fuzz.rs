@@ -8,6 +8,10 @@ use rand::{rngs::StdRng, Rng, SeedableRng};
 use reqwest::header::{ACCEPT, CONTENT_TYPE};
 use tests::{Backend, Browser, TestApp};
 
+/// The size `/metrics` may reach after this run: one latency histogram per route template and
+/// method (standard or OTHER) and one counter per status it answered (about 340 KB here).
+const MAX_METRICS_BYTES: usize = 512 * 1024;
+
 /// Field names the server functions use, plus nonsense.
 const FIELDS: &[&str] = &[
     "slug",
@@ -121,7 +125,17 @@ async fn hammer(
             } else {
                 url
             };
-            let req = if *is_post || rng.random_bool(0.2) {
+            let req = if rng.random_bool(0.15) {
+                // A made-up method: each must land in the metrics' OTHER bucket, not a series
+                // of its own.
+                let method: String = (0..rng.random_range(3..12))
+                    .map(|_| char::from(b'A' + rng.random_range(0..26u8)))
+                    .collect();
+                browser
+                    .client
+                    .request(reqwest::Method::from_bytes(method.as_bytes())?, &url)
+                    .body(form_body(rng))
+            } else if *is_post || rng.random_bool(0.2) {
                 let (content_type, body) = match rng.random_range(0..6) {
                     0 => ("application/json", b"{\"id\": [1, {\"x\": null}]".to_vec()),
                     1 => ("text/plain", form_body(rng)),
@@ -205,6 +219,49 @@ async fn malformed_requests_to_every_route_never_get_a_5xx() -> Result<()> {
             .cloned()
             .collect::<Vec<_>>()
             .join("\n")
+    );
+    // The metrics stay bounded however many methods and paths were made up: under a fixed
+    // size, and a hundred more made-up methods add no series at all.
+    let series = |text: &str| text.lines().filter(|l| !l.starts_with('#')).count();
+    let made_up = |i: usize| {
+        let method = reqwest::Method::from_bytes(format!("ZZ{i}").as_bytes());
+        let anonymous = &anonymous;
+        async move {
+            anonymous
+                .client
+                .request(method?, anonymous.url("/"))
+                .send()
+                .await?;
+            anyhow::Ok(())
+        }
+    };
+    made_up(0).await?;
+    // A first scrape, so that the scrape itself has its series before the count.
+    anonymous.get("/metrics").await?;
+    let metrics = anonymous.get("/metrics").await?.text().await?;
+    println!(
+        "/metrics after {sent} fuzzed requests: {} bytes, {} series lines",
+        metrics.len(),
+        series(&metrics)
+    );
+    ensure!(
+        metrics.len() < MAX_METRICS_BYTES,
+        "/metrics grew to {} bytes",
+        metrics.len()
+    );
+    ensure!(
+        metrics.contains("method=\"OTHER\""),
+        "made-up methods count as OTHER"
+    );
+    for i in 1..=100 {
+        made_up(i).await?;
+    }
+    let again = anonymous.get("/metrics").await?.text().await?;
+    ensure!(
+        series(&again) == series(&metrics),
+        "made-up methods added series: {} -> {}",
+        series(&metrics),
+        series(&again)
     );
     // Still serving, and still correct.
     ensure!(

@@ -7,6 +7,7 @@ mod catalog;
 mod crash;
 mod curriculum;
 mod fuzz;
+mod hostile;
 mod identity;
 mod limits;
 mod ops;

@@ -293,7 +293,8 @@ async fn metrics_count_requests_by_route_and_read_attempts_from_the_database() -
     let buckets: Vec<f64> = text
         .lines()
         .filter(|l| {
-            l.starts_with("netra_http_request_duration_seconds_bucket{") && l.contains(route)
+            l.starts_with("netra_http_request_duration_seconds_bucket{")
+                && l.contains(r#"route="/modul/{slug}",method="GET""#)
         })
         .filter_map(|l| l.rsplit(' ').next()?.parse().ok())
         .collect();
@@ -337,6 +338,7 @@ async fn housekeeping_purges_what_has_expired_and_keeps_the_rest(backend: Backen
         employee.id,
         now - Duration::days(40),
         now - Duration::days(10),
+        now + Duration::days(50),
     )
     .await?;
     let purged = db::maintenance::purge(&app.db, now).await?;

@@ -16,7 +16,74 @@ crate::on_both_backends!(
     submitting_twice_records_one_attempt,
     results_are_private_to_their_learner,
     an_open_attempt_is_scored_with_the_key_it_was_drawn_with,
+    pre_and_post_tests_are_taken_only_inside_a_webinar,
 );
+
+/// A webinar's pre-test and post-test forms are not in the catalogue and cannot be started as
+/// one's own quiz (whose result would show their key while a session's post-test is open), nor
+/// assigned by an agency.
+async fn pre_and_post_tests_are_taken_only_inside_a_webinar(backend: Backend) -> Result<()> {
+    let app = TestApp::spawn(backend).await?;
+    crate::accounts::world(&app).await?;
+    let learner = app.browser()?;
+    learner
+        .identify("198703152010012077", "Rahmat Hidayat")
+        .await?;
+    let catalogue = learner.call("/api/modules", &[]).await?.text().await?;
+    ensure!(catalogue.contains(MODULE), "the catalogue lists modules");
+    let (status, home) = learner.page("/").await?;
+    ensure!(status == 200, "home: {status}");
+    for slug in ["pretest-netralitas", "posttest-netralitas"] {
+        ensure!(
+            !catalogue.contains(&format!("\"{slug}\"")) && !home.contains(slug),
+            "{slug} is listed"
+        );
+        let (status, _) = learner.page(&format!("/modul/{slug}")).await?;
+        ensure!(status == 404, "{slug} overview: {status}");
+        let res = learner
+            .call("/api/start_attempt", &[("slug", slug)])
+            .await?;
+        ensure!(res.status() == 409, "{slug} started: {}", res.status());
+        ensure!(
+            res.text()
+                .await?
+                .contains("hanya dapat dikerjakan di dalam sesi webinar"),
+            "{slug}: the reason"
+        );
+        let (status, page) = learner.page(&format!("/modul/{slug}/kuis")).await?;
+        ensure!(
+            status == 409 && page.contains("sesi webinar"),
+            "{slug} quiz page: {status}"
+        );
+    }
+    let attempts = attempt::Entity::find().count(&app.db).await?;
+    ensure!(attempts == 0, "no attempt was started: {attempts}");
+    let operator = app.browser()?;
+    crate::accounts::sign_in(&operator, "op-a@netra.test").await?;
+    let page = operator.call("/api/assignments", &[]).await?.text().await?;
+    ensure!(
+        page.contains(MODULE) && !page.contains("posttest-netralitas"),
+        "assignable modules: {page}"
+    );
+    let res = operator
+        .call(
+            "/api/create_assignment",
+            &[
+                ("module_slug", "posttest-netralitas"),
+                ("scope", "all"),
+                ("opens_on", "2026-01-01"),
+                ("deadline", "2099-12-31T16:00"),
+                ("time_zone", "WIB"),
+            ],
+        )
+        .await?;
+    ensure!(
+        res.status() == 422,
+        "assigning a post-test: {}",
+        res.status()
+    );
+    Ok(())
+}
 
 /// Form fields answering the first `correct` questions right and the rest wrong.
 fn answers_for(app: &TestApp, html: &str, correct: usize) -> Result<Vec<(String, String)>> {

@@ -551,6 +551,12 @@ async fn mandatory_module_certificates_are_issued_once_and_zipped_per_unit(
     let zip_of = |unit: i64| format!("/operator/penugasan/{}/unit/{unit}/sertifikat.zip", a.id);
     let res = op.get(&zip_of(unit_of("Dinas Kesehatan")?)).await?;
     ensure!(res.status() == 200, "zip: {}", res.status());
+    // Streamed one PDF at a time, so its length is not known in advance.
+    ensure!(
+        res.headers().get("content-length").is_none(),
+        "a streamed ZIP, not one built in memory: {:?}",
+        res.headers()
+    );
     let names = zipped_pdfs(&res.bytes().await?)?;
     ensure!(
         names == vec![app::ssr::learning::certificates::file_name(&cert)],

@@ -8,6 +8,7 @@ use anyhow::{bail, ensure, Context, Result};
 use app::ssr::db::{self, entities::webinar_session};
 use chrono::{Duration, Utc};
 use reqwest::StatusCode;
+use sea_orm::{EntityTrait, QueryFilter};
 use std::collections::BTreeSet;
 use tests::{attempt_id, location, Backend, Browser, TestApp, NIP_OTHER};
 
@@ -163,6 +164,99 @@ async fn scheduled_windows_open_and_close_by_themselves() -> Result<()> {
     ensure!(
         attempt_id(&post).is_some(),
         "post-test started inside its scheduled window"
+    );
+    Ok(())
+}
+
+/// Attendees who type the code a host shows on a slide have a field for it: on `/w` and the home
+/// page; case and spaces do not matter; an unknown, malformed or closed code shows the field
+/// again with the reason.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_typed_join_code_leads_to_its_session_or_back_to_the_field_with_the_reason() -> Result<()>
+{
+    let app = TestApp::spawn(Backend::Sqlite).await?;
+    world(&app).await?;
+    let host = app.browser()?;
+    sign_in(&host, "host@netra.test").await?;
+    let session = create_session(&app, &host, "Sosialisasi netralitas").await?;
+    let attendee = app.browser()?;
+    let field = r#"name="kode""#;
+    for path in ["/", "/w"] {
+        let (status, html) = attendee.page(path).await?;
+        ensure!(
+            status == StatusCode::OK && html.contains(field),
+            "{path}: {status}"
+        );
+    }
+    // Typed in lower case with a space, as people do.
+    let code = &session.code;
+    let typed = format!("{} {}", code[..3].to_lowercase(), code[3..].to_lowercase());
+    let res = attendee
+        .client
+        .get(attendee.url("/w"))
+        .query(&[("kode", typed.as_str())])
+        .send()
+        .await?;
+    ensure!(
+        res.status().is_redirection(),
+        "a known code: {} {:?}",
+        res.status(),
+        res.headers()
+    );
+    ensure!(location(&res)? == format!("/w/{code}"), "to the session");
+    let refusal = |kode: &'static str| {
+        let attendee = &attendee;
+        async move {
+            let res = attendee
+                .client
+                .get(attendee.url("/w"))
+                .query(&[("kode", kode)])
+                .send()
+                .await?;
+            ensure!(
+                res.status() == StatusCode::UNPROCESSABLE_ENTITY,
+                "{kode}: {}",
+                res.status()
+            );
+            let html = res.text().await?;
+            ensure!(html.contains(field), "{kode}: the field again");
+            Ok::<_, anyhow::Error>(html)
+        }
+    };
+    ensure!(refusal("ZZZZZZ")
+        .await?
+        .contains("Tidak ada sesi dengan kode ZZZZZZ"));
+    ensure!(refusal("12").await?.contains("bukan kode sesi"));
+    // A session page whose code is unknown offers the field too, answered 404.
+    let res = attendee.get("/w/ZZZZZZ").await?;
+    ensure!(res.status() == StatusCode::NOT_FOUND, "{}", res.status());
+    let html = res.text().await?;
+    ensure!(
+        html.contains(field) && html.contains("Tidak ada sesi"),
+        "{html}"
+    );
+    // Once the host has closed the post-test window for good, nobody new joins.
+    webinar_session::Entity::update_many()
+        .col_expr(
+            webinar_session::Column::PostClosesAt,
+            sea_orm::sea_query::Expr::value(Some(Utc::now() - Duration::minutes(1))),
+        )
+        .filter(sea_orm::ColumnTrait::eq(
+            &webinar_session::Column::Id,
+            session.id,
+        ))
+        .exec(&app.db)
+        .await?;
+    let res = attendee
+        .client
+        .get(attendee.url("/w"))
+        .query(&[("kode", code.as_str())])
+        .send()
+        .await?;
+    let html = res.text().await?;
+    ensure!(
+        html.contains("sudah ditutup") && html.contains(field),
+        "{html}"
     );
     Ok(())
 }
@@ -632,6 +726,40 @@ async fn a_webinar_runs_from_join_to_a_verified_certificate(backend: Backend) ->
         res.status() == StatusCode::CONFLICT,
         "revoked pdf: {}",
         res.status()
+    );
+    running_tallies_match_the_answers(&app, session.id).await
+}
+
+/// The live board's running per-question tallies equal a count over every submitted answer.
+async fn running_tallies_match_the_answers(app: &TestApp, session_id: i64) -> Result<()> {
+    use sea_orm::{ConnectionTrait, Statement};
+    let counted = app
+        .db
+        .query_all_raw(Statement::from_sql_and_values(
+            app.db.get_database_backend(),
+            "SELECT a.context, s.question_id, COUNT(*) AS answered, \
+             SUM(CASE WHEN s.correct THEN 1 ELSE 0 END) AS correct \
+             FROM answers s JOIN attempts a ON a.id = s.attempt_id \
+             WHERE a.webinar_session_id = $1 AND a.submitted_at IS NOT NULL \
+             GROUP BY a.context, s.question_id ORDER BY a.context, s.question_id",
+            [session_id.into()],
+        ))
+        .await?
+        .into_iter()
+        .map(|row| {
+            Ok(db::tallies::QuestionTally {
+                context: row.try_get("", "context")?,
+                question_id: row.try_get("", "question_id")?,
+                answered: row.try_get("", "answered")?,
+                correct: row.try_get("", "correct")?,
+            })
+        })
+        .collect::<Result<Vec<_>, sea_orm::DbErr>>()?;
+    let running = db::tallies::of_session(&app.db, session_id).await?;
+    ensure!(!running.is_empty(), "tallies were kept");
+    ensure!(
+        running == counted,
+        "running {running:?}\ncounted {counted:?}"
     );
     Ok(())
 }

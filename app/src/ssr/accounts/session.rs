@@ -18,26 +18,36 @@ use leptos::prelude::use_context;
 use leptos_axum::ResponseOptions;
 use sea_orm::ConnectionTrait;
 
-/// A kind of session: its cookie, its table and how long it lives without use.
+/// A kind of session: its cookie, its table, how long it lives without use and how long it
+/// lives at most, however much it is used.
 #[derive(Debug, Clone, Copy)]
 pub struct Store {
-    pub cookie: &'static str,
+    /// The cookie's name over plain HTTP (development, tests).
+    cookie: &'static str,
+    /// The cookie's name over HTTPS: the `__Host-` prefix makes browsers refuse it unless it is
+    /// `Secure`, has `Path=/` and no `Domain`, so a sibling subdomain cannot plant or overwrite it.
+    secure_cookie: &'static str,
     kind: Kind,
     idle: fn(&Settings) -> Duration,
+    lifetime: fn(&Settings) -> Duration,
 }
 
 /// Staff accounts (hosts, operators, admins) and employees who activated theirs.
 pub const ACCOUNTS: Store = Store {
     cookie: "netra_akun",
+    secure_cookie: "__Host-netra_akun",
     kind: Kind::Account,
     idle: |s| Duration::hours(s.account_idle_hours),
+    lifetime: |s| Duration::hours(s.account_lifetime_hours),
 };
 
 /// Learners identified by the self-declared form.
 pub const LEARNERS: Store = Store {
     cookie: "netra_sesi",
+    secure_cookie: "__Host-netra_sesi",
     kind: Kind::Learner,
     idle: |s| Duration::days(s.session_idle_days),
+    lifetime: |s| Duration::days(s.session_lifetime_days),
 };
 
 /// A session is written back (its expiry slid forward) at most this often: one write per page
@@ -45,9 +55,24 @@ pub const LEARNERS: Store = Store {
 const TOUCH_EVERY_MINUTES: i64 = 5;
 
 impl Store {
+    /// The cookie's name: with the `__Host-` prefix when cookies are `Secure`.
+    pub fn cookie_name(&self, settings: &Settings) -> &'static str {
+        if settings.secure_cookies {
+            self.secure_cookie
+        } else {
+            self.cookie
+        }
+    }
+
     /// This store's token in the current request's cookies.
     pub fn token(&self) -> Option<String> {
-        cookie_in(&use_context::<Parts>()?.headers, self.cookie)
+        let settings = use_context::<AppState>()?.settings;
+        self.token_in(&use_context::<Parts>()?.headers, &settings)
+    }
+
+    /// This store's token in `headers`.
+    pub fn token_in(&self, headers: &axum::http::HeaderMap, settings: &Settings) -> Option<String> {
+        cookie_in(headers, self.cookie_name(settings))
     }
 
     /// The owner (account or employee id) of a live session, sliding its expiry forward.
@@ -59,8 +84,12 @@ impl Store {
         else {
             return Ok(None);
         };
+        if session.ends_at.is_some_and(|end| end <= now) {
+            return Ok(None);
+        }
         if now - session.last_seen_at > Duration::minutes(TOUCH_EVERY_MINUTES) {
-            let expires = now + (self.idle)(&state.settings);
+            let slid = now + (self.idle)(&state.settings);
+            let expires = session.ends_at.map_or(slid, |end| slid.min(end));
             db::sessions::touch(&state.db, self.kind, session.id, now, expires)
                 .await
                 .or_fail()?;
@@ -86,16 +115,26 @@ impl Store {
         let token = new_token();
         let now = Utc::now();
         let expires = now + (self.idle)(&state.settings);
-        db::sessions::create(db, self.kind, &hash_token(&token), owner_id, now, expires)
-            .await
-            .or_fail()?;
+        let ends = now + (self.lifetime)(&state.settings);
+        db::sessions::create(
+            db,
+            self.kind,
+            &hash_token(&token),
+            owner_id,
+            now,
+            expires,
+            ends,
+        )
+        .await
+        .or_fail()?;
         Ok(token)
     }
 
     /// Sends the cookie for a session [`Store::open`] made.
     pub fn set_cookie(&self, state: &AppState, token: &str) {
         let max_age = (self.idle)(&state.settings).num_seconds();
-        set_cookie(self.cookie, token, max_age, state.settings.secure_cookies);
+        let name = self.cookie_name(&state.settings);
+        set_cookie(name, token, max_age, state.settings.secure_cookies);
     }
 
     /// Ends this browser's session of this kind on the server and clears its cookie.
@@ -105,7 +144,8 @@ impl Store {
                 .await
                 .or_fail()?;
         }
-        set_cookie(self.cookie, "", 0, state.settings.secure_cookies);
+        let name = self.cookie_name(&state.settings);
+        set_cookie(name, "", 0, state.settings.secure_cookies);
         Ok(())
     }
 
@@ -156,12 +196,16 @@ pub async fn resolve(
     state: &AppState,
     headers: &axum::http::HeaderMap,
 ) -> Result<Resolved, AppError> {
-    let account = match cookie_in(headers, ACCOUNTS.cookie) {
+    let account = match ACCOUNTS.token_in(headers, &state.settings) {
         Some(token) => account_of_token(state, &token).await?,
         None => None,
     };
-    let learner =
-        learner::lookup_with(state, account.as_ref(), cookie_in(headers, LEARNERS.cookie)).await?;
+    let learner = learner::lookup_with(
+        state,
+        account.as_ref(),
+        LEARNERS.token_in(headers, &state.settings),
+    )
+    .await?;
     Ok(Resolved { account, learner })
 }
 

@@ -6,7 +6,6 @@ use crate::error::{AppError, FieldError};
 use crate::model::auth::{mask_nip, AccountView, AgencyView, Role};
 use crate::ssr::db::{self, accounts::AuditRecord, entities::account};
 use crate::ssr::respond::{fail, OrFail};
-use crate::ssr::time::format_wib;
 use crate::ssr::tokens::{hash_token, random_code};
 use crate::ssr::AppState;
 use axum::extract::ConnectInfo;
@@ -19,11 +18,17 @@ use std::net::SocketAddr;
 use std::sync::Mutex;
 use std::time::Instant;
 
-/// Failed passwords before an account is locked, and for how long.
-pub const MAX_FAILURES: i32 = 5;
-pub const LOCK_MINUTES: i64 = 15;
-/// Sign-in and activation attempts allowed per IP address and per login in a window.
-pub const ATTEMPTS_PER_WINDOW: usize = 10;
+/// Failed sign-ins on one login that cost nothing; after them each failure makes the next
+/// attempt wait twice as long as the last, up to [`MAX_DELAY_SECONDS`]. There is no lock-out: a
+/// stranger who types wrong passwords for someone delays them by a minute at most.
+pub const FREE_FAILURES: u32 = 3;
+pub const MAX_DELAY_SECONDS: u64 = 60;
+/// A login's failures are forgotten this long after the last one.
+const FAILURES_FORGOTTEN_AFTER: std::time::Duration = std::time::Duration::from_secs(15 * 60);
+/// Sign-in and activation attempts allowed per address and login together, and per address
+/// over all logins, in a window.
+pub const ATTEMPTS_PER_LOGIN_AND_ADDRESS: usize = 10;
+pub const ATTEMPTS_PER_ADDRESS: usize = 30;
 pub const WINDOW_SECONDS: u64 = 300;
 /// How long an activation or reset code works.
 pub const CODE_DAYS: i64 = 14;
@@ -69,61 +74,39 @@ const COMMON_PASSWORDS: &[&str] = &[
     "zxcvbnm12345",
 ];
 
-/// Argon2 runs at most one per core at a time: each takes 19 MiB and a core for tens of
-/// milliseconds, so a flood of sign-ins waits its turn instead of filling the blocking pool
-/// (512 threads, about 10 GB) and starving every other request of CPU.
-fn argon2_slots() -> &'static tokio::sync::Semaphore {
-    static SLOTS: std::sync::OnceLock<tokio::sync::Semaphore> = std::sync::OnceLock::new();
-    SLOTS.get_or_init(|| {
-        tokio::sync::Semaphore::new(std::thread::available_parallelism().map_or(2, |n| n.get()))
-    })
-}
-
-/// Runs CPU-heavy `work` on the blocking pool once one of `slots` is free.
-async fn run_limited<T: Send + 'static>(
-    slots: &tokio::sync::Semaphore,
-    work: impl FnOnce() -> T + Send + 'static,
-) -> Result<T, AppError> {
-    let _slot = slots
-        .acquire()
-        .await
-        .map_err(|e| AppError::internal("argon2 slots closed", e))?;
-    tokio::task::spawn_blocking(work)
-        .await
-        .map_err(|e| AppError::internal("password task failed", e))
-}
-
 /// Hashes a password with argon2id (OWASP parameters: 19 MiB, 2 passes) and a random salt.
 pub async fn hash_password(password: &str) -> Result<String, AppError> {
     use argon2::password_hash::{PasswordHasher, SaltString};
     let password = password.to_string();
-    run_limited(argon2_slots(), move || {
-        let salt = SaltString::encode_b64(&rand::random::<[u8; 16]>())
-            .map_err(|e| AppError::internal("encoding a password salt", e))?;
-        argon2::Argon2::default()
-            .hash_password(password.as_bytes(), &salt)
-            .map(|h| h.to_string())
-            .map_err(|e| {
-                tracing::error!(error = %e, "hashing a password");
-                AppError::Internal
-            })
-    })
-    .await?
+    crate::ssr::cpu::PASSWORDS
+        .run(move || {
+            let salt = SaltString::encode_b64(&rand::random::<[u8; 16]>())
+                .map_err(|e| AppError::internal("encoding a password salt", e))?;
+            argon2::Argon2::default()
+                .hash_password(password.as_bytes(), &salt)
+                .map(|h| h.to_string())
+                .map_err(|e| {
+                    tracing::error!(error = %e, "hashing a password");
+                    AppError::Internal
+                })
+        })
+        .await?
 }
 
 /// Checks a password against a stored hash. A malformed hash never matches.
 pub async fn verify_password(password: &str, hash: &str) -> bool {
     use argon2::password_hash::{PasswordHash, PasswordVerifier};
     let (password, hash) = (password.to_string(), hash.to_string());
-    run_limited(argon2_slots(), move || {
-        PasswordHash::new(&hash).is_ok_and(|parsed| {
-            argon2::Argon2::default()
-                .verify_password(password.as_bytes(), &parsed)
-                .is_ok()
+    crate::ssr::cpu::PASSWORDS
+        .run(move || {
+            PasswordHash::new(&hash).is_ok_and(|parsed| {
+                argon2::Argon2::default()
+                    .verify_password(password.as_bytes(), &parsed)
+                    .is_ok()
+            })
         })
-    })
-    .await
-    .unwrap_or(false)
+        .await
+        .unwrap_or(false)
 }
 
 /// The password rules, with the reason in Indonesian.
@@ -159,12 +142,35 @@ pub fn normalise_login(login: &str) -> String {
     }
 }
 
-/// Sliding-window counter per key (IP address, login). In memory: with several processes each
-/// keeps its own window, so the effective limit is per process; account lock-out is in the
-/// database and holds across processes.
+/// Sliding-window counters per key (address, address and login) and the growing delay per
+/// login. In memory: with several processes each keeps its own, so the limits hold per process.
 #[derive(Default)]
 pub struct RateLimiter {
     hits: Mutex<HashMap<String, VecDeque<Instant>>>,
+    failures: Mutex<HashMap<String, Failures>>,
+}
+
+/// Keys kept before the expired ones are swept (bounds memory under a flood of made-up keys).
+const MAX_KEYS: usize = 100_000;
+
+/// Consecutive failed sign-ins on one login.
+#[derive(Debug, Clone, Copy)]
+struct Failures {
+    count: u32,
+    last: Instant,
+}
+
+impl Failures {
+    /// When the next attempt may be made.
+    fn next_allowed(&self) -> Instant {
+        let over = self.count.saturating_sub(FREE_FAILURES);
+        let delay = if over == 0 {
+            0
+        } else {
+            (1u64 << (over - 1).min(16)).min(MAX_DELAY_SECONDS)
+        };
+        self.last + std::time::Duration::from_secs(delay)
+    }
 }
 
 impl RateLimiter {
@@ -174,8 +180,7 @@ impl RateLimiter {
         let Ok(mut hits) = self.hits.lock() else {
             return Ok(());
         };
-        if hits.len() > 100_000 {
-            // Bound memory under a flood of distinct keys: forget windows that have passed.
+        if hits.len() > MAX_KEYS {
             hits.retain(|_, q| q.back().is_some_and(|t| now.duration_since(*t) < window));
         }
         let q = hits.entry(key.to_string()).or_default();
@@ -192,6 +197,41 @@ impl RateLimiter {
         }
         q.push_back(now);
         Ok(())
+    }
+
+    /// Seconds `login` must wait before its next attempt, if any.
+    pub fn delay(&self, login: &str) -> Option<u64> {
+        let now = Instant::now();
+        let failures = *self.failures.lock().ok()?.get(login)?;
+        let ready = failures.next_allowed();
+        (ready > now).then(|| (ready - now).as_secs_f64().ceil() as u64)
+    }
+
+    /// Counts a failed attempt on `login`.
+    pub fn failed(&self, login: &str) {
+        let now = Instant::now();
+        let Ok(mut failures) = self.failures.lock() else {
+            return;
+        };
+        if failures.len() > MAX_KEYS {
+            failures.retain(|_, f| now.duration_since(f.last) < FAILURES_FORGOTTEN_AFTER);
+        }
+        let entry = failures.entry(login.to_string()).or_insert(Failures {
+            count: 0,
+            last: now,
+        });
+        if now.duration_since(entry.last) >= FAILURES_FORGOTTEN_AFTER {
+            entry.count = 0;
+        }
+        entry.count += 1;
+        entry.last = now;
+    }
+
+    /// Forgets the failures of `login` after a successful sign-in.
+    pub fn succeeded(&self, login: &str) {
+        if let Ok(mut failures) = self.failures.lock() {
+            failures.remove(login);
+        }
     }
 }
 
@@ -212,19 +252,32 @@ pub fn client_ip() -> String {
         .unwrap_or_else(|| "-".to_string())
 }
 
-fn rate_limit(state: &AppState, keys: &[String]) -> Result<(), AppError> {
+/// Refuses with 429 and `Retry-After` once this address, or this address on this login, has
+/// used up its window.
+fn rate_limit(state: &AppState, login: &str) -> Result<(), AppError> {
     let window = std::time::Duration::from_secs(WINDOW_SECONDS);
-    for key in keys {
-        if let Err(wait) = state.limiter.check(key, ATTEMPTS_PER_WINDOW, window) {
-            if let Some(res) = use_context::<ResponseOptions>() {
-                if let Ok(v) = HeaderValue::from_str(&wait.to_string()) {
-                    res.insert_header(header::RETRY_AFTER, v);
-                }
-            }
-            return Err(fail(AppError::TooManyRequests(wait)));
+    let ip = client_ip();
+    for (key, limit) in [
+        (format!("ip:{ip}"), ATTEMPTS_PER_ADDRESS),
+        (
+            format!("ip+login:{ip} {login}"),
+            ATTEMPTS_PER_LOGIN_AND_ADDRESS,
+        ),
+    ] {
+        if let Err(wait) = state.limiter.check(&key, limit, window) {
+            return Err(too_many(wait));
         }
     }
     Ok(())
+}
+
+fn too_many(wait: u64) -> AppError {
+    if let Some(res) = use_context::<ResponseOptions>() {
+        if let Ok(v) = HeaderValue::from_str(&wait.to_string()) {
+            res.insert_header(header::RETRY_AFTER, v);
+        }
+    }
+    fail(AppError::TooManyRequests(wait))
 }
 
 pub async fn audit(
@@ -257,14 +310,6 @@ pub async fn audit(
         .or_fail()
 }
 
-fn locked_message(until: DateTime<Utc>) -> AppError {
-    AppError::Conflict(format!(
-        "Akun dikunci sementara karena terlalu banyak percobaan masuk yang gagal. Coba lagi setelah {}, \
-         atau minta kode baru kepada admin/operator.",
-        format_wib(until)
-    ))
-}
-
 fn wrong_credentials() -> AppError {
     AppError::invalid("password", "Nama pengguna/NIP atau kata sandi salah.")
 }
@@ -276,34 +321,28 @@ pub async fn sign_in(
     password: &str,
 ) -> Result<account::Model, AppError> {
     let login = normalise_login(login);
-    rate_limit(
-        state,
-        &[format!("ip:{}", client_ip()), format!("login:{login}")],
-    )?;
-    let now = Utc::now();
+    rate_limit(state, &login)?;
+    // The same answer whether the login exists or not.
+    if let Some(wait) = state.limiter.delay(&login) {
+        audit(state, None, "sign_in_delayed", &login, "").await?;
+        return Err(too_many(wait));
+    }
     let Some(account) = db::accounts::by_login(&state.db, &login).await.or_fail()? else {
         // Same work as a real check, so timing does not reveal which logins exist.
         let _ = verify_password(password, DUMMY_HASH).await;
+        state.limiter.failed(&login);
         audit(state, None, "sign_in_failed", &login, "unknown login").await?;
         return Err(fail(wrong_credentials()));
     };
-    if let Some(until) = account.locked_until.filter(|u| *u > now) {
-        audit(state, Some(&account), "sign_in_locked", &login, "").await?;
-        return Err(fail(locked_message(until)));
-    }
     let ok = match &account.password_hash {
         Some(hash) => verify_password(password, hash).await,
         None => false,
     };
     if !ok {
-        let updated = db::accounts::record_failure(
-            &state.db,
-            account.id,
-            MAX_FAILURES,
-            now + Duration::minutes(LOCK_MINUTES),
-        )
-        .await
-        .or_fail()?;
+        state.limiter.failed(&login);
+        db::accounts::record_failure(&state.db, account.id)
+            .await
+            .or_fail()?;
         audit(
             state,
             Some(&account),
@@ -312,12 +351,9 @@ pub async fn sign_in(
             "wrong password",
         )
         .await?;
-        if let Some(until) = updated.and_then(|a| a.locked_until).filter(|u| *u > now) {
-            audit(state, Some(&account), "account_locked", &login, "").await?;
-            return Err(fail(locked_message(until)));
-        }
         return Err(fail(wrong_credentials()));
     }
+    state.limiter.succeeded(&login);
     db::accounts::clear_failures(&state.db, account.id)
         .await
         .or_fail()?;
@@ -338,10 +374,7 @@ pub async fn activate(
     confirm: &str,
 ) -> Result<account::Model, AppError> {
     let login = normalise_login(login);
-    rate_limit(
-        state,
-        &[format!("ip:{}", client_ip()), format!("login:{login}")],
-    )?;
+    rate_limit(state, &login)?;
     let mut errors = Vec::new();
     if let Err(e) = check_password(password, &login) {
         errors.push(e);
@@ -448,43 +481,13 @@ pub async fn view(state: &AppState, account: &account::Model) -> Result<AccountV
         role: Role::from_code(&account.role).unwrap_or(Role::Learner),
         agency,
         activated: account.password_hash.is_some(),
-        locked: account.locked_until.is_some_and(|u| u > Utc::now()),
+        failed_sign_ins: account.failed_attempts,
     })
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-    async fn heavy_password_work_never_runs_more_than_its_slots_at_once() {
-        use std::sync::atomic::{AtomicUsize, Ordering};
-        use std::sync::Arc;
-        let slots = Arc::new(tokio::sync::Semaphore::new(2));
-        let (running, most) = (Arc::new(AtomicUsize::new(0)), Arc::new(AtomicUsize::new(0)));
-        let tasks: Vec<_> = (0..16)
-            .map(|_| {
-                let (slots, running, most) = (slots.clone(), running.clone(), most.clone());
-                tokio::spawn(async move {
-                    run_limited(&slots, move || {
-                        let now = running.fetch_add(1, Ordering::SeqCst) + 1;
-                        most.fetch_max(now, Ordering::SeqCst);
-                        std::thread::sleep(std::time::Duration::from_millis(20));
-                        running.fetch_sub(1, Ordering::SeqCst);
-                    })
-                    .await
-                })
-            })
-            .collect();
-        for t in tasks {
-            t.await.expect("task").expect("ran");
-        }
-        assert_eq!(
-            most.load(Ordering::SeqCst),
-            2,
-            "at most two at a time, and both used"
-        );
-    }
 
     #[test]
     fn weak_passwords_are_refused_with_a_reason() {
@@ -528,6 +531,30 @@ mod tests {
             limiter.check("b", 3, window).is_ok(),
             "other keys are independent"
         );
+    }
+
+    #[test]
+    fn failures_delay_the_next_attempt_doubling_up_to_a_minute() {
+        let last = Instant::now();
+        let delay = |count| {
+            Failures { count, last }
+                .next_allowed()
+                .duration_since(last)
+                .as_secs()
+        };
+        let delays: Vec<u64> = (0..=12).map(delay).collect();
+        assert_eq!(delays, [0, 0, 0, 0, 1, 2, 4, 8, 16, 32, 60, 60, 60]);
+        assert_eq!(delay(u32::MAX), MAX_DELAY_SECONDS, "no overflow");
+        let limiter = RateLimiter::default();
+        for _ in 0..FREE_FAILURES {
+            limiter.failed("a");
+        }
+        assert_eq!(limiter.delay("a"), None, "free failures cost nothing");
+        limiter.failed("a");
+        assert_eq!(limiter.delay("a"), Some(1));
+        assert_eq!(limiter.delay("b"), None, "other logins are independent");
+        limiter.succeeded("a");
+        assert_eq!(limiter.delay("a"), None);
     }
 
     #[test]

@@ -124,6 +124,18 @@ pub struct Module {
 }
 
 impl Module {
+    /// A pre-test or post-test form (it has a parallel form, or no lessons): taken only inside a
+    /// webinar session, never listed in the catalogue, assigned, or started as one's own quiz,
+    /// so its key cannot be harvested while a session's test is open.
+    pub fn is_test_only(&self) -> bool {
+        self.parallel_to.is_some() || self.lessons.is_empty()
+    }
+
+    /// A module a learner may study and take as their own quiz (and an agency may assign).
+    pub fn is_self_study(&self) -> bool {
+        !self.is_test_only() && !self.questions.is_empty()
+    }
+
     pub fn lesson(&self, slug: &str) -> Option<(usize, &Lesson)> {
         self.lessons
             .iter()

@@ -103,14 +103,9 @@ pub async fn create(
     .await
 }
 
-/// Counts a failed sign-in; locks the account for `lock_for` once `max` failures accumulate.
-/// One statement, so concurrent failures cannot lose a count.
-pub async fn record_failure(
-    db: &impl ConnectionTrait,
-    id: i64,
-    max: i32,
-    locked_until: DateTime<Utc>,
-) -> Result<Option<account::Model>, DbErr> {
+/// Counts a failed sign-in (shown to admins). One statement, so concurrent failures cannot lose
+/// a count.
+pub async fn record_failure(db: &impl ConnectionTrait, id: i64) -> Result<(), DbErr> {
     account::Entity::update_many()
         .col_expr(
             account::Column::FailedAttempts,
@@ -118,18 +113,8 @@ pub async fn record_failure(
         )
         .filter(account::Column::Id.eq(id))
         .exec(db)
-        .await?;
-    account::Entity::update_many()
-        .col_expr(
-            account::Column::LockedUntil,
-            Expr::value(Some(locked_until)),
-        )
-        .col_expr(account::Column::FailedAttempts, Expr::value(0))
-        .filter(account::Column::Id.eq(id))
-        .filter(account::Column::FailedAttempts.gte(max))
-        .exec(db)
-        .await?;
-    by_id(db, id).await
+        .await
+        .map(|_| ())
 }
 
 pub async fn clear_failures(db: &impl ConnectionTrait, id: i64) -> Result<(), DbErr> {

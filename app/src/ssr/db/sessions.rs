@@ -38,6 +38,8 @@ pub struct Live {
     /// The account or employee it belongs to.
     pub owner_id: i64,
     pub last_seen_at: DateTime<Utc>,
+    /// The absolute end, however much the session is used (none for sessions older than it).
+    pub ends_at: Option<DateTime<Utc>>,
 }
 
 fn col(name: &str) -> Alias {
@@ -51,6 +53,7 @@ pub async fn create(
     owner_id: i64,
     now: DateTime<Utc>,
     expires_at: DateTime<Utc>,
+    ends_at: DateTime<Utc>,
 ) -> Result<(), DbErr> {
     let insert = Query::insert()
         .into_table(kind.table())
@@ -59,12 +62,14 @@ pub async fn create(
             kind.owner(),
             col("last_seen_at"),
             col("expires_at"),
+            col("ends_at"),
         ])
         .values_panic([
             token_hash.into(),
             owner_id.into(),
             now.into(),
-            expires_at.into(),
+            std::cmp::min(expires_at, ends_at).into(),
+            ends_at.into(),
         ])
         .to_owned();
     db.execute(&insert).await.map(|_| ())
@@ -81,6 +86,7 @@ pub async fn find_live(
         .column(col("id"))
         .expr_as(Expr::col(kind.owner()), col("owner_id"))
         .column(col("last_seen_at"))
+        .column(col("ends_at"))
         .from(kind.table())
         .and_where(Expr::col(col("token_hash")).eq(token_hash))
         .and_where(Expr::col(col("expires_at")).gt(now))
@@ -92,6 +98,7 @@ pub async fn find_live(
         id: row.try_get("", "id")?,
         owner_id: row.try_get("", "owner_id")?,
         last_seen_at: row.try_get("", "last_seen_at")?,
+        ends_at: row.try_get("", "ends_at")?,
     }))
 }
 

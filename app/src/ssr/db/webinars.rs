@@ -206,24 +206,3 @@ pub async fn score_groups(
         GROUP BY p.instansi_at_time, pre.score, post.score";
     per_session(db, sql, session_id).await
 }
-
-/// One question's tally across the submitted attempts of a stage.
-#[derive(Debug, Clone, FromQueryResult)]
-pub struct QuestionTally {
-    pub context: String,
-    pub question_id: String,
-    pub answered: i64,
-    pub correct: i64,
-}
-
-pub async fn question_tallies(
-    db: &impl ConnectionTrait,
-    session_id: i64,
-) -> Result<Vec<QuestionTally>, DbErr> {
-    let sql = "SELECT a.context, s.question_id, COUNT(*) AS answered, \
-        SUM(CASE WHEN s.correct THEN 1 ELSE 0 END) AS correct \
-        FROM answers s JOIN attempts a ON a.id = s.attempt_id \
-        WHERE a.webinar_session_id = $1 AND a.submitted_at IS NOT NULL \
-        GROUP BY a.context, s.question_id ORDER BY a.context, s.question_id";
-    per_session(db, sql, session_id).await
-}

@@ -144,25 +144,32 @@ pub struct SyntaxError {
 /// 50), few enough that a bank is converted in well under a second.
 pub const MAX_QUESTIONS: usize = 5_000;
 
-/// Reads `text` in the given format. A bank over [`MAX_QUESTIONS`] is refused whole.
+/// Reads `text` in the given format. A bank over [`MAX_QUESTIONS`] is refused whole; the readers
+/// stop at the first question over the limit, so a huge file costs no more than a full bank.
 pub fn import(format: Format, text: &str) -> Result<Import, SyntaxError> {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-    let result = match format {
+    match format {
         Format::Gift => gift::parse(text),
         Format::MoodleXml => moodle_xml::parse(text),
-    }?;
-    if result.report.len() > MAX_QUESTIONS {
-        return Err(SyntaxError {
+    }
+}
+
+impl Import {
+    /// Called by a reader before it reads another question: refuses the bank when it already
+    /// holds [`MAX_QUESTIONS`].
+    pub(crate) fn make_room(&self) -> Result<(), SyntaxError> {
+        if self.report.len() < MAX_QUESTIONS {
+            return Ok(());
+        }
+        Err(SyntaxError {
             line: 1,
             column: 1,
             message: format!(
-                "berkas berisi {} soal; satu bank paling banyak {MAX_QUESTIONS} soal. \
-                 Pisahkan per modul atau per topik lalu unggah satu per satu.",
-                result.report.len()
+                "berkas berisi lebih dari {MAX_QUESTIONS} soal; satu bank paling banyak \
+                 {MAX_QUESTIONS} soal. Pisahkan per modul atau per topik lalu unggah satu per satu."
             ),
-        });
+        })
     }
-    Ok(result)
 }
 
 impl BankQuestion {

@@ -17,6 +17,7 @@ use super::{
 use crate::model::quiz::QuestionKind;
 
 /// One blank-line-separated chunk of the file, comments removed.
+#[derive(Default)]
 struct Block {
     /// The text, with `\n` between its lines.
     text: String,
@@ -63,6 +64,7 @@ pub fn parse(text: &str) -> Result<Import, SyntaxError> {
                 continue;
             }
         }
+        import.make_room()?;
         let position = import.report.len() + 1;
         let line = block.first_line();
         let parsed = parse_question(&block, body, category.as_deref())?;
@@ -105,48 +107,34 @@ fn short(text: &str) -> String {
     }
 }
 
-/// Splits into blank-line-separated blocks; comment lines are dropped but their Moodle tag and
-/// id markers are kept for the question that follows.
-fn blocks(text: &str) -> Vec<Block> {
-    let mut out = Vec::new();
-    let mut current = Block {
-        text: String::new(),
-        lines: vec![],
-        tags: vec![],
-        id: None,
-    };
-    for (i, line) in text.lines().enumerate() {
-        let trimmed = line.trim();
-        if trimmed.starts_with("//") {
-            read_markers(trimmed, &mut current);
-            continue;
-        }
-        if trimmed.is_empty() {
-            if !current.lines.is_empty() {
-                out.push(std::mem::replace(
-                    &mut current,
-                    Block {
-                        text: String::new(),
-                        lines: vec![],
-                        tags: vec![],
-                        id: None,
-                    },
-                ));
-            } else {
-                // Markers belong to the question right below them, even across a blank line.
+/// Splits into blank-line-separated blocks, one at a time (a huge file is never held as blocks
+/// whole); comment lines are dropped but their Moodle tag and id markers are kept for the
+/// question that follows.
+fn blocks(text: &str) -> impl Iterator<Item = Block> + '_ {
+    let mut lines = text.lines().enumerate();
+    std::iter::from_fn(move || {
+        let mut current = Block::default();
+        for (i, line) in lines.by_ref() {
+            let trimmed = line.trim();
+            if trimmed.starts_with("//") {
+                read_markers(trimmed, &mut current);
+                continue;
             }
-            continue;
+            if trimmed.is_empty() {
+                // Markers belong to the question right below them, even across a blank line.
+                if current.lines.is_empty() {
+                    continue;
+                }
+                return Some(current);
+            }
+            if !current.lines.is_empty() {
+                current.text.push('\n');
+            }
+            current.text.push_str(line);
+            current.lines.push(i + 1);
         }
-        if !current.lines.is_empty() {
-            current.text.push('\n');
-        }
-        current.text.push_str(line);
-        current.lines.push(i + 1);
-    }
-    if !current.lines.is_empty() {
-        out.push(current);
-    }
-    out
+        (!current.lines.is_empty()).then_some(current)
+    })
 }
 
 fn read_markers(comment: &str, block: &mut Block) {

@@ -11,16 +11,65 @@ use super::{
 use crate::model::quiz::QuestionKind;
 use roxmltree::{Document, Node};
 
+/// Elements, texts and attributes a bank may hold: [`super::MAX_QUESTIONS`] questions of about
+/// a hundred nodes each. Past it the file is refused before it is held in memory whole.
+const MAX_NODES: u32 = 500_000;
+
+/// Nesting a Moodle question needs (question, answer, feedback, text) with room for HTML.
+const MAX_DEPTH: usize = 48;
+
+/// Refuses a document nested deeper than [`MAX_DEPTH`]. Nodes come in document order, so a
+/// node's parent has its depth already: one pass, no recursion.
+fn check_depth(doc: &Document) -> Result<(), SyntaxError> {
+    let mut depths: Vec<u16> = Vec::new();
+    for node in doc.descendants() {
+        let depth = node
+            .parent()
+            .and_then(|p| depths.get(p.id().get_usize()).copied())
+            .map_or(0, |d| d.saturating_add(u16::from(node.is_element())));
+        let index = node.id().get_usize();
+        if depths.len() <= index {
+            depths.resize(index + 1, 0);
+        }
+        depths[index] = depth;
+        if usize::from(depth) > MAX_DEPTH {
+            let pos = doc.text_pos_at(node.range().start);
+            return Err(SyntaxError {
+                line: pos.row as usize,
+                column: pos.col as usize,
+                message: format!(
+                    "struktur XML terlalu dalam: lebih dari {MAX_DEPTH} tingkat elemen \
+                     bersarang. Ekspor ulang bank soal dari Moodle."
+                ),
+            });
+        }
+    }
+    Ok(())
+}
+
 /// Reads a Moodle XML file.
 pub fn parse(text: &str) -> Result<Import, SyntaxError> {
-    let doc = Document::parse(text).map_err(|e| {
+    let options = roxmltree::ParsingOptions {
+        nodes_limit: MAX_NODES,
+        ..Default::default()
+    };
+    let doc = Document::parse_with_options(text, options).map_err(|e| {
         let pos = e.pos();
+        let message = match e {
+            roxmltree::Error::NodesLimitReached => format!(
+                "berkas XML terlalu besar: lebih dari {MAX_NODES} elemen. Satu bank paling banyak \
+                 {} soal; pisahkan per modul atau per topik.",
+                super::MAX_QUESTIONS
+            ),
+            other => format!("XML tidak valid: {other}"),
+        };
         SyntaxError {
             line: pos.row as usize,
             column: pos.col as usize,
-            message: format!("XML tidak valid: {e}"),
+            message,
         }
     })?;
+    check_depth(&doc)?;
     let root = doc.root_element();
     if root.tag_name().name() != "quiz" {
         let pos = doc.text_pos_at(root.range().start);
@@ -43,6 +92,7 @@ pub fn parse(text: &str) -> Result<Import, SyntaxError> {
             category = child_text(node, "category");
             continue;
         }
+        import.make_room()?;
         position += 1;
         let name = child_text(node, "name").unwrap_or_default();
         let result = match kind {

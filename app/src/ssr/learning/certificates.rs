@@ -252,67 +252,154 @@ pub fn verify_url(state: &AppState, code: &str) -> String {
     state.public_url(&format!("/verifikasi/{code}"))
 }
 
+/// What a certificate's PDF is rendered from: the certificate and its signer, looked up
+/// beforehand so rendering needs no database.
+struct Printable {
+    cert: certificate::Model,
+    signer: (String, String, String),
+    url: String,
+}
+
+impl Printable {
+    fn render(&self) -> Result<Vec<u8>, crate::ssr::files::RenderError> {
+        let date_text = format_date(self.cert.event_date);
+        let (signer_name, signer_nip, signer_position) = &self.signer;
+        certificate_pdf(&CertificateDoc {
+            number: &self.cert.number,
+            holder_name: &self.cert.holder_name,
+            holder_nip: &self.cert.holder_nip,
+            instansi: &self.cert.instansi,
+            title: &self.cert.title,
+            organiser: &self.cert.organiser,
+            date_text: &date_text,
+            jp: self.cert.jp.max(0) as u32,
+            signer_name,
+            signer_nip,
+            signer_position,
+            verify_url: &self.url,
+        })
+    }
+}
+
 /// The certificate as a PDF, signed by its session's official or, for a mandatory module, by the
 /// official the agency configured.
 pub async fn pdf(state: &AppState, cert: &certificate::Model) -> Result<Vec<u8>, AppError> {
-    let (signer_name, signer_nip, signer_position) = db::certificates::signer_of(&state.db, cert)
+    let signer = db::certificates::signer_of(&state.db, cert)
         .await
         .or_fail()?;
-    let url = verify_url(state, &cert.verify_code);
-    let date_text = format_date(cert.event_date);
-    let cert = cert.clone();
+    let printable = Printable {
+        url: verify_url(state, &cert.verify_code),
+        cert: cert.clone(),
+        signer,
+    };
     // Layout and font subsetting take a few milliseconds of CPU: keep them off the I/O threads.
-    tokio::task::spawn_blocking(move || {
-        certificate_pdf(&CertificateDoc {
-            number: &cert.number,
-            holder_name: &cert.holder_name,
-            holder_nip: &cert.holder_nip,
-            instansi: &cert.instansi,
-            title: &cert.title,
-            organiser: &cert.organiser,
-            date_text: &date_text,
-            jp: cert.jp.max(0) as u32,
-            signer_name: &signer_name,
-            signer_nip: &signer_nip,
-            signer_position: &signer_position,
-            verify_url: &url,
-        })
-    })
-    .await
-    .map_err(|e| {
-        tracing::error!(error = %e, "certificate rendering task failed");
-        AppError::Internal
-    })?
-    .map_err(|e| {
-        tracing::error!(error = %e, "certificate rendering failed");
-        AppError::Internal
-    })
+    tokio::task::spawn_blocking(move || printable.render())
+        .await
+        .map_err(|e| AppError::internal("certificate rendering task failed", e))?
+        .map_err(|e| AppError::internal("certificate rendering failed", e))
 }
 
-/// The valid (not revoked) certificates among `certs` as one ZIP of PDFs.
-pub async fn zip_of(state: &AppState, certs: &[certificate::Model]) -> Result<Vec<u8>, AppError> {
-    let mut files = Vec::new();
-    for cert in certs.iter().filter(|c| c.revoked_at.is_none()) {
-        files.push((file_name(cert), pdf(state, cert).await?));
+/// Bytes of ZIP gathered before they are handed to the client.
+const ZIP_CHUNK: usize = 256 * 1024;
+/// Chunks waiting for a slow client before rendering pauses.
+const ZIP_CHUNKS_AHEAD: usize = 4;
+
+/// The valid (not revoked) certificates among `certs` as one ZIP of PDFs, streamed: each PDF is
+/// rendered and sent before the next, so the server holds a few certificates at a time however
+/// many there are, and a client that goes away stops the rendering.
+pub async fn zip_stream(
+    state: &AppState,
+    certs: Vec<certificate::Model>,
+) -> Result<axum::body::Body, AppError> {
+    use std::collections::HashMap;
+    // One signer lookup per session or assignment, not per certificate.
+    let mut signers = HashMap::new();
+    let mut printables = Vec::new();
+    for cert in certs.into_iter().filter(|c| c.revoked_at.is_none()) {
+        let key = (cert.webinar_session_id, cert.assignment_id);
+        let signer = match signers.get(&key) {
+            Some(signer) => Clone::clone(signer),
+            None => {
+                let signer = db::certificates::signer_of(&state.db, &cert)
+                    .await
+                    .or_fail()?;
+                signers.insert(key, signer.clone());
+                signer
+            }
+        };
+        printables.push(Printable {
+            url: verify_url(state, &cert.verify_code),
+            cert,
+            signer,
+        });
     }
-    tokio::task::spawn_blocking(move || -> Result<Vec<u8>, zip::result::ZipError> {
-        use std::io::Write;
-        let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
-        // PDFs are compressed already: store them as they are.
-        let options = zip::write::SimpleFileOptions::default()
-            .compression_method(zip::CompressionMethod::Stored);
-        for (name, pdf) in files {
-            zip.start_file(name, options)?;
-            zip.write_all(&pdf)?;
+    let (sender, receiver) = tokio::sync::mpsc::channel(ZIP_CHUNKS_AHEAD);
+    tokio::task::spawn_blocking(move || {
+        let mut out = ChunkSender {
+            buffer: Vec::with_capacity(ZIP_CHUNK),
+            sender,
+        };
+        if let Err(e) = write_zip(&printables, &mut out) {
+            // The client sees a cut-off download rather than a ZIP that looks whole.
+            tracing::warn!(error = %e, "certificate ZIP stopped");
+            let _ = out
+                .sender
+                .blocking_send(Err(std::io::Error::other(e.to_string())));
         }
-        Ok(zip.finish()?.into_inner())
-    })
-    .await
-    .map_err(|e| AppError::internal("certificate ZIP task failed", e))?
-    .map_err(|e| {
-        tracing::error!(error = %e, "zip failed");
-        AppError::Internal
-    })
+    });
+    let chunks = futures::stream::unfold(receiver, |mut receiver| async move {
+        receiver.recv().await.map(|chunk| (chunk, receiver))
+    });
+    Ok(axum::body::Body::from_stream(chunks))
+}
+
+fn write_zip(
+    printables: &[Printable],
+    out: &mut ChunkSender,
+) -> Result<(), Box<dyn std::error::Error>> {
+    use std::io::Write;
+    let mut zip = zip::ZipWriter::new_stream(&mut *out);
+    // PDFs are compressed already: store them as they are.
+    let options =
+        zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Stored);
+    for printable in printables {
+        let pdf = printable.render()?;
+        zip.start_file(file_name(&printable.cert), options)?;
+        zip.write_all(&pdf)?;
+    }
+    zip.finish()?;
+    out.flush()?;
+    Ok(())
+}
+
+/// Gathers the ZIP's bytes into chunks and hands each to the response body, waiting while the
+/// client is behind; fails once the client has gone.
+struct ChunkSender {
+    buffer: Vec<u8>,
+    sender: tokio::sync::mpsc::Sender<Result<bytes::Bytes, std::io::Error>>,
+}
+
+impl std::io::Write for ChunkSender {
+    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+        self.buffer.extend_from_slice(bytes);
+        if self.buffer.len() >= ZIP_CHUNK {
+            self.flush()?;
+        }
+        Ok(bytes.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        if self.buffer.is_empty() {
+            return Ok(());
+        }
+        let chunk = bytes::Bytes::from(std::mem::replace(
+            &mut self.buffer,
+            Vec::with_capacity(ZIP_CHUNK),
+        ));
+        self.sender
+            .blocking_send(Ok(chunk))
+            .map_err(|_| std::io::Error::new(std::io::ErrorKind::BrokenPipe, "client gone"))
+    }
 }
 
 /// File name for a downloaded certificate: "sertifikat-00012-BKPSDM-2026.pdf".

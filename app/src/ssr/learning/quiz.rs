@@ -135,6 +135,7 @@ pub async fn state_for(
     slug: &str,
 ) -> Result<QuizState, AppError> {
     let module = module(state, slug)?;
+    only_in_events(module, Place::Own)?;
     let Some(learner) = learner else {
         return Ok(QuizState::NeedsIdentity {
             module_title: module.title.clone(),
@@ -267,6 +268,7 @@ pub async fn start(
     place: Place,
 ) -> Result<i64, AppError> {
     let module = module(state, slug)?;
+    only_in_events(module, place)?;
     let now = Utc::now();
     if let Some(open) = find_open(state, learner, slug, place).await? {
         if !is_expired(state, &open, now) {
@@ -446,6 +448,18 @@ fn keep_offered(drawn: &Drawn, chosen: Vec<String>) -> Vec<String> {
     kept
 }
 
+/// Refuses a test-only form (a pre-test or post-test) anywhere but in an event.
+fn only_in_events(module: &Module, place: Place) -> Result<(), AppError> {
+    if module.is_test_only() && place == Place::Own {
+        return Err(fail(AppError::Conflict(
+            "Tes ini hanya dapat dikerjakan di dalam sesi webinar, melalui kode atau tautan dari \
+             penyelenggara."
+                .into(),
+        )));
+    }
+    Ok(())
+}
+
 /// Features built on the quiz engine react to a pass through this (a mandatory module earns its
 /// certificate, say). The engine calls it and never names them.
 pub trait OnPass {
@@ -551,6 +565,9 @@ async fn finalize(
     )
     .await
     .or_fail()?;
+    // An attempt taken in an event adds to the event's running per-question tallies, last
+    // before the commit so their rows stay locked for as short a time as possible.
+    let tallies: Vec<(String, bool)> = graded.iter().map(|g| (g.0.clone(), g.2)).collect();
     let rows = graded
         .into_iter()
         .map(|(question_id, chosen, correct)| {
@@ -562,6 +579,11 @@ async fn finalize(
     db::attempts::save_final_answers(&txn, attempt.id, rows)
         .await
         .or_fail()?;
+    if let Some(session_id) = attempt.webinar_session_id {
+        db::tallies::add(&txn, session_id, &attempt.context, attempt.id, &tallies)
+            .await
+            .or_fail()?;
+    }
     txn.commit().await.or_fail()?;
     Ok(outcome.passed)
 }

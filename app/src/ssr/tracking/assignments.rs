@@ -154,7 +154,7 @@ pub async fn page(state: &AppState, actor: &account::Model) -> Result<Assignment
             .catalog
             .modules()
             .iter()
-            .filter(|m| !m.questions.is_empty())
+            .filter(|m| m.is_self_study())
             .map(|m| ModuleOption {
                 slug: m.slug.clone(),
                 title: m.title.clone(),
@@ -302,7 +302,7 @@ pub async fn create(
     if state
         .catalog
         .module(&form.module_slug)
-        .filter(|m| !m.questions.is_empty())
+        .filter(|m| m.is_self_study())
         .is_none()
     {
         errors.push(FieldError::new(

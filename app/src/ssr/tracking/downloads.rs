@@ -65,7 +65,7 @@ async fn unit_certificates_zip(
         &format!("{} sertifikat", certs.len()),
     )
     .await?;
-    let body = crate::ssr::learning::certificates::zip_of(&state, &certs).await?;
+    let body = crate::ssr::learning::certificates::zip_stream(&state, certs).await?;
     let name: String = label
         .chars()
         .map(|c| if c.is_ascii_alphanumeric() { c } else { '-' })

@@ -63,15 +63,15 @@ pub async fn preview_import(
         )));
     }
     let file_name = upload.file_name.clone();
-    // Parsing a large workbook is CPU work: keep it off the async workers.
-    let mut read = tokio::task::spawn_blocking(move || -> Result<ReadRows, AppError> {
-        let table = roster::read_table(&upload.file_name, &upload.bytes)?;
-        roster::read_rows(table, today())
-    })
-    .await
-    .map_err(|e| AppError::internal("roster reading task failed", e))
-    .or_fail()?
-    .map_err(fail)?;
+    // Parsing a large workbook is CPU work: off the async workers, one upload per core.
+    let mut read = crate::ssr::cpu::FILES
+        .run(move || -> Result<ReadRows, AppError> {
+            let table = roster::read_table(&upload.file_name, &upload.bytes)?;
+            roster::read_rows(table, today())
+        })
+        .await
+        .or_fail()?
+        .map_err(fail)?;
     let changes = roster::plan(&state.db, agency.id, &mut read)
         .await
         .or_fail()?;

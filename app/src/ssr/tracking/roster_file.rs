@@ -44,6 +44,7 @@ const MAX_CELLS: usize = MAX_ROWS * 16;
 fn read_xlsx(bytes: &[u8]) -> Result<Vec<(usize, Vec<Cell>)>, AppError> {
     use calamine::{Data, Reader, Xlsx};
     use std::collections::BTreeMap;
+    package::inspect(bytes)?;
     let mut book = Xlsx::new(std::io::Cursor::new(bytes))
         .map_err(|_| file_error("Berkas .xlsx ini rusak atau bukan berkas Excel."))?;
     let sheet = book
@@ -109,6 +110,145 @@ fn read_xlsx(bytes: &[u8]) -> Result<Vec<(usize, Vec<Cell>)>, AppError> {
             (row as usize + 1, line)
         })
         .collect())
+}
+
+/// The zip package of an XLSX file, checked before calamine opens it: what calamine reads whole
+/// (the shared strings) and what it inflates must fit in bounded memory and time.
+mod package {
+    use super::file_error;
+    use crate::error::AppError;
+    use std::io::Read;
+
+    /// Parts in a package: a workbook has a dozen or two.
+    const MAX_PARTS: usize = 256;
+    /// Any one part, inflated: a sheet of 300,000 rows and eight columns is about 100 MB of XML.
+    const MAX_PART_BYTES: u64 = 192 << 20;
+    /// All parts together, inflated.
+    const MAX_PACKAGE_BYTES: u64 = 320 << 20;
+    /// The shared strings are held in memory whole while the sheet is read.
+    const MAX_SHARED_STRINGS_BYTES: u64 = 48 << 20;
+    pub const MAX_SHARED_STRINGS: usize = 1_000_000;
+    /// Inflated over compressed size above which a large part is a bomb rather than a sheet
+    /// (rosters compress about 5 to 1; a sheet of one repeated cell about 60 to 1).
+    const MAX_RATIO: u64 = 250;
+    /// Parts smaller than this may compress as well as they like.
+    const RATIO_FLOOR: u64 = 1 << 20;
+
+    fn broken() -> AppError {
+        file_error("Berkas .xlsx ini rusak atau bukan berkas Excel.")
+    }
+
+    fn too_large() -> AppError {
+        file_error(format!(
+            "Isi berkas Excel ini terlalu besar setelah dibuka (batas {} MB). Pisahkan roster \
+             per OPD lalu unggah satu per satu.",
+            MAX_PACKAGE_BYTES >> 20
+        ))
+    }
+
+    /// Refuses a package whose declared or real inflated sizes, compression ratios or number of
+    /// shared strings are beyond the limits, or whose XML declares a DTD. Reads each part as a
+    /// stream into a counter: nothing inflated is kept.
+    pub fn inspect(bytes: &[u8]) -> Result<(), AppError> {
+        let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes)).map_err(|_| broken())?;
+        if zip.len() > MAX_PARTS {
+            return Err(file_error(format!(
+                "Berkas Excel ini berisi {} bagian (batas {MAX_PARTS}); simpan ulang sebagai \
+                 .xlsx biasa dengan satu lembar roster.",
+                zip.len()
+            )));
+        }
+        // Declared sizes first: a bomb that says what it is costs nothing to refuse.
+        let mut declared = 0u64;
+        for i in 0..zip.len() {
+            let part = zip.by_index_raw(i).map_err(|_| broken())?;
+            let (size, packed) = (part.size(), part.compressed_size());
+            declared = declared.saturating_add(size);
+            if size > MAX_PART_BYTES
+                || declared > MAX_PACKAGE_BYTES
+                || (size > RATIO_FLOOR && size / packed.max(1) > MAX_RATIO)
+            {
+                return Err(too_large());
+            }
+        }
+        // Then the real sizes: a part may inflate to more than it declares.
+        let mut total = 0u64;
+        let mut buffer = vec![0u8; 64 * 1024];
+        for i in 0..zip.len() {
+            let mut part = zip.by_index(i).map_err(|_| broken())?;
+            let name = String::from_utf8_lossy(part.name_raw()).to_ascii_lowercase();
+            let shared = name.ends_with("sharedstrings.xml");
+            let xml = name.ends_with(".xml") || name.ends_with(".rels");
+            let limit = if shared {
+                MAX_SHARED_STRINGS_BYTES
+            } else {
+                MAX_PART_BYTES
+            };
+            let mut scan = Scan::default();
+            let mut size = 0u64;
+            loop {
+                let n = part.read(&mut buffer).map_err(|_| broken())?;
+                if n == 0 {
+                    break;
+                }
+                size += n as u64;
+                total += n as u64;
+                if size > limit || total > MAX_PACKAGE_BYTES {
+                    return Err(too_large());
+                }
+                if xml {
+                    scan.feed(&buffer[..n]);
+                }
+            }
+            if scan.dtd {
+                return Err(file_error(
+                    "Berkas Excel ini memuat deklarasi DOCTYPE/ENTITY yang tidak dipakai Excel; \
+                     simpan ulang dari Excel atau LibreOffice lalu unggah lagi.",
+                ));
+            }
+            if shared && scan.strings > MAX_SHARED_STRINGS {
+                return Err(file_error(format!(
+                    "Berkas Excel ini berisi lebih dari {MAX_SHARED_STRINGS} teks berbeda; \
+                     pisahkan roster per OPD lalu unggah satu per satu."
+                )));
+            }
+        }
+        Ok(())
+    }
+
+    /// Looks through XML as it streams past for a DTD and counts shared-string items, across
+    /// chunk boundaries.
+    #[derive(Default)]
+    struct Scan {
+        tail: Vec<u8>,
+        dtd: bool,
+        strings: usize,
+    }
+
+    impl Scan {
+        /// Longest pattern minus one byte, kept from the end of the previous chunk.
+        const KEEP: usize = 8;
+
+        fn feed(&mut self, chunk: &[u8]) {
+            let mut window = std::mem::take(&mut self.tail);
+            let carried = window.len();
+            window.extend_from_slice(chunk);
+            // A match lying wholly in the carried bytes was counted with the previous chunk.
+            let fresh = |end: usize| end > carried;
+            for pattern in [&b"<!DOCTYPE"[..], b"<!ENTITY"] {
+                if memchr::memmem::find_iter(&window, pattern).any(|at| fresh(at + pattern.len())) {
+                    self.dtd = true;
+                }
+            }
+            self.strings += memchr::memmem::find_iter(&window, b"<si")
+                .filter(|&at| {
+                    fresh(at + 4) && matches!(window.get(at + 3), Some(b'>' | b' ' | b'/'))
+                })
+                .count();
+            let keep = window.len().min(Self::KEEP);
+            self.tail = window[window.len() - keep..].to_vec();
+        }
+    }
 }
 
 fn read_csv(bytes: &[u8]) -> Result<Vec<(usize, Vec<Cell>)>, AppError> {

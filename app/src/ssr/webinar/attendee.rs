@@ -32,6 +32,41 @@ pub async fn by_code(state: &AppState, code: &str) -> Result<webinar_session::Mo
         .or_fail()
 }
 
+/// Where a code typed on the join form leads: the session's code, or why not (an error on the
+/// `kode` field, in words an attendee can act on).
+pub async fn find_typed(state: &AppState, typed: &str) -> Result<String, AppError> {
+    let shown: String = typed.trim().chars().take(20).collect();
+    let Some(code) = normalize_code(typed) else {
+        return Err(fail(AppError::invalid(
+            "kode",
+            format!(
+                "\"{shown}\" bukan kode sesi: kode terdiri atas {CODE_LEN} huruf dan angka. \
+                 Periksa lagi kode dari penyelenggara."
+            ),
+        )));
+    };
+    let Some(session) = db::webinars::by_code(&state.db, &code).await.or_fail()? else {
+        return Err(fail(AppError::invalid(
+            "kode",
+            format!("Tidak ada sesi dengan kode {code}. Periksa lagi kode dari penyelenggara."),
+        )));
+    };
+    if session
+        .post_closes_at
+        .is_some_and(|closes| closes <= Utc::now())
+    {
+        return Err(fail(AppError::invalid(
+            "kode",
+            format!(
+                "Sesi \"{}\" (kode {code}) sudah ditutup oleh penyelenggara; peserta baru tidak \
+                 dapat bergabung lagi.",
+                session.title
+            ),
+        )));
+    }
+    Ok(code)
+}
+
 /// The session whose page an identification form leads to (`next` is `/w/{code}`), if any:
 /// identifying there joins it.
 pub async fn session_to_join(

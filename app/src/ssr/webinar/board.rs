@@ -86,7 +86,7 @@ pub async fn live_stats(
         .filter_map(|slug| state.catalog.module(slug))
         .flat_map(|m| m.questions.iter().map(|q| (q.id.as_str(), q.stem.as_str())))
         .collect();
-    let mut questions: Vec<QuestionShare> = db::webinars::question_tallies(&state.db, session.id)
+    let mut questions: Vec<QuestionShare> = db::tallies::of_session(&state.db, session.id)
         .await
         .or_fail()?
         .into_iter()

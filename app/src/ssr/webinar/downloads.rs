@@ -263,7 +263,7 @@ async fn certificates_zip(
     let certs = db::certificates::of_session(&state.db, session.id)
         .await
         .map_err(crate::ssr::respond::db_error)?;
-    let body = crate::ssr::learning::certificates::zip_of(&state, &certs).await?;
+    let body = crate::ssr::learning::certificates::zip_stream(&state, certs).await?;
     Ok(attachment(
         "application/zip",
         &format!("attachment; filename=\"sertifikat-{}.zip\"", session.code),
