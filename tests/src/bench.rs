@@ -315,6 +315,23 @@ pub fn cookie_of(res: &reqwest::Response, name: &str) -> Option<String> {
 /// The bench host's password (`host@bench.test`, created with `netra user add`).
 pub const HOST_PASSWORD: &str = "kuda-laut-berenang-7";
 
+/// Migrates a fresh bench database and adds the bench host, with the `netra` command line.
+pub fn prepare_with_host(database_url: &str) -> Result<()> {
+    run_cli(&["migrate"], database_url, "")?;
+    run_cli(
+        &[
+            "user",
+            "add",
+            "--role",
+            "host",
+            "--email",
+            "host@bench.test",
+        ],
+        database_url,
+        &format!("{HOST_PASSWORD}\n"),
+    )
+}
+
 /// Signs in the bench host on `client`, creates a webinar session that issues certificates and
 /// whose post-test is open; returns its id and join code.
 pub async fn host_session(client: &reqwest::Client, base: &str) -> Result<(i64, String)> {

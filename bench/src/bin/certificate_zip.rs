@@ -15,7 +15,7 @@ use chrono::Utc;
 use futures::StreamExt;
 use sea_orm::{Database, EntityTrait, Set};
 use std::time::Instant;
-use tests::bench::{host_session, run_cli, start_server, HOST_PASSWORD};
+use tests::bench::{host_session, start_server};
 
 #[tokio::main]
 async fn main() -> Result<()> {
@@ -24,25 +24,26 @@ async fn main() -> Result<()> {
     let n: usize = args.get(2).and_then(|s| s.parse().ok()).unwrap_or(5_000);
     let bench_db = tests::bench::BenchDatabase::create(backend, "netra_zip").await?;
     let url = bench_db.url.clone();
-    run_cli(&["migrate"], &url, "")?;
-    run_cli(
-        &[
-            "user",
-            "add",
-            "--role",
-            "host",
-            "--email",
-            "host@bench.test",
-        ],
-        &url,
-        &format!("{HOST_PASSWORD}\n"),
-    )?;
+    tests::bench::prepare_with_host(&url)?;
     let server = start_server(&url).await?;
     let host = tests::app_client().cookie_store(true).build()?;
     let (session, code) = host_session(&host, &server.base).await?;
 
     let db = Database::connect(&url).await?;
     let today = Utc::now().date_naive();
+    let mut holders = Vec::with_capacity(n);
+    for i in 0..n {
+        let nip = tests::nth_nip("198501", "201001", i);
+        let holder = app::ssr::db::employees::upsert(
+            &db,
+            &nip,
+            &format!("Peserta Webinar Nomor {i}"),
+            "Pemerintah Kabupaten Contoh",
+            "Dinas Pendidikan",
+        )
+        .await?;
+        holders.push(holder);
+    }
     for chunk in (0..n).collect::<Vec<_>>().chunks(500) {
         let rows = chunk.iter().map(|&i| certificate::ActiveModel {
             number: Set(format!("{:05}/BKN/NETRA/2026", i + 1)),
@@ -50,9 +51,9 @@ async fn main() -> Result<()> {
             year: Set(2026),
             seq: Set(i as i32 + 1),
             verify_code: Set(format!("{code}{i:010}")),
-            employee_id: Set(i as i64 + 1),
-            holder_name: Set(format!("Peserta Webinar Nomor {i}")),
-            holder_nip: Set(tests::nth_nip("198501", "201001", i)),
+            employee_id: Set(holders[i].id),
+            holder_name: Set(holders[i].name.clone()),
+            holder_nip: Set(holders[i].nip.clone()),
             instansi: Set("Pemerintah Kabupaten Contoh".into()),
             title: Set("Webinar nasional netralitas ASN".into()),
             organiser: Set("BKN".into()),

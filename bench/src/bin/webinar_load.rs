@@ -24,7 +24,7 @@ use sea_orm::{ConnectionTrait, Database, Statement};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
-use tests::bench::{host_session, run_cli, start_server, Api, Identity};
+use tests::bench::{host_session, start_server, Api, Identity};
 use tests::percentile;
 use tokio::sync::Semaphore;
 
@@ -181,19 +181,7 @@ async fn main() -> Result<()> {
 
     let bench_db = tests::bench::BenchDatabase::create(backend, "netra_bench").await?;
     let url = bench_db.url.clone();
-    run_cli(&["migrate"], &url, "")?;
-    run_cli(
-        &[
-            "user",
-            "add",
-            "--role",
-            "host",
-            "--email",
-            "host@bench.test",
-        ],
-        &url,
-        "kuda-laut-berenang-7\n",
-    )?;
+    tests::bench::prepare_with_host(&url)?;
     let server = start_server(&url).await?;
     let host = host_client()?;
     let (session, code) = host_session(&host, &server.base).await?;

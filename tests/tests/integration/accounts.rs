@@ -896,52 +896,45 @@ async fn signing_in_rotates_the_session_and_signing_out_ends_it_on_the_server(
     );
     let token1 = set.split(';').next().unwrap_or_default().to_string();
     // Signing in again (or as someone else) gives a new token: no session fixation.
-    let second = browser
-        .call(
-            "/api/sign_in",
-            &[("login", "admin@netra.test"), ("password", PASSWORD)],
-        )
-        .await?;
-    let token2 = cookie(&second, "netra_akun")
-        .context("new cookie")?
-        .split(';')
-        .next()
-        .unwrap_or_default()
-        .to_string();
+    let sign_in_again = || {
+        let browser = &browser;
+        async move {
+            let res = browser
+                .call(
+                    "/api/sign_in",
+                    &[("login", "admin@netra.test"), ("password", PASSWORD)],
+                )
+                .await?;
+            let set = cookie(&res, "netra_akun").context("new cookie")?;
+            anyhow::Ok(set.split(';').next().unwrap_or_default().to_string())
+        }
+    };
+    let token2 = sign_in_again().await?;
     ensure!(token1 != token2, "the session id must change at sign-in");
-    // The old token no longer works.
+    // A browser that sends only the given cookie to a page for signed-in admins.
     let stale = app.browser()?;
-    let res = stale
-        .client
-        .post(stale.url("/api/admin_overview"))
-        .header("accept", "application/json")
-        .header("cookie", &token1)
-        .send()
-        .await?;
+    let overview_with = |cookie: &str| {
+        let req = stale
+            .client
+            .post(stale.url("/api/admin_overview"))
+            .header("accept", "application/json")
+            .header("cookie", cookie)
+            .send();
+        async move { anyhow::Ok(req.await?.status()) }
+    };
+    // The old token no longer works.
+    let status = overview_with(&token1).await?;
     ensure!(
-        res.status() == StatusCode::UNAUTHORIZED,
-        "old session after rotation: {}",
-        res.status()
+        status == StatusCode::UNAUTHORIZED,
+        "old session after rotation: {status}"
     );
-    // Sign-out invalidates the session on the server, not just in the browser.
     // However much a session is used, it ends at its absolute end.
-    use sea_orm::ConnectionTrait;
-    let res = app
-        .browser()?
-        .client
-        .post(stale.url("/api/admin_overview"))
-        .header("accept", "application/json")
-        .header("cookie", &token2)
-        .send()
-        .await?;
-    ensure!(
-        res.status() == StatusCode::OK,
-        "a fresh session works: {}",
-        res.status()
-    );
+    let status = overview_with(&token2).await?;
+    ensure!(status == StatusCode::OK, "a fresh session works: {status}");
     let hash = app::ssr::tokens::hash_token(token2.trim_start_matches("netra_akun="));
     let moved = {
         use sea_orm::sea_query::{Alias, Expr, ExprTrait, Query};
+        use sea_orm::ConnectionTrait;
         let update = Query::update()
             .table(Alias::new("account_sessions"))
             .value(
@@ -953,44 +946,19 @@ async fn signing_in_rotates_the_session_and_signing_out_ends_it_on_the_server(
         app.db.execute(&update).await?
     };
     ensure!(moved.rows_affected() == 1, "one session");
-    let res = app
-        .browser()?
-        .client
-        .post(stale.url("/api/admin_overview"))
-        .header("accept", "application/json")
-        .header("cookie", &token2)
-        .send()
-        .await?;
+    let status = overview_with(&token2).await?;
     ensure!(
-        res.status() == StatusCode::UNAUTHORIZED,
-        "a session past its absolute end: {}",
-        res.status()
+        status == StatusCode::UNAUTHORIZED,
+        "a session past its absolute end: {status}"
     );
-    let second = browser
-        .call(
-            "/api/sign_in",
-            &[("login", "admin@netra.test"), ("password", PASSWORD)],
-        )
-        .await?;
-    let token2 = cookie(&second, "netra_akun")
-        .context("new cookie")?
-        .split(';')
-        .next()
-        .unwrap_or_default()
-        .to_string();
+    // Sign-out invalidates the session on the server, not just in the browser.
+    let token3 = sign_in_again().await?;
     let res = browser.call("/api/sign_out", &[]).await?;
     ensure!(res.status().is_success(), "sign out");
-    let res = stale
-        .client
-        .post(stale.url("/api/admin_overview"))
-        .header("accept", "application/json")
-        .header("cookie", &token2)
-        .send()
-        .await?;
+    let status = overview_with(&token3).await?;
     ensure!(
-        res.status() == StatusCode::UNAUTHORIZED,
-        "replayed cookie after sign-out: {}",
-        res.status()
+        status == StatusCode::UNAUTHORIZED,
+        "replayed cookie after sign-out: {status}"
     );
     let overview = app.browser()?;
     sign_in(&overview, "admin@netra.test").await?;

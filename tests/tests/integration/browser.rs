@@ -78,6 +78,21 @@ async fn the_learner_path_works_hydrated_in_chromium() -> Result<()> {
     Ok(())
 }
 
+/// A keyboard-only learner goes from the catalogue to the result with visible focus, errors tied
+/// to their fields and a polite countdown.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_keyboard_alone_takes_a_quiz_in_chromium() -> Result<()> {
+    let app = TestApp::spawn(Backend::Sqlite).await?;
+    journey(
+        &app,
+        "keyboard_journey.mjs",
+        &["199203142019031004"],
+        "keyboard journey passed",
+    )
+    .await
+    .map(drop)
+}
+
 /// The connection drops mid-quiz and during the submit: every answer chosen is stored, and the
 /// attempt is submitted exactly once.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

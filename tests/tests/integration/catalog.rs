@@ -15,7 +15,13 @@ async fn catalog_lists_modules_with_duration_and_jp(backend: Backend) -> Result<
     let (status, html) = browser.page("/").await?;
     ensure!(status == 200, "status {status}");
     // Every module a learner can study; pre-/post-test forms are taken in webinars only.
-    for m in app.state.catalog.modules().iter().filter(|m| !m.is_test_only()) {
+    for m in app
+        .state
+        .catalog
+        .modules()
+        .iter()
+        .filter(|m| !m.is_test_only())
+    {
         ensure!(html.contains(&m.title), "module title {} missing", m.title);
         ensure!(
             html.contains(&format!("href=\"/modul/{}\"", m.slug)),
