@@ -243,3 +243,10 @@ pub fn format_gain(gain: Option<f64>) -> String {
         None => "-".into(),
     }
 }
+
+/// Why a typed join code leads nowhere: no session has it (`code` as typed, cut to 20
+/// characters). Said by the join form's server check and by `/w/{code}` alike.
+pub fn unknown_code_reason(code: &str) -> String {
+    let shown: String = code.chars().take(20).collect();
+    format!("Tidak ada sesi dengan kode {shown}. Periksa lagi kode dari penyelenggara.")
+}

@@ -15,7 +15,7 @@ use crate::error::AppError;
 use crate::model::nip::format_nip;
 use crate::model::quiz::CertificateCheck;
 use crate::model::quiz::QuizState;
-use crate::model::webinar::{AttendeeView, StageView, Window};
+use crate::model::webinar::{unknown_code_reason, AttendeeView, StageView, Window};
 use leptos::form::ActionForm;
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -80,10 +80,7 @@ pub fn WebinarPage() -> impl IntoView {
                         <h1>"Gabung webinar"</h1>
                         <JoinForm
                             value=code()
-                            reason=format!(
-                                "Tidak ada sesi dengan kode {}. Periksa lagi kode dari penyelenggara.",
-                                code().chars().take(20).collect::<String>()
-                            )
+                            reason=unknown_code_reason(&code())
                         />
                         }
                         .into_any()

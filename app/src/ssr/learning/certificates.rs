@@ -317,8 +317,8 @@ pub async fn zip_stream(
     let mut printables = Vec::new();
     for cert in certs.into_iter().filter(|c| c.revoked_at.is_none()) {
         let key = (cert.webinar_session_id, cert.assignment_id);
-        let signer = match signers.get(&key) {
-            Some(signer) => Clone::clone(signer),
+        let signer = match signers.get(&key).cloned() {
+            Some(signer) => signer,
             None => {
                 let signer = db::certificates::signer_of(&state.db, &cert)
                     .await

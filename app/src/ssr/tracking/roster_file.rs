@@ -184,7 +184,7 @@ mod package {
             } else {
                 MAX_PART_BYTES
             };
-            let mut scan = Scan::default();
+            let mut scan = Scan::new(shared);
             let mut size = 0u64;
             loop {
                 let n = part.read(&mut buffer).map_err(|_| broken())?;
@@ -216,37 +216,95 @@ mod package {
         Ok(())
     }
 
-    /// Looks through XML as it streams past for a DTD and counts shared-string items, across
-    /// chunk boundaries.
-    #[derive(Default)]
+    /// Looks through XML as it streams past for a DTD and (in the shared strings) counts the
+    /// string items, across chunk boundaries without copying the chunks.
     struct Scan {
+        count_strings: bool,
+        /// The last bytes of the previous chunk, for a pattern split between two chunks.
         tail: Vec<u8>,
         dtd: bool,
         strings: usize,
     }
 
     impl Scan {
-        /// Longest pattern minus one byte, kept from the end of the previous chunk.
+        /// Longest pattern minus one byte (`<!DOCTYPE`; `<si` needs one byte after it).
         const KEEP: usize = 8;
+        const DTD: [&'static [u8]; 2] = [b"<!DOCTYPE", b"<!ENTITY"];
+
+        fn new(count_strings: bool) -> Self {
+            Self {
+                count_strings,
+                tail: Vec::with_capacity(2 * Self::KEEP),
+                dtd: false,
+                strings: 0,
+            }
+        }
 
         fn feed(&mut self, chunk: &[u8]) {
-            let mut window = std::mem::take(&mut self.tail);
-            let carried = window.len();
-            window.extend_from_slice(chunk);
-            // A match lying wholly in the carried bytes was counted with the previous chunk.
-            let fresh = |end: usize| end > carried;
-            for pattern in [&b"<!DOCTYPE"[..], b"<!ENTITY"] {
-                if memchr::memmem::find_iter(&window, pattern).any(|at| fresh(at + pattern.len())) {
+            let carried = self.tail.len();
+            self.tail
+                .extend_from_slice(&chunk[..chunk.len().min(Self::KEEP)]);
+            let boundary = std::mem::take(&mut self.tail);
+            // Matches split between the previous chunk and this one: they start in the carried
+            // bytes and end after them (those wholly in the carried bytes were counted already).
+            self.count(&boundary, |at, len| at < carried && at + len > carried);
+            // Matches wholly inside this chunk.
+            self.count(chunk, |_, _| true);
+            // Keep the last bytes seen, which may reach back before this chunk when it is short.
+            self.tail = boundary;
+            if chunk.len() >= Self::KEEP {
+                self.tail.clear();
+                self.tail
+                    .extend_from_slice(&chunk[chunk.len() - Self::KEEP..]);
+            } else {
+                let surplus = self.tail.len().saturating_sub(Self::KEEP);
+                self.tail.drain(..surplus);
+            }
+        }
+
+        /// Records the matches in `bytes` that `keep(start, length)` accepts.
+        fn count(&mut self, bytes: &[u8], keep: impl Fn(usize, usize) -> bool) {
+            for pattern in Self::DTD {
+                if memchr::memmem::find_iter(bytes, pattern).any(|at| keep(at, pattern.len())) {
                     self.dtd = true;
                 }
             }
-            self.strings += memchr::memmem::find_iter(&window, b"<si")
-                .filter(|&at| {
-                    fresh(at + 4) && matches!(window.get(at + 3), Some(b'>' | b' ' | b'/'))
-                })
-                .count();
-            let keep = window.len().min(Self::KEEP);
-            self.tail = window[window.len() - keep..].to_vec();
+            if self.count_strings {
+                // `<si>`, `<si ...>` or `<si/>`: the byte after the name must be in view.
+                self.strings += memchr::memmem::find_iter(bytes, b"<si")
+                    .filter(|&at| {
+                        keep(at, 4) && matches!(bytes.get(at + 3), Some(b'>' | b' ' | b'/'))
+                    })
+                    .count();
+            }
+        }
+    }
+
+    #[cfg(test)]
+    mod tests {
+        use super::Scan;
+
+        /// Feeds `text` in chunks of `size` bytes.
+        fn scanned(text: &[u8], size: usize) -> Scan {
+            let mut scan = Scan::new(true);
+            for chunk in text.chunks(size) {
+                scan.feed(chunk);
+            }
+            scan
+        }
+
+        #[test]
+        fn matches_are_found_once_wherever_the_chunks_split_them() {
+            let text = b"<sst><si><t>a</t></si><si ><t>b</t></si><si/><sheet/></sst>";
+            for size in 1..=text.len() {
+                let scan = scanned(text, size);
+                assert_eq!(scan.strings, 3, "chunks of {size}");
+                assert!(!scan.dtd, "chunks of {size}");
+            }
+            let dtd = b"<?xml version=\"1.0\"?><!DOCTYPE x [<!ENTITY a \"b\">]><x/>";
+            for size in 1..=dtd.len() {
+                assert!(scanned(dtd, size).dtd, "chunks of {size}");
+            }
         }
     }
 }

@@ -48,7 +48,7 @@ pub async fn find_typed(state: &AppState, typed: &str) -> Result<String, AppErro
     let Some(session) = db::webinars::by_code(&state.db, &code).await.or_fail()? else {
         return Err(fail(AppError::invalid(
             "kode",
-            format!("Tidak ada sesi dengan kode {code}. Periksa lagi kode dari penyelenggara."),
+            crate::model::webinar::unknown_code_reason(&code),
         )));
     };
     if session
