@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Installs what the build needs and is missing: the wasm32 target, wasm-bindgen CLI at exactly the
 # version in Cargo.lock, and a working wasm-opt (npm binaryen; Debian's binaryen 108 breaks the wasm).
-# With `--test` also: Chromium + ChromeDriver (Debian), playwright-core and axe-core (npm), a running
-# PostgreSQL.
+# With `--test` also: Chromium + ChromeDriver (Debian), playwright-core, axe-core and oidc-provider
+# (npm; tests/oidc/provider.mjs), a running PostgreSQL.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -37,6 +37,9 @@ if [ "${1:-}" = "--test" ] && [ ! -d "$TOOLS/node_modules/playwright-core" ]; th
 fi
 if [ "${1:-}" = "--test" ] && [ ! -d "$TOOLS/node_modules/axe-core" ]; then
   npm_pkgs+=("axe-core@4.14.1")
+fi
+if [ "${1:-}" = "--test" ] && [ ! -d "$TOOLS/node_modules/oidc-provider" ]; then
+  npm_pkgs+=("oidc-provider@9.13.3")
 fi
 if [ ${#npm_pkgs[@]} -gt 0 ]; then
   command -v npm >/dev/null || apt_install nodejs npm

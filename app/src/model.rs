@@ -1,5 +1,6 @@
 //! DTOs and pure domain logic shared by the server and the browser (wasm-safe, no database types).
 
+pub mod assurance;
 pub mod auth;
 pub mod bank;
 pub mod catalog;

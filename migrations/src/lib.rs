@@ -10,6 +10,7 @@ mod m20261125_000005_module_certificates;
 mod m20261205_000006_attempt_lookup;
 mod m20261206_000007_session_end;
 mod m20261206_000008_event_tallies;
+mod m20261207_000009_assurance;
 
 pub use m20261125_000004_tracking::BACKFILL_RESULTS;
 
@@ -27,6 +28,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261205_000006_attempt_lookup::Migration),
             Box::new(m20261206_000007_session_end::Migration),
             Box::new(m20261206_000008_event_tallies::Migration),
+            Box::new(m20261207_000009_assurance::Migration),
         ]
     }
 }

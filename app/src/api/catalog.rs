@@ -13,10 +13,10 @@ pub async fn list_modules() -> Result<Vec<ModuleCard>, AppError> {
     let me = learner::current(&state).await?;
     let (read, attempts) = match &me {
         Some(me) => (
-            db::progress::read_by_module(&state.db, me.id)
+            db::progress::read_by_module(&state.db, me.holder)
                 .await
                 .or_fail()?,
-            db::attempts::list_for_employee(&state.db, me.id)
+            db::attempts::list_for(&state.db, me.holder)
                 .await
                 .or_fail()?,
         ),
@@ -60,10 +60,10 @@ pub async fn get_module(slug: String) -> Result<ModuleDetail, AppError> {
     let me = learner::current(&state).await?;
     let (read, status) = match &me {
         Some(me) => {
-            let read = db::progress::read_in_module(&state.db, me.id, &slug)
+            let read = db::progress::read_in_module(&state.db, me.holder, &slug)
                 .await
                 .or_fail()?;
-            let attempts = db::attempts::list_for_employee(&state.db, me.id)
+            let attempts = db::attempts::list_for(&state.db, me.holder)
                 .await
                 .or_fail()?;
             let status = results::module_status(&attempts, &slug, read.len());
@@ -112,10 +112,10 @@ pub async fn get_lesson(module: String, lesson: String) -> Result<LessonPage, Ap
     let (position, current) = m.lesson(&lesson).ok_or(AppError::NotFound).or_fail()?;
     let mut read = Default::default();
     if let Some(me) = learner::current(&state).await? {
-        db::progress::mark_read(&state.db, me.id, &m.slug, &current.slug)
+        db::progress::mark_read(&state.db, me.holder, &m.slug, &current.slug)
             .await
             .or_fail()?;
-        read = db::progress::read_in_module(&state.db, me.id, &m.slug)
+        read = db::progress::read_in_module(&state.db, me.holder, &m.slug)
             .await
             .or_fail()?;
     }

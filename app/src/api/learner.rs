@@ -27,19 +27,17 @@ pub async fn identify(
         AppState,
     };
     let state = AppState::current()?;
+    learner::throttle_address(&state)?;
     let identity = learner::validate(&nip, &name, &instansi, &unit_kerja).or_fail()?;
     let joining = attendee::session_to_join(&state, &next).await?;
-    let employee = learner::identify(&state, &identity, joining.as_ref())
+    let me = learner::identify(&state, &identity, joining.as_ref())
         .await
         .or_fail()?;
     if let Some(session) = &joining {
         state.live.publish(&state.db, session.id).await;
     }
     leptos_axum::redirect(&safe_next(&next));
-    Ok(learner_dto(&learner::Me {
-        employee,
-        verified: false,
-    }))
+    Ok(learner_dto(&me))
 }
 
 /// Ends this browser's identification and signs out of any account, on the server.
@@ -53,6 +51,28 @@ pub async fn sign_out() -> Result<(), AppError> {
     session::ACCOUNTS.close(&state).await?;
     session::LEARNERS.close(&state).await?;
     leptos_axum::redirect("/");
+    Ok(())
+}
+
+/// The signed-in employee's answer to a self-declared claim on their NIP: `ya` (it was me: its
+/// history joins my record) or `bukan` (it was not me: it is closed).
+#[server(client = crate::api::client::Netra, endpoint = "decide_claim")]
+pub async fn decide_claim(claim_id: i64, answer: String) -> Result<(), AppError> {
+    use crate::ssr::{accounts::claims, accounts::learner, AppState};
+    let state = AppState::current()?;
+    let me = learner::require(&state).await?;
+    let accept = match answer.as_str() {
+        "ya" => true,
+        "bukan" => false,
+        _ => {
+            return Err(crate::ssr::respond::fail(AppError::invalid(
+                "answer",
+                "Pilih \"Ini saya\" atau \"Bukan saya\".",
+            )))
+        }
+    };
+    claims::decide_own(&state, &me, claim_id, accept).await?;
+    leptos_axum::redirect("/saya");
     Ok(())
 }
 

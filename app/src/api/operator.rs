@@ -80,3 +80,30 @@ pub async fn delete_employee(
     leptos_axum::redirect("/operator");
     Ok(())
 }
+
+/// Confirms a self-declared claim on an employee's NIP (its history joins the record), with the
+/// reason the operator is sure (kept in the audit log).
+#[server(client = crate::api::client::Netra, endpoint = "confirm_claim")]
+pub async fn confirm_claim(employee_id: i64, claim_id: i64, reason: String) -> Result<(), AppError> {
+    use crate::ssr::{accounts::claims, accounts::session, AppState};
+    let state = AppState::current()?;
+    let actor = session::require(&state, &[crate::model::auth::Role::Operator]).await?;
+    claims::confirm_by_operator(&state, &actor, claim_id, &reason).await?;
+    leptos_axum::redirect(&format!("/operator/pegawai/{employee_id}"));
+    Ok(())
+}
+
+/// One extra attempt at a module for an employee of the operator's agency, with a reason.
+#[server(client = crate::api::client::Netra, endpoint = "grant_attempt")]
+pub async fn grant_attempt(
+    employee_id: i64,
+    module_slug: String,
+    reason: String,
+) -> Result<(), AppError> {
+    use crate::ssr::{accounts::session, tracking::attempts, AppState};
+    let state = AppState::current()?;
+    let actor = session::require(&state, &[crate::model::auth::Role::Operator]).await?;
+    attempts::grant_extra(&state, &actor, employee_id, &module_slug, &reason).await?;
+    leptos_axum::redirect(&format!("/operator/pegawai/{employee_id}"));
+    Ok(())
+}

@@ -8,19 +8,25 @@ use std::collections::BTreeMap;
 /// What the quiz page should show: identify first, a start button, or the attempt in progress.
 #[server(client = crate::api::client::Netra, endpoint = "quiz_state")]
 pub async fn load_quiz(slug: String) -> Result<QuizState, AppError> {
-    use crate::ssr::{accounts::learner, learning::quiz, AppState};
+    use crate::ssr::{accounts::learner, learning::quiz, tracking::attempts, AppState};
     let state = AppState::current()?;
     let me = learner::current(&state).await?;
-    quiz::state_for(&state, me.as_deref(), &slug).await
+    let allowance = match &me {
+        Some(me) => attempts::allowance(&state, me, &slug).await?,
+        None => quiz::Allowance::default(),
+    };
+    quiz::state_for(&state, me.as_ref(), &slug, allowance).await
 }
 
 /// Starts (or resumes) an attempt and goes to the quiz page.
 #[server(client = crate::api::client::Netra, endpoint = "start_attempt")]
 pub async fn start_attempt(slug: String) -> Result<i64, AppError> {
-    use crate::ssr::{accounts::learner, learning::quiz, AppState};
+    use crate::ssr::{accounts::learner, learning::quiz, tracking::attempts, AppState};
     let state = AppState::current()?;
     let me = learner::require(&state).await?;
-    let id = quiz::start(&state, &me, &slug, quiz::Place::Own).await?;
+    // The engine counts attempts; the assignments around it say from when, and how many extra.
+    let allowance = attempts::allowance(&state, &me, &slug).await?;
+    let id = quiz::start(&state, &me, &slug, quiz::Place::Own, allowance).await?;
     leptos_axum::redirect(&format!("/modul/{slug}/kuis"));
     Ok(id)
 }
@@ -35,7 +41,7 @@ pub async fn save_answer(
     use crate::ssr::{accounts::learner, learning::quiz, AppState};
     let state = AppState::current()?;
     let me = learner::require(&state).await?;
-    quiz::save_answer(&state, &me, attempt_id, &question_id, chosen).await
+    quiz::save_answer(&state, me.holder, attempt_id, &question_id, chosen).await
 }
 
 /// Submits an attempt. The quiz form posts `answers[<question id>][]=<option key>` for every
@@ -51,7 +57,7 @@ pub async fn submit_attempt(
     use chrono::Utc;
     let state = AppState::current()?;
     let me = learner::require(&state).await?;
-    let attempt = quiz::owned_attempt(&state, &me, attempt_id).await?;
+    let attempt = quiz::owned_attempt(&state, me.holder, attempt_id).await?;
     // The engine scores; the feature the attempt belongs to decides its rules and what follows.
     let next = match attendee::session_of(&state, &attempt).await? {
         Some(session) => attendee::submit_test(&state, &session, &me, &attempt, answers).await?,
@@ -71,7 +77,7 @@ pub async fn get_attempt_result(attempt_id: i64) -> Result<AttemptResult, AppErr
     use crate::ssr::{accounts::learner, learning::quiz, learning::results, webinar::attendee};
     let state = AppState::current()?;
     let me = learner::require(&state).await?;
-    let attempt = quiz::owned_attempt(&state, &me, attempt_id).await?;
+    let attempt = quiz::owned_attempt(&state, me.holder, attempt_id).await?;
     let review = attendee::review_policy(&state, &attempt).await?;
     results::result(&state, &attempt, review).await
 }

@@ -122,6 +122,17 @@ pub fn mask_nip(nip: &str) -> String {
     format!("{}{}{}", &nip[..6], "*".repeat(8), &nip[14..])
 }
 
+/// Masks a NIP for the public certificate check: only the birth year stays
+/// (`1986**************`). The name is shown beside it, so what is left must not be completable
+/// by trying: month and day of birth, the appointment date, gender and sequence leave about
+/// 10^8 candidates per year of birth.
+pub fn mask_nip_for_public(nip: &str) -> String {
+    if nip.len() != 18 || !nip.is_ascii() {
+        return "*".repeat(nip.chars().count().min(18));
+    }
+    format!("{}{}", &nip[..4], "*".repeat(14))
+}
+
 /// One page of the roster.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RosterPage {
@@ -137,6 +148,10 @@ pub struct EmployeeDetail {
     pub attempts: Vec<crate::model::quiz::AttemptSummary>,
     /// Completed webinar sessions and modules with their JP, whoever organised them.
     pub credits: Vec<Credit>,
+    /// Self-declared claims on the NIP, not part of the record until confirmed.
+    pub claims: Vec<crate::model::quiz::PendingClaim>,
+    /// Modules with an attempt limit, for granting an extra attempt: (slug, title).
+    pub limited_modules: Vec<(String, String)>,
 }
 
 /// A completion credited to the employee (with its certificate).
@@ -158,6 +173,7 @@ mod tests {
     fn nips_are_masked_in_the_middle() {
         assert_eq!(mask_nip("198609122010011003"), "198609********1003");
         assert_eq!(mask_nip("123"), "***");
+        assert_eq!(mask_nip_for_public("198609122010011003"), "1986**************");
     }
 
     #[test]

@@ -112,12 +112,12 @@ pub struct LessonPage {
     pub lessons_read: usize,
 }
 
-/// Who is taking quizzes in this browser (self-declared identity for now).
+/// Who is taking quizzes in this browser, and how sure Netra is of it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Learner {
     pub nip: String,
     pub name: String,
     pub instansi: String,
     pub unit_kerja: String,
-    pub verified: bool,
+    pub assurance: super::assurance::Assurance,
 }

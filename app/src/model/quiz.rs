@@ -135,6 +135,8 @@ pub struct AttemptSummary {
     pub late: bool,
     pub started_at: String,
     pub submitted_at: Option<String>,
+    /// How sure the record is of who took it.
+    pub assurance: super::assurance::Assurance,
 }
 
 /// Best score per module on `/saya`.
@@ -154,6 +156,22 @@ pub struct MyResults {
     pub attempts: Vec<AttemptSummary>,
     /// E-certificates earned in webinars and for mandatory modules, newest first.
     pub certificates: Vec<MyCertificate>,
+    /// Signed in: what others typed on the self-declared form with this NIP, not part of the
+    /// record until the employee confirms it.
+    pub claims: Vec<PendingClaim>,
+}
+
+/// A self-declared claim on an employee's NIP, waiting for the employee (or an operator) to
+/// confirm or reject it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PendingClaim {
+    pub id: i64,
+    pub name: String,
+    pub instansi: String,
+    pub unit_kerja: String,
+    pub claimed_at: String,
+    pub submitted: u32,
+    pub passes: u32,
 }
 
 /// An e-certificate as its holder sees it in their results.
@@ -167,6 +185,7 @@ pub struct MyCertificate {
     pub jp: u32,
     pub verify_code: String,
     pub revoked: bool,
+    pub assurance: super::assurance::Assurance,
 }
 
 /// A question is right when the chosen set equals the correct set (no partial credit).
@@ -193,6 +212,8 @@ pub struct CertificateCheck {
     pub date: String,
     pub jp: u32,
     pub revoked_reason: Option<String>,
+    /// How sure the record is of who earned it.
+    pub assurance: super::assurance::Assurance,
 }
 
 /// Item statistics of one question over a group of submitted attempts (an assignment's cycle,

@@ -1,12 +1,17 @@
 //! Assignments and completion dashboards, as the operator's pages show them.
 
+use super::assurance::Assurance;
 use serde::{Deserialize, Serialize};
 
 /// Where one employee stands on one assignment.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 pub enum Status {
-    /// Passed in this cycle (a pass after the deadline still counts, and is shown as late).
+    /// Passed in this cycle at the assignment's required level (a pass after the deadline still
+    /// counts, and is shown as late).
     Passed,
+    /// Passed in this cycle, but only below the required level (typically self-declared where
+    /// the assignment requires an account): shown, never counted as completion.
+    BelowLevel,
     /// Submitted in this cycle without passing; deadline not yet reached.
     Failed,
     /// Started in this cycle, nothing submitted; deadline not yet reached.
@@ -18,8 +23,9 @@ pub enum Status {
 }
 
 impl Status {
-    pub const ALL: [Status; 5] = [
+    pub const ALL: [Status; 6] = [
         Status::Passed,
+        Status::BelowLevel,
         Status::Failed,
         Status::InProgress,
         Status::NotStarted,
@@ -30,6 +36,7 @@ impl Status {
     pub fn code(self) -> &'static str {
         match self {
             Status::Passed => "lulus",
+            Status::BelowLevel => "diisi-sendiri",
             Status::Failed => "tidak-lulus",
             Status::InProgress => "sedang",
             Status::NotStarted => "belum-mulai",
@@ -40,6 +47,7 @@ impl Status {
     pub fn label(self) -> &'static str {
         match self {
             Status::Passed => "Lulus",
+            Status::BelowLevel => "Diisi sendiri",
             Status::Failed => "Tidak lulus",
             Status::InProgress => "Sedang mengerjakan",
             Status::NotStarted => "Belum mulai",
@@ -56,6 +64,9 @@ impl Status {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct Tally {
     pub passed: u64,
+    /// Passed below the required level: not completion.
+    #[serde(default)]
+    pub below_level: u64,
     pub failed: u64,
     pub in_progress: u64,
     pub not_started: u64,
@@ -67,12 +78,18 @@ pub struct Tally {
 
 impl Tally {
     pub fn assigned(&self) -> u64 {
-        self.passed + self.failed + self.in_progress + self.not_started + self.overdue
+        self.passed
+            + self.below_level
+            + self.failed
+            + self.in_progress
+            + self.not_started
+            + self.overdue
     }
 
     pub fn add(&mut self, status: Status, n: u64) {
         match status {
             Status::Passed => self.passed += n,
+            Status::BelowLevel => self.below_level += n,
             Status::Failed => self.failed += n,
             Status::InProgress => self.in_progress += n,
             Status::NotStarted => self.not_started += n,
@@ -82,6 +99,7 @@ impl Tally {
 
     pub fn merge(&mut self, other: &Tally) {
         self.passed += other.passed;
+        self.below_level += other.below_level;
         self.failed += other.failed;
         self.in_progress += other.in_progress;
         self.not_started += other.not_started;
@@ -187,7 +205,10 @@ pub struct EmployeeStatus {
     pub last_activity: Option<String>,
     /// A pass after the deadline.
     pub late: bool,
-    pub verified: bool,
+    /// The strongest level of a pass in this cycle (`None` without a pass).
+    pub pass_level: Option<Assurance>,
+    /// The employee signs in (an activated account or SSO): a person's fact, not a pass's.
+    pub signs_in: bool,
 }
 
 /// `/operator/dasbor/{assignment}/unit/{unit}`: a unit's sub-units and its employees.

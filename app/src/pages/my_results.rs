@@ -2,7 +2,11 @@
 
 use super::loaded;
 use crate::api::quiz::get_my_results;
+use crate::api::learner::DecideClaim;
 use crate::app::LearnerActions;
+use crate::components::error_notice::ErrorNotice;
+use crate::model::assurance::Assurance;
+use leptos::form::ActionForm;
 use crate::components::identify_form::IdentifyForm;
 use crate::model::nip::format_nip;
 use crate::model::quiz::MyResults;
@@ -27,12 +31,46 @@ pub fn MyResultsPage() -> impl IntoView {
 #[component]
 fn ResultsView(results: MyResults) -> impl IntoView {
     let learner = results.learner;
+    let decide = ServerAction::<DecideClaim>::new();
+    let self_declared = learner.assurance == Assurance::SelfDeclared;
     view! {
         <p class="lead">
             {learner.name.clone()}" · NIP "{format_nip(&learner.nip)}" · "{learner.instansi.clone()}" · "
             {learner.unit_kerja.clone()}" · "
-            {if learner.verified { "identitas terverifikasi" } else { "identitas dinyatakan sendiri" }}
+            {format!("identitas: {}", learner.assurance.label().to_lowercase())}
         </p>
+        {self_declared.then(|| view! {
+            <p class="notice">
+                "Identitas Anda diisi sendiri: riwayat di bawah hanya milik isian ini dan belum masuk ke catatan resmi instansi. "
+                "Bila instansi Anda memberi kode aktivasi, " <A href="/masuk">"masuk dengan akun"</A>
+                " lalu konfirmasi riwayat ini sebagai milik Anda."
+            </p>
+        })}
+        {move || decide.value().get().and_then(Result::err).map(|error| view! { <ErrorNotice error /> })}
+        {(!results.claims.is_empty()).then(|| view! {
+            <h2>"Isian dengan NIP Anda tanpa masuk akun"</h2>
+            <p>"Seseorang mengetik NIP Anda di formulir isian sendiri. Riwayatnya tidak masuk ke catatan Anda kecuali Anda mengonfirmasinya."</p>
+            <ul data-testid="claims">
+                {results.claims.into_iter().map(|c| view! {
+                    <li>
+                        {format!(
+                            "{} · nama diketik: {} · {} · {} · {} dikumpulkan, {} lulus ",
+                            c.claimed_at, c.name, c.instansi, c.unit_kerja, c.submitted, c.passes,
+                        )}
+                        <ActionForm action=decide attr:class="inline-form">
+                            <input type="hidden" name="claim_id" value=c.id />
+                            <input type="hidden" name="answer" value="ya" />
+                            <button type="submit" class="button">"Ini saya"</button>
+                        </ActionForm>
+                        <ActionForm action=decide attr:class="inline-form">
+                            <input type="hidden" name="claim_id" value=c.id />
+                            <input type="hidden" name="answer" value="bukan" />
+                            <button type="submit" class="button">"Bukan saya"</button>
+                        </ActionForm>
+                    </li>
+                }).collect_view()}
+            </ul>
+        })}
         {(!results.certificates.is_empty()).then(|| view! {
             <h2>"E-sertifikat"</h2>
             <ul class="certificate-list">

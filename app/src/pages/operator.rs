@@ -3,8 +3,8 @@
 
 use super::loaded;
 use crate::api::operator::{
-    get_employee_detail, roster, AddEmployee, DeleteEmployee, EmployeeDetail, IssueLearnerCode,
-    IssueUnitCodes, RosterPage,
+    get_employee_detail, roster, AddEmployee, ConfirmClaim, DeleteEmployee, EmployeeDetail,
+    GrantAttempt, IssueLearnerCode, IssueUnitCodes, RosterPage,
 };
 use crate::components::error_notice::ErrorNotice;
 use crate::components::field::TextField;
@@ -132,8 +132,15 @@ pub fn EmployeePage() -> impl IntoView {
     };
     let issue = ServerAction::<IssueLearnerCode>::new();
     let delete = ServerAction::<DeleteEmployee>::new();
+    let confirm = ServerAction::<ConfirmClaim>::new();
+    let grant = ServerAction::<GrantAttempt>::new();
     let detail = Resource::new(
-        move || (id(), issue.version().get()),
+        move || {
+            (
+                id(),
+                issue.version().get() + confirm.version().get() + grant.version().get(),
+            )
+        },
         |(id, _)| get_employee_detail(id),
     );
     view! {
@@ -144,7 +151,9 @@ pub fn EmployeePage() -> impl IntoView {
             Err(error) => view! { <ErrorNotice error /> }.into_any(),
         })}
         {move || delete.value().get().and_then(Result::err).map(|error| view! { <ErrorNotice error /> })}
-        {loaded(detail, move |d| view! { <EmployeeView detail=d issue delete /> })}
+        {move || confirm.value().get().and_then(Result::err).map(|error| view! { <ErrorNotice error /> })}
+        {move || grant.value().get().and_then(Result::err).map(|error| view! { <ErrorNotice error /> })}
+        {loaded(detail, move |d| view! { <EmployeeView detail=d issue delete confirm grant /> })}
     }
 }
 
@@ -153,9 +162,13 @@ fn EmployeeView(
     detail: EmployeeDetail,
     issue: ServerAction<IssueLearnerCode>,
     delete: ServerAction<DeleteEmployee>,
+    confirm: ServerAction<ConfirmClaim>,
+    grant: ServerAction<GrantAttempt>,
 ) -> impl IntoView {
     let e = detail.employee;
     let id = e.id;
+    let claims = detail.claims;
+    let limited = detail.limited_modules;
     view! {
         <h1>{e.name.clone()}</h1>
         <p class="lead">{format!("NIP {} · {} · {}", format_nip(&e.nip), e.unit_kerja, account_status(&e))}</p>
@@ -175,11 +188,52 @@ fn EmployeeView(
             view! {
                 <ul>
                     {detail.attempts.into_iter().map(|a| view! {
-                        <li>{format!("{}: {} ({})", a.module_title, a.score.map(|s| s.to_string()).unwrap_or_else(|| "belum selesai".into()), a.started_at)}</li>
+                        <li>{format!(
+                            "{}: {} ({}) · {}",
+                            a.module_title,
+                            a.score.map(|s| s.to_string()).unwrap_or_else(|| "belum selesai".into()),
+                            a.started_at,
+                            a.assurance.label().to_lowercase(),
+                        )}</li>
                     }).collect_view()}
                 </ul>
             }.into_any()
         }}
+        {(!limited.is_empty()).then(|| view! {
+            <h2>"Percobaan tambahan"</h2>
+            <p>"Batas percobaan dihitung per siklus penugasan. Tambahan satu percobaan dicatat di log audit beserta alasannya."</p>
+            <ActionForm action=grant attr:class="stacked">
+                <input type="hidden" name="employee_id" value=id />
+                <label for="grant-module">"Modul"</label>
+                <select id="grant-module" name="module_slug">
+                    {limited.into_iter().map(|(slug, title)| view! { <option value=slug>{title}</option> }).collect_view()}
+                </select>
+                <label for="grant-reason">"Alasan"</label>
+                <input id="grant-reason" name="reason" required=true minlength="5" maxlength="300" />
+                <button type="submit" class="button">"Beri satu percobaan tambahan"</button>
+            </ActionForm>
+        })}
+        {(!claims.is_empty()).then(|| view! {
+            <h2>"Isian sendiri dengan NIP ini (belum dikonfirmasi)"</h2>
+            <p>"Orang lain dapat mengetik NIP dan nama pegawai ini di formulir isian sendiri. Riwayat isian itu tidak masuk ke catatan pegawai, dasbor, JP, atau sertifikat sampai pegawai mengonfirmasinya setelah masuk, atau Anda mengonfirmasinya dengan alasan."</p>
+            <ul data-testid="claims">
+                {claims.into_iter().map(|c| view! {
+                    <li>
+                        {format!(
+                            "{} · {} · {} · {} · {} dikumpulkan, {} lulus",
+                            c.claimed_at, c.name, c.instansi, c.unit_kerja, c.submitted, c.passes,
+                        )}
+                        <ActionForm action=confirm attr:class="inline-form">
+                            <input type="hidden" name="employee_id" value=id />
+                            <input type="hidden" name="claim_id" value=c.id />
+                            <label for=format!("claim-reason-{}", c.id)>"Alasan konfirmasi"</label>
+                            <input id=format!("claim-reason-{}", c.id) name="reason" required=true minlength="10" maxlength="300" />
+                            <button type="submit" class="button">"Konfirmasi milik pegawai ini"</button>
+                        </ActionForm>
+                    </li>
+                }).collect_view()}
+            </ul>
+        })}
         <h2>"Pelatihan selesai dan JP"</h2>
         {if detail.credits.is_empty() {
             view! { <p>"Belum ada webinar atau modul bersertifikat yang selesai."</p> }.into_any()

@@ -143,7 +143,7 @@ fn Attendee(view: AttendeeView, start: ServerAction<StartWebinarTest>) -> impl I
         {header}
         <p class="whoami-line">
             {format!("Anda: {} · NIP {} · {}", learner.name, format_nip(&learner.nip), learner.instansi)}
-            {if learner.verified { " (terverifikasi)" } else { " (identitas diisi sendiri)" }}
+            {format!(" ({})", learner.assurance.label().to_lowercase())}
         </p>
         {start_error}
         <ol class="webinar-steps">

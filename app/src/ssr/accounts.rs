@@ -2,6 +2,7 @@
 //! activation codes, the audit log and admin actions.
 
 pub mod admin;
+pub mod claims;
 pub mod learner;
 pub mod session;
 pub mod sign_in;

@@ -4,6 +4,7 @@
 pub mod accounts;
 pub mod attempts;
 pub mod certificates;
+pub mod claims;
 pub mod connect;
 pub mod dashboards;
 pub mod employees;

@@ -118,7 +118,10 @@ impl IntoResponse for Failure {
 pub(crate) type Answer = Result<Response, Failure>;
 
 pub(crate) fn account_of(resolved: &Option<Extension<Resolved>>) -> Option<account::Model> {
-    resolved.as_ref().and_then(|r| r.0.account.clone())
+    resolved
+        .as_ref()
+        .and_then(|r| r.0.account.as_ref())
+        .map(|s| s.account.clone())
 }
 
 /// A file download: its type, `Content-Disposition`, and no caching by anyone in between.

@@ -31,6 +31,9 @@ pub struct Settings {
     pub metrics_token: Option<String>,
     /// Reverse proxies whose `X-Forwarded-For` is believed (`--trusted-proxy`).
     pub trusted_proxies: Vec<ipnet::IpNet>,
+    /// Self-declared identifications accepted per client address per minute
+    /// (`--identify-per-minute`): a webinar's office behind one NAT needs many.
+    pub identify_per_address_per_minute: usize,
 }
 
 impl Default for Settings {
@@ -45,6 +48,7 @@ impl Default for Settings {
             grace_seconds: 30,
             metrics_token: None,
             trusted_proxies: Vec::new(),
+            identify_per_address_per_minute: 1200,
         }
     }
 }

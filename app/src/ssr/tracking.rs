@@ -2,6 +2,7 @@
 //! dashboards, module certificates, the JP ledger and the operator's downloads.
 
 pub mod assignments;
+pub mod attempts;
 pub mod certify;
 pub mod dashboard;
 pub mod downloads;

@@ -34,7 +34,7 @@ async fn main() -> Result<()> {
     let mut holders = Vec::with_capacity(n);
     for i in 0..n {
         let nip = tests::nth_nip("198501", "201001", i);
-        let holder = app::ssr::db::employees::upsert(
+        let holder = app::ssr::db::employees::find_or_insert(
             &db,
             &nip,
             &format!("Peserta Webinar Nomor {i}"),

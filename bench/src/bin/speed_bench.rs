@@ -12,6 +12,7 @@
 //! machine's cores, as do the baselines. Figures are printed; nothing fails on timing.
 
 use anyhow::{ensure, Context, Result};
+use app::model::assurance::Assurance;
 use app::ssr::db;
 use axum::routing::get;
 use chrono::Utc;
@@ -210,7 +211,8 @@ async fn submit_raw(app: &TestApp, started: Vec<Started>) -> Result<f64> {
             };
             let txn = db::begin_write(&conn).await?;
             ensure!(db::attempts::claim_submission(&txn, s.attempt_id, &outcome).await?);
-            db::results::submitted(&txn, employee_id, MODULE, now, 0, false).await?;
+            db::results::submitted(&txn, employee_id, MODULE, now, 0, false, Assurance::SelfDeclared)
+                .await?;
             db::attempts::save_final_answers(&txn, s.attempt_id, rows).await?;
             txn.commit().await?;
             Ok::<_, anyhow::Error>(())

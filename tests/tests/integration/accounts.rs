@@ -1216,17 +1216,18 @@ async fn a_verified_learner_sees_only_their_own_results_and_records_verified_att
     let learner = app.browser()?;
     sign_in(&learner, NIP).await?;
     learner.start_quiz().await?;
-    let attempt = app::ssr::db::attempts::list_for_employee(&app.db, 1).await?;
+    let attempt =
+        app::ssr::db::attempts::list_for(&app.db, app::ssr::db::claims::Holder::record(1)).await?;
     use app::ssr::db::entities::attempt;
     use sea_orm::EntityTrait;
     let all = attempt::Entity::find().all(&app.db).await?;
     ensure!(
-        all.len() == 1 && all[0].identity == "verified",
+        all.len() == 1 && all[0].identity == "account" && all[0].claim_id == 0,
         "attempt identity: {all:?} {attempt:?}"
     );
     let (_, mine) = learner.page("/saya").await?;
     ensure!(
-        mine.contains("identitas terverifikasi"),
+        mine.contains("identitas: akun terverifikasi"),
         "/saya shows the verified identity"
     );
     // Someone else cannot use the NIP of an activated account on the identification form.

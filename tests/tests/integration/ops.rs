@@ -330,12 +330,18 @@ async fn housekeeping_purges_what_has_expired_and_keeps_the_rest(backend: Backen
     let employee = db::employees::find_by_nip(&app.db, tests::NIP)
         .await?
         .context("the employee")?;
+    let claim = db::claims::open_of(&app.db, employee.id)
+        .await?
+        .pop()
+        .context("the claim")?;
     let now = Utc::now();
     db::sessions::create(
         &app.db,
-        Kind::Learner,
+        db::sessions::Owner::Claim {
+            id: claim.id,
+            employee_id: employee.id,
+        },
         "expired-session-hash",
-        employee.id,
         now - Duration::days(40),
         now - Duration::days(10),
         now + Duration::days(50),

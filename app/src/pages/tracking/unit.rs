@@ -102,7 +102,8 @@ pub(super) fn DrillDownView(d: UnitDrillDown) -> impl IntoView {
                     <td>{status}</td>
                     <td>{e.best_score.map(|s| s.to_string()).unwrap_or_else(|| "–".into())}</td>
                     <td>{e.last_activity.clone().unwrap_or_else(|| "–".into())}</td>
-                    <td>{if e.verified { "terverifikasi" } else { "belum aktivasi" }}</td>
+                    <td>{e.pass_level.map(|l| l.label()).unwrap_or("–")}</td>
+                    <td>{if e.signs_in { "aktif" } else { "belum aktif" }}</td>
                 </tr>
             }
         })
@@ -157,7 +158,7 @@ pub(super) fn DrillDownView(d: UnitDrillDown) -> impl IntoView {
                 <thead><tr>
                     <th scope="col">"NIP"</th><th scope="col">"Nama"</th><th scope="col">"Unit kerja"</th>
                     <th scope="col">"Status"</th><th scope="col">"Nilai terbaik"</th><th scope="col">"Aktivitas terakhir"</th>
-                    <th scope="col">"Identitas"</th>
+                    <th scope="col">"Identitas saat lulus"</th><th scope="col">"Akun"</th>
                 </tr></thead>
                 <tbody>{rows}</tbody>
             </table>

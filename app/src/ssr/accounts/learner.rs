@@ -1,10 +1,15 @@
-//! Learner identity: validating the self-declared identity form and keeping the learner
-//! identified with a server-side session behind an HttpOnly, SameSite=Lax cookie.
+//! Learner identity: validating the self-declared identity form, opening a claim for it and
+//! keeping the learner identified with a server-side session behind an HttpOnly, SameSite=Lax
+//! cookie; and who the learner of a request is, at which assurance level.
 
-use super::session::{self, LEARNERS};
+use super::session::{self, SignedIn, LEARNERS};
 use crate::error::{AppError, FieldError};
+use crate::model::assurance::Assurance;
 use crate::model::nip::{Nip, YearMonth};
-use crate::ssr::db::{self, entities::account, entities::employee, entities::webinar_session};
+use crate::ssr::db::claims::{ClaimStatus, Holder};
+use crate::ssr::db::sessions::Owner;
+use crate::ssr::db::{self, entities::account, entities::employee, entities::learner_claim};
+use crate::ssr::db::entities::webinar_session;
 use crate::ssr::respond::{db_error, OrFail};
 use crate::ssr::AppState;
 use chrono::{Datelike, Utc};
@@ -80,17 +85,39 @@ pub fn validate(
 }
 
 /// Names compared loosely: case, spacing, punctuation and academic titles' dots do not matter.
-fn name_key(name: &str) -> String {
+pub fn name_key(name: &str) -> String {
     name.chars()
         .filter(|c| c.is_alphanumeric())
         .flat_map(char::to_lowercase)
         .collect()
 }
 
-/// Finds or creates the employee for an identity and starts this browser's learner session,
-/// in one transaction (one commit per identification). A NIP already on record under a clearly
-/// different name is refused, so typing someone else's NIP does not open their results; a NIP
-/// with an activated account can only be used by signing in.
+/// Self-declared identifications one NIP accepts per quarter hour, from anywhere.
+const CLAIMS_PER_NIP: usize = 5;
+const CLAIMS_PER_NIP_WINDOW_SECONDS: u64 = 15 * 60;
+
+/// Refuses with 429 once this address has used up its identifications for the minute. Checked
+/// before anything is read, so a flood of made-up forms costs no database work.
+pub fn throttle_address(state: &AppState) -> Result<(), AppError> {
+    let key = format!("identify-ip:{}", super::sign_in::client_ip());
+    let limit = state.settings.identify_per_address_per_minute;
+    let window = std::time::Duration::from_secs(60);
+    super::sign_in::throttle(state, &key, limit, window)
+}
+
+fn throttle_nip(state: &AppState, nip: &str) -> Result<(), AppError> {
+    let window = std::time::Duration::from_secs(CLAIMS_PER_NIP_WINDOW_SECONDS);
+    super::sign_in::throttle(state, &format!("identify-nip:{nip}"), CLAIMS_PER_NIP, window)
+}
+
+/// Opens a new claim on the identity's NIP and starts this browser's learner session for it,
+/// in one transaction (one commit per identification).
+///
+/// Every identification is a claim of its own: it sees only what it does itself, never the
+/// history of the NIP (the employee's record or other claims), and uses none of their attempts.
+/// So typing a colleague's NIP and name opens nothing of theirs, and the answer is the same
+/// whether the NIP is known or not. A NIP whose employee signs in (an activated account or the
+/// agency's SSO) cannot be used on the form at all.
 ///
 /// Identifying on a webinar's page (`joining`) also records the attendee as a participant, in the
 /// same transaction: the page the form leads to then only reads.
@@ -98,7 +125,8 @@ pub async fn identify(
     state: &AppState,
     identity: &Identity,
     joining: Option<&webinar_session::Model>,
-) -> Result<employee::Model, AppError> {
+) -> Result<Me, AppError> {
+    throttle_nip(state, identity.nip.as_str())?;
     let existing = db::employees::find_by_nip(&state.db, identity.nip.as_str())
         .await
         .or_fail()?;
@@ -106,48 +134,103 @@ pub async fn identify(
         let account = db::accounts::by_employee(&state.db, existing.id)
             .await
             .or_fail()?;
-        if account.is_some_and(|a| a.password_hash.is_some()) {
+        if account.is_some_and(|a| signs_in(&a)) {
             return Err(AppError::Invalid(vec![FieldError::new(
                 "nip",
-                "NIP ini sudah memiliki akun terverifikasi. Silakan masuk dengan NIP dan kata sandi Anda di halaman Masuk.",
+                "NIP ini sudah memiliki akun. Silakan masuk dengan akun Anda di halaman Masuk; \
+                 formulir isian sendiri tidak dapat dipakai untuk NIP ini.",
             )]))
             .or_fail();
         }
-        if name_key(&existing.name) != name_key(&identity.name) {
-            return Err(AppError::Invalid(vec![FieldError::new(
-                "name",
-                "NIP ini sudah tercatat dengan nama lain. Tulis nama lengkap Anda persis seperti saat pertama kali \
-                 mengisi, atau hubungi admin BKPSDM instansi Anda.",
-            )]));
-        }
     }
+    let now = Utc::now();
     let txn = db::begin_write(&state.db).await.or_fail()?;
-    let employee = db::employees::upsert(
+    let employee = match existing {
+        Some(e) => e,
+        None => db::employees::insert(
+            &txn,
+            identity.nip.as_str(),
+            &identity.name,
+            &identity.instansi,
+            &identity.unit_kerja,
+        )
+        .await
+        .or_fail()?,
+    };
+    let claim = db::claims::create(
         &txn,
-        identity.nip.as_str(),
-        &identity.name,
-        &identity.instansi,
-        &identity.unit_kerja,
+        employee.id,
+        db::claims::Typed {
+            name: &identity.name,
+            instansi: &identity.instansi,
+            unit_kerja: &identity.unit_kerja,
+        },
+        now,
     )
     .await
     .or_fail()?;
-    let token = LEARNERS.open(state, &txn, employee.id).await?;
+    let owner = Owner::Claim {
+        id: claim.id,
+        employee_id: employee.id,
+    };
+    let token = LEARNERS.open(state, &txn, owner).await?;
+    let me = Me::of_claim(employee, &claim);
     if let Some(session) = joining {
-        db::webinars::join(&txn, session.id, &employee, false, Utc::now())
+        db::webinars::join(&txn, session.id, &me, me.holder, me.assurance, now)
             .await
             .or_fail()?;
     }
     txn.commit().await.or_fail()?;
     LEARNERS.set_cookie(state, &token);
-    Ok(employee)
+    Ok(me)
 }
 
-/// The learner behind this request, and whether the identity was verified (signed in to an
-/// account linked to a rostered employee) or only declared on the identification form.
+/// Whether an account is how its employee signs in (activated with a password, or used through
+/// SSO): such a NIP is closed to the self-declared form.
+pub fn signs_in(account: &account::Model) -> bool {
+    account.password_hash.is_some() || account.sso_subject.is_some()
+}
+
+/// The learner behind this request: who they are as far as Netra knows, how sure it is
+/// ([`Assurance`]) and whose history they see and add to ([`Holder`]).
 #[derive(Clone, Debug)]
 pub struct Me {
+    /// The employee, with the name, agency and unit the claim typed when self-declared.
     pub employee: employee::Model,
-    pub verified: bool,
+    pub assurance: Assurance,
+    pub holder: Holder,
+}
+
+impl Me {
+    /// A self-declared claim: its own history until confirmed, then the employee's record.
+    fn of_claim(mut employee: employee::Model, claim: &learner_claim::Model) -> Me {
+        let holder = match ClaimStatus::of(claim) {
+            ClaimStatus::Confirmed => Holder::record(employee.id),
+            _ => Holder::claim(employee.id, claim.id),
+        };
+        employee.name = claim.name.clone();
+        employee.instansi = claim.instansi.clone();
+        employee.unit_kerja = claim.unit_kerja.clone();
+        Me {
+            employee,
+            assurance: Assurance::SelfDeclared,
+            holder,
+        }
+    }
+
+    /// Signed in (account or SSO): the employee's own record.
+    fn signed_in(employee: employee::Model, assurance: Assurance) -> Me {
+        Me {
+            holder: Holder::record(employee.id),
+            employee,
+            assurance,
+        }
+    }
+
+    /// Signed in rather than self-declared.
+    pub fn is_signed_in(&self) -> bool {
+        self.assurance >= Assurance::Account
+    }
 }
 
 impl std::ops::Deref for Me {
@@ -167,37 +250,40 @@ pub async fn current(state: &AppState) -> Result<Option<Me>, AppError> {
 }
 
 async fn lookup(state: &AppState) -> Result<Option<Me>, AppError> {
-    let account = session::current(state).await?;
+    let account = session::signed_in(state).await?;
     lookup_with(state, account.as_ref(), LEARNERS.token()).await
 }
 
-/// The learner for a signed-in account (verified) or a learner session token (self-declared).
+/// The learner for a signed-in account linked to an employee, or a learner session's claim.
 pub(crate) async fn lookup_with(
     state: &AppState,
-    account: Option<&account::Model>,
+    account: Option<&SignedIn>,
     token: Option<String>,
 ) -> Result<Option<Me>, AppError> {
     // A signed-in account linked to an employee is the stronger identity.
-    if let Some(employee_id) = account.and_then(|a| a.employee_id) {
-        let employee = db::employees::find(&state.db, employee_id)
-            .await
-            .map_err(db_error)?;
-        return Ok(employee.map(|employee| Me {
-            employee,
-            verified: true,
-        }));
+    if let Some(signed_in) = account {
+        if let Some(employee_id) = signed_in.account.employee_id {
+            let employee = db::employees::find(&state.db, employee_id)
+                .await
+                .map_err(db_error)?;
+            return Ok(employee.map(|e| Me::signed_in(e, signed_in.assurance)));
+        }
     }
     let Some(token) = token else { return Ok(None) };
-    let Some(employee_id) = LEARNERS.owner(state, &token).await? else {
+    let Some(live) = LEARNERS.live(state, &token).await? else {
         return Ok(None);
     };
-    let employee = db::employees::find(&state.db, employee_id)
+    let Some(claim) = db::claims::find(&state.db, live.owner_id)
+        .await
+        .map_err(db_error)?
+        .filter(|c| ClaimStatus::of(c) != ClaimStatus::Rejected)
+    else {
+        return Ok(None);
+    };
+    let employee = db::employees::find(&state.db, claim.employee_id)
         .await
         .map_err(db_error)?;
-    Ok(employee.map(|employee| Me {
-        employee,
-        verified: false,
-    }))
+    Ok(employee.map(|e| Me::of_claim(e, &claim)))
 }
 
 /// The learner, or `Unauthorized`.

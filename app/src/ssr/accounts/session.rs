@@ -6,9 +6,14 @@
 //! Data of another agency is looked up with the actor's agency in the query, so it is `NotFound`.
 
 use crate::error::AppError;
+use crate::model::assurance::Assurance;
 use crate::model::auth::Role;
 use crate::ssr::accounts::learner::{self, Me};
-use crate::ssr::db::{self, entities::account, sessions::Kind};
+use crate::ssr::db::{
+    self,
+    entities::account,
+    sessions::{Kind, Live, Owner},
+};
 use crate::ssr::respond::{fail, OrFail};
 use crate::ssr::tokens::{hash_token, is_token, new_token};
 use crate::ssr::{AppState, Settings};
@@ -75,8 +80,9 @@ impl Store {
         cookie_in(headers, self.cookie_name(settings))
     }
 
-    /// The owner (account or employee id) of a live session, sliding its expiry forward.
-    pub async fn owner(&self, state: &AppState, token: &str) -> Result<Option<i64>, AppError> {
+    /// The live session of a token (its owner: an account or a claim), sliding its expiry
+    /// forward.
+    pub async fn live(&self, state: &AppState, token: &str) -> Result<Option<Live>, AppError> {
         let now = Utc::now();
         let Some(session) = db::sessions::find_live(&state.db, self.kind, &hash_token(token), now)
             .await
@@ -94,7 +100,7 @@ impl Store {
                 .await
                 .or_fail()?;
         }
-        Ok(Some(session.owner_id))
+        Ok(Some(session))
     }
 
     /// Replaces this browser's session of this kind (if any) with a new one for `owner_id`,
@@ -105,7 +111,7 @@ impl Store {
         &self,
         state: &AppState,
         db: &impl ConnectionTrait,
-        owner_id: i64,
+        owner: Owner<'_>,
     ) -> Result<String, AppError> {
         if let Some(old) = self.token() {
             db::sessions::delete(db, self.kind, &hash_token(&old))
@@ -116,17 +122,9 @@ impl Store {
         let now = Utc::now();
         let expires = now + (self.idle)(&state.settings);
         let ends = now + (self.lifetime)(&state.settings);
-        db::sessions::create(
-            db,
-            self.kind,
-            &hash_token(&token),
-            owner_id,
-            now,
-            expires,
-            ends,
-        )
-        .await
-        .or_fail()?;
+        db::sessions::create(db, owner, &hash_token(&token), now, expires, ends)
+            .await
+            .or_fail()?;
         Ok(token)
     }
 
@@ -186,8 +184,15 @@ fn set_cookie(name: &str, value: &str, max_age_secs: i64, secure: bool) {
 /// the page and header never race each other for the same session lookups.
 #[derive(Clone, Debug, Default)]
 pub struct Resolved {
-    pub account: Option<account::Model>,
+    pub account: Option<SignedIn>,
     pub learner: Option<Me>,
+}
+
+/// A signed-in account and how it signed in (a password, or the agency's SSO).
+#[derive(Clone, Debug)]
+pub struct SignedIn {
+    pub account: account::Model,
+    pub assurance: Assurance,
 }
 
 /// Resolves the account and learner sessions named by the request's cookies. Without any
@@ -216,6 +221,11 @@ pub(crate) fn resolved() -> Option<Resolved> {
 /// The signed-in account, if any: as resolved by the middleware, else looked up from the cookie
 /// (no cookie costs nothing; a failed resolution reports its error here). Slides the expiry.
 pub async fn current(state: &AppState) -> Result<Option<account::Model>, AppError> {
+    Ok(signed_in(state).await?.map(|s| s.account))
+}
+
+/// The signed-in account with how it signed in.
+pub async fn signed_in(state: &AppState) -> Result<Option<SignedIn>, AppError> {
     match resolved() {
         Some(r) => Ok(r.account),
         None => match ACCOUNTS.token() {
@@ -225,14 +235,20 @@ pub async fn current(state: &AppState) -> Result<Option<account::Model>, AppErro
     }
 }
 
-async fn account_of_token(
-    state: &AppState,
-    token: &str,
-) -> Result<Option<account::Model>, AppError> {
-    match ACCOUNTS.owner(state, token).await? {
-        Some(id) => db::accounts::by_id(&state.db, id).await.or_fail(),
-        None => Ok(None),
-    }
+async fn account_of_token(state: &AppState, token: &str) -> Result<Option<SignedIn>, AppError> {
+    let Some(live) = ACCOUNTS.live(state, token).await? else {
+        return Ok(None);
+    };
+    let account = db::accounts::by_id(&state.db, live.owner_id)
+        .await
+        .or_fail()?;
+    Ok(account.map(|account| SignedIn {
+        account,
+        assurance: match live.assurance.as_deref() {
+            Some("sso") => Assurance::Sso,
+            _ => Assurance::Account,
+        },
+    }))
 }
 
 /// The signed-in account with one of `roles`: `Unauthorized` when nobody is signed in,
@@ -253,11 +269,19 @@ pub fn agency_of(account: &account::Model) -> Result<i64, AppError> {
     account.agency_id.ok_or(AppError::Forbidden).or_fail()
 }
 
-/// Signs an account in on this browser: any earlier session here, account or learner, is ended
-/// first and a fresh one started.
-pub async fn start_account_session(state: &AppState, account_id: i64) -> Result<(), AppError> {
+/// Signs an account in on this browser, at a level (a password, or the agency's SSO): any
+/// earlier session here, account or learner, is ended first and a fresh one started.
+pub async fn start_account_session(
+    state: &AppState,
+    account_id: i64,
+    assurance: Assurance,
+) -> Result<(), AppError> {
     LEARNERS.close(state).await?;
-    let token = ACCOUNTS.open(state, &state.db, account_id).await?;
+    let owner = Owner::Account {
+        id: account_id,
+        assurance: assurance.code(),
+    };
+    let token = ACCOUNTS.open(state, &state.db, owner).await?;
     ACCOUNTS.set_cookie(state, &token);
     Ok(())
 }

@@ -3,6 +3,7 @@
 
 use super::session::{start_account_session, ACCOUNTS};
 use crate::error::{AppError, FieldError};
+use crate::model::assurance::Assurance;
 use crate::model::auth::{mask_nip, AccountView, AgencyView, Role};
 use crate::ssr::db::{self, accounts::AuditRecord, entities::account};
 use crate::ssr::respond::{fail, OrFail};
@@ -264,11 +265,22 @@ fn rate_limit(state: &AppState, login: &str) -> Result<(), AppError> {
             ATTEMPTS_PER_LOGIN_AND_ADDRESS,
         ),
     ] {
-        if let Err(wait) = state.limiter.check(&key, limit, window) {
-            return Err(too_many(wait));
-        }
+        throttle(state, &key, limit, window)?;
     }
     Ok(())
+}
+
+/// Counts one attempt on `key`; once `limit` are used in `window`, 429 with `Retry-After`.
+pub fn throttle(
+    state: &AppState,
+    key: &str,
+    limit: usize,
+    window: std::time::Duration,
+) -> Result<(), AppError> {
+    state
+        .limiter
+        .check(key, limit, window)
+        .map_err(too_many)
 }
 
 fn too_many(wait: u64) -> AppError {
@@ -357,7 +369,7 @@ pub async fn sign_in(
     db::accounts::clear_failures(&state.db, account.id)
         .await
         .or_fail()?;
-    start_account_session(state, account.id).await?;
+    start_account_session(state, account.id, Assurance::Account).await?;
     audit(state, Some(&account), "sign_in", &login, "").await?;
     Ok(account)
 }
@@ -421,9 +433,24 @@ pub async fn activate(
         .await
         .or_fail()?;
     ACCOUNTS.close_all_of(state, account.id).await?;
+    end_self_declared_sessions(state, &account).await?;
     audit(state, Some(&account), "activate", &login, "").await?;
-    start_account_session(state, account.id).await?;
+    start_account_session(state, account.id, Assurance::Account).await?;
     Ok(account)
+}
+
+/// Ends every self-declared session on the NIP of an employee's account, whatever claim it
+/// belongs to: once the employee signs in (or is about to), typed identities stop.
+pub async fn end_self_declared_sessions(
+    state: &AppState,
+    account: &account::Model,
+) -> Result<(), AppError> {
+    if let Some(employee_id) = account.employee_id {
+        db::sessions::delete_learner_sessions_of_employee(&state.db, employee_id)
+            .await
+            .or_fail()?;
+    }
+    Ok(())
 }
 
 /// Code alphabet without look-alikes (no 0/O, 1/I/L).
@@ -456,6 +483,8 @@ pub async fn issue_code(
     )
     .await
     .or_fail()?;
+    // A new code (a reset) also ends every self-declared session on the employee's NIP.
+    end_self_declared_sessions(state, target).await?;
     audit(state, Some(actor), "issue_code", &target.login, "").await?;
     let shown = format!("{}-{}-{}", &code[..4], &code[4..8], &code[8..]);
     Ok((shown, expires))

@@ -1,6 +1,8 @@
 //! Quiz attempts and their answers.
 
+use super::claims::Holder;
 use super::entities::{answer, attempt};
+use crate::model::assurance::Assurance;
 use chrono::{DateTime, Utc};
 use sea_orm::sea_query::{Expr, OnConflict};
 use sea_orm::{
@@ -10,7 +12,7 @@ use sea_orm::{
 
 /// What is needed to open a new attempt.
 pub struct NewAttempt<'a> {
-    pub employee_id: i64,
+    pub holder: Holder,
     pub content_module_id: i64,
     pub module_slug: &'a str,
     pub instansi: &'a str,
@@ -19,8 +21,8 @@ pub struct NewAttempt<'a> {
     pub question_count: i32,
     pub started_at: DateTime<Utc>,
     pub deadline_at: Option<DateTime<Utc>>,
-    /// Signed in to a roster-verified account rather than self-declared.
-    pub verified: bool,
+    /// How sure the record is of who takes it.
+    pub assurance: Assurance,
     /// `self`, `webinar_pre` or `webinar_post`.
     pub context: &'a str,
     pub webinar_session_id: Option<i64>,
@@ -30,19 +32,20 @@ pub async fn insert(
     db: &impl ConnectionTrait,
     new: NewAttempt<'_>,
 ) -> Result<attempt::Model, DbErr> {
-    super::results::started(db, new.employee_id, new.module_slug, new.started_at).await?;
+    // The dashboards summarise the employee's own record only; a claim's attempts join it when
+    // the claim is confirmed.
+    if new.holder.is_record() {
+        super::results::started(db, new.holder.employee_id, new.module_slug, new.started_at)
+            .await?;
+    }
     attempt::ActiveModel {
-        employee_id: Set(new.employee_id),
+        employee_id: Set(new.holder.employee_id),
+        claim_id: Set(new.holder.claim_id),
         content_module_id: Set(new.content_module_id),
         module_slug: Set(new.module_slug.to_string()),
         context: Set(new.context.to_string()),
         webinar_session_id: Set(new.webinar_session_id),
-        identity: Set(if new.verified {
-            "verified"
-        } else {
-            "self_declared"
-        }
-        .into()),
+        identity: Set(new.assurance.code().into()),
         instansi_at_time: Set(new.instansi.to_string()),
         unit_kerja_at_time: Set(new.unit_kerja.to_string()),
         draw: Set(new.draw_json),
@@ -64,7 +67,7 @@ pub async fn find(db: &impl ConnectionTrait, id: i64) -> Result<Option<attempt::
 /// session), if any: at most one exists.
 pub async fn find_open(
     db: &impl ConnectionTrait,
-    employee_id: i64,
+    holder: Holder,
     module: &str,
     context: &str,
     webinar_session_id: Option<i64>,
@@ -74,7 +77,7 @@ pub async fn find_open(
         None => attempt::Column::WebinarSessionId.is_null(),
     };
     attempt::Entity::find()
-        .filter(attempt::Column::EmployeeId.eq(employee_id))
+        .filter(held_by(holder))
         .filter(attempt::Column::ModuleSlug.eq(module))
         .filter(attempt::Column::Context.eq(context))
         .filter(session)
@@ -83,19 +86,30 @@ pub async fn find_open(
         .await
 }
 
-/// Attempts used in a module on the learner's own (finished or not): what the attempt limit
-/// counts. Webinar tests do not use up the module's attempts.
+/// The attempts of one holder.
+pub fn held_by(holder: Holder) -> sea_orm::Condition {
+    sea_orm::Condition::all()
+        .add(attempt::Column::EmployeeId.eq(holder.employee_id))
+        .add(attempt::Column::ClaimId.eq(holder.claim_id))
+}
+
+/// Attempts used in a module on the learner's own (finished or not) since `since` (the start of
+/// the current cycle, if any): what the attempt limit counts. Webinar tests do not use up the
+/// module's attempts.
 pub async fn count_for(
     db: &impl ConnectionTrait,
-    employee_id: i64,
+    holder: Holder,
     module: &str,
+    since: Option<DateTime<Utc>>,
 ) -> Result<u64, DbErr> {
-    attempt::Entity::find()
-        .filter(attempt::Column::EmployeeId.eq(employee_id))
+    let mut query = attempt::Entity::find()
+        .filter(held_by(holder))
         .filter(attempt::Column::ModuleSlug.eq(module))
-        .filter(attempt::Column::Context.eq("self"))
-        .count(db)
-        .await
+        .filter(attempt::Column::Context.eq("self"));
+    if let Some(since) = since {
+        query = query.filter(attempt::Column::StartedAt.gte(since));
+    }
+    query.count(db).await
 }
 
 /// All attempts (every replica's), as (open, submitted), for the metrics.
@@ -111,13 +125,13 @@ pub async fn totals(db: &impl ConnectionTrait) -> Result<(u64, u64), DbErr> {
     Ok((open, submitted))
 }
 
-/// Every attempt of a learner, newest first.
-pub async fn list_for_employee(
+/// Every attempt of a holder, newest first.
+pub async fn list_for(
     db: &impl ConnectionTrait,
-    employee_id: i64,
+    holder: Holder,
 ) -> Result<Vec<attempt::Model>, DbErr> {
     attempt::Entity::find()
-        .filter(attempt::Column::EmployeeId.eq(employee_id))
+        .filter(held_by(holder))
         .order_by_desc(attempt::Column::StartedAt)
         .order_by_desc(attempt::Column::Id)
         .all(db)

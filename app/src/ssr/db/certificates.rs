@@ -1,5 +1,6 @@
 //! E-certificates: numbering, lookup by verification code, revocation.
 
+use super::claims::Holder;
 use super::entities::certificate;
 use chrono::{DateTime, Utc};
 use sea_orm::sea_query::Expr;
@@ -71,11 +72,12 @@ pub async fn by_verify_code(
 pub async fn for_session_holder(
     db: &impl ConnectionTrait,
     session_id: i64,
-    employee_id: i64,
+    holder: Holder,
 ) -> Result<Option<certificate::Model>, DbErr> {
     certificate::Entity::find()
         .filter(certificate::Column::WebinarSessionId.eq(session_id))
-        .filter(certificate::Column::EmployeeId.eq(employee_id))
+        .filter(certificate::Column::EmployeeId.eq(holder.employee_id))
+        .filter(certificate::Column::ClaimId.eq(holder.claim_id))
         .one(db)
         .await
 }
@@ -116,13 +118,14 @@ pub async fn of_session(
         .await
 }
 
-/// Certificates held by one employee, newest first.
-pub async fn of_employee(
+/// Certificates held by one holder, newest first.
+pub async fn of_holder(
     db: &impl ConnectionTrait,
-    employee_id: i64,
+    holder: Holder,
 ) -> Result<Vec<certificate::Model>, DbErr> {
     certificate::Entity::find()
-        .filter(certificate::Column::EmployeeId.eq(employee_id))
+        .filter(certificate::Column::EmployeeId.eq(holder.employee_id))
+        .filter(certificate::Column::ClaimId.eq(holder.claim_id))
         .order_by_desc(certificate::Column::IssuedAt)
         .all(db)
         .await

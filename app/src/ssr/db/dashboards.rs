@@ -2,6 +2,7 @@
 //! employee computed from `module_results`, grouped tallies rolled up the unit tree, and the
 //! drill-down's filters. Built with placeholders in the backend's style.
 
+use crate::model::assurance::Assurance;
 use crate::model::tracking::{Status, Tally, UnitRow};
 use crate::ssr::db::entities::{assignment, assignment_target, unit};
 use chrono::{DateTime, Utc};
@@ -58,6 +59,17 @@ pub(crate) struct Scope {
     pub counts_from: Option<DateTime<Utc>>,
     pub deadline: DateTime<Utc>,
     pub past_deadline: bool,
+    /// The weakest level whose pass counts; weaker passes are shown as `BelowLevel`.
+    pub required: Assurance,
+}
+
+/// The `module_results` column holding the last pass at (or above) a level.
+pub(crate) fn passed_column(level: Assurance) -> &'static str {
+    match level {
+        Assurance::SelfDeclared => "mr.last_passed_at",
+        Assurance::Account => "mr.account_passed_at",
+        Assurance::Sso => "mr.sso_passed_at",
+    }
 }
 
 /// Which columns hold the employee, their agency and their unit in a query's main table.
@@ -127,31 +139,86 @@ impl Scope {
         self.filter(sql, EMPLOYEES, within);
     }
 
-    /// The status as an integer (the order of [`Status::ALL`]).
+    fn since(&self, sql: &mut Sql, col: &str) {
+        if let Some(from) = self.counts_from {
+            sql.push(&format!(" AND {col} >= ")).bind(from);
+        }
+    }
+
+    /// The status as an integer (the index in [`Status::ALL`]): a pass at the required level
+    /// first, then a pass below it, then what happened without a pass.
     fn status_expr(&self, sql: &mut Sql) {
-        let since = |sql: &mut Sql, col: &str| {
-            if let Some(from) = self.counts_from {
-                sql.push(&format!(" AND {col} >= ")).bind(from);
-            }
-        };
-        sql.push("CASE WHEN mr.last_passed_at IS NOT NULL");
-        since(sql, "mr.last_passed_at");
-        sql.push(" THEN 0");
+        let code = |s: Status| status_code(s).to_string();
+        let counted = passed_column(self.required);
+        sql.push(&format!("CASE WHEN {counted} IS NOT NULL"));
+        self.since(sql, counted);
+        sql.push(&format!(" THEN {}", code(Status::Passed)));
+        if self.required > Assurance::SelfDeclared {
+            sql.push(" WHEN mr.last_passed_at IS NOT NULL");
+            self.since(sql, "mr.last_passed_at");
+            sql.push(&format!(" THEN {}", code(Status::BelowLevel)));
+        }
         if self.past_deadline {
-            sql.push(" ELSE 4 END");
+            sql.push(&format!(" ELSE {} END", code(Status::Overdue)));
             return;
         }
         sql.push(" WHEN mr.last_submitted_at IS NOT NULL");
-        since(sql, "mr.last_submitted_at");
-        sql.push(" THEN 1 WHEN mr.last_activity_at IS NOT NULL");
-        since(sql, "mr.last_activity_at");
-        sql.push(" THEN 2 ELSE 3 END");
+        self.since(sql, "mr.last_submitted_at");
+        sql.push(&format!(
+            " THEN {} WHEN mr.last_activity_at IS NOT NULL",
+            code(Status::Failed)
+        ));
+        self.since(sql, "mr.last_activity_at");
+        sql.push(&format!(
+            " THEN {} ELSE {} END",
+            code(Status::InProgress),
+            code(Status::NotStarted)
+        ));
+    }
+
+    /// When a line of [`employees_sql`] passed in this cycle at the required level: the first
+    /// pass of the cycle for self-declared assignments (the first ever, unless it belongs to an
+    /// earlier cycle), the last pass at the level otherwise.
+    pub(crate) fn cycle_pass(
+        &self,
+        row: &sea_orm::QueryResult,
+    ) -> Result<Option<DateTime<Utc>>, DbErr> {
+        if self.required > Assurance::SelfDeclared {
+            return row.try_get("", "level_passed_at");
+        }
+        let first: Option<DateTime<Utc>> = row.try_get("", "first_passed_at")?;
+        let last: Option<DateTime<Utc>> = row.try_get("", "last_passed_at")?;
+        Ok(match (self.counts_from, first) {
+            (Some(from), Some(f)) if f < from => last,
+            _ => first,
+        })
+    }
+
+    /// The strongest level of a pass in this cycle, as its code (NULL without a pass).
+    fn level_expr(&self, sql: &mut Sql) {
+        sql.push("CASE");
+        for level in Assurance::ALL.into_iter().rev() {
+            let col = passed_column(level);
+            sql.push(&format!(" WHEN {col} IS NOT NULL"));
+            self.since(sql, col);
+            sql.push(&format!(" THEN '{}'", level.code()));
+        }
+        sql.push(" END");
     }
 }
 
-pub(crate) fn status_of(code: i32) -> Status {
+/// A status as the SQL writes it: its index in [`Status::ALL`].
+pub(crate) fn status_code(status: Status) -> i32 {
     Status::ALL
-        .get(code.clamp(0, 4) as usize)
+        .iter()
+        .position(|s| *s == status)
+        .map_or(0, |i| i as i32)
+}
+
+pub(crate) fn status_of(code: i32) -> Status {
+    usize::try_from(code)
+        .ok()
+        .and_then(|i| Status::ALL.get(i))
         .copied()
         .unwrap_or(Status::NotStarted)
 }
@@ -186,6 +253,7 @@ pub(crate) async fn scope_of(
         counts_from: a.new_cycle.then_some(a.opens_at),
         deadline: a.deadline_at,
         past_deadline: now > a.deadline_at,
+        required: Assurance::from_code(&a.required_assurance),
     })
 }
 
@@ -360,8 +428,15 @@ pub(crate) fn employees_sql(sql: &mut Sql, scope: &Scope, within: Option<&str>) 
          mr.best_score AS best_score, mr.last_activity_at AS last_activity_at, \
          mr.first_passed_at AS first_passed_at, mr.last_passed_at AS last_passed_at, \
          CASE WHEN EXISTS (SELECT 1 FROM accounts acc WHERE acc.employee_id = e.id \
-         AND acc.password_hash IS NOT NULL) THEN 1 ELSE 0 END AS verified, ",
+         AND (acc.password_hash IS NOT NULL OR acc.sso_subject IS NOT NULL)) \
+         THEN 1 ELSE 0 END AS signs_in, ",
     );
+    sql.push(&format!(
+        "{} AS level_passed_at, ",
+        passed_column(scope.required)
+    ));
+    scope.level_expr(sql);
+    sql.push(" AS pass_level, ");
     scope.status_expr(sql);
     sql.push(" AS status");
     scope.source(sql, within);
@@ -371,11 +446,11 @@ pub(crate) fn filters(sql: &mut Sql, query: &DrillQuery) {
     sql.push(" WHERE 1 = 1");
     match query.status {
         Some(StatusFilter::Only(status)) => {
-            let code = Status::ALL.iter().position(|s| *s == status).unwrap_or(3) as i32;
-            sql.push(" AND t.status = ").bind(code);
+            sql.push(" AND t.status = ").bind(status_code(status));
         }
         Some(StatusFilter::Unfinished) => {
-            sql.push(" AND t.status <> 0");
+            sql.push(" AND t.status <> ")
+                .bind(status_code(Status::Passed));
         }
         None => {}
     }

@@ -32,9 +32,28 @@ pub async fn lock(db: &impl ConnectionTrait, id: i64) -> Result<(), DbErr> {
     Ok(())
 }
 
-/// Inserts a new employee, or refreshes the self-declared agency and unit of an existing one.
-/// A rostered employee's agency and unit come from the roster and are left alone.
-pub async fn upsert(
+/// Inserts an employee first known through a self-declared claim (no agency yet). The typed
+/// details of later claims never change the row: each claim keeps its own.
+pub async fn insert(
+    db: &impl ConnectionTrait,
+    nip: &str,
+    name: &str,
+    instansi: &str,
+    unit_kerja: &str,
+) -> Result<employee::Model, DbErr> {
+    employee::ActiveModel {
+        nip: Set(nip.to_string()),
+        name: Set(name.to_string()),
+        instansi: Set(instansi.to_string()),
+        unit_kerja: Set(unit_kerja.to_string()),
+        ..Default::default()
+    }
+    .insert(db)
+    .await
+}
+
+/// The employee with this NIP, inserted if new (fixtures, benchmarks).
+pub async fn find_or_insert(
     db: &impl ConnectionTrait,
     nip: &str,
     name: &str,
@@ -42,29 +61,7 @@ pub async fn upsert(
     unit_kerja: &str,
 ) -> Result<employee::Model, DbErr> {
     match find_by_nip(db, nip).await? {
-        Some(existing) => {
-            let unchanged = existing.instansi == instansi
-                && existing.unit_kerja == unit_kerja
-                && existing.name == name;
-            if unchanged || existing.agency_id.is_some() {
-                return Ok(existing);
-            }
-            let mut active: employee::ActiveModel = existing.into();
-            active.name = Set(name.to_string());
-            active.instansi = Set(instansi.to_string());
-            active.unit_kerja = Set(unit_kerja.to_string());
-            active.update(db).await
-        }
-        None => {
-            employee::ActiveModel {
-                nip: Set(nip.to_string()),
-                name: Set(name.to_string()),
-                instansi: Set(instansi.to_string()),
-                unit_kerja: Set(unit_kerja.to_string()),
-                ..Default::default()
-            }
-            .insert(db)
-            .await
-        }
+        Some(existing) => Ok(existing),
+        None => insert(db, nip, name, instansi, unit_kerja).await,
     }
 }

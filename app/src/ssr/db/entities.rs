@@ -38,6 +38,8 @@ pub mod learner_session {
         pub id: i64,
         pub token_hash: String,
         pub employee_id: i64,
+        /// The claim the session belongs to (sessions are owned by claims).
+        pub claim_id: Option<i64>,
         pub last_seen_at: DateTimeUtc,
         pub expires_at: DateTimeUtc,
     }
@@ -72,11 +74,13 @@ pub mod lesson_progress {
     use sea_orm::entity::prelude::*;
 
     #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
-    #[sea_orm(table_name = "lesson_progress")]
+    #[sea_orm(table_name = "lessons_read")]
     pub struct Model {
         #[sea_orm(primary_key)]
         pub id: i64,
         pub employee_id: i64,
+        /// 0: the employee's own record; otherwise the self-declared claim that read it.
+        pub claim_id: i64,
         pub module_slug: String,
         pub lesson_slug: String,
     }
@@ -96,9 +100,12 @@ pub mod attempt {
         #[sea_orm(primary_key)]
         pub id: i64,
         pub employee_id: i64,
+        /// 0: the employee's own record; otherwise the self-declared claim that took it.
+        pub claim_id: i64,
         pub content_module_id: i64,
         pub module_slug: String,
         pub context: String,
+        /// The assurance level (`model::assurance::Assurance` code).
         pub identity: String,
         pub instansi_at_time: String,
         pub unit_kerja_at_time: String,
@@ -183,6 +190,8 @@ pub mod account {
         pub employee_id: Option<i64>,
         pub failed_attempts: i32,
         pub locked_until: Option<DateTimeUtc>,
+        /// The identity provider's subject, once the employee signed in through SSO.
+        pub sso_subject: Option<String>,
     }
 
     #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
@@ -203,6 +212,8 @@ pub mod account_session {
         pub account_id: i64,
         pub last_seen_at: DateTimeUtc,
         pub expires_at: DateTimeUtc,
+        /// How the account signed in: `account` (password) or `sso`.
+        pub assurance: String,
     }
 
     #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
@@ -302,6 +313,9 @@ pub mod webinar_participant {
         pub id: i64,
         pub session_id: i64,
         pub employee_id: i64,
+        /// The claim that joined first (0: signed in or confirmed).
+        pub claim_id: i64,
+        /// The assurance level of the joining identity.
         pub identity: String,
         pub instansi_at_time: String,
         pub unit_kerja_at_time: String,
@@ -328,6 +342,10 @@ pub mod certificate {
         pub seq: i32,
         pub verify_code: String,
         pub employee_id: i64,
+        /// 0: the employee's own record; otherwise the self-declared claim that earned it.
+        pub claim_id: i64,
+        /// The assurance level of what earned it.
+        pub assurance: String,
         pub holder_name: String,
         pub holder_nip: String,
         pub instansi: String,
@@ -442,6 +460,8 @@ pub mod assignment {
         pub new_cycle: bool,
         pub superseded_at: Option<DateTimeUtc>,
         pub created_by: Option<i64>,
+        /// The weakest assurance level whose pass counts (`Assurance` code).
+        pub required_assurance: String,
     }
 
     #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
@@ -485,11 +505,93 @@ pub mod module_result {
         pub best_score: Option<i32>,
         pub first_passed_at: Option<DateTimeUtc>,
         pub last_passed_at: Option<DateTimeUtc>,
+        /// The last pass signed in (account or SSO), and the last through SSO.
+        pub account_passed_at: Option<DateTimeUtc>,
+        pub sso_passed_at: Option<DateTimeUtc>,
         pub last_submitted_at: Option<DateTimeUtc>,
         pub last_activity_at: DateTimeUtc,
         /// The employee's agency and current unit (copied for the dashboards).
         pub agency_id: Option<i64>,
         pub unit_id: Option<i64>,
+    }
+
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}
+
+/// One use of the self-declared form: whoever typed a NIP and a name. Its history stays its own
+/// until the employee (signed in) or an operator (with a reason) confirms it.
+pub mod learner_claim {
+    use sea_orm::entity::prelude::*;
+
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "learner_claims")]
+    pub struct Model {
+        #[sea_orm(primary_key)]
+        pub id: i64,
+        pub employee_id: i64,
+        pub name: String,
+        pub instansi: String,
+        pub unit_kerja: String,
+        pub claimed_at: DateTimeUtc,
+        /// open | confirmed | rejected
+        pub status: String,
+        pub decided_at: Option<DateTimeUtc>,
+        pub decided_by: Option<i64>,
+        pub reason: String,
+    }
+
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}
+
+/// An operator asked to add an employee whom another agency lists.
+pub mod agency_transfer {
+    use sea_orm::entity::prelude::*;
+
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "agency_transfers")]
+    pub struct Model {
+        #[sea_orm(primary_key)]
+        pub id: i64,
+        pub employee_id: i64,
+        pub from_agency_id: i64,
+        pub to_agency_id: i64,
+        /// The roster row to apply once accepted (JSON `model::roster::RosterRow`).
+        pub roster_row: String,
+        pub requested_by: Option<i64>,
+        pub requested_at: DateTimeUtc,
+        /// pending | accepted | approved | rejected
+        pub status: String,
+        pub decided_at: Option<DateTimeUtc>,
+        pub decided_by: Option<i64>,
+    }
+
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}
+
+/// Extra attempts an operator granted an employee in a module.
+pub mod attempt_grant {
+    use sea_orm::entity::prelude::*;
+
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "attempt_grants")]
+    pub struct Model {
+        #[sea_orm(primary_key)]
+        pub id: i64,
+        pub employee_id: i64,
+        pub module_slug: String,
+        pub extra: i32,
+        pub granted_by: Option<i64>,
+        pub granted_at: DateTimeUtc,
+        pub reason: String,
     }
 
     #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -3,6 +3,7 @@
 //! with the attempts it summarises.
 
 use super::entities::employee;
+use crate::model::assurance::Assurance;
 use super::entities::module_result::{self, Column};
 use chrono::{DateTime, Utc};
 use sea_orm::sea_query::{Expr, OnConflict};
@@ -65,7 +66,7 @@ pub async fn started(
         .map(|_| ())
 }
 
-/// An attempt was scored.
+/// An attempt of the employee's own record was scored, at this assurance level.
 pub async fn submitted(
     db: &impl ConnectionTrait,
     employee_id: i64,
@@ -73,6 +74,7 @@ pub async fn submitted(
     at: DateTime<Utc>,
     score: i32,
     passed: bool,
+    assurance: Assurance,
 ) -> Result<(), DbErr> {
     let mut new = row(db, employee_id, slug, at).await?;
     new.submitted = Set(1);
@@ -81,6 +83,12 @@ pub async fn submitted(
     if passed {
         new.first_passed_at = Set(Some(at));
         new.last_passed_at = Set(Some(at));
+        if assurance.meets(Assurance::Account) {
+            new.account_passed_at = Set(Some(at));
+        }
+        if assurance.meets(Assurance::Sso) {
+            new.sso_passed_at = Set(Some(at));
+        }
     }
     // The same SQL on SQLite and PostgreSQL (no MAX/GREATEST, whose NULL rules differ).
     module_result::Entity::insert(new)
@@ -108,6 +116,16 @@ pub async fn submitted(
                     Column::LastPassedAt,
                     Expr::cust("COALESCE(excluded.last_passed_at, module_results.last_passed_at)"),
                 )
+                .value(
+                    Column::AccountPassedAt,
+                    Expr::cust(
+                        "COALESCE(excluded.account_passed_at, module_results.account_passed_at)",
+                    ),
+                )
+                .value(
+                    Column::SsoPassedAt,
+                    Expr::cust("COALESCE(excluded.sso_passed_at, module_results.sso_passed_at)"),
+                )
                 .update_columns([
                     Column::LastSubmittedAt,
                     Column::LastActivityAt,
@@ -119,4 +137,35 @@ pub async fn submitted(
         .exec_without_returning(db)
         .await
         .map(|_| ())
+}
+
+/// Rebuilds an employee's summaries from their record's attempts (after a claim joined it).
+pub async fn recompute(db: &impl ConnectionTrait, employee_id: i64) -> Result<(), DbErr> {
+    module_result::Entity::delete_many()
+        .filter(Column::EmployeeId.eq(employee_id))
+        .exec(db)
+        .await?;
+    let backend = db.get_database_backend();
+    let sql = super::claims::bind(
+        backend,
+        "INSERT INTO module_results (employee_id, module_slug, submitted, best_score, \
+         first_passed_at, last_passed_at, account_passed_at, sso_passed_at, last_submitted_at, \
+         last_activity_at, agency_id, unit_id) \
+         SELECT a.employee_id, a.module_slug, COUNT(a.submitted_at), MAX(a.score), \
+         MIN(CASE WHEN a.passed THEN a.submitted_at END), \
+         MAX(CASE WHEN a.passed THEN a.submitted_at END), \
+         MAX(CASE WHEN a.passed AND a.identity IN ('account', 'sso') THEN a.submitted_at END), \
+         MAX(CASE WHEN a.passed AND a.identity = 'sso' THEN a.submitted_at END), \
+         MAX(a.submitted_at), MAX(COALESCE(a.submitted_at, a.started_at)), \
+         MAX(e.agency_id), MAX(e.unit_id) \
+         FROM attempts a JOIN employees e ON e.id = a.employee_id \
+         WHERE a.employee_id = ? AND a.claim_id = 0 GROUP BY a.employee_id, a.module_slug",
+    );
+    db.execute_raw(sea_orm::Statement::from_sql_and_values(
+        backend,
+        sql,
+        [employee_id.into()],
+    ))
+    .await
+    .map(|_| ())
 }

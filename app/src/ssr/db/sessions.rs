@@ -11,7 +11,7 @@ use sea_orm::{ConnectionTrait, DbErr};
 pub enum Kind {
     /// Signed-in accounts (`account_sessions.account_id`).
     Account,
-    /// Learners who identified themselves on the form (`learner_sessions.employee_id`).
+    /// Learners who identified themselves on the form (`learner_sessions.claim_id`).
     Learner,
 }
 
@@ -26,7 +26,7 @@ impl Kind {
     fn owner(self) -> Alias {
         Alias::new(match self {
             Kind::Account => "account_id",
-            Kind::Learner => "employee_id",
+            Kind::Learner => "claim_id",
         })
     }
 }
@@ -35,8 +35,10 @@ impl Kind {
 #[derive(Debug, Clone)]
 pub struct Live {
     pub id: i64,
-    /// The account or employee it belongs to.
+    /// The account or claim it belongs to.
     pub owner_id: i64,
+    /// How an account signed in (`account` or `sso`); `None` for learner sessions.
+    pub assurance: Option<String>,
     pub last_seen_at: DateTime<Utc>,
     /// The absolute end, however much the session is used (none for sessions older than it).
     pub ends_at: Option<DateTime<Utc>>,
@@ -46,31 +48,56 @@ fn col(name: &str) -> Alias {
     Alias::new(name)
 }
 
+/// Who a new session belongs to.
+#[derive(Debug, Clone, Copy)]
+pub enum Owner<'a> {
+    /// An account, signed in at this level (`account` or `sso`).
+    Account { id: i64, assurance: &'a str },
+    /// A self-declared claim on an employee's NIP.
+    Claim { id: i64, employee_id: i64 },
+}
+
+impl Owner<'_> {
+    fn kind(self) -> Kind {
+        match self {
+            Owner::Account { .. } => Kind::Account,
+            Owner::Claim { .. } => Kind::Learner,
+        }
+    }
+}
+
 pub async fn create(
     db: &impl ConnectionTrait,
-    kind: Kind,
+    owner: Owner<'_>,
     token_hash: &str,
-    owner_id: i64,
     now: DateTime<Utc>,
     expires_at: DateTime<Utc>,
     ends_at: DateTime<Utc>,
 ) -> Result<(), DbErr> {
+    let kind = owner.kind();
+    let (owner_id, extra_column, extra) = match owner {
+        Owner::Account { id, assurance } => (id, "assurance", assurance.into()),
+        Owner::Claim { id, employee_id } => (id, "employee_id", employee_id.into()),
+    };
     let insert = Query::insert()
         .into_table(kind.table())
         .columns([
             col("token_hash"),
             kind.owner(),
+            col(extra_column),
             col("last_seen_at"),
             col("expires_at"),
             col("ends_at"),
         ])
-        .values_panic([
+        .values([
             token_hash.into(),
             owner_id.into(),
+            extra,
             now.into(),
             std::cmp::min(expires_at, ends_at).into(),
             ends_at.into(),
         ])
+        .map_err(|e| DbErr::Custom(e.to_string()))?
         .to_owned();
     db.execute(&insert).await.map(|_| ())
 }
@@ -82,7 +109,7 @@ pub async fn find_live(
     token_hash: &str,
     now: DateTime<Utc>,
 ) -> Result<Option<Live>, DbErr> {
-    let select = Query::select()
+    let mut select = Query::select()
         .column(col("id"))
         .expr_as(Expr::col(kind.owner()), col("owner_id"))
         .column(col("last_seen_at"))
@@ -91,12 +118,23 @@ pub async fn find_live(
         .and_where(Expr::col(col("token_hash")).eq(token_hash))
         .and_where(Expr::col(col("expires_at")).gt(now))
         .to_owned();
+    if kind == Kind::Account {
+        select.column(col("assurance"));
+    }
     let Some(row) = db.query_one(&select).await? else {
+        return Ok(None);
+    };
+    // Learner sessions from before claims existed have no owner: they are not live.
+    let Some(owner_id) = row.try_get::<Option<i64>>("", "owner_id")? else {
         return Ok(None);
     };
     Ok(Some(Live {
         id: row.try_get("", "id")?,
-        owner_id: row.try_get("", "owner_id")?,
+        owner_id,
+        assurance: match kind {
+            Kind::Account => Some(row.try_get("", "assurance")?),
+            Kind::Learner => None,
+        },
         last_seen_at: row.try_get("", "last_seen_at")?,
         ends_at: row.try_get("", "ends_at")?,
     }))
@@ -126,6 +164,19 @@ pub async fn delete(db: &impl ConnectionTrait, kind: Kind, token_hash: &str) -> 
         .and_where(Expr::col(col("token_hash")).eq(token_hash))
         .to_owned();
     db.execute(&delete).await.map(|_| ())
+}
+
+/// Ends every self-declared session on an employee's NIP, whatever the claim (activation, a
+/// new code, a sign-in through SSO).
+pub async fn delete_learner_sessions_of_employee(
+    db: &impl ConnectionTrait,
+    employee_id: i64,
+) -> Result<u64, DbErr> {
+    let delete = Query::delete()
+        .from_table(Kind::Learner.table())
+        .and_where(Expr::col(col("employee_id")).eq(employee_id))
+        .to_owned();
+    Ok(db.execute(&delete).await?.rows_affected())
 }
 
 /// Ends every session of an owner (password change, reset, deletion).

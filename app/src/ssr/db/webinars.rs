@@ -1,6 +1,8 @@
 //! Webinar sessions, their participants and the figures of the live board.
 
+use super::claims::Holder;
 use super::entities::{attempt, employee, webinar_participant, webinar_session};
+use crate::model::assurance::Assurance;
 use chrono::{DateTime, Utc};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
@@ -65,23 +67,21 @@ pub async fn set_windows(
         .map(|_| ())
 }
 
-/// Records that an employee joined; joining again changes nothing.
+/// Records that an employee joined (one participant per NIP: the first to join is recorded,
+/// with their level); joining again changes nothing.
 pub async fn join(
     db: &impl ConnectionTrait,
     session_id: i64,
     employee: &employee::Model,
-    verified: bool,
+    holder: Holder,
+    assurance: Assurance,
     now: DateTime<Utc>,
 ) -> Result<(), DbErr> {
     let row = webinar_participant::ActiveModel {
         session_id: Set(session_id),
         employee_id: Set(employee.id),
-        identity: Set(if verified {
-            "verified"
-        } else {
-            "self_declared"
-        }
-        .into()),
+        claim_id: Set(holder.claim_id),
+        identity: Set(assurance.code().into()),
         instansi_at_time: Set(employee.instansi.clone()),
         unit_kerja_at_time: Set(employee.unit_kerja.clone()),
         joined_at: Set(now),
@@ -116,15 +116,15 @@ pub async fn participant_count(db: &impl ConnectionTrait, session_id: i64) -> Re
         .await
 }
 
-/// The attempts of one employee in one session, newest first.
+/// The attempts of one holder in one session, newest first.
 pub async fn attempts_of(
     db: &impl ConnectionTrait,
     session_id: i64,
-    employee_id: i64,
+    holder: Holder,
 ) -> Result<Vec<attempt::Model>, DbErr> {
     attempt::Entity::find()
         .filter(attempt::Column::WebinarSessionId.eq(session_id))
-        .filter(attempt::Column::EmployeeId.eq(employee_id))
+        .filter(super::attempts::held_by(holder))
         .order_by_desc(attempt::Column::Id)
         .all(db)
         .await

@@ -2,7 +2,9 @@
 //! verification code, revocation and the PDF.
 
 use crate::error::{AppError, FieldError};
-use crate::model::auth::mask_nip;
+use crate::model::assurance::Assurance;
+use crate::model::auth::mask_nip_for_public;
+use crate::ssr::db::claims::Holder;
 use crate::model::quiz::CertificateCheck;
 use crate::ssr::db::{
     self,
@@ -107,6 +109,10 @@ pub struct Award<'a> {
     pub module_slug: Option<&'a str>,
     /// For a mandatory module: the assignment (cycle) it was passed in.
     pub assignment_id: Option<i64>,
+    /// The self-declared claim that earned it (0: the employee's own record).
+    pub claim_id: i64,
+    /// How sure the record is of who earned it.
+    pub assurance: Assurance,
 }
 
 /// Issues a certificate with the next number of its organiser and year. Concurrent issuers
@@ -138,6 +144,8 @@ pub async fn issue(
             seq: Set(seq),
             verify_code: Set(new_verify_code()),
             employee_id: Set(award.holder.id),
+            claim_id: Set(award.claim_id),
+            assurance: Set(award.assurance.code().to_string()),
             holder_name: Set(award.holder.name.clone()),
             holder_nip: Set(award.holder.nip.clone()),
             instansi: Set(award.holder.instansi.clone()),
@@ -173,7 +181,8 @@ pub async fn issue(
                 // request issued it.
                 let existing = match (award.session_id, award.assignment_id) {
                     (Some(session), _) => {
-                        db::certificates::for_session_holder(&state.db, session, award.holder.id)
+                        let holder = Holder::claim(award.holder.id, award.claim_id);
+                        db::certificates::for_session_holder(&state.db, session, holder)
                             .await
                             .map_err(db_error)?
                     }
@@ -211,7 +220,8 @@ pub async fn check(state: &AppState, code: &str) -> Result<CertificateCheck, App
     Ok(CertificateCheck {
         number: cert.number,
         holder_name: cert.holder_name,
-        holder_nip_masked: mask_nip(&cert.holder_nip),
+        holder_nip_masked: mask_nip_for_public(&cert.holder_nip),
+        assurance: Assurance::from_code(&cert.assurance),
         instansi: cert.instansi,
         title: cert.title,
         organiser: cert.organiser,

@@ -5,13 +5,14 @@
 //! passes through [`OnPass`].
 
 use crate::error::AppError;
+use crate::model::assurance::Assurance;
 use crate::model::quiz::{
     is_answer_correct, score_percent, AttemptView, OptionView, QuestionKind, QuestionView,
     QuizRules, QuizState,
 };
 use crate::ssr::accounts::learner::Me;
 use crate::ssr::content::{Module, Question};
-use crate::ssr::db::{self, entities::attempt, entities::employee};
+use crate::ssr::db::{self, claims::Holder, entities::attempt};
 use crate::ssr::respond::{db_error, fail, OrFail};
 use crate::ssr::AppState;
 use chrono::{DateTime, Duration, Utc};
@@ -84,15 +85,24 @@ impl Place {
     }
 }
 
+/// How many of a module's attempts a learner has, as decided around the engine (the engine
+/// knows no assignments): attempts count from `counts_from` (the start of the current cycle),
+/// and `extra` are added to the module's limit (granted by an operator).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Allowance {
+    pub counts_from: Option<DateTime<Utc>>,
+    pub extra: u32,
+}
+
 async fn find_open(
     state: &AppState,
-    learner: &employee::Model,
+    holder: Holder,
     slug: &str,
     place: Place,
 ) -> Result<Option<attempt::Model>, AppError> {
     db::attempts::find_open(
         &state.db,
-        learner.id,
+        holder,
         slug,
         place.context(),
         place.session_id(),
@@ -115,15 +125,15 @@ fn is_expired(state: &AppState, attempt: &attempt::Model, now: DateTime<Utc>) ->
         .is_some_and(|d| now > d + Duration::seconds(state.settings.grace_seconds))
 }
 
-/// Loads an attempt that belongs to this learner. Someone else's attempt is "not found",
-/// so ids cannot be probed.
+/// Loads an attempt that belongs to this holder. Anyone else's attempt (another employee's, or
+/// another claim's on the same NIP) is "not found", so ids cannot be probed.
 pub async fn owned_attempt(
     state: &AppState,
-    learner: &employee::Model,
+    holder: Holder,
     id: i64,
 ) -> Result<attempt::Model, AppError> {
     match db::attempts::find(&state.db, id).await.or_fail()? {
-        Some(a) if a.employee_id == learner.id => Ok(a),
+        Some(a) if a.employee_id == holder.employee_id && a.claim_id == holder.claim_id => Ok(a),
         _ => Err(fail(AppError::NotFound)),
     }
 }
@@ -131,8 +141,9 @@ pub async fn owned_attempt(
 /// What `/modul/{slug}/kuis` shows for this learner.
 pub async fn state_for(
     state: &AppState,
-    learner: Option<&employee::Model>,
+    learner: Option<&Me>,
     slug: &str,
+    allowance: Allowance,
 ) -> Result<QuizState, AppError> {
     let module = module(state, slug)?;
     only_in_events(module, Place::Own)?;
@@ -142,7 +153,7 @@ pub async fn state_for(
         });
     };
     let now = Utc::now();
-    if let Some(open) = find_open(state, learner, slug, Place::Own).await? {
+    if let Some(open) = find_open(state, learner.holder, slug, Place::Own).await? {
         if is_expired(state, &open, now) {
             finalize(state, module, &open, None, now).await?;
         } else {
@@ -151,20 +162,28 @@ pub async fn state_for(
             ));
         }
     }
-    Ok(QuizState::Ready(rules(state, module, learner).await?))
+    Ok(QuizState::Ready(
+        rules(state, module, learner.holder, allowance).await?,
+    ))
 }
 
 async fn rules(
     state: &AppState,
     module: &Module,
-    learner: &employee::Model,
+    holder: Holder,
+    allowance: Allowance,
 ) -> Result<QuizRules, AppError> {
-    let attempts: Vec<attempt::Model> = db::attempts::list_for_employee(&state.db, learner.id)
+    let attempts: Vec<attempt::Model> = db::attempts::list_for(&state.db, holder)
         .await
         .or_fail()?
         .into_iter()
         .filter(|a| a.module_slug == module.slug)
         .collect();
+    let used = attempts
+        .iter()
+        .filter(|a| a.context == Place::Own.context())
+        .filter(|a| allowance.counts_from.is_none_or(|from| a.started_at >= from))
+        .count();
     let best_score = attempts
         .iter()
         .filter_map(|a| a.score)
@@ -180,8 +199,8 @@ async fn rules(
         question_count: module.questions_per_attempt,
         passing_score: module.passing_score,
         time_limit_minutes: module.time_limit_minutes,
-        attempt_limit: module.attempt_limit,
-        attempts_used: attempts.len() as u32,
+        attempt_limit: module.attempt_limit.map(|l| l.saturating_add(allowance.extra)),
+        attempts_used: used as u32,
         best_score,
         last_attempt_id,
     })
@@ -243,13 +262,13 @@ pub enum Resume {
 
 pub async fn resume(
     state: &AppState,
-    learner: &employee::Model,
+    holder: Holder,
     slug: &str,
     place: Place,
 ) -> Result<Resume, AppError> {
     let module = module(state, slug)?;
     let now = Utc::now();
-    match find_open(state, learner, slug, place).await? {
+    match find_open(state, holder, slug, place).await? {
         Some(open) if is_expired(state, &open, now) => {
             finalize(state, module, &open, None, now).await?;
             Ok(Resume::Finalized(open))
@@ -260,17 +279,20 @@ pub async fn resume(
 }
 
 /// Opens a new attempt (or returns the unfinished one). Enforces the attempt limit of the
-/// learner's own attempts; a webinar's rules are checked by the caller.
+/// learner's own attempts with the caller's [`Allowance`]; a webinar's rules are checked by the
+/// caller. The attempt belongs to the learner's holder (their record, or their claim) and
+/// carries their assurance level.
 pub async fn start(
     state: &AppState,
     learner: &Me,
     slug: &str,
     place: Place,
+    allowance: Allowance,
 ) -> Result<i64, AppError> {
     let module = module(state, slug)?;
     only_in_events(module, place)?;
     let now = Utc::now();
-    if let Some(open) = find_open(state, learner, slug, place).await? {
+    if let Some(open) = find_open(state, learner.holder, slug, place).await? {
         if !is_expired(state, &open, now) {
             return Ok(open.id);
         }
@@ -290,7 +312,8 @@ pub async fn start(
     let txn = db::begin_write(&state.db).await.or_fail()?;
     db::employees::lock(&txn, learner.id).await.or_fail()?;
     if let Some(limit) = module.attempt_limit.filter(|_| place == Place::Own) {
-        let used = db::attempts::count_for(&txn, learner.id, slug)
+        let limit = limit.saturating_add(allowance.extra);
+        let used = db::attempts::count_for(&txn, learner.holder, slug, allowance.counts_from)
             .await
             .or_fail()?;
         if used >= u64::from(limit) {
@@ -303,12 +326,12 @@ pub async fn start(
     let inserted = db::attempts::insert(
         &txn,
         db::attempts::NewAttempt {
-            employee_id: learner.id,
+            holder: learner.holder,
             content_module_id: module_id,
             module_slug: slug,
             instansi: &learner.instansi,
             unit_kerja: &learner.unit_kerja,
-            verified: learner.verified,
+            assurance: learner.assurance,
             context: place.context(),
             webinar_session_id: place.session_id(),
             draw_json,
@@ -331,7 +354,7 @@ pub async fn start(
         Ok(a) => Ok(a.id),
         // A concurrent start (double click) won the race: resume its attempt.
         Err(e) if matches!(e.sql_err(), Some(SqlErr::UniqueConstraintViolation(_))) => {
-            match find_open(state, learner, slug, place).await? {
+            match find_open(state, learner.holder, slug, place).await? {
                 Some(open) => Ok(open.id),
                 None => Err(fail(db_error(e))),
             }
@@ -405,12 +428,12 @@ fn pick_balanced<'a, R: rand::Rng + ?Sized>(
 /// Autosaves one answer of an unfinished attempt.
 pub async fn save_answer(
     state: &AppState,
-    learner: &employee::Model,
+    holder: Holder,
     attempt_id: i64,
     question_id: &str,
     chosen: Vec<String>,
 ) -> Result<(), AppError> {
-    let attempt = owned_attempt(state, learner, attempt_id).await?;
+    let attempt = owned_attempt(state, holder, attempt_id).await?;
     let now = Utc::now();
     if attempt.submitted_at.is_some() || is_expired(state, &attempt, now) {
         return Err(fail(AppError::Conflict(
@@ -467,14 +490,14 @@ pub trait OnPass {
     fn passed(
         &self,
         state: &AppState,
-        learner: &employee::Model,
+        learner: &Me,
         slug: &str,
     ) -> impl std::future::Future<Output = ()> + Send;
 }
 
 /// Nothing reacts (a webinar's tests: their completion is judged by the webinar).
 impl OnPass for () {
-    async fn passed(&self, _: &AppState, _: &employee::Model, _: &str) {}
+    async fn passed(&self, _: &AppState, _: &Me, _: &str) {}
 }
 
 /// Submits an attempt the caller has loaded with [`owned_attempt`] (and whose own rules, such as
@@ -484,7 +507,7 @@ impl OnPass for () {
 /// reported to `on_pass`.
 pub async fn submit(
     state: &AppState,
-    learner: &employee::Model,
+    learner: &Me,
     attempt: &attempt::Model,
     answers: BTreeMap<String, Vec<String>>,
     now: DateTime<Utc>,
@@ -555,16 +578,20 @@ async fn finalize(
         txn.rollback().await.or_fail()?;
         return Ok(false);
     }
-    db::results::submitted(
-        &txn,
-        attempt.employee_id,
-        &attempt.module_slug,
-        now,
-        outcome.score,
-        outcome.passed,
-    )
-    .await
-    .or_fail()?;
+    // The dashboards' summary holds the employee's own record only.
+    if attempt.claim_id == 0 {
+        db::results::submitted(
+            &txn,
+            attempt.employee_id,
+            &attempt.module_slug,
+            now,
+            outcome.score,
+            outcome.passed,
+            Assurance::from_code(&attempt.identity),
+        )
+        .await
+        .or_fail()?;
+    }
     // An attempt taken in an event adds to the event's running per-question tallies, last
     // before the commit so their rows stay locked for as short a time as possible.
     let tallies: Vec<(String, bool)> = graded.iter().map(|g| (g.0.clone(), g.2)).collect();

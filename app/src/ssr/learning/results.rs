@@ -2,10 +2,11 @@
 //! best score per module, and their certificates.
 
 use crate::error::AppError;
+use crate::model::assurance::Assurance;
 use crate::model::catalog::{Learner, ModuleStatus};
 use crate::model::quiz::{
-    AttemptResult, AttemptSummary, ModuleBest, MyCertificate, MyResults, ReviewedOption,
-    ReviewedQuestion,
+    AttemptResult, AttemptSummary, ModuleBest, MyCertificate, MyResults, PendingClaim,
+    ReviewedOption, ReviewedQuestion,
 };
 use crate::ssr::accounts::learner::Me;
 use crate::ssr::db::{self, entities::attempt};
@@ -135,7 +136,7 @@ pub fn learner_dto(me: &Me) -> Learner {
         name: me.name.clone(),
         instansi: me.instansi.clone(),
         unit_kerja: me.unit_kerja.clone(),
-        verified: me.verified,
+        assurance: me.assurance,
     }
 }
 
@@ -147,7 +148,7 @@ pub async fn my_results(
     learner: &Me,
     on_pass: &impl OnPass,
 ) -> Result<MyResults, AppError> {
-    let attempts = db::attempts::list_for_employee(&state.db, learner.id)
+    let attempts = db::attempts::list_for(&state.db, learner.holder)
         .await
         .or_fail()?;
     let title = |slug: &str| state.catalog.title_of(slug);
@@ -170,11 +171,9 @@ pub async fn my_results(
     }
     // Certificates due for passes made before the module was assigned are issued on this visit.
     for b in best.values().filter(|b| b.passed) {
-        on_pass
-            .passed(state, &learner.employee, &b.module_slug)
-            .await;
+        on_pass.passed(state, learner, &b.module_slug).await;
     }
-    let certificates = db::certificates::of_employee(&state.db, learner.id)
+    let certificates = db::certificates::of_holder(&state.db, learner.holder)
         .await
         .or_fail()?
         .into_iter()
@@ -187,10 +186,18 @@ pub async fn my_results(
             jp: c.jp.max(0) as u32,
             verify_code: c.verify_code,
             revoked: c.revoked_at.is_some(),
+            assurance: Assurance::from_code(&c.assurance),
         })
         .collect();
+    // Signed in, the employee is shown what others typed with their NIP, to confirm or reject.
+    let claims = if learner.is_signed_in() {
+        pending_claims(state, learner.employee.id).await?
+    } else {
+        Vec::new()
+    };
     Ok(MyResults {
         learner: learner_dto(learner),
+        claims,
         certificates,
         best: best.into_values().collect(),
         attempts: attempts.iter().map(|a| attempt_summary(state, a)).collect(),
@@ -208,5 +215,40 @@ pub fn attempt_summary(state: &AppState, a: &attempt::Model) -> AttemptSummary {
         late: a.late,
         started_at: format_wib(a.started_at),
         submitted_at: a.submitted_at.map(format_wib),
+        assurance: Assurance::from_code(&a.identity),
     }
+}
+
+/// The open self-declared claims on an employee's NIP, with how much each did.
+pub async fn pending_claims(
+    state: &AppState,
+    employee_id: i64,
+) -> Result<Vec<PendingClaim>, AppError> {
+    let claims = db::claims::open_of(&state.db, employee_id)
+        .await
+        .or_fail()?;
+    if claims.is_empty() {
+        return Ok(Vec::new());
+    }
+    let counts: HashMap<i64, (i64, i64)> = db::claims::history_counts(&state.db, employee_id)
+        .await
+        .or_fail()?
+        .into_iter()
+        .map(|(claim, submitted, passes)| (claim, (submitted, passes)))
+        .collect();
+    Ok(claims
+        .into_iter()
+        .map(|c| {
+            let (submitted, passes) = counts.get(&c.id).copied().unwrap_or_default();
+            PendingClaim {
+                id: c.id,
+                name: c.name,
+                instansi: c.instansi,
+                unit_kerja: c.unit_kerja,
+                claimed_at: format_wib(c.claimed_at),
+                submitted: submitted.max(0) as u32,
+                passes: passes.max(0) as u32,
+            }
+        })
+        .collect())
 }

@@ -4,6 +4,8 @@
 
 use super::import::{agency_of, unit_of_agency};
 use crate::error::AppError;
+use crate::model::assurance::Assurance;
+use crate::ssr::accounts::learner::Me;
 use crate::ssr::db::dashboards::*;
 use crate::ssr::db::{
     self,
@@ -34,27 +36,28 @@ pub(crate) async fn certify(
     let now = Utc::now();
     let scope = scope_of(&state.db, a, now).await.or_fail()?;
     let mut sql = Sql::new(state.db.get_database_backend());
-    sql.push("SELECT t.id AS id, t.first_passed_at AS first_passed_at, t.last_passed_at AS last_passed_at FROM (");
+    sql.push(
+        "SELECT t.id AS id, t.first_passed_at AS first_passed_at, \
+         t.last_passed_at AS last_passed_at, t.level_passed_at AS level_passed_at, \
+         t.pass_level AS pass_level FROM (",
+    );
     employees_sql(&mut sql, &scope, within);
     sql.push(") t WHERE t.status = 0");
     if let Some(id) = only {
         sql.push(" AND t.id = ").bind(id);
     }
-    let passed: Vec<(i64, DateTime<Utc>)> = state
+    let passed: Vec<(i64, DateTime<Utc>, Assurance)> = state
         .db
         .query_all_raw(sql.statement())
         .await
         .or_fail()?
         .iter()
-        .map(|row| -> Result<Option<(i64, DateTime<Utc>)>, DbErr> {
-            let first: Option<DateTime<Utc>> = row.try_get("", "first_passed_at")?;
-            let last: Option<DateTime<Utc>> = row.try_get("", "last_passed_at")?;
-            let cycle_pass = match (scope.counts_from, first) {
-                (Some(from), Some(f)) if f < from => last,
-                _ => first,
-            };
+        .map(|row| -> Result<Option<(i64, DateTime<Utc>, Assurance)>, DbErr> {
             let id: i64 = row.try_get("", "id")?;
-            Ok(cycle_pass.map(|at| (id, at)))
+            let level = row
+                .try_get::<Option<String>>("", "pass_level")?
+                .map_or(Assurance::SelfDeclared, |c| Assurance::from_code(&c));
+            Ok(scope.cycle_pass(row)?.map(|at| (id, at, level)))
         })
         .collect::<Result<Vec<_>, _>>()
         .or_fail()?
@@ -76,7 +79,7 @@ pub(crate) async fn certify(
     let mut held: HashMap<i64, certificate::Model> =
         held.into_iter().map(|c| (c.employee_id, c)).collect();
     let offset = zone_offset(&a.time_zone).unwrap_or_else(|| Utc.fix());
-    for (employee_id, passed_at) in &passed {
+    for (employee_id, passed_at, level) in &passed {
         if held.contains_key(employee_id) {
             continue;
         }
@@ -97,6 +100,8 @@ pub(crate) async fn certify(
                 session_id: None,
                 module_slug: Some(&a.module_slug),
                 assignment_id: Some(a.id),
+                claim_id: 0,
+                assurance: *level,
             },
             now,
         )
@@ -105,7 +110,7 @@ pub(crate) async fn certify(
     }
     let mut certs: Vec<certificate::Model> = passed
         .iter()
-        .filter_map(|(id, _)| held.remove(id))
+        .filter_map(|(id, _, _)| held.remove(id))
         .collect();
     certs.sort_by_key(|c| (c.year, c.seq));
     Ok(certs)
@@ -154,7 +159,10 @@ pub async fn unit_certificates(
 pub struct CertifyOnPass;
 
 impl crate::ssr::learning::quiz::OnPass for CertifyOnPass {
-    async fn passed(&self, state: &AppState, learner: &employee::Model, slug: &str) {
-        certify_learner(state, learner, slug).await;
+    async fn passed(&self, state: &AppState, learner: &Me, slug: &str) {
+        // A claim's pass is not the employee's until the claim is confirmed.
+        if learner.holder.is_record() {
+            certify_learner(state, &learner.employee, slug).await;
+        }
     }
 }

@@ -6,6 +6,7 @@
 
 use super::import::agency_of;
 use crate::error::AppError;
+use crate::model::assurance::Assurance;
 use crate::model::tracking::{
     AttemptsBucket, EmployeeStatus, Overview, Status, Tally, UnitDrillDown, UnitOption,
 };
@@ -74,13 +75,7 @@ pub(crate) fn employee_row(
     time_zone: &str,
 ) -> Result<(EmployeeStatus, Option<DateTime<Utc>>), DbErr> {
     let status = status_of(row.try_get::<i32>("", "status")?);
-    let first: Option<DateTime<Utc>> = row.try_get("", "first_passed_at")?;
-    let last: Option<DateTime<Utc>> = row.try_get("", "last_passed_at")?;
-    // The first pass of this cycle: the first pass ever, unless that belongs to an earlier one.
-    let cycle_pass = match (scope.counts_from, first) {
-        (Some(from), Some(f)) if f < from => last,
-        _ => first,
-    };
+    let cycle_pass = scope.cycle_pass(row)?;
     let activity: Option<DateTime<Utc>> = row.try_get("", "last_activity_at")?;
     let line = EmployeeStatus {
         id: row.try_get("", "id")?,
@@ -91,7 +86,10 @@ pub(crate) fn employee_row(
         best_score: row.try_get("", "best_score")?,
         last_activity: activity.map(|t| format_local(t, time_zone)),
         late: status == Status::Passed && cycle_pass.is_some_and(|p| p > scope.deadline),
-        verified: row.try_get::<i32>("", "verified")? == 1,
+        pass_level: row
+            .try_get::<Option<String>>("", "pass_level")?
+            .map(|code| Assurance::from_code(&code)),
+        signs_in: row.try_get::<i32>("", "signs_in")? == 1,
     };
     Ok((line, activity))
 }

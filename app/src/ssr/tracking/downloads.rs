@@ -121,7 +121,8 @@ const STATUS_COLUMNS: &[Column] = &[
     Column::bool("Lulus terlambat", 10.0),
     Column::int("Nilai terbaik", 10.0),
     Column::date_time("Aktivitas terakhir", 18.0),
-    Column::bool("Akun terverifikasi", 10.0),
+    Column::text("Tingkat kepastian identitas lulus", 22.0),
+    Column::bool("Akun aktif", 10.0),
 ];
 
 async fn status_export(
@@ -173,7 +174,8 @@ async fn status_export(
                     e.late.into(),
                     e.best_score.into(),
                     activity.into(),
-                    e.verified.into(),
+                    e.pass_level.map(|l| l.label()).unwrap_or("").into(),
+                    e.signs_in.into(),
                 ])?;
             }
         }

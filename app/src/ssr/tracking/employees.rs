@@ -9,6 +9,7 @@ use crate::ssr::accounts::{learner, sign_in};
 use crate::ssr::db::{
     self,
     accounts::NewAccount,
+    claims::Holder,
     entities::{account, employee},
 };
 use crate::ssr::learning::{certificates, results};
@@ -179,10 +180,11 @@ pub async fn detail(
     employee_id: i64,
 ) -> Result<EmployeeDetail, AppError> {
     let e = find(state, actor, employee_id).await?;
-    let attempts = db::attempts::list_for_employee(&state.db, e.id)
+    let record = Holder::record(e.id);
+    let attempts = db::attempts::list_for(&state.db, record)
         .await
         .or_fail()?;
-    let credits = db::certificates::of_employee(&state.db, e.id)
+    let credits = db::certificates::of_holder(&state.db, record)
         .await
         .or_fail()?
         .into_iter()
@@ -206,6 +208,14 @@ pub async fn detail(
             .map(|a| results::attempt_summary(state, a))
             .collect(),
         credits,
+        claims: results::pending_claims(state, e.id).await?,
+        limited_modules: state
+            .catalog
+            .modules()
+            .iter()
+            .filter(|m| m.attempt_limit.is_some() && !m.is_test_only())
+            .map(|m| (m.slug.clone(), m.title.clone()))
+            .collect(),
     })
 }
 
@@ -287,7 +297,7 @@ pub async fn export(
     employee_id: i64,
 ) -> Result<String, AppError> {
     let e = find(state, actor, employee_id).await?;
-    let attempts = db::attempts::list_for_employee(&state.db, e.id)
+    let attempts = db::attempts::list_for(&state.db, Holder::record(e.id))
         .await
         .or_fail()?;
     let mut attempt_json = Vec::new();
@@ -306,7 +316,7 @@ pub async fn export(
             "jawaban": answers.iter().map(|x| serde_json::json!({ "soal": x.question_id, "pilihan": x.chosen, "benar": x.correct })).collect::<Vec<_>>(),
         }));
     }
-    let read = db::progress::read_by_module(&state.db, e.id)
+    let read = db::progress::read_by_module(&state.db, Holder::record(e.id))
         .await
         .or_fail()?;
     let account = db::accounts::by_employee(&state.db, e.id).await.or_fail()?;
@@ -340,7 +350,7 @@ pub async fn delete(
             .await
             .or_fail()?;
     }
-    db::sessions::delete_all_of(&txn, db::sessions::Kind::Learner, e.id)
+    db::sessions::delete_learner_sessions_of_employee(&txn, e.id)
         .await
         .or_fail()?;
     lesson_progress::Entity::delete_many()

@@ -10,7 +10,7 @@ use crate::model::webinar::{
 };
 use crate::ssr::accounts::learner::Me;
 use crate::ssr::db::{
-    self, entities::account, entities::attempt, entities::certificate, entities::employee,
+    self, entities::account, entities::attempt, entities::certificate,
     entities::webinar_session,
 };
 use crate::ssr::learning::certificates::{self, Award};
@@ -123,7 +123,7 @@ pub async fn attendee_view(
     let Some(me) = me else { return Ok(view) };
     join(state, &session, me).await?;
     view.learner = Some(learner_dto(me));
-    let attempts = db::webinars::attempts_of(&state.db, session.id, me.id)
+    let attempts = db::webinars::attempts_of(&state.db, session.id, me.holder)
         .await
         .or_fail()?;
     let fill = |stage_view: &mut StageView| {
@@ -146,7 +146,7 @@ pub async fn attendee_view(
         // Normally issued at submission; this catches one that failed then.
         award_if_complete(state, &session, me).await.or_fail()?;
     }
-    view.certificate = db::certificates::for_session_holder(&state.db, session.id, me.id)
+    view.certificate = db::certificates::for_session_holder(&state.db, session.id, me.holder)
         .await
         .or_fail()?
         .map(|c| CertificateLink {
@@ -171,7 +171,14 @@ pub(crate) async fn join(
     {
         return Ok(());
     }
-    db::webinars::join(&state.db, session.id, me, me.verified, Utc::now())
+    db::webinars::join(
+        &state.db,
+        session.id,
+        me,
+        me.holder,
+        me.assurance,
+        Utc::now(),
+    )
         .await
         .or_fail()?;
     state.live.publish(&state.db, session.id).await;
@@ -195,7 +202,7 @@ pub async fn start_test(
         session_id: session.id,
         context: stage.context(),
     };
-    let attempts = db::webinars::attempts_of(&state.db, session.id, me.id)
+    let attempts = db::webinars::attempts_of(&state.db, session.id, me.holder)
         .await
         .or_fail()?;
     let context = stage.context();
@@ -229,7 +236,8 @@ pub async fn start_test(
             ))))
         }
     }
-    quiz::start(state, me, &module, place).await
+    // A webinar's tests use none of the module's own attempts.
+    quiz::start(state, me, &module, place, quiz::Allowance::default()).await
 }
 
 /// `/w/{code}/{stage}`: the attendee's test in progress. Without one the page goes back to the
@@ -253,7 +261,7 @@ pub async fn quiz_state(
         session_id: session.id,
         context: stage.context(),
     };
-    match quiz::resume(state, me, module, place).await? {
+    match quiz::resume(state, me.holder, module, place).await? {
         Resume::InProgress(view) => Ok(QuizState::InProgress(view)),
         Resume::Finalized(_) => {
             after_submit(state, &session, me).await;
@@ -405,16 +413,16 @@ pub(crate) fn is_complete(session: &webinar_session::Model, attempts: &[attempt:
 pub async fn submit_test(
     state: &AppState,
     session: &webinar_session::Model,
-    holder: &employee::Model,
+    me: &Me,
     attempt: &attempt::Model,
     answers: BTreeMap<String, Vec<String>>,
 ) -> Result<String, AppError> {
     if attempt.submitted_at.is_none() {
         let now = Utc::now();
         check_submission(state, session, attempt, now)?;
-        quiz::submit(state, holder, attempt, answers, now, &()).await?;
+        quiz::submit(state, me, attempt, answers, now, &()).await?;
     }
-    Ok(after_submit(state, session, holder).await)
+    Ok(after_submit(state, session, me).await)
 }
 
 /// After a webinar attempt is submitted: issue the certificate when the session is complete,
@@ -423,9 +431,9 @@ pub async fn submit_test(
 pub async fn after_submit(
     state: &AppState,
     session: &webinar_session::Model,
-    holder: &employee::Model,
+    me: &Me,
 ) -> String {
-    if let Err(e) = award_if_complete(state, session, holder).await {
+    if let Err(e) = award_if_complete(state, session, me).await {
         tracing::error!(error = ?e, session = session.id, "certificate not issued yet");
     }
     state.live.publish(&state.db, session.id).await;
@@ -436,18 +444,18 @@ pub async fn after_submit(
 pub(crate) async fn award_if_complete(
     state: &AppState,
     session: &webinar_session::Model,
-    holder: &employee::Model,
+    me: &Me,
 ) -> Result<(), AppError> {
     if !session.issues_certificates {
         return Ok(());
     }
-    let attempts = db::webinars::attempts_of(&state.db, session.id, holder.id)
+    let attempts = db::webinars::attempts_of(&state.db, session.id, me.holder)
         .await
         .or_fail()?;
     if !is_complete(session, &attempts) {
         return Ok(());
     }
-    if db::certificates::for_session_holder(&state.db, session.id, holder.id)
+    if db::certificates::for_session_holder(&state.db, session.id, me.holder)
         .await
         .or_fail()?
         .is_some()
@@ -458,7 +466,7 @@ pub(crate) async fn award_if_complete(
     certificates::issue(
         state,
         Award {
-            holder,
+            holder: &me.employee,
             title: &session.title,
             organiser: &session.organiser,
             event_date: session.starts_at.with_timezone(&tz).date_naive(),
@@ -466,6 +474,8 @@ pub(crate) async fn award_if_complete(
             session_id: Some(session.id),
             module_slug: None,
             assignment_id: None,
+            claim_id: me.holder.claim_id,
+            assurance: me.assurance,
         },
         Utc::now(),
     )
