@@ -7,7 +7,8 @@
 //! - Levels (`self_declared`, `account`, `sso`) on attempts (the old `verified` is `account`),
 //!   webinar participants, certificates and account sessions; `module_results` keeps the last
 //!   pass at each level so the dashboards can apply an assignment's required level.
-//! - `assignments.required_assurance` (default `account`), `accounts.sso_subject`.
+//! - `agencies.required_assurance`: the agency's policy, the weakest level whose pass counts as
+//!   completion, JP and a module certificate (default `account`); `accounts.sso_subject`.
 //! - `agency_transfers`: an operator adding an employee another agency lists waits for the
 //!   employee or an admin; `attempt_grants`: extra attempts an operator gave, with the reason.
 //!
@@ -32,7 +33,7 @@ fn added_columns() -> [(&'static str, ColumnDef); 10] {
         ("webinar_participants", big_integer(c("claim_id")).default(0).to_owned()),
         ("module_results", timestamp_with_time_zone_null(c("account_passed_at"))),
         ("module_results", timestamp_with_time_zone_null(c("sso_passed_at"))),
-        ("assignments", level(c("required_assurance"), "account")),
+        ("agencies", level(c("required_assurance"), "account")),
         ("account_sessions", level(c("assurance"), "account")),
         ("accounts", string_null(c("sso_subject"))),
     ]
@@ -151,9 +152,10 @@ impl MigrationTrait for Migration {
         }
 
         // The unique rules that name a learner now name the claim as well.
-        for (name, _, new) in UNIQUE_INDEXES {
-            db.execute_unprepared(&format!("DROP INDEX {name}")).await?;
-            db.execute_unprepared(&format!("CREATE UNIQUE INDEX {name} {new}"))
+        for ((old_name, _), (new_name, new)) in UNIQUE_INDEXES {
+            db.execute_unprepared(&format!("DROP INDEX {old_name}"))
+                .await?;
+            db.execute_unprepared(&format!("CREATE UNIQUE INDEX {new_name} {new}"))
                 .await?;
         }
 
@@ -265,9 +267,10 @@ impl MigrationTrait for Migration {
         manager
             .drop_table(Table::drop().table(LessonsRead::Table).to_owned())
             .await?;
-        for (name, old, _) in UNIQUE_INDEXES {
-            db.execute_unprepared(&format!("DROP INDEX {name}")).await?;
-            db.execute_unprepared(&format!("CREATE UNIQUE INDEX {name} {old}"))
+        for ((old_name, old), (new_name, _)) in UNIQUE_INDEXES {
+            db.execute_unprepared(&format!("DROP INDEX {new_name}"))
+                .await?;
+            db.execute_unprepared(&format!("CREATE UNIQUE INDEX {old_name} {old}"))
                 .await?;
         }
         for table in ["attempts", "webinar_participants"] {
@@ -292,27 +295,44 @@ impl MigrationTrait for Migration {
     }
 }
 
-/// `(name, before, after)`: the unique indexes that now include the claim.
-const UNIQUE_INDEXES: [(&str, &str, &str); 3] = [
+/// `((name, definition) before, (name, definition) after)`: the unique indexes that now include
+/// the claim (under new names: SQLite refused to re-create a dropped name in one migration).
+type Pair = (&'static str, &'static str);
+const UNIQUE_INDEXES: [(Pair, Pair); 3] = [
     (
-        "uq_attempts_open_per_place",
-        "ON attempts (employee_id, module_slug, context, COALESCE(webinar_session_id, 0)) \
-         WHERE submitted_at IS NULL",
-        "ON attempts (employee_id, claim_id, module_slug, context, \
-         COALESCE(webinar_session_id, 0)) WHERE submitted_at IS NULL",
+        (
+            "uq_attempts_open_per_place",
+            "ON attempts (employee_id, module_slug, context, COALESCE(webinar_session_id, 0)) \
+             WHERE submitted_at IS NULL",
+        ),
+        (
+            "uq_attempts_open_per_holder",
+            "ON attempts (employee_id, claim_id, module_slug, context, \
+             COALESCE(webinar_session_id, 0)) WHERE submitted_at IS NULL",
+        ),
     ),
     (
-        "uq_attempts_webinar_done",
-        "ON attempts (webinar_session_id, context, employee_id) \
-         WHERE submitted_at IS NOT NULL AND webinar_session_id IS NOT NULL",
-        "ON attempts (webinar_session_id, context, employee_id, claim_id) \
-         WHERE submitted_at IS NOT NULL AND webinar_session_id IS NOT NULL",
+        (
+            "uq_attempts_webinar_done",
+            "ON attempts (webinar_session_id, context, employee_id) \
+             WHERE submitted_at IS NOT NULL AND webinar_session_id IS NOT NULL",
+        ),
+        (
+            "uq_attempts_webinar_done_holder",
+            "ON attempts (webinar_session_id, context, employee_id, claim_id) \
+             WHERE submitted_at IS NOT NULL AND webinar_session_id IS NOT NULL",
+        ),
     ),
     (
-        "uq_certificates_session_holder",
-        "ON certificates (webinar_session_id, employee_id) WHERE webinar_session_id IS NOT NULL",
-        "ON certificates (webinar_session_id, employee_id, claim_id) \
-         WHERE webinar_session_id IS NOT NULL",
+        (
+            "uq_certificates_session_holder",
+            "ON certificates (webinar_session_id, employee_id) WHERE webinar_session_id IS NOT NULL",
+        ),
+        (
+            "uq_certificates_session_claim",
+            "ON certificates (webinar_session_id, employee_id, claim_id) \
+             WHERE webinar_session_id IS NOT NULL",
+        ),
     ),
 ];
 

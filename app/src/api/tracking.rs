@@ -79,6 +79,20 @@ pub async fn set_certificate_signer(
     signer::set_agency_signer(&state, &actor, &signer_name, &signer_nip, &signer_position).await
 }
 
+/// Sets the agency's assurance policy (`self_declared`, `account` or `sso`): operators for their
+/// own agency, admins for the agency they name.
+#[server(client = crate::api::client::Netra, endpoint = "set_assurance_policy")]
+pub async fn set_assurance_policy(
+    required_assurance: String,
+    #[server(default)] agency_id: Option<i64>,
+) -> Result<(), AppError> {
+    use crate::model::auth::Role;
+    use crate::ssr::{accounts::session, tracking::signer, AppState};
+    let state = AppState::current()?;
+    let actor = session::require(&state, &[Role::Operator, Role::Admin]).await?;
+    signer::set_policy(&state, &actor, agency_id, &required_assurance).await
+}
+
 /// Re-opens an assignment for a new election cycle.
 #[server(client = crate::api::client::Netra, endpoint = "new_assignment_cycle")]
 pub async fn new_assignment_cycle(

@@ -140,6 +140,8 @@ pub struct AssignmentView {
     pub cycle: u32,
     pub past_deadline: bool,
     pub tally: Tally,
+    /// The level a pass needs to count (the agency's policy when shown).
+    pub required: Assurance,
 }
 
 /// A unit of the agency's tree, for pickers and breadcrumbs.
@@ -166,6 +168,8 @@ pub struct AssignmentsPage {
     pub modules: Vec<ModuleOption>,
     pub units: Vec<UnitOption>,
     pub assignments: Vec<AssignmentView>,
+    /// The agency's policy: the weakest level whose pass counts.
+    pub required: Assurance,
 }
 
 /// One row of a dashboard table: a unit with its sub-units.
@@ -276,6 +280,8 @@ pub struct JpLedger {
     pub page: u32,
     pub pages: u32,
     pub rows: Vec<JpRow>,
+    /// The level a pass needs to credit JP (the agency's policy).
+    pub required: Assurance,
 }
 
 pub use super::quiz::{OptionShare, QuestionStat};

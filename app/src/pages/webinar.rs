@@ -268,6 +268,8 @@ fn CertificateFacts(check: CertificateCheck) -> impl IntoView {
                 <dt>"Penyelenggara"</dt><dd>{check.organiser}</dd>
                 <dt>"Tanggal"</dt><dd>{check.date}</dd>
                 <dt>"Bobot"</dt><dd>{format!("{} JP", check.jp)}</dd>
+                <dt>"Identitas pemegang"</dt>
+                <dd data-testid="verify-assurance">{format!("{}: {}", check.assurance.label(), check.assurance.explanation())}</dd>
             </dl>
             <p class="hint">"NIP disamarkan untuk melindungi data pribadi. Cocokkan nama dan nomor dengan sertifikat yang Anda terima."</p>
         </section>

@@ -2,8 +2,10 @@
 
 use super::*;
 use crate::api::tracking::{
-    get_assignments, CreateAssignment, NewAssignmentCycle, SetCertificateSigner,
+    get_assignments, CreateAssignment, NewAssignmentCycle, SetAssurancePolicy,
+    SetCertificateSigner,
 };
+use crate::model::assurance::Assurance;
 use crate::components::error_notice::ErrorNotice;
 use crate::model::tracking::{percent, AssignmentsPage, Tally};
 use crate::pages::loaded;
@@ -17,12 +19,13 @@ pub fn AssignmentsPageView() -> impl IntoView {
     let create = ServerAction::<CreateAssignment>::new();
     let cycle = ServerAction::<NewAssignmentCycle>::new();
     let signer = ServerAction::<SetCertificateSigner>::new();
+    let policy = ServerAction::<SetAssurancePolicy>::new();
     let data = Resource::new(
         move || {
             (
                 create.version().get(),
                 cycle.version().get(),
-                signer.version().get(),
+                signer.version().get() + policy.version().get(),
             )
         },
         |_| get_assignments(),
@@ -33,8 +36,37 @@ pub fn AssignmentsPageView() -> impl IntoView {
         <h1>"Penugasan modul"</h1>
         {loaded(data, move |page| view! {
             <Assignments page=page.clone() create cycle />
+            <PolicyForm current=page.required action=policy />
             <SignerForm current=page.signer action=signer />
         })}
+    }
+}
+
+/// The agency's policy: how sure a pass must be of who made it to count.
+#[component]
+fn PolicyForm(current: Assurance, action: ServerAction<SetAssurancePolicy>) -> impl IntoView {
+    let error = move || action.value().get().and_then(Result::err);
+    let saved = move || matches!(action.value().get(), Some(Ok(())));
+    view! {
+        <h2>"Syarat identitas kelulusan"</h2>
+        <p class="hint">
+            "Kelulusan di bawah syarat ini tetap tampil (dengan tingkatnya) tetapi tidak dihitung sebagai selesai, "
+            "tidak menambah JP, dan tidak mendapat e-sertifikat modul. Perubahan berlaku langsung pada dasbor dan unduhan."
+        </p>
+        {move || error().map(|error| view! { <ErrorNotice error /> })}
+        {move || saved().then(|| view! { <p class="notice" role="status">"Syarat identitas disimpan."</p> })}
+        <ActionForm action=action>
+            <fieldset>
+                <legend>"Kelulusan dihitung bila identitas pegawai minimal:"</legend>
+                {Assurance::ALL.into_iter().map(|level| view! {
+                    <label class="choice">
+                        <input type="radio" name="required_assurance" value=level.code() checked=level == current />
+                        <span>{level.label()}" · "{level.explanation()}</span>
+                    </label>
+                }).collect_view()}
+            </fieldset>
+            <button type="submit" class="button" disabled=move || action.pending().get()>"Simpan syarat"</button>
+        </ActionForm>
     }
 }
 

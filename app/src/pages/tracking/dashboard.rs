@@ -90,6 +90,7 @@ pub(super) fn unit_table(rows: &[UnitRow], assignment_id: i64) -> impl IntoView 
                     <td>{t.assigned()}</td>
                     <td>{t.passed}</td>
                     <td>{percent(t.completion_percent())}</td>
+                    <td>{t.below_level}</td>
                     <td>{t.failed}</td>
                     <td>{t.in_progress}</td>
                     <td>{t.not_started}</td>
@@ -104,7 +105,7 @@ pub(super) fn unit_table(rows: &[UnitRow], assignment_id: i64) -> impl IntoView 
             <table class="numbers">
                 <thead><tr>
                     <th scope="col">"Unit"</th><th scope="col">"Ditugaskan"</th><th scope="col">"Lulus"</th>
-                    <th scope="col">"Penyelesaian"</th><th scope="col">"Tidak lulus"</th><th scope="col">"Sedang"</th>
+                    <th scope="col">"Penyelesaian"</th><th scope="col">"Diisi sendiri (tidak dihitung)"</th><th scope="col">"Tidak lulus"</th><th scope="col">"Sedang"</th>
                     <th scope="col">"Belum mulai"</th><th scope="col">"Terlambat"</th><th scope="col">"Rata-rata nilai terbaik"</th>
                 </tr></thead>
                 <tbody>{body}</tbody>
@@ -118,9 +119,11 @@ pub(super) fn assignment_summary(a: &AssignmentView) -> impl IntoView {
     view! {
         <p class="lead">{format!("{} · {} · siklus ke-{}", a.module_title, a.scope, a.cycle)}</p>
         <p>{format!("Dibuka {} · tenggat {}{}", a.opens, a.deadline, if a.past_deadline { " (sudah lewat)" } else { "" })}</p>
+        <p>{format!("Syarat identitas kelulusan: minimal {}.", a.required.label().to_lowercase())}</p>
         <ul class="stat-cards">
             <li><strong>{percent(t.completion_percent())}</strong>" lulus"</li>
             <li><strong>{t.passed}</strong>{format!(" dari {} ASN", t.assigned())}</li>
+            <li><strong>{t.below_level}</strong>" lulus di bawah syarat identitas (tidak dihitung)"</li>
             <li><strong>{t.overdue}</strong>" terlambat"</li>
             <li><strong>{t.average_best().map(|a| format!("{a:.1}").replace('.', ",")).unwrap_or_else(|| "–".into())}</strong>" rata-rata nilai terbaik"</li>
         </ul>

@@ -79,8 +79,9 @@ pub(super) fn LedgerView(l: JpLedger) -> impl IntoView {
     });
     view! {
         <p class="notice">{format!(
-            "Hanya JP dari modul Netra yang dihitung (target pengembangan kompetensi {} JP per tahun). Pelatihan di luar Netra tidak tercatat di sini.",
-            l.target
+            "Hanya JP dari modul Netra yang dihitung (target pengembangan kompetensi {} JP per tahun), dari kelulusan dengan identitas minimal {}. Pelatihan di luar Netra tidak tercatat di sini.",
+            l.target,
+            l.required.label().to_lowercase(),
         )}</p>
         <form method="get" class="filters">
             <div class="field">

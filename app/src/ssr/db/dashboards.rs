@@ -4,7 +4,7 @@
 
 use crate::model::assurance::Assurance;
 use crate::model::tracking::{Status, Tally, UnitRow};
-use crate::ssr::db::entities::{assignment, assignment_target, unit};
+use crate::ssr::db::entities::{agency, assignment, assignment_target, unit};
 use chrono::{DateTime, Utc};
 use sea_orm::{
     ColumnTrait, ConnectionTrait, DbBackend, DbErr, EntityTrait, QueryFilter, Statement, Value,
@@ -253,8 +253,32 @@ pub(crate) async fn scope_of(
         counts_from: a.new_cycle.then_some(a.opens_at),
         deadline: a.deadline_at,
         past_deadline: now > a.deadline_at,
-        required: Assurance::from_code(&a.required_assurance),
+        required: policy_of(db, a.agency_id).await?,
     })
+}
+
+/// The agency's policy: the weakest level whose pass counts (read when shown, so a change
+/// applies to every view and export at once and rewrites nothing).
+pub(crate) async fn policy_of(
+    db: &impl ConnectionTrait,
+    agency_id: i64,
+) -> Result<Assurance, DbErr> {
+    Ok(agency::Entity::find_by_id(agency_id)
+        .one(db)
+        .await?
+        .map_or(Assurance::Account, |a| {
+            Assurance::from_code(&a.required_assurance)
+        }))
+}
+
+/// `'account', 'sso'`: the level codes that meet `required`, for an `IN (...)` list.
+pub(crate) fn levels_meeting(required: Assurance) -> String {
+    Assurance::ALL
+        .into_iter()
+        .filter(|l| l.meets(required))
+        .map(|l| format!("'{}'", l.code()))
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 /// Per-unit tallies (and the attempts distribution of passing employees) for a scope.

@@ -164,6 +164,9 @@ pub mod agency {
         pub signer_name: String,
         pub signer_nip: String,
         pub signer_position: String,
+        /// The agency's policy: the weakest assurance level whose pass counts as completion, JP
+        /// and a module certificate (`Assurance` code).
+        pub required_assurance: String,
     }
 
     #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
@@ -460,8 +463,6 @@ pub mod assignment {
         pub new_cycle: bool,
         pub superseded_at: Option<DateTimeUtc>,
         pub created_by: Option<i64>,
-        /// The weakest assurance level whose pass counts (`Assurance` code).
-        pub required_assurance: String,
     }
 
     #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

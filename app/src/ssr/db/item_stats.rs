@@ -22,7 +22,8 @@ impl Population<'_> {
             Population::Assignment { scope } => {
                 sql.push(
                     "SELECT a.id AS id, a.score AS score FROM attempts a \
-                     JOIN employees e ON e.id = a.employee_id WHERE a.module_slug = ",
+                     JOIN employees e ON e.id = a.employee_id WHERE a.claim_id = 0 \
+                     AND a.module_slug = ",
                 )
                 .bind(scope.module_slug.clone())
                 .push(" AND a.submitted_at IS NOT NULL");

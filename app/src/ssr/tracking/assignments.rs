@@ -3,6 +3,7 @@
 
 use super::import::agency_of;
 use crate::error::{AppError, FieldError};
+use crate::model::assurance::Assurance;
 use crate::model::tracking::{AssignmentView, AssignmentsPage, ModuleOption, Tally, UnitOption};
 use crate::ssr::accounts::sign_in as auth;
 use crate::ssr::db::dashboards::*;
@@ -76,6 +77,7 @@ pub(crate) async fn view(
         cycle: cycle_number(&state.db, a).await?,
         past_deadline: now > a.deadline_at,
         tally,
+        required: policy_of(&state.db, a.agency_id).await?,
     })
 }
 
@@ -169,6 +171,7 @@ pub async fn page(state: &AppState, actor: &account::Model) -> Result<Assignment
             })
             .collect(),
         assignments,
+        required: Assurance::from_code(&agency.required_assurance),
     })
 }
 

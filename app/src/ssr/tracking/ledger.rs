@@ -3,7 +3,8 @@
 
 use crate::error::AppError;
 use crate::model::tracking::{Difficulty, JpLedger, JpRow, UnitOption, JP_TARGET};
-use crate::ssr::db::dashboards::Sql;
+use crate::model::assurance::Assurance;
+use crate::ssr::db::dashboards::{levels_meeting, Sql};
 use crate::ssr::db::entities::{account, unit};
 use crate::ssr::db::item_stats::Population;
 use crate::ssr::learning;
@@ -59,12 +60,15 @@ pub(crate) async fn ledger_rows(
         Some(id) => Some(crate::ssr::tracking::import::unit_of_agency(state, &agency, id).await?),
         None => None,
     };
+    // JP is credited for passes of the employee's own record at the agency's required level.
+    let required = Assurance::from_code(&agency.required_assurance);
     let mut sql = Sql::new(state.db.get_database_backend());
-    sql.push(
+    sql.push(&format!(
         "SELECT e.id AS id, e.nip AS nip, e.name AS name, e.unit_kerja AS unit_kerja, \
          x.module_slug AS module_slug FROM employees e LEFT JOIN (SELECT DISTINCT employee_id, \
-         module_slug FROM attempts WHERE passed = ",
-    )
+         module_slug FROM attempts WHERE claim_id = 0 AND identity IN ({}) AND passed = ",
+        levels_meeting(required)
+    ))
     .bind(true)
     .push(" AND submitted_at >= ")
     .bind(from)
@@ -125,6 +129,9 @@ pub async fn ledger(
     query: LedgerQuery,
 ) -> Result<JpLedger, AppError> {
     let (rows, unit, mut opds) = ledger_rows(state, actor, &query).await?;
+    let required = crate::ssr::db::dashboards::policy_of(&state.db, agency_of(state, actor).await?.id)
+        .await
+        .or_fail()?;
     opds.sort_by(|a, b| a.name_key.cmp(&b.name_key));
     let below = rows.iter().filter(|r| r.jp < JP_TARGET).count() as u64;
     let pages = rows.len().div_ceil(PAGE_SIZE).max(1) as u32;
@@ -144,6 +151,7 @@ pub async fn ledger(
             .skip((page as usize - 1) * PAGE_SIZE)
             .take(PAGE_SIZE)
             .collect(),
+        required,
     })
 }
 
