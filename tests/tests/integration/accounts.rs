@@ -279,6 +279,42 @@ pub async fn sign_in(browser: &Browser, login: &str) -> Result<()> {
     Ok(())
 }
 
+/// A browser signed in to a (new) account of the rostered employee with this NIP: what an
+/// employee has after activating the code their operator gave them.
+pub async fn signed_in_employee(app: &TestApp, nip: &str) -> Result<Browser> {
+    static HASH: tokio::sync::OnceCell<String> = tokio::sync::OnceCell::const_new();
+    let hash = HASH
+        .get_or_try_init(|| async {
+            app::ssr::accounts::sign_in::hash_password(PASSWORD)
+                .await
+                .map_err(|e| anyhow::anyhow!("{e:?}"))
+        })
+        .await?;
+    let employee = db::employees::find_by_nip(&app.db, nip)
+        .await?
+        .context("a rostered employee")?;
+    if db::accounts::by_employee(&app.db, employee.id)
+        .await?
+        .is_none()
+    {
+        db::accounts::create(
+            &app.db,
+            NewAccount {
+                role: "learner",
+                login: nip,
+                display_name: &employee.name,
+                password_hash: Some(hash.clone()),
+                agency_id: employee.agency_id,
+                employee_id: Some(employee.id),
+            },
+        )
+        .await?;
+    }
+    let browser = app.browser()?;
+    sign_in(&browser, nip).await?;
+    Ok(browser)
+}
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Who {
     Anonymous,
@@ -315,6 +351,8 @@ enum Rule {
     Hosts,
     /// The host's own session (admins too); other staff get 404.
     SessionOfHost,
+    /// Operators (their own agency) and admins (any agency they name).
+    OperatorsAndAdmins,
 }
 
 fn expected(rule: Rule, who: Who) -> &'static [u16] {
@@ -337,6 +375,11 @@ fn expected(rule: Rule, who: Who) -> &'static [u16] {
         (Rule::Hosts, _) => &[200, 302, 404, 422],
         (Rule::SessionOfHost, Who::Host | Who::Admin) => &[200, 302],
         (Rule::SessionOfHost, Who::OperatorA | Who::OperatorB) => &[404],
+        (Rule::OperatorsAndAdmins, Who::Anonymous) => &[401],
+        (Rule::OperatorsAndAdmins, Who::OperatorA | Who::OperatorB | Who::Admin) => {
+            &[200, 302, 422]
+        }
+        (Rule::OperatorsAndAdmins, _) => &[403],
     }
 }
 
@@ -682,6 +725,30 @@ async fn every_route_and_server_function_answers_each_role_as_its_rule_says(
             "/api/certificate_signer",
             vec![("signer_nip", "12")],
             Rule::Operator,
+        ),
+        (
+            "/api/set_assurance_policy",
+            vec![("required_assurance", "account")],
+            Rule::OperatorsAndAdmins,
+        ),
+        (
+            "/api/confirm_claim",
+            vec![("employee_id", &a), ("claim_id", "1"), ("reason", "x")],
+            Rule::Operator,
+        ),
+        (
+            "/api/grant_attempt",
+            vec![
+                ("employee_id", &a),
+                ("module_slug", tests::MODULE),
+                ("reason", "Sakit saat ujian pertama"),
+            ],
+            Rule::OperatorOfA,
+        ),
+        (
+            "/api/decide_claim",
+            vec![("claim_id", "999"), ("answer", "ya")],
+            Rule::Learner,
         ),
         (
             "/api/new_assignment_cycle",
@@ -1112,6 +1179,12 @@ async fn activation_codes_work_once_and_expire(backend: Backend) -> Result<()> {
     );
     let code = codes[0]["code"].as_str().context("unit code")?.to_string();
 
+    // Before activating, someone (perhaps the employee, perhaps not) identified with the NIP on
+    // the self-declared form; activation ends that session.
+    let typed = app.browser()?;
+    typed.identify(NIP_OTHER, "Siti Aminah").await?;
+    let before: serde_json::Value = typed.call("/api/me", &[]).await?.json().await?;
+    ensure!(before["assurance"] == "SelfDeclared", "typed identity: {before}");
     let learner = app.browser()?;
     let weak = learner
         .call(
@@ -1144,8 +1217,13 @@ async fn activation_codes_work_once_and_expire(backend: Backend) -> Result<()> {
     ensure!(ok.status().is_success(), "activation: {}", ok.status());
     let me: serde_json::Value = learner.call("/api/me", &[]).await?.json().await?;
     ensure!(
-        me["verified"] == true && me["nip"] == NIP_OTHER,
+        me["assurance"] == "Account" && me["nip"] == NIP_OTHER,
         "signed in as a verified learner: {me}"
+    );
+    let after: serde_json::Value = typed.call("/api/me", &[]).await?.json().await?;
+    ensure!(
+        after.is_null(),
+        "activation ends every self-declared session on the NIP: {after}"
     );
     let again = app
         .browser()?

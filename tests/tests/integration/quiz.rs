@@ -257,7 +257,7 @@ async fn a_plain_form_submission_is_scored_and_every_answer_stored(backend: Back
         "attempt history missing"
     );
     ensure!(
-        mine.contains("identitas dinyatakan sendiri"),
+        mine.contains("identitas: diisi sendiri"),
         "identity kind missing"
     );
     Ok(())

@@ -2,8 +2,9 @@
 //! bad rows), assignments scoped to sub-units, deadlines in local time, cycles, dashboard
 //! numbers against a hand-computed fixture, exports parsed, and agency isolation.
 
-use crate::accounts::{sign_in, world};
+use crate::accounts::{sign_in, signed_in_employee, world};
 use anyhow::{ensure, Context, Result};
+use app::model::assurance::Assurance;
 use app::model::roster::{RosterChanges, RosterPreview};
 use app::model::tracking::{
     AssignmentsPage, Difficulty, JpLedger, Overview, Status, UnitDrillDown,
@@ -258,9 +259,8 @@ async fn roster_import_previews_commits_once_and_keeps_unit_history(
         "no new history"
     );
 
-    // Rina takes a quiz in her old unit, then moves; Dewi's job title changes.
-    let learner = app.browser()?;
-    learner.identify(&a1, "Rina Wati").await?;
+    // Rina takes a quiz (signed in) in her old unit, then moves; Dewi's job title changes.
+    let learner = signed_in_employee(&app, &a1).await?;
     let html = learner.start_quiz().await?;
     learner.submit_quiz(&app, &html, usize::MAX).await?;
     let changed = csv(&[
@@ -386,15 +386,30 @@ async fn roster_import_previews_commits_once_and_keeps_unit_history(
     Ok(())
 }
 
-async fn take_quiz(
+/// The employee signs in to their account and takes the quiz (`correct` right answers).
+async fn take_quiz(app: &TestApp, nip: &str, correct: usize, submit: bool) -> Result<()> {
+    let learner = signed_in_employee(app, nip).await?;
+    take_quiz_as(app, &learner, correct, submit).await
+}
+
+/// Someone types the NIP and a name on the self-declared form and takes the quiz.
+async fn take_quiz_self_declared(
     app: &TestApp,
     nip: &str,
     name: &str,
     correct: usize,
-    submit: bool,
 ) -> Result<()> {
     let learner = app.browser()?;
     learner.identify(nip, name).await?;
+    take_quiz_as(app, &learner, correct, true).await
+}
+
+async fn take_quiz_as(
+    app: &TestApp,
+    learner: &Browser,
+    correct: usize,
+    submit: bool,
+) -> Result<()> {
     let html = learner.start_quiz().await?;
     if !submit {
         return Ok(());
@@ -430,6 +445,7 @@ async fn mandatory_module_certificates_are_issued_once_and_zipped_per_unit(
         (nip(301), "Ani", "Dinas Kesehatan"),
         (nip(302), "Bayu", "Dinas Kesehatan"),
         (nip(303), "Fajar", "Dinas Pendidikan"),
+        (nip(304), "Gita", "Dinas Kesehatan"),
     ];
     let rows: Vec<[&str; 7]> = people
         .iter()
@@ -438,7 +454,7 @@ async fn mandatory_module_certificates_are_issued_once_and_zipped_per_unit(
     let p = preview(&op, "roster.csv", &csv(&rows)).await?;
     confirm(&op, p.import_id).await?;
     // Fajar passes before the module is assigned to anyone.
-    take_quiz(&app, &people[2].0, "Fajar", usize::MAX, true).await?;
+    take_quiz(&app, &people[2].0, usize::MAX, true).await?;
 
     // The signing official: a wrong NIP is refused with the field named, then a good one saved.
     let res = op
@@ -490,12 +506,14 @@ async fn mandatory_module_certificates_are_issued_once_and_zipped_per_unit(
         .await?
         .context("assignment")?;
 
-    // Ani passes: her certificate is issued with the submission. Bayu fails: none.
-    let ani = app.browser()?;
-    ani.identify(&people[0].0, "Ani").await?;
+    // Ani passes signed in: her certificate is issued with the submission. Bayu fails: none.
+    // Someone who types Gita's NIP and name on the self-declared form (she has no account yet)
+    // and passes earns Gita nothing: that pass is the claim's, not the employee's.
+    let ani = signed_in_employee(&app, &people[0].0).await?;
     let html = ani.start_quiz().await?;
     ani.submit_quiz(&app, &html, usize::MAX).await?;
-    take_quiz(&app, &people[1].0, "Bayu", 0, true).await?;
+    take_quiz(&app, &people[1].0, 0, true).await?;
+    take_quiz_self_declared(&app, &people[3].0, "Gita", usize::MAX).await?;
     let issued = certificates::of_assignment(&app.db, a.id).await?;
     let ani_id = employees_of(&app, &people[0].0).await?.id;
     ensure!(
@@ -527,8 +545,11 @@ async fn mandatory_module_certificates_are_issued_once_and_zipped_per_unit(
         .page(&format!("/verifikasi/{}", cert.verify_code))
         .await?;
     ensure!(
-        status == 200 && verify.contains("SAH") && verify.contains("Ani"),
-        "verification page"
+        status == 200
+            && verify.contains("SAH")
+            && verify.contains("Ani")
+            && verify.contains("Akun terverifikasi"),
+        "verification page with the holder's level"
     );
 
     // Passing again in the same cycle does not issue a second certificate.
@@ -684,10 +705,10 @@ async fn assignments_dashboards_and_exports_follow_the_fixture(backend: Backend)
     );
 
     // Ani passes, Bayu fails, Citra starts only, Dodi does nothing; Eka (not assigned) passes.
-    take_quiz(&app, &people[0].0, "Ani", usize::MAX, true).await?;
-    take_quiz(&app, &people[1].0, "Bayu", 0, true).await?;
-    take_quiz(&app, &people[2].0, "Citra", 0, false).await?;
-    take_quiz(&app, &people[4].0, "Eka", usize::MAX, true).await?;
+    take_quiz(&app, &people[0].0, usize::MAX, true).await?;
+    take_quiz(&app, &people[1].0, 0, true).await?;
+    take_quiz(&app, &people[2].0, 0, false).await?;
+    take_quiz(&app, &people[4].0, usize::MAX, true).await?;
 
     let overview: Option<Overview> = json(&op, "/api/dashboard", &[]).await?;
     let o = overview.context("an overview")?;
@@ -938,6 +959,124 @@ async fn assignments_dashboards_and_exports_follow_the_fixture(backend: Backend)
         sheet.first()
     );
 
+    // Levels. Dodi's NIP and name are typed on the self-declared form and the quiz passed: a
+    // claim, off his record, so his line does not change.
+    take_quiz_self_declared(&app, &people[3].0, "Dodi", usize::MAX).await?;
+    let tally = |o: Overview| {
+        let t = o.assignment.tally;
+        (t.passed, t.below_level, t.failed, t.in_progress, t.not_started)
+    };
+    let overview = || async {
+        json::<Option<Overview>>(&op, "/api/dashboard", &[])
+            .await?
+            .context("overview")
+    };
+    ensure!(
+        tally(overview().await?) == (1, 0, 1, 1, 1),
+        "a claim changes nothing"
+    );
+    // His operator confirms it with a reason: the pass joins his record as self-declared, shown
+    // as "diisi sendiri" and not counted under the agency's policy (account, the default).
+    let dodi = employees_of(&app, &people[3].0).await?.id.to_string();
+    let detail: serde_json::Value = op
+        .call("/api/employee_detail", &[("employee_id", &dodi)])
+        .await?
+        .json()
+        .await?;
+    let claim = detail["claims"][0]["id"].to_string();
+    let res = op
+        .call(
+            "/api/confirm_claim",
+            &[
+                ("employee_id", &dodi),
+                ("claim_id", &claim),
+                ("reason", "Dikerjakan di ruang BKPSDM, disaksikan operator"),
+            ],
+        )
+        .await?;
+    ensure!(res.status().is_success(), "confirm: {}", res.status());
+    let o = overview().await?;
+    ensure!(o.assignment.required == Assurance::Account, "the default policy");
+    ensure!(
+        tally(o) == (1, 1, 1, 1, 0),
+        "Dodi's pass is shown below the level"
+    );
+    let below: UnitDrillDown = json(
+        &op,
+        "/api/unit_status",
+        &[
+            ("assignment_id", &id),
+            ("unit_id", &dinkes_id),
+            ("status", "diisi-sendiri"),
+        ],
+    )
+    .await?;
+    ensure!(
+        below.total == 1
+            && below.employees[0].name == "Dodi"
+            && below.employees[0].pass_level == Some(Assurance::SelfDeclared),
+        "{:?}",
+        below.employees
+    );
+    let all: UnitDrillDown = json(
+        &op,
+        "/api/unit_status",
+        &[("assignment_id", &id), ("unit_id", &dinkes_id)],
+    )
+    .await?;
+    ensure!(
+        all.employees
+            .iter()
+            .any(|e| e.name == "Ani" && e.pass_level == Some(Assurance::Account) && e.signs_in),
+        "Ani's pass is at account level: {:?}",
+        all.employees
+    );
+    let sheet = xlsx_rows(
+        &op.get(&format!("/operator/penugasan/{id}/status.xlsx"))
+            .await?
+            .bytes()
+            .await?,
+    )?;
+    ensure!(
+        sheet[0][7] == "Tingkat kepastian identitas lulus"
+            && sheet
+                .iter()
+                .any(|r| r[1] == "Dodi" && r[3] == "Diisi sendiri" && r[7] == "Diisi sendiri")
+            && sheet
+                .iter()
+                .any(|r| r[1] == "Ani" && r[3] == "Lulus" && r[7] == "Akun terverifikasi"),
+        "the level per pass in the export: {sheet:?}"
+    );
+    // The agency accepts self-declared passes: Dodi counts, and is credited JP; back to account.
+    let set_policy = |level: &'static str| {
+        let op = &op;
+        async move {
+            let res = op
+                .call("/api/set_assurance_policy", &[("required_assurance", level)])
+                .await?;
+            ensure!(res.status().is_success(), "policy {level}: {}", res.status());
+            anyhow::Ok(())
+        }
+    };
+    set_policy("self_declared").await?;
+    ensure!(
+        tally(overview().await?) == (2, 0, 1, 1, 0),
+        "self-declared passes count"
+    );
+    let ledger: JpLedger = json(&op, "/api/jp_ledger", &[]).await?;
+    let credited: Vec<&str> = ledger
+        .rows
+        .iter()
+        .filter(|r| r.jp == jp)
+        .map(|r| r.name.as_str())
+        .collect();
+    ensure!(credited == vec!["Ani", "Dodi", "Eka"], "{credited:?}");
+    set_policy("account").await?;
+    let res = op
+        .call("/api/set_assurance_policy", &[("required_assurance", "verified")])
+        .await?;
+    ensure!(res.status() == 422, "an unknown level: {}", res.status());
+
     let res = op
         .get(&format!(
             "/operator/penugasan/{id}/status.csv?status=belum-selesai"
@@ -965,7 +1104,10 @@ async fn assignments_dashboards_and_exports_follow_the_fixture(backend: Backend)
         .await?
         .context("overview")?;
     let t = &o.assignment.tally;
-    ensure!((t.passed, t.overdue) == (1, 3), "{t:?}");
+    ensure!(
+        (t.passed, t.below_level, t.overdue) == (1, 1, 2),
+        "{t:?}"
+    );
     let res = op
         .get(&format!(
             "/operator/penugasan/{id}/status.csv?status=terlambat"
@@ -973,7 +1115,7 @@ async fn assignments_dashboards_and_exports_follow_the_fixture(backend: Backend)
         .await?;
     let text = res.text().await?;
     ensure!(
-        text.lines().count() == 4 && !text.contains("Ani"),
+        text.lines().count() == 3 && !text.contains("Ani") && !text.contains("Dodi"),
         "overdue list: {text}"
     );
 
@@ -1018,7 +1160,14 @@ async fn assignments_dashboards_and_exports_follow_the_fixture(backend: Backend)
     ensure!(o.assignment.cycle == 2, "cycle {}", o.assignment.cycle);
     let t = &o.assignment.tally;
     ensure!(
-        (t.passed, t.failed, t.in_progress, t.not_started, t.overdue) == (0, 0, 0, 4, 0),
+        (
+            t.passed,
+            t.below_level,
+            t.failed,
+            t.in_progress,
+            t.not_started,
+            t.overdue
+        ) == (0, 0, 0, 0, 4, 0),
         "nothing counts before the new cycle opens: {t:?}"
     );
     let page: AssignmentsPage = json(&op, "/api/assignments", &[]).await?;

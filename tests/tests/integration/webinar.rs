@@ -547,20 +547,56 @@ async fn a_webinar_runs_from_join_to_a_verified_certificate(backend: Backend) ->
         verify.contains("Siti Aminah") && verify.contains("SAH"),
         "verified"
     );
-    ensure!(!verify.contains(NIP_OTHER), "full NIP on the public page");
+    // Only the birth year of the NIP is shown, and how sure the record is of the holder.
+    ensure!(
+        verify.contains(&format!("{}**************", &NIP_OTHER[..4]))
+            && !verify.contains(&NIP_OTHER[..6]),
+        "the NIP masked beyond completion by trying"
+    );
+    ensure!(verify.contains("Diisi sendiri"), "the holder's level");
     let (status, _) = app.browser()?.page("/verifikasi/AAAAAAAAAAAAAAAA").await?;
     ensure!(status == StatusCode::NOT_FOUND, "unknown code: {status}");
 
-    // Her home agency's operator sees the credit, with the host's organisation.
+    // She identified herself by typing: her home agency's operator sees her claim, not a credit,
+    // until they confirm it with a reason; then the credit joins her record.
     let op_b = app.browser()?;
     sign_in(&op_b, "op-b@netra.test").await?;
-    let res = op_b
+    let detail_of = || async {
+        let res = op_b
+            .call(
+                "/api/employee_detail",
+                &[("employee_id", &w.employee_b.to_string())],
+            )
+            .await?;
+        anyhow::Ok(res.json::<serde_json::Value>().await?)
+    };
+    let detail = detail_of().await?;
+    ensure!(
+        detail["credits"].as_array().is_some_and(Vec::is_empty)
+            && detail["claims"][0]["passes"] == 1,
+        "a pending claim, no credit yet: {detail}"
+    );
+    let claim_id = detail["claims"][0]["id"].to_string();
+    let employee_id = w.employee_b.to_string();
+    let short = op_b
         .call(
-            "/api/employee_detail",
-            &[("employee_id", &w.employee_b.to_string())],
+            "/api/confirm_claim",
+            &[("employee_id", &employee_id), ("claim_id", &claim_id), ("reason", "ya")],
         )
         .await?;
-    let detail: serde_json::Value = res.json().await?;
+    ensure!(short.status() == 422, "a reason is required: {}", short.status());
+    let res = op_b
+        .call(
+            "/api/confirm_claim",
+            &[
+                ("employee_id", &employee_id),
+                ("claim_id", &claim_id),
+                ("reason", "Hadir di ruang rapat BKPSDM, KTP diperiksa"),
+            ],
+        )
+        .await?;
+    ensure!(res.status().is_success(), "confirm: {}", res.status());
+    let detail = detail_of().await?;
     let credit = &detail["credits"][0];
     ensure!(
         credit["organiser"] == "BKPSDM Kab. Contoh" && credit["jp"] == 2,

@@ -56,6 +56,12 @@ pub async fn set_policy(
             .ok_or(AppError::NotFound)
             .map_err(fail)?,
         (Some(Role::Operator), _) => super::import::agency_of(state, actor).await?,
+        (Some(Role::Admin), None) => {
+            return Err(fail(AppError::invalid(
+                "agency_id",
+                "Pilih instansi yang syaratnya diubah.",
+            )))
+        }
         _ => return Err(fail(AppError::Forbidden)),
     };
     let level = Assurance::parse(level)
