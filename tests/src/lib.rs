@@ -296,6 +296,7 @@ fn drop_database(cleanup: &Cleanup) {
 
 /// An HTTP client that behaves like a browser with JavaScript off (plain form posts),
 /// or like the hydrated app (server-function calls answered with JSON).
+#[derive(Clone)]
 pub struct Browser {
     pub client: Client,
     pub base: String,

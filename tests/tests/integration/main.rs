@@ -1,6 +1,7 @@
 //! Integration tests: the whole app over HTTP, on SQLite and on PostgreSQL, plus the browser journey.
 
 mod accounts;
+mod assurance;
 mod architecture;
 mod browser;
 mod catalog;
