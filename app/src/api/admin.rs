@@ -26,7 +26,18 @@ pub async fn get_admin_overview() -> Result<AdminOverview, AppError> {
             })
             .collect(),
         staff,
+        transfers: crate::ssr::tracking::transfers::waiting(&state).await?,
     })
+}
+
+/// Approves a request to move an employee onto another agency's roster.
+#[server(client = crate::api::client::Netra, endpoint = "approve_transfer")]
+pub async fn approve_transfer(transfer_id: i64) -> Result<(), AppError> {
+    use crate::model::auth::Role;
+    use crate::ssr::{accounts::session, tracking::transfers, AppState};
+    let state = AppState::current()?;
+    let actor = session::require(&state, &[Role::Admin]).await?;
+    transfers::approve_by_admin(&state, &actor, transfer_id).await
 }
 
 /// A new agency (instansi) with its short code.

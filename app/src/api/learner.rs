@@ -76,6 +76,28 @@ pub async fn decide_claim(claim_id: i64, answer: String) -> Result<(), AppError>
     Ok(())
 }
 
+/// The signed-in employee's answer to an agency asking to put them on its roster: `ya` (move,
+/// with my record) or `bukan` (decline).
+#[server(client = crate::api::client::Netra, endpoint = "decide_transfer")]
+pub async fn decide_transfer(transfer_id: i64, answer: String) -> Result<(), AppError> {
+    use crate::ssr::{accounts::learner, tracking::transfers, AppState};
+    let state = AppState::current()?;
+    let me = learner::require(&state).await?;
+    let accept = match answer.as_str() {
+        "ya" => true,
+        "bukan" => false,
+        _ => {
+            return Err(crate::ssr::respond::fail(AppError::invalid(
+                "answer",
+                "Pilih \"Setuju\" atau \"Tolak\".",
+            )))
+        }
+    };
+    transfers::decide_by_employee(&state, &me, transfer_id, accept).await?;
+    leptos_axum::redirect("/saya");
+    Ok(())
+}
+
 /// Only local paths are followed after identifying: no open redirect to another site.
 pub fn safe_next(next: &str) -> String {
     let ok = next.starts_with('/')

@@ -89,9 +89,12 @@ pub async fn get_my_results() -> Result<Option<MyResults>, AppError> {
     use crate::ssr::{accounts::learner, learning::results, AppState};
     let state = AppState::current()?;
     match learner::current(&state).await? {
-        Some(me) => results::my_results(&state, &me, &CertifyOnPass)
-            .await
-            .map(Some),
+        Some(me) => {
+            let mut mine = results::my_results(&state, &me, &CertifyOnPass).await?;
+            // Requests to join another agency's roster wait for the employee's answer here.
+            mine.transfers = crate::ssr::tracking::transfers::waiting_for_employee(&state, &me).await?;
+            Ok(Some(mine))
+        }
         None => Ok(None),
     }
 }

@@ -111,6 +111,8 @@ pub struct AuditView {
 pub struct AdminOverview {
     pub agencies: Vec<AgencyView>,
     pub staff: Vec<AccountView>,
+    /// Requests to move an employee onto another agency's roster, waiting for a decision.
+    pub transfers: Vec<crate::model::tracking::TransferView>,
 }
 
 /// Masks a NIP for public pages: birth date and sequence stay, the rest is hidden
@@ -139,6 +141,8 @@ pub struct RosterPage {
     pub agency: String,
     pub total: u64,
     pub employees: Vec<RosterEmployee>,
+    /// Employees another agency lists, asked for and waiting for them (or an admin) to accept.
+    pub transfers: Vec<crate::model::tracking::TransferView>,
 }
 
 /// One employee with their attempts, as the operator sees them.

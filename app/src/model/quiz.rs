@@ -159,6 +159,8 @@ pub struct MyResults {
     /// Signed in: what others typed on the self-declared form with this NIP, not part of the
     /// record until the employee confirms it.
     pub claims: Vec<PendingClaim>,
+    /// Signed in: agencies asking to put the employee on their roster.
+    pub transfers: Vec<super::tracking::TransferView>,
 }
 
 /// A self-declared claim on an employee's NIP, waiting for the employee (or an operator) to

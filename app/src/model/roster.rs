@@ -43,6 +43,10 @@ pub struct RosterChanges {
     pub updated: usize,
     pub moved: usize,
     pub unchanged: usize,
+    /// Employees another agency lists: a transfer request each, decided by the employee (signed
+    /// in) or an admin; until then nothing of theirs is shown to this agency.
+    #[serde(default)]
+    pub transfers: usize,
     /// Units that do not exist yet, as paths.
     pub new_units: Vec<String>,
 }

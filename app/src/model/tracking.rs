@@ -251,6 +251,19 @@ mod tests {
     }
 }
 
+/// A request to move an employee another agency lists onto a new agency's roster.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TransferView {
+    pub id: i64,
+    pub name: String,
+    pub nip_masked: String,
+    pub from_agency: String,
+    pub to_agency: String,
+    /// The unit the new agency's roster places them in.
+    pub unit: String,
+    pub requested_at: String,
+}
+
 /// Development target in JP per year for every ASN.
 pub const JP_TARGET: u32 = 20;
 

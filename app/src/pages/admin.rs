@@ -2,7 +2,9 @@
 //! the server functions refuse everyone else, these pages just show what they return.
 
 use super::loaded;
-use crate::api::admin::{audit_log, get_admin_overview, CreateAgency, CreateStaff, ResetStaff};
+use crate::api::admin::{
+    audit_log, get_admin_overview, ApproveTransfer, CreateAgency, CreateStaff, ResetStaff,
+};
 use crate::components::error_notice::ErrorNotice;
 use crate::components::issued_code::IssuedCodeCard;
 use crate::model::auth::{AdminOverview, AuditView};
@@ -16,12 +18,13 @@ pub fn AdminPage() -> impl IntoView {
     let create_agency = ServerAction::<CreateAgency>::new();
     let create_staff = ServerAction::<CreateStaff>::new();
     let reset = ServerAction::<ResetStaff>::new();
+    let approve = ServerAction::<ApproveTransfer>::new();
     let overview = Resource::new(
         move || {
             (
                 create_agency.version().get(),
                 create_staff.version().get(),
-                reset.version().get(),
+                reset.version().get() + approve.version().get(),
             )
         },
         |_| get_admin_overview(),
@@ -30,7 +33,8 @@ pub fn AdminPage() -> impl IntoView {
         <Title text="Admin" />
         <h1>"Admin"</h1>
         <p><A href="/admin/audit">"Lihat log audit"</A></p>
-        {loaded(overview, move |o| view! { <Overview overview=o create_agency create_staff reset /> })}
+        {move || approve.value().get().and_then(Result::err).map(|error| view! { <ErrorNotice error /> })}
+        {loaded(overview, move |o| view! { <Overview overview=o create_agency create_staff reset approve /> })}
     }
 }
 
@@ -40,7 +44,9 @@ fn Overview(
     create_agency: ServerAction<CreateAgency>,
     create_staff: ServerAction<CreateStaff>,
     reset: ServerAction<ResetStaff>,
+    approve: ServerAction<ApproveTransfer>,
 ) -> impl IntoView {
+    let transfers = overview.transfers.clone();
     let issued = move || match (create_staff.value().get(), reset.value().get()) {
         (Some(Ok(code)), _) | (_, Some(Ok(code))) => Some(view! { <IssuedCodeCard code /> }),
         _ => None,
@@ -60,6 +66,21 @@ fn Overview(
     view! {
         {errors}
         {issued}
+        {(!transfers.is_empty()).then(|| view! {
+            <h2>"Permintaan pindah instansi"</h2>
+            <p class="hint">"Setujui hanya bila pegawai tidak dapat masuk untuk menyetujuinya sendiri; riwayatnya lalu terlihat oleh instansi baru."</p>
+            <ul data-testid="transfers">
+                {transfers.into_iter().map(|t| view! {
+                    <li>
+                        {format!("{} · NIP {} · {} → {} · unit {} · diminta {} ", t.name, t.nip_masked, t.from_agency, t.to_agency, t.unit, t.requested_at)}
+                        <ActionForm action=approve attr:class="inline-form">
+                            <input type="hidden" name="transfer_id" value=t.id />
+                            <button type="submit" class="button">"Setujui"</button>
+                        </ActionForm>
+                    </li>
+                }).collect_view()}
+            </ul>
+        })}
         <h2>"Instansi"</h2>
         <ul>
             {overview.agencies.into_iter().map(|a| view! { <li>{a.name}" ("<code>{a.code}</code>")"</li> }).collect_view()}

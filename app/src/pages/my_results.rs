@@ -2,7 +2,7 @@
 
 use super::loaded;
 use crate::api::quiz::get_my_results;
-use crate::api::learner::DecideClaim;
+use crate::api::learner::{DecideClaim, DecideTransfer};
 use crate::app::LearnerActions;
 use crate::components::error_notice::ErrorNotice;
 use crate::model::assurance::Assurance;
@@ -32,6 +32,7 @@ pub fn MyResultsPage() -> impl IntoView {
 fn ResultsView(results: MyResults) -> impl IntoView {
     let learner = results.learner;
     let decide = ServerAction::<DecideClaim>::new();
+    let transfer = ServerAction::<DecideTransfer>::new();
     let self_declared = learner.assurance == Assurance::SelfDeclared;
     view! {
         <p class="lead">
@@ -47,6 +48,27 @@ fn ResultsView(results: MyResults) -> impl IntoView {
             </p>
         })}
         {move || decide.value().get().and_then(Result::err).map(|error| view! { <ErrorNotice error /> })}
+        {move || transfer.value().get().and_then(Result::err).map(|error| view! { <ErrorNotice error /> })}
+        {(!results.transfers.is_empty()).then(|| view! {
+            <h2>"Permintaan pindah instansi"</h2>
+            <ul data-testid="transfers">
+                {results.transfers.into_iter().map(|t| view! {
+                    <li>
+                        {format!("{} ingin mencatat Anda di rosternya (unit {}), dari {}. Bila setuju, riwayat Anda ikut terlihat oleh instansi baru. ", t.to_agency, t.unit, t.from_agency)}
+                        <ActionForm action=transfer attr:class="inline-form">
+                            <input type="hidden" name="transfer_id" value=t.id />
+                            <input type="hidden" name="answer" value="ya" />
+                            <button type="submit" class="button">"Setuju"</button>
+                        </ActionForm>
+                        <ActionForm action=transfer attr:class="inline-form">
+                            <input type="hidden" name="transfer_id" value=t.id />
+                            <input type="hidden" name="answer" value="bukan" />
+                            <button type="submit" class="button">"Tolak"</button>
+                        </ActionForm>
+                    </li>
+                }).collect_view()}
+            </ul>
+        })}
         {(!results.claims.is_empty()).then(|| view! {
             <h2>"Isian dengan NIP Anda tanpa masuk akun"</h2>
             <p>"Seseorang mengetik NIP Anda di formulir isian sendiri. Riwayatnya tidak masuk ke catatan Anda kecuali Anda mengonfirmasinya."</p>

@@ -96,8 +96,18 @@ fn UnitCodes() -> impl IntoView {
 
 #[component]
 fn RosterTable(page: RosterPage) -> impl IntoView {
+    let transfers = page.transfers;
     view! {
         <p>{format!("{} · {} pegawai di roster", page.agency, page.total)}</p>
+        {(!transfers.is_empty()).then(|| view! {
+            <h2>"Menunggu persetujuan pindah instansi"</h2>
+            <p class="hint">"Pegawai ini tercatat di roster instansi lain. Riwayatnya tidak ditampilkan sampai pegawai menyetujui setelah masuk, atau admin menyetujui."</p>
+            <ul data-testid="transfers">
+                {transfers.into_iter().map(|t| view! {
+                    <li>{format!("{} · NIP {} · dari {} · unit {} · diminta {}", t.name, t.nip_masked, t.from_agency, t.unit, t.requested_at)}</li>
+                }).collect_view()}
+            </ul>
+        })}
         <div class="table-wrap">
             <table>
                 <thead><tr><th scope="col">"NIP"</th><th scope="col">"Nama"</th><th scope="col">"Unit kerja"</th><th scope="col">"Akun"</th><th scope="col">"Percobaan"</th><th scope="col">"Nilai terbaik"</th></tr></thead>

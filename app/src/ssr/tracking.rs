@@ -12,3 +12,4 @@ pub mod ledger;
 pub mod roster;
 pub mod roster_file;
 pub mod signer;
+pub mod transfers;

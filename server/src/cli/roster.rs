@@ -78,6 +78,7 @@ pub async fn run(cmd: RosterCommand) -> anyhow::Result<ExitCode> {
         &agency.name,
         read,
         chrono::Utc::now(),
+        None,
         |i, total| progress(interactive, i, total),
     )
     .await?;

@@ -353,6 +353,8 @@ enum Rule {
     SessionOfHost,
     /// Operators (their own agency) and admins (any agency they name).
     OperatorsAndAdmins,
+    /// Admins only, acting on a record by id (an unknown id is 404 for them).
+    AdminById,
 }
 
 fn expected(rule: Rule, who: Who) -> &'static [u16] {
@@ -380,6 +382,9 @@ fn expected(rule: Rule, who: Who) -> &'static [u16] {
             &[200, 302, 422]
         }
         (Rule::OperatorsAndAdmins, _) => &[403],
+        (Rule::AdminById, Who::Admin) => &[200, 302, 404],
+        (Rule::AdminById, Who::Anonymous) => &[401],
+        (Rule::AdminById, _) => &[403],
     }
 }
 
@@ -744,6 +749,16 @@ async fn every_route_and_server_function_answers_each_role_as_its_rule_says(
                 ("reason", "Sakit saat ujian pertama"),
             ],
             Rule::OperatorOfA,
+        ),
+        (
+            "/api/decide_transfer",
+            vec![("transfer_id", "999"), ("answer", "ya")],
+            Rule::Learner,
+        ),
+        (
+            "/api/approve_transfer",
+            vec![("transfer_id", "999")],
+            Rule::AdminById,
         ),
         (
             "/api/decide_claim",

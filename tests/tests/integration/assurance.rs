@@ -11,6 +11,7 @@ use tests::{Backend, Browser, TestApp, MODULE, NIP, NIP_OTHER};
 crate::on_both_backends!(
     the_employee_confirms_or_rejects_what_was_typed_with_their_nip,
     attempts_count_per_cycle_and_operators_grant_extra_ones,
+    another_agencys_employee_is_requested_not_taken,
 );
 
 async fn me(browser: &Browser) -> Result<serde_json::Value> {
@@ -241,6 +242,107 @@ async fn attempts_count_per_cycle_and_operators_grant_extra_ones(backend: Backen
     ensure!(
         start().await?.status() == StatusCode::CONFLICT,
         "three attempts in the new cycle, then the limit"
+    );
+    Ok(())
+}
+
+/// An operator adding an employee another agency lists gets a request, not the employee: nothing
+/// of theirs shows until the employee (signed in) accepts or an admin approves.
+async fn another_agencys_employee_is_requested_not_taken(backend: Backend) -> Result<()> {
+    let app = TestApp::spawn(backend).await?;
+    let w = world(&app).await?;
+    // Siti (agency B) has a pass on her record.
+    let siti = crate::accounts::signed_in_employee(&app, NIP_OTHER).await?;
+    let html = siti.start_quiz().await?;
+    siti.submit_quiz(&app, &html, usize::MAX).await?;
+    let op_a = app.browser()?;
+    sign_in(&op_a, "op-a@netra.test").await?;
+    let add = || {
+        op_a.call(
+            "/api/add_employee",
+            &[
+                ("nip", NIP_OTHER),
+                ("name", "Siti Aminah"),
+                ("unit_kerja", "Dinas Kesehatan"),
+            ],
+        )
+    };
+    ensure!(add().await?.status().is_success(), "the request is accepted");
+    let agency_of_siti = || async {
+        let e = app::ssr::db::employees::find(&app.db, w.employee_b)
+            .await?
+            .context("Siti")?;
+        anyhow::Ok(e.agency_id)
+    };
+    let b = agency_of_siti().await?;
+    let roster: serde_json::Value = op_a.call("/api/roster", &[]).await?.json().await?;
+    ensure!(
+        roster["transfers"][0]["name"] == "Siti Aminah"
+            && roster["transfers"][0]["nip_masked"] != NIP_OTHER
+            && !roster["employees"].to_string().contains(NIP_OTHER),
+        "A sees a waiting request, not the employee: {roster}"
+    );
+    let detail = op_a
+        .call(
+            "/api/employee_detail",
+            &[("employee_id", &w.employee_b.to_string())],
+        )
+        .await?;
+    ensure!(
+        detail.status() == StatusCode::NOT_FOUND,
+        "her history stays hidden: {}",
+        detail.status()
+    );
+    // She declines: nothing moves.
+    let mine = results(&siti).await?;
+    let id = mine["transfers"][0]["id"].to_string();
+    let res = siti
+        .call("/api/decide_transfer", &[("transfer_id", &id), ("answer", "bukan")])
+        .await?;
+    ensure!(res.status().is_success(), "decline: {}", res.status());
+    ensure!(agency_of_siti().await? == b, "still B's");
+    // A asks again; an admin approves: she is on A's roster with her record.
+    ensure!(add().await?.status().is_success(), "asked again");
+    let admin = app.browser()?;
+    sign_in(&admin, "admin@netra.test").await?;
+    let overview: serde_json::Value = admin
+        .call("/api/admin_overview", &[])
+        .await?
+        .json()
+        .await?;
+    let id = overview["transfers"][0]["id"].to_string();
+    let res = op_a
+        .call("/api/approve_transfer", &[("transfer_id", &id)])
+        .await?;
+    ensure!(
+        res.status() == StatusCode::FORBIDDEN,
+        "an operator cannot approve: {}",
+        res.status()
+    );
+    let res = admin
+        .call("/api/approve_transfer", &[("transfer_id", &id)])
+        .await?;
+    ensure!(res.status().is_success(), "approve: {}", res.status());
+    ensure!(agency_of_siti().await? != b, "moved to A");
+    let detail: serde_json::Value = op_a
+        .call(
+            "/api/employee_detail",
+            &[("employee_id", &w.employee_b.to_string())],
+        )
+        .await?
+        .json()
+        .await?;
+    ensure!(
+        detail["attempts"][0]["passed"] == true,
+        "A now sees her record: {detail}"
+    );
+    let res = admin
+        .call("/api/approve_transfer", &[("transfer_id", &id)])
+        .await?;
+    ensure!(
+        res.status() == StatusCode::NOT_FOUND,
+        "a decided request is gone: {}",
+        res.status()
     );
     Ok(())
 }

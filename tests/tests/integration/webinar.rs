@@ -490,6 +490,12 @@ async fn a_webinar_runs_from_join_to_a_verified_certificate(backend: Backend) ->
 
     set_window(&host, session.id, "pre-test", false).await?;
     set_window(&host, session.id, "post-test", true).await?;
+    // Closing the pre-test does not reveal its key: nothing is shown until the post-test closes.
+    let (_, result) = siti.page(&format!("/modul/{PRE}/hasil/{pre_id}")).await?;
+    ensure!(
+        !result.contains("Dasar hukum"),
+        "pre-test review withheld while the post-test is open"
+    );
     let post = start(&siti, &code, "post-test").await?;
     submit(
         &siti,
@@ -625,6 +631,11 @@ async fn a_webinar_runs_from_join_to_a_verified_certificate(backend: Backend) ->
         res.status()
     );
     ensure!(res.text().await?.contains("sudah ditutup"), "says closed");
+    let (_, result) = siti.page(&format!("/modul/{PRE}/hasil/{pre_id}")).await?;
+    ensure!(
+        result.contains("Dasar hukum"),
+        "the review is shown once the post-test has closed"
+    );
 
     // Figures and exports: Siti 0 -> 100, the guest joined without scores.
     let stats: serde_json::Value = host

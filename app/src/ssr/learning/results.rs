@@ -198,6 +198,7 @@ pub async fn my_results(
     Ok(MyResults {
         learner: learner_dto(learner),
         claims,
+        transfers: Vec::new(),
         certificates,
         best: best.into_values().collect(),
         attempts: attempts.iter().map(|a| attempt_summary(state, a)).collect(),

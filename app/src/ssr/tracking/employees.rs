@@ -1,7 +1,7 @@
 //! Operator actions on their agency's roster. Callers have checked the operator role; every
 //! lookup here includes the operator's agency, so ids of another agency are simply not found.
 
-use crate::error::{AppError, FieldError};
+use crate::error::AppError;
 use crate::model::auth::{mask_nip, IssuedCode, Role, RosterEmployee};
 use crate::model::auth::{EmployeeDetail, RosterPage};
 use crate::ssr::accounts::session::{self, ACCOUNTS};
@@ -109,6 +109,7 @@ pub async fn roster(
         agency: agency.name,
         total,
         employees,
+        transfers: super::transfers::waiting_for_agency(state, agency_id).await?,
     })
 }
 
@@ -131,11 +132,37 @@ pub async fn add_employee(
         .await
         .or_fail()?
     {
+        // Another agency lists them: a transfer request; nothing of theirs is shown here until
+        // they (signed in) or an admin accept it.
         Some(existing) if existing.agency_id.is_some_and(|a| a != agency_id) => {
-            return Err(fail(AppError::Invalid(vec![FieldError::new(
-                "nip",
-                "NIP ini terdaftar pada roster instansi lain. Minta instansi tersebut mengeluarkannya lebih dulu.",
-            )])));
+            let row = crate::model::roster::RosterRow {
+                line: 0,
+                nip: identity.nip.as_str().to_string(),
+                name: identity.name.clone(),
+                jabatan: String::new(),
+                golongan: String::new(),
+                jenis: String::new(),
+                units: vec![identity.unit_kerja.clone()],
+                unit_code: String::new(),
+            };
+            super::transfers::request(
+                &state.db,
+                &existing,
+                agency_id,
+                &row,
+                Some(actor.id),
+                chrono::Utc::now(),
+            )
+            .await
+            .or_fail()?;
+            return sign_in::audit(
+                state,
+                Some(actor),
+                "transfer_requested",
+                &mask_nip(identity.nip.as_str()),
+                &identity.unit_kerja,
+            )
+            .await;
         }
         Some(existing) => {
             let (id, unit) = (existing.id, existing.unit_id);

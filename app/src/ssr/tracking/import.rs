@@ -135,9 +135,17 @@ pub async fn confirm_import(
         problems: Vec::new(),
         total,
     };
-    let (changes, _) = roster::commit(&txn, agency.id, &agency.name, read, now, |_, _| {})
-        .await
-        .or_fail()?;
+    let (changes, _) = roster::commit(
+        &txn,
+        agency.id,
+        &agency.name,
+        read,
+        now,
+        Some(actor.id),
+        |_, _| {},
+    )
+    .await
+    .or_fail()?;
     let mut done: roster_import::ActiveModel = staged.clone().into();
     done.committed_at = Set(Some(now));
     done.rows = Set("[]".into());
@@ -149,8 +157,8 @@ pub async fn confirm_import(
         "roster_import",
         &staged.file_name,
         &format!(
-            "{} baru, {} diperbarui, {} pindah unit, {} tetap",
-            changes.added, changes.updated, changes.moved, changes.unchanged
+            "{} baru, {} diperbarui, {} pindah unit, {} tetap, {} menunggu persetujuan pindah instansi",
+            changes.added, changes.updated, changes.moved, changes.unchanged, changes.transfers
         ),
     )
     .await?;

@@ -380,7 +380,8 @@ fn classify(row: &RosterRow, existing: Option<&employee::Model>, unit: Option<i6
 }
 
 /// Compares the rows with the database: rows whose NIP another agency's roster holds become
-/// problems; the rest are counted as added, updated, moved or unchanged.
+/// transfer requests (the employee or an admin decides; nothing of theirs is shown before); the
+/// rest are counted as added, updated, moved or unchanged.
 pub async fn plan(
     db: &impl ConnectionTrait,
     agency_id: i64,
@@ -389,10 +390,12 @@ pub async fn plan(
     Ok(plan_with_state(db, agency_id, read).await?.0)
 }
 
-/// The employees and units the plan read, kept for [`commit`].
+/// The employees and units the plan read, and the rows that wait for a transfer, kept for
+/// [`commit`].
 type Loaded = (
     HashMap<String, employee::Model>,
     HashMap<String, unit::Model>,
+    Vec<RosterRow>,
 );
 
 async fn plan_with_state(
@@ -406,14 +409,12 @@ async fn plan_with_state(
     let mut changes = RosterChanges::default();
     let mut new_units = BTreeSet::new();
     let mut kept = Vec::with_capacity(read.rows.len());
+    let mut transfers = Vec::new();
     for row in std::mem::take(&mut read.rows) {
         let current = existing.get(&row.nip);
         if current.is_some_and(|e| e.agency_id.is_some_and(|a| a != agency_id)) {
-            read.problems.push(RowProblem {
-                line: row.line,
-                nip: row.nip.clone(),
-                reason: "NIP ini terdaftar pada roster instansi lain. Minta instansi tersebut mengeluarkannya lebih dulu.".into(),
-            });
+            changes.transfers += 1;
+            transfers.push(row);
             continue;
         }
         for depth in 1..=row.units.len() {
@@ -434,7 +435,7 @@ async fn plan_with_state(
     read.problems.sort_by_key(|p| p.line);
     read.rows = kept;
     changes.new_units = new_units.into_iter().collect();
-    Ok((changes, (existing, units)))
+    Ok((changes, (existing, units, transfers)))
 }
 
 /// Creates the units a path needs (parents first) and returns the deepest one's id.
@@ -490,88 +491,120 @@ async fn ensure_unit(
     Ok(deepest.id)
 }
 
-/// Applies the rows in the caller's transaction. Returns what changed.
+/// Applies the rows in the caller's transaction; rows of employees another agency lists become
+/// transfer requests by `requested_by`. Returns what changed.
 pub async fn commit(
     db: &impl ConnectionTrait,
     agency_id: i64,
     agency_name: &str,
     mut read: ReadRows,
     now: DateTime<Utc>,
+    requested_by: Option<i64>,
     mut progress: impl FnMut(usize, usize),
 ) -> Result<(RosterChanges, Vec<RowProblem>), DbErr> {
     // Planned again inside the transaction: the database may have moved since the preview.
-    let (changes, (existing, mut units)) = plan_with_state(db, agency_id, &mut read).await?;
+    let (changes, (existing, mut units, transfers)) =
+        plan_with_state(db, agency_id, &mut read).await?;
     let total = read.rows.len();
     for (i, row) in read.rows.iter().enumerate() {
         if i % 1000 == 0 {
             progress(i, total);
         }
-        let unit_id = ensure_unit(db, agency_id, &row.units, &row.unit_code, &mut units).await?;
         let current = existing.get(&row.nip);
-        let change = classify(
-            row,
-            current.filter(|e| e.agency_id.is_some()),
-            Some(unit_id),
-        );
-        let employee_id = match (current, &change) {
-            (_, Change::Same) => continue,
-            (Some(e), _) => {
-                let moved = e.unit_id != Some(unit_id);
-                let mut active: employee::ActiveModel = e.clone().into();
-                active.name = Set(row.name.clone());
-                active.jabatan = Set(row.jabatan.clone());
-                active.golongan = Set(row.golongan.clone());
-                active.jenis = Set(row.jenis.clone());
-                active.instansi = Set(agency_name.to_string());
-                active.unit_kerja = Set(row.unit_label());
-                active.agency_id = Set(Some(agency_id));
-                active.unit_id = Set(Some(unit_id));
-                active.update(db).await?;
-                if !moved && e.agency_id == Some(agency_id) {
-                    continue;
-                }
-                crate::ssr::db::results::placed(db, e.id, Some(agency_id), Some(unit_id)).await?;
-                if !moved {
-                    continue;
-                }
-                unit_history::Entity::update_many()
-                    .col_expr(unit_history::Column::ToAt, Expr::value(now))
-                    .filter(unit_history::Column::EmployeeId.eq(e.id))
-                    .filter(unit_history::Column::ToAt.is_null())
-                    .exec(db)
-                    .await?;
-                e.id
-            }
-            (None, _) => {
-                employee::ActiveModel {
-                    nip: Set(row.nip.clone()),
-                    name: Set(row.name.clone()),
-                    instansi: Set(agency_name.to_string()),
-                    unit_kerja: Set(row.unit_label()),
-                    agency_id: Set(Some(agency_id)),
-                    unit_id: Set(Some(unit_id)),
-                    jabatan: Set(row.jabatan.clone()),
-                    golongan: Set(row.golongan.clone()),
-                    jenis: Set(row.jenis.clone()),
-                    ..Default::default()
-                }
-                .insert(db)
-                .await?
-                .id
-            }
-        };
-        unit_history::ActiveModel {
-            employee_id: Set(employee_id),
-            unit_id: Set(unit_id),
-            from_at: Set(now),
-            to_at: Set(None),
-            ..Default::default()
+        apply_row(db, agency_id, agency_name, row, current, &mut units, now).await?;
+    }
+    for row in &transfers {
+        if let Some(employee) = existing.get(&row.nip) {
+            super::transfers::request(db, employee, agency_id, row, requested_by, now).await?;
         }
-        .insert(db)
-        .await?;
     }
     progress(total, total);
     Ok((changes, read.problems))
+}
+
+/// The units of an agency by name key, for [`apply_row`].
+pub(crate) async fn units_by_key(
+    db: &impl ConnectionTrait,
+    agency_id: i64,
+) -> Result<HashMap<String, unit::Model>, DbErr> {
+    units_of(db, agency_id).await
+}
+
+/// Places one roster row in the agency (creating the units its path needs and recording a
+/// change of unit), in the caller's transaction. `current` is the employee with the row's NIP,
+/// if Netra knows them.
+pub(crate) async fn apply_row(
+    db: &impl ConnectionTrait,
+    agency_id: i64,
+    agency_name: &str,
+    row: &RosterRow,
+    current: Option<&employee::Model>,
+    units: &mut HashMap<String, unit::Model>,
+    now: DateTime<Utc>,
+) -> Result<(), DbErr> {
+    let unit_id = ensure_unit(db, agency_id, &row.units, &row.unit_code, units).await?;
+    let change = classify(
+        row,
+        current.filter(|e| e.agency_id == Some(agency_id)),
+        Some(unit_id),
+    );
+    let employee_id = match (current, &change) {
+        (_, Change::Same) => return Ok(()),
+        (Some(e), _) => {
+            let moved = e.unit_id != Some(unit_id);
+            let mut active: employee::ActiveModel = e.clone().into();
+            active.name = Set(row.name.clone());
+            active.jabatan = Set(row.jabatan.clone());
+            active.golongan = Set(row.golongan.clone());
+            active.jenis = Set(row.jenis.clone());
+            active.instansi = Set(agency_name.to_string());
+            active.unit_kerja = Set(row.unit_label());
+            active.agency_id = Set(Some(agency_id));
+            active.unit_id = Set(Some(unit_id));
+            active.update(db).await?;
+            if !moved && e.agency_id == Some(agency_id) {
+                return Ok(());
+            }
+            crate::ssr::db::results::placed(db, e.id, Some(agency_id), Some(unit_id)).await?;
+            if !moved {
+                return Ok(());
+            }
+            unit_history::Entity::update_many()
+                .col_expr(unit_history::Column::ToAt, Expr::value(now))
+                .filter(unit_history::Column::EmployeeId.eq(e.id))
+                .filter(unit_history::Column::ToAt.is_null())
+                .exec(db)
+                .await?;
+            e.id
+        }
+        (None, _) => {
+            employee::ActiveModel {
+                nip: Set(row.nip.clone()),
+                name: Set(row.name.clone()),
+                instansi: Set(agency_name.to_string()),
+                unit_kerja: Set(row.unit_label()),
+                agency_id: Set(Some(agency_id)),
+                unit_id: Set(Some(unit_id)),
+                jabatan: Set(row.jabatan.clone()),
+                golongan: Set(row.golongan.clone()),
+                jenis: Set(row.jenis.clone()),
+                ..Default::default()
+            }
+            .insert(db)
+            .await?
+            .id
+        }
+    };
+    unit_history::ActiveModel {
+        employee_id: Set(employee_id),
+        unit_id: Set(unit_id),
+        from_at: Set(now),
+        to_at: Set(None),
+        ..Default::default()
+    }
+    .insert(db)
+    .await?;
+    Ok(())
 }
 
 #[cfg(test)]

@@ -483,17 +483,18 @@ pub(crate) async fn award_if_complete(
     .map(|_| ())
 }
 
-/// For a webinar attempt: the session's join code, and whether the answer key is withheld
-/// (while the test's window is still open).
+/// For a webinar attempt: the session's join code, and whether the answer key is withheld.
+/// Keys and explanations of both tests stay hidden until the post-test window has closed, so
+/// early finishers cannot pass the key around while others are still answering.
 pub async fn review_policy(state: &AppState, attempt: &attempt::Model) -> Result<Review, AppError> {
-    let Some(stage) = stage_of(attempt) else {
+    if stage_of(attempt).is_none() {
         return Ok(Review::default());
-    };
+    }
     let Some(session) = session_of(state, attempt).await? else {
         return Ok(Review::default());
     };
     Ok(Review {
-        withheld: stage_window(&session, stage, Utc::now()) != Window::Closed,
+        withheld: stage_window(&session, Stage::Post, Utc::now()) != Window::Closed,
         webinar_code: Some(session.code),
     })
 }
