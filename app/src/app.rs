@@ -16,6 +16,7 @@ use crate::pages::{
     quiz::QuizPage,
     result::ResultPage,
     self_check::SelfCheckPage,
+    sso::{SignedOutPage, SsoBeginPage, SsoCallbackPage},
     tracking::{
         AssignmentsPageView, DashboardPage, DifficultyPage, JpLedgerPage, RosterImportPage,
         UnitStatusPage,
@@ -40,15 +41,19 @@ pub fn is_reading_page(path: &str) -> bool {
     matches!(parts.as_slice(), ["modul", _, lesson] if *lesson != "kuis")
 }
 
-/// Pages sent without the wasm bundle: lessons, the join-by-code page (`/w`) and a webinar's
-/// session page (`/w/{code}`),
+/// Pages sent without the wasm bundle: lessons, the single sign-on steps, the join-by-code page
+/// (`/w`) and a webinar's session page (`/w/{code}`),
 /// whose identification form and "Mulai" buttons are plain forms. Tens of thousands of
 /// attendees open that page within a minute; without the bundle the rush costs a few KB per
 /// attendee instead of the whole app, which is fetched later, spread over the minutes in which
 /// they open a test.
 pub fn is_light_page(path: &str) -> bool {
     let parts: Vec<&str> = path.trim_matches('/').split('/').collect();
-    is_reading_page(path) || matches!(parts.as_slice(), ["w"] | ["w", _])
+    is_reading_page(path)
+        || matches!(
+            parts.as_slice(),
+            ["w"] | ["w", _] | ["masuk", "sso"] | ["masuk", "sso", "kembali"] | ["keluar"]
+        )
 }
 
 /// Staff pages (dashboards, rosters, host pages, administration) are tables and use the width
@@ -173,6 +178,9 @@ fn Layout() -> impl IntoView {
                 <Route path=path!("/modul/:slug/hasil/:attempt") view=ResultPage ssr=SsrMode::Async />
                 <Route path=path!("/modul/:slug/:lesson") view=LessonPage ssr=SsrMode::Async />
                 <Route path=path!("/masuk") view=SignInPage ssr=SsrMode::Async />
+                <Route path=path!("/masuk/sso") view=SsoBeginPage ssr=SsrMode::Async />
+                <Route path=path!("/masuk/sso/kembali") view=SsoCallbackPage ssr=SsrMode::Async />
+                <Route path=path!("/keluar") view=SignedOutPage ssr=SsrMode::Async />
                 <Route path=path!("/aktivasi") view=ActivatePage ssr=SsrMode::Async />
                 <Route path=path!("/admin") view=AdminPage ssr=SsrMode::Async />
                 <Route path=path!("/admin/audit") view=AuditPage ssr=SsrMode::Async />

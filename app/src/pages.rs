@@ -14,6 +14,7 @@ pub mod operator;
 pub mod quiz;
 pub mod result;
 pub mod self_check;
+pub mod sso;
 pub mod tracking;
 pub mod violations;
 pub mod webinar;

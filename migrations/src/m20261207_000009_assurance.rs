@@ -215,6 +215,19 @@ impl MigrationTrait for Migration {
                     .to_owned(),
             )
             .await?;
+        // Sign-ins through SSO under way: the state, PKCE verifier and nonce of each, used once.
+        manager
+            .create_table(
+                table_auto(SsoRequests::Table)
+                    .col(big_pk_auto(SsoRequests::Id))
+                    .col(string_len(SsoRequests::StateHash, 64).unique_key())
+                    .col(string(SsoRequests::Verifier))
+                    .col(string(SsoRequests::Nonce))
+                    .col(string(SsoRequests::NextPath))
+                    .col(timestamp_with_time_zone(SsoRequests::ExpiresAt))
+                    .to_owned(),
+            )
+            .await?;
         manager
             .create_table(
                 table_auto(AttemptGrants::Table)
@@ -251,6 +264,7 @@ impl MigrationTrait for Migration {
         let db = manager.get_connection();
         for table in [
             AttemptGrants::Table.into_iden(),
+            SsoRequests::Table.into_iden(),
             AgencyTransfers::Table.into_iden(),
         ] {
             manager
@@ -452,4 +466,15 @@ enum AttemptGrants {
     GrantedBy,
     GrantedAt,
     Reason,
+}
+
+#[derive(DeriveIden)]
+enum SsoRequests {
+    Table,
+    Id,
+    StateHash,
+    Verifier,
+    Nonce,
+    NextPath,
+    ExpiresAt,
 }

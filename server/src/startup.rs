@@ -1,6 +1,7 @@
 //! Start-up: load and validate content, connect and migrate the database, build the state.
 
 use anyhow::Context;
+use app::ssr::accounts::sso::{Sso, SsoSettings};
 use app::ssr::{content, db, AppState, Settings};
 use leptos::config::LeptosOptions;
 use migrations::{Migrator, MigratorTrait};
@@ -22,11 +23,17 @@ pub struct ServerConfig {
     pub metrics_token: Option<String>,
     /// Reverse proxies whose forwarded client address is believed (`--trusted-proxy`).
     pub trusted_proxies: Vec<ipnet::IpNet>,
+    /// Self-declared identifications per client address per minute.
+    pub identify_per_minute: usize,
+    /// Single sign-on (`--oidc-*`), when an issuer is configured.
+    pub sso: Option<SsoSettings>,
 }
 
-impl From<crate::cli::ServeArgs> for ServerConfig {
-    fn from(a: crate::cli::ServeArgs) -> Self {
-        Self {
+impl ServerConfig {
+    /// The configuration the command line asked for; an incomplete SSO setting is an error.
+    pub fn from_args(a: crate::cli::ServeArgs) -> anyhow::Result<Self> {
+        let sso = sso_settings(a.sso, a.public_url.as_deref())?;
+        Ok(Self {
             addr: a.addr,
             database_url: a.db.database_url,
             content_dir: a.content_dir,
@@ -35,8 +42,49 @@ impl From<crate::cli::ServeArgs> for ServerConfig {
             sqlite_synchronous: a.db.sqlite_synchronous,
             metrics_token: a.metrics_token.filter(|t| !t.is_empty()),
             trusted_proxies: a.trusted_proxies,
-        }
+            identify_per_minute: a.identify_per_minute.max(1),
+            sso,
+        })
     }
+}
+
+fn sso_settings(
+    a: crate::cli::SsoArgs,
+    public_url: Option<&str>,
+) -> anyhow::Result<Option<SsoSettings>> {
+    let Some(issuer) = a.oidc_issuer.filter(|i| !i.is_empty()) else {
+        return Ok(None);
+    };
+    let client_id = a
+        .oidc_client_id
+        .filter(|c| !c.is_empty())
+        .context("--oidc-issuer needs --oidc-client-id")?;
+    let redirect_url = match (a.oidc_redirect_url, public_url) {
+        (Some(url), _) => url,
+        (None, Some(base)) => format!("{}/masuk/sso/kembali", base.trim_end_matches('/')),
+        (None, None) => anyhow::bail!("--oidc-issuer needs --oidc-redirect-url or --public-url"),
+    };
+    let mut agency_map = Vec::new();
+    for pair in a.oidc_agency_map.iter().filter(|p| !p.trim().is_empty()) {
+        let (from, to) = pair
+            .split_once('=')
+            .with_context(|| format!("--oidc-agency-map: `{pair}` is not `value=code`"))?;
+        agency_map.push((from.trim().to_string(), to.trim().to_string()));
+    }
+    if a.oidc_agency_claim.is_none() && a.oidc_agency.is_none() {
+        anyhow::bail!("--oidc-issuer needs --oidc-agency-claim or --oidc-agency");
+    }
+    Ok(Some(SsoSettings {
+        issuer,
+        client_id,
+        client_secret: a.oidc_client_secret.filter(|s| !s.is_empty()),
+        redirect_url,
+        nip_claim: a.oidc_nip_claim,
+        agency_claim: a.oidc_agency_claim.filter(|c| !c.is_empty()),
+        agency_map,
+        agency: a.oidc_agency.filter(|c| !c.is_empty()),
+        label: a.oidc_label,
+    }))
 }
 
 /// Creates the folder of a SQLite database file so `?mode=rwc` can create the file itself.
@@ -112,7 +160,14 @@ pub async fn prepare(config: &ServerConfig) -> anyhow::Result<AppState> {
         public_url: config.public_url.clone(),
         metrics_token: config.metrics_token.clone(),
         trusted_proxies: config.trusted_proxies.clone(),
+        identify_per_address_per_minute: config.identify_per_minute,
         ..Settings::default()
+    };
+    let sso = match &config.sso {
+        Some(s) => Some(Arc::new(
+            Sso::new(s.clone()).map_err(|e| anyhow::anyhow!("single sign-on: {e}"))?,
+        )),
+        None => None,
     };
     let live = Arc::new(app::ssr::live::LiveHub::default());
     live.listen(&conn);
@@ -124,6 +179,7 @@ pub async fn prepare(config: &ServerConfig) -> anyhow::Result<AppState> {
         settings: Arc::new(settings),
         limiter: Arc::default(),
         live,
+        sso,
     })
 }
 

@@ -4,7 +4,7 @@
 pub mod bench;
 pub mod hostile;
 
-use anyhow::{bail, Context, Result};
+use anyhow::{bail, ensure, Context, Result};
 use app::ssr::db::SqliteSynchronous;
 use app::ssr::AppState;
 use reqwest::header::{HeaderMap, HeaderValue, ACCEPT, LOCATION, REFERER};
@@ -149,12 +149,50 @@ impl TestApp {
         Self::spawn_configured(Backend::Sqlite, repo_root().join("content"), None, level).await
     }
 
+    /// The app with single sign-on: `provider` is given the app's base URL (to register its
+    /// redirect URI) and returns the settings pointing at the provider it started.
+    pub async fn spawn_with_sso<F, Fut>(backend: Backend, provider: F) -> Result<Self>
+    where
+        F: FnOnce(String) -> Fut,
+        Fut: std::future::Future<Output = Result<app::ssr::accounts::sso::SsoSettings>>,
+    {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
+        let base = format!("http://{}", listener.local_addr()?);
+        let sso = provider(base).await?;
+        let (database_url, cleanup) = Self::new_database(backend).await?;
+        Self::start_with(
+            backend,
+            database_url,
+            cleanup,
+            repo_root().join("content"),
+            None,
+            SqliteSynchronous::Full,
+            Some(listener),
+            Some(sso),
+        )
+        .await
+    }
+
     async fn spawn_configured(
         backend: Backend,
         content_dir: PathBuf,
         public_url: Option<String>,
         synchronous: SqliteSynchronous,
     ) -> Result<Self> {
+        let (database_url, cleanup) = Self::new_database(backend).await?;
+        Self::start(
+            backend,
+            database_url,
+            cleanup,
+            content_dir,
+            public_url,
+            synchronous,
+        )
+        .await
+    }
+
+    /// A fresh database of the backend: a temporary SQLite file or a new PostgreSQL database.
+    async fn new_database(backend: Backend) -> Result<(String, Cleanup)> {
         let (database_url, cleanup) = match backend {
             Backend::Sqlite => {
                 let path = std::env::temp_dir().join(format!("netra-test-{}.db", random_suffix()));
@@ -184,15 +222,7 @@ impl TestApp {
                 )
             }
         };
-        Self::start(
-            backend,
-            database_url,
-            cleanup,
-            content_dir,
-            public_url,
-            synchronous,
-        )
-        .await
+        Ok((database_url, cleanup))
     }
 
     async fn start(
@@ -203,6 +233,30 @@ impl TestApp {
         public_url: Option<String>,
         synchronous: SqliteSynchronous,
     ) -> Result<Self> {
+        Self::start_with(
+            backend,
+            database_url,
+            cleanup,
+            content_dir,
+            public_url,
+            synchronous,
+            None,
+            None,
+        )
+        .await
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    async fn start_with(
+        backend: Backend,
+        database_url: String,
+        cleanup: Cleanup,
+        content_dir: PathBuf,
+        public_url: Option<String>,
+        synchronous: SqliteSynchronous,
+        listener: Option<tokio::net::TcpListener>,
+        sso: Option<app::ssr::accounts::sso::SsoSettings>,
+    ) -> Result<Self> {
         let config = ServerConfig {
             addr: "127.0.0.1:0".parse()?,
             database_url: database_url.clone(),
@@ -212,6 +266,8 @@ impl TestApp {
             sqlite_synchronous: synchronous,
             metrics_token: None,
             trusted_proxies: Vec::new(),
+            identify_per_minute: 1200,
+            sso,
         };
         let state = match startup::prepare(&config).await {
             Ok(state) => state,
@@ -220,7 +276,10 @@ impl TestApp {
                 return Err(e);
             }
         };
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
+        let listener = match listener {
+            Some(l) => l,
+            None => tokio::net::TcpListener::bind("127.0.0.1:0").await?,
+        };
         let base = format!("http://{}", listener.local_addr()?);
         let (tx, rx) = oneshot::channel::<()>();
         let router = server::http::router(state.clone());
@@ -736,5 +795,84 @@ impl Drop for Netra {
     fn drop(&mut self) {
         let _ = self.child.kill();
         let _ = self.child.wait();
+    }
+}
+
+/// The npm tools folder (`NETRA_TOOLS`, default `~/.cache/netra/tools`).
+pub fn tools_dir() -> String {
+    std::env::var("NETRA_TOOLS").unwrap_or_else(|_| {
+        format!(
+            "{}/.cache/netra/tools",
+            std::env::var("HOME").unwrap_or_default()
+        )
+    })
+}
+
+/// A real OpenID Connect provider (npm `oidc-provider`, `tests/oidc/provider.mjs`) on a free
+/// loopback port, with the given users (login and claims). Stopped when dropped.
+pub struct OidcProvider {
+    pub issuer: String,
+    child: tokio::process::Child,
+}
+
+impl OidcProvider {
+    /// Starts the provider for a client redirecting to `<app base>/masuk/sso/kembali` (and back
+    /// to `<app base>/` after sign-out).
+    pub async fn start(app_base: &str, users: serde_json::Value) -> Result<Self> {
+        use tokio::io::AsyncBufReadExt;
+        let tools = tools_dir();
+        ensure!(
+            std::path::Path::new(&tools)
+                .join("node_modules/oidc-provider")
+                .exists(),
+            "oidc-provider is missing in {tools}: run `make test` (or .ci/tools.sh --test)"
+        );
+        let mut child = tokio::process::Command::new("node")
+            .arg(repo_root().join("tests/oidc/provider.mjs"))
+            .env("NETRA_TOOLS", &tools)
+            .env(
+                "OIDC_REDIRECT_URIS",
+                format!("{app_base}/masuk/sso/kembali"),
+            )
+            .env("OIDC_POST_LOGOUT_URIS", format!("{app_base}/"))
+            .env("OIDC_USERS", users.to_string())
+            .env("OIDC_MAX_SECONDS", "600")
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::null())
+            .kill_on_drop(true)
+            .spawn()
+            .context("starting node tests/oidc/provider.mjs")?;
+        let stdout = child.stdout.take().context("provider stdout")?;
+        let mut lines = tokio::io::BufReader::new(stdout).lines();
+        let line = tokio::time::timeout(std::time::Duration::from_secs(30), lines.next_line())
+            .await
+            .context("the provider did not start within 30 s")??
+            .context("the provider exited before listening")?;
+        let issuer = line
+            .strip_prefix("issuer ")
+            .with_context(|| format!("unexpected first line from the provider: {line}"))?
+            .to_string();
+        Ok(OidcProvider { issuer, child })
+    }
+
+    /// Netra's settings for this provider: NIP in `nip`, agency code in `instansi`.
+    pub fn settings(&self, app_base: &str) -> app::ssr::accounts::sso::SsoSettings {
+        app::ssr::accounts::sso::SsoSettings {
+            issuer: self.issuer.clone(),
+            client_id: "netra".into(),
+            client_secret: Some("netra-secret".into()),
+            redirect_url: format!("{app_base}/masuk/sso/kembali"),
+            nip_claim: "nip".into(),
+            agency_claim: Some("instansi".into()),
+            agency_map: Vec::new(),
+            agency: None,
+            label: "SSO Pemkab".into(),
+        }
+    }
+}
+
+impl Drop for OidcProvider {
+    fn drop(&mut self) {
+        let _ = self.child.start_kill();
     }
 }

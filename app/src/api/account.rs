@@ -74,3 +74,46 @@ pub async fn activate(
     leptos_axum::redirect(view.role.home());
     Ok(view)
 }
+
+/// The name of the agency's single sign-on (for the sign-in button), when one is configured.
+#[server(client = crate::api::client::Netra, endpoint = "sso_info")]
+pub async fn sso_info() -> Result<Option<String>, AppError> {
+    use crate::ssr::AppState;
+    let state = AppState::current()?;
+    Ok(state.sso.as_ref().map(|s| s.settings.label.clone()))
+}
+
+/// Starts a sign-in through SSO: the provider's authorization address to go to.
+#[server(client = crate::api::client::Netra, endpoint = "sso_begin")]
+pub async fn sso_begin(#[server(default)] next: String) -> Result<String, AppError> {
+    use crate::api::learner::safe_next;
+    use crate::ssr::{accounts::sso, AppState};
+    let state = AppState::current()?;
+    let next = if next.is_empty() { "/saya".to_string() } else { safe_next(&next) };
+    sso::begin(&state, &next).await
+}
+
+/// The provider's answer: signs the employee in and says where to go next.
+#[server(client = crate::api::client::Netra, endpoint = "sso_finish")]
+pub async fn sso_finish(
+    #[server(default)] code: String,
+    #[server(default)] state: String,
+    #[server(default)] error: String,
+) -> Result<String, AppError> {
+    use crate::api::learner::safe_next;
+    use crate::ssr::{accounts::sso, AppState};
+    let app = AppState::current()?;
+    let next = sso::finish(&app, sso::Callback { code, state, error }).await?;
+    Ok(safe_next(&next))
+}
+
+/// The provider's end-session address, to sign out there too (when it has one).
+#[server(client = crate::api::client::Netra, endpoint = "sso_end_session")]
+pub async fn sso_end_session() -> Result<Option<String>, AppError> {
+    use crate::ssr::AppState;
+    let state = AppState::current()?;
+    match &state.sso {
+        Some(sso) => Ok(sso.end_session_url(&state.public_url("/")).await),
+        None => Ok(None),
+    }
+}

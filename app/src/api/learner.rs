@@ -48,9 +48,11 @@ pub async fn sign_out() -> Result<(), AppError> {
     if let Some(account) = session::current(&state).await? {
         sign_in::audit(&state, Some(&account), "sign_out", &account.login, "").await?;
     }
+    // Signed in through the agency's SSO: the page after offers signing out there too.
+    let through_sso = crate::ssr::accounts::sso::signed_in_through_sso(&state).await;
     session::ACCOUNTS.close(&state).await?;
     session::LEARNERS.close(&state).await?;
-    leptos_axum::redirect("/");
+    leptos_axum::redirect(if through_sso { "/keluar" } else { "/" });
     Ok(())
 }
 

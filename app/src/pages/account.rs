@@ -1,6 +1,6 @@
 //! `/masuk` (sign in) and `/aktivasi` (first password or reset with a one-time code).
 
-use crate::api::account::Activate;
+use crate::api::account::{sso_info, Activate};
 use crate::app::LearnerActions;
 use crate::components::error_notice::ErrorNotice;
 use crate::components::sign_in_form::SignInForm;
@@ -12,9 +12,33 @@ use leptos_router::hooks::use_query_map;
 #[component]
 pub fn SignInPage() -> impl IntoView {
     let next = use_query_map().with_untracked(|q| q.get("lanjut").unwrap_or_default());
+    let sso = Resource::new(|| (), |_| sso_info());
+    let sso_next = next.clone();
     view! {
         <Title text="Masuk" />
         <h1>"Masuk ke Netra"</h1>
+        <Suspense fallback=|| ()>
+            {move || {
+                let next = sso_next.clone();
+                Suspend::new(async move {
+                    sso.await.ok().flatten().map(|label| {
+                        let href = if next.is_empty() {
+                            "/masuk/sso".to_string()
+                        } else {
+                            format!("/masuk/sso?lanjut={}", crate::model::percent_encode(&next))
+                        };
+                        view! {
+                            <p>
+                                <a class="button button-primary" href=href rel="external" data-testid="sso-sign-in">
+                                    {format!("Masuk dengan {label}")}
+                                </a>
+                            </p>
+                            <p class="hint">"Atau masuk dengan NIP/email dan kata sandi:"</p>
+                        }
+                    })
+                })
+            }}
+        </Suspense>
         <SignInForm next />
     }
 }

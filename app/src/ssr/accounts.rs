@@ -6,3 +6,4 @@ pub mod claims;
 pub mod learner;
 pub mod session;
 pub mod sign_in;
+pub mod sso;

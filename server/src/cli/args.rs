@@ -27,7 +27,7 @@ pub enum LogFormat {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Run the web server (the default).
-    Serve(ServeArgs),
+    Serve(Box<ServeArgs>),
     /// Apply or inspect database migrations.
     Migrate {
         /// What to do.
@@ -249,4 +249,43 @@ pub struct ServeArgs {
         value_delimiter = ','
     )]
     pub trusted_proxies: Vec<ipnet::IpNet>,
+    /// Self-declared identifications accepted per client address per minute (an office behind
+    /// one NAT may send a whole webinar's attendees).
+    #[arg(long, env = "NETRA_IDENTIFY_PER_MINUTE", default_value_t = 1200)]
+    pub identify_per_minute: usize,
+    #[command(flatten)]
+    pub sso: SsoArgs,
+}
+
+/// Single sign-on through the agency's OpenID Connect provider (Keycloak or any other).
+#[derive(Debug, Clone, Args)]
+pub struct SsoArgs {
+    /// The provider's issuer URL (discovery at `<issuer>/.well-known/openid-configuration`);
+    /// setting it turns single sign-on on.
+    #[arg(long, env = "NETRA_OIDC_ISSUER")]
+    pub oidc_issuer: Option<String>,
+    /// Netra's client id at the provider.
+    #[arg(long, env = "NETRA_OIDC_CLIENT_ID")]
+    pub oidc_client_id: Option<String>,
+    /// Netra's client secret at the provider (`client_secret_basic`).
+    #[arg(long, env = "NETRA_OIDC_CLIENT_SECRET", hide_env_values = true)]
+    pub oidc_client_secret: Option<String>,
+    /// The redirect URI registered at the provider; default `<public url>/masuk/sso/kembali`.
+    #[arg(long, env = "NETRA_OIDC_REDIRECT_URL")]
+    pub oidc_redirect_url: Option<String>,
+    /// The ID-token claim that holds the employee's NIP.
+    #[arg(long, env = "NETRA_OIDC_NIP_CLAIM", default_value = "nip")]
+    pub oidc_nip_claim: String,
+    /// The claim that names the employee's agency (mapped by `--oidc-agency-map`).
+    #[arg(long, env = "NETRA_OIDC_AGENCY_CLAIM")]
+    pub oidc_agency_claim: Option<String>,
+    /// `claim value=agency code` pairs, comma-separated; an unlisted value is taken as the code.
+    #[arg(long, env = "NETRA_OIDC_AGENCY_MAP", value_delimiter = ',')]
+    pub oidc_agency_map: Vec<String>,
+    /// The agency code of every user, when the provider serves one agency (no agency claim).
+    #[arg(long, env = "NETRA_OIDC_AGENCY")]
+    pub oidc_agency: Option<String>,
+    /// The provider's name on the sign-in button.
+    #[arg(long, env = "NETRA_OIDC_LABEL", default_value = "SSO instansi")]
+    pub oidc_label: String,
 }

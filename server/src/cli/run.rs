@@ -35,8 +35,8 @@ pub fn main() -> ExitCode {
 
 async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     match cli.command {
-        None => serve(cli.serve.into()).await,
-        Some(Command::Serve(args)) => serve(args.into()).await,
+        None => serve(ServerConfig::from_args(cli.serve)?).await,
+        Some(Command::Serve(args)) => serve(ServerConfig::from_args(*args)?).await,
         Some(Command::Migrate { db, action }) => migrate(&db.database_url, action).await,
         Some(Command::CheckContent { dir }) => Ok(check_content(dir)),
         Some(Command::Coverage { dir }) => Ok(coverage(dir)),

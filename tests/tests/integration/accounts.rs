@@ -601,6 +601,14 @@ async fn every_route_and_server_function_answers_each_role_as_its_rule_says(
         ("/api/whoami", vec![], Rule::Public),
         ("/api/identify", vec![("nip", "x")], Rule::Public),
         ("/api/sign_out", vec![], Rule::Public),
+        ("/api/sso_info", vec![], Rule::Public),
+        ("/api/sso_begin", vec![], Rule::Public),
+        (
+            "/api/sso_finish",
+            vec![("code", "x"), ("state", "y")],
+            Rule::Public,
+        ),
+        ("/api/sso_end_session", vec![], Rule::Public),
         (
             "/api/sign_in",
             vec![("login", "tidak-ada"), ("password", "salah-salah-salah")],

@@ -16,6 +16,7 @@ mod platform;
 mod question_upload;
 mod quiz;
 mod self_check;
+mod sso;
 mod tracking;
 mod violations;
 mod webinar;

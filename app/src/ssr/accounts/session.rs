@@ -168,7 +168,26 @@ pub(crate) fn cookie_in(headers: &axum::http::HeaderMap, name: &str) -> Option<S
         .filter(|v| is_token(v))
 }
 
-fn set_cookie(name: &str, value: &str, max_age_secs: i64, secure: bool) {
+/// A short opaque cookie value (an SSO state: base64url), or nothing.
+pub(crate) fn cookie_value(name: &str) -> Option<String> {
+    let headers = use_context::<Parts>()?.headers;
+    headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|pair| pair.trim().split_once('='))
+        .find(|(n, _)| *n == name)
+        .map(|(_, value)| value.to_string())
+        .filter(|v| {
+            v.len() <= 128
+                && v
+                    .bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+        })
+}
+
+pub(crate) fn set_cookie(name: &str, value: &str, max_age_secs: i64, secure: bool) {
     if let Some(res) = use_context::<ResponseOptions>() {
         let cookie = format!(
             "{name}={value}; Path=/; Max-Age={max_age_secs}; HttpOnly; SameSite=Lax{}",

@@ -600,3 +600,25 @@ pub mod attempt_grant {
 
     impl ActiveModelBehavior for ActiveModel {}
 }
+
+/// A sign-in through SSO under way: what the callback needs, used once.
+pub mod sso_request {
+    use sea_orm::entity::prelude::*;
+
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "sso_requests")]
+    pub struct Model {
+        #[sea_orm(primary_key)]
+        pub id: i64,
+        pub state_hash: String,
+        pub verifier: String,
+        pub nonce: String,
+        pub next_path: String,
+        pub expires_at: DateTimeUtc,
+    }
+
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}

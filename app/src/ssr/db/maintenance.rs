@@ -1,7 +1,7 @@
 //! Housekeeping: rows that are no use once their time is past, deleted so that tables do not
 //! grow without bound (expired sessions, roster previews never confirmed, unused expired codes).
 
-use super::entities::{one_time_code, roster_import};
+use super::entities::{one_time_code, roster_import, sso_request};
 use super::sessions::{self, Kind};
 use chrono::{DateTime, Utc};
 use sea_orm::{ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter};
@@ -31,6 +31,12 @@ pub async fn purge(db: &impl ConnectionTrait, now: DateTime<Utc>) -> Result<Purg
     purged.codes = one_time_code::Entity::delete_many()
         .filter(one_time_code::Column::UsedAt.is_null())
         .filter(one_time_code::Column::ExpiresAt.lt(now))
+        .exec(db)
+        .await?
+        .rows_affected;
+    // Sign-ins through SSO abandoned at the provider.
+    purged.sessions += sso_request::Entity::delete_many()
+        .filter(sso_request::Column::ExpiresAt.lt(now))
         .exec(db)
         .await?
         .rows_affected;
