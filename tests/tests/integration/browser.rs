@@ -219,3 +219,27 @@ async fn an_operator_imports_assigns_and_sees_the_pass_in_chromium() -> Result<(
     let _ = std::fs::remove_file(&roster);
     result.map(drop)
 }
+
+/// Single sign-on in Chromium: Netra's button, the provider's login form, back signed in.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn single_sign_on_goes_through_the_providers_login_form_in_chromium() -> Result<()> {
+    let mut provider = None;
+    let app = TestApp::spawn_with_sso(Backend::Sqlite, |base| {
+        let provider = &mut provider;
+        async move {
+            let users = serde_json::json!([{
+                "login": "budi",
+                "claims": { "name": "Budi Santoso", "nip": tests::NIP, "instansi": "pemkab-a" }
+            }]);
+            let started = tests::OidcProvider::start(&base, users).await?;
+            let settings = started.settings(&base);
+            *provider = Some(started);
+            Ok(settings)
+        }
+    })
+    .await?;
+    crate::accounts::world(&app).await?;
+    journey(&app, "sso_journey.mjs", &["budi"], "sso journey passed").await?;
+    drop(provider);
+    Ok(())
+}
