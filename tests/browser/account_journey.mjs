@@ -36,7 +36,7 @@ try {
   await page.getByLabel('Kata sandi baru').fill(newPassword);
   await page.getByLabel('Ulangi kata sandi').fill(newPassword);
   await page.getByRole('button', { name: 'Aktifkan dan masuk' }).click();
-  await page.getByText('identitas terverifikasi').waitFor();
+  await page.getByText('identitas: akun terverifikasi').waitFor();
   check(!(await page.content()).includes('Siti Aminah'), 'another learner is visible');
   await page.getByRole('button', { name: 'Keluar' }).click();
   await page.getByRole('link', { name: 'Masuk' }).waitFor();
@@ -55,7 +55,7 @@ try {
   await page.getByLabel('Email, nama pengguna, atau NIP').fill(nip);
   await page.getByLabel('Kata sandi').fill(newPassword);
   await page.getByRole('button', { name: 'Masuk' }).click();
-  await page.getByText('identitas terverifikasi').waitFor();
+  await page.getByText('identitas: akun terverifikasi').waitFor();
   await page.screenshot({ path: `${shots}/netra-saya-terverifikasi.png` });
   check(errors.length === 0, `browser errors: ${errors.join('; ')}`);
   console.log('account journey passed');

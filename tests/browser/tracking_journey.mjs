@@ -1,6 +1,9 @@
 // BKPSDM tracking in headless Chromium with JavaScript on: the operator imports a roster file
-// (preview, then confirm), assigns a module to an OPD, a learner on a phone completes it, and
-// the dashboard, the unit drill-down and the status export show the pass.
+// (preview, then confirm), assigns a module to an OPD, a learner on a phone completes it by
+// typing her NIP on the self-declared form; the claim stays off her record until the operator
+// confirms it with a reason, then shows as "Diisi sendiri" (not counted under the default
+// policy) until the agency accepts self-declared passes; then the dashboard, the unit drill-down
+// and the status export show the pass.
 // Usage: node tracking_journey.mjs BASE_URL OPERATOR_LOGIN PASSWORD ROSTER_CSV NIP SCREENSHOT_DIR
 import { check, launch } from './common.mjs';
 import { audit, axe, noClipping } from './audit.mjs';
@@ -73,13 +76,40 @@ try {
   await phone.getByRole('heading', { name: 'Hasil kuis' }).waitFor();
   await audit(phone, 'quiz result');
 
+  // A typed identity is a claim: her record (and the dashboard) is unchanged until the operator
+  // confirms it on her page, with a reason.
+  const row = op.locator('table.numbers tr', { hasText: 'Dinas Kesehatan' });
+  const cell = async (i) => (await row.locator('td').nth(i).textContent()).trim();
+  const dashboard = async () => {
+    await op.goto(`${base}/operator/dasbor`);
+    await op.getByRole('heading', { name: 'Dasbor penyelesaian modul' }).waitFor();
+    await row.waitFor();
+  };
+  await dashboard();
+  check((await cell(1)) === '0' && (await cell(3)) === '0', 'a claim is not on the record');
+  await op.goto(`${base}/operator`);
+  await op.getByRole('link', { name: 'Rina Wati' }).click();
+  await op.getByTestId('claims').waitFor();
+  await hydrated(op);
+  await audit(op, 'employee page with a claim');
+  await op.getByLabel('Alasan konfirmasi').fill('Dikerjakan di ruang BKPSDM, KTP diperiksa operator');
+  await op.getByRole('button', { name: 'Konfirmasi milik pegawai ini' }).click();
+  await op.getByTestId('claims').waitFor({ state: 'detached' });
+  await dashboard();
+  check((await cell(1)) === '0' && (await cell(3)) === '1', 'confirmed: shown as diisi sendiri, not counted');
+  // The agency accepts self-declared passes: now it counts.
+  await op.goto(`${base}/operator/penugasan`);
+  await op.getByRole('heading', { name: 'Syarat identitas kelulusan' }).waitFor();
+  await hydrated(op);
+  await op.locator('input[name="required_assurance"][value="self_declared"]').check();
+  await op.getByRole('button', { name: 'Simpan syarat' }).click();
+  await op.getByText('Syarat identitas disimpan.').waitFor();
+
   // The dashboard shows the pass, with the numbers as text next to the chart.
-  await op.getByRole('link', { name: 'Dasbor' }).click();
-  await op.getByRole('heading', { name: 'Dasbor penyelesaian modul' }).waitFor();
+  await dashboard();
   await op.locator('figure.chart svg').waitFor();
   await audit(op, 'operator dashboard');
-  const row = op.locator('table.numbers tr', { hasText: 'Dinas Kesehatan' });
-  check((await row.locator('td').nth(1).textContent()).trim() === '1', 'one pass in Dinas Kesehatan');
+  check((await cell(1)) === '1', 'one pass in Dinas Kesehatan');
   check((await row.locator('td').nth(2).textContent()).trim() === '50,0%', 'half of the OPD passed');
   await op.screenshot({ path: `${shots}/netra-dasbor.png`, fullPage: true });
   await row.getByRole('link', { name: 'Dinas Kesehatan' }).click();

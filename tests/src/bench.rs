@@ -156,6 +156,8 @@ pub async fn start_server_with_site(database_url: &str, site: &str) -> Result<Se
         .arg(root.join("content"))
         .arg("--site-root")
         .arg(root.join(site))
+        // Every simulated attendee comes from 127.0.0.1: the per-address limit would stop them.
+        .args(["--identify-per-minute", "10000000"])
         .env("DATABASE_URL", database_url)
         .env("RUST_LOG", "warn")
         // Warnings and errors (tracing writes to stdout) show next to the figures.

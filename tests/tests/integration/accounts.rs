@@ -433,6 +433,13 @@ async fn every_route_and_server_function_answers_each_role_as_its_rule_says(
         ),
         ("/masuk", "/masuk".into(), Rule::Public),
         ("/aktivasi", "/aktivasi".into(), Rule::Public),
+        ("/masuk/sso", "/masuk/sso".into(), Rule::Public),
+        (
+            "/masuk/sso/kembali",
+            "/masuk/sso/kembali?code=x&state=y".into(),
+            Rule::Public,
+        ),
+        ("/keluar", "/keluar".into(), Rule::Public),
         ("/admin", "/admin".into(), Rule::Admin),
         ("/admin/audit", "/admin/audit".into(), Rule::Admin),
         ("/operator", "/operator".into(), Rule::Operator),
