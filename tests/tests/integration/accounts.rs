@@ -1176,6 +1176,9 @@ async fn activation_codes_work_once_and_expire(backend: Backend) -> Result<()> {
         issued["login"] == NIP_OTHER,
         "the learner's login is the NIP"
     );
+    // Someone types her NIP while the code waits: a new code (a reset) ends that session.
+    let typed_early = app.browser()?;
+    typed_early.identify(NIP_OTHER, "Siti Aminah").await?;
     // Codes for a whole unit retire the one above: only the newest works.
     let unit: serde_json::Value = operator
         .call(
@@ -1208,6 +1211,11 @@ async fn activation_codes_work_once_and_expire(backend: Backend) -> Result<()> {
         stale.status()
     );
     let code = codes[0]["code"].as_str().context("unit code")?.to_string();
+    let ended: serde_json::Value = typed_early.call("/api/me", &[]).await?.json().await?;
+    ensure!(
+        ended.is_null(),
+        "a new code ends the self-declared sessions on the NIP: {ended}"
+    );
 
     // Before activating, someone (perhaps the employee, perhaps not) identified with the NIP on
     // the self-declared form; activation ends that session.

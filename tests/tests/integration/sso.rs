@@ -15,6 +15,8 @@ crate::on_both_backends!(
 
 /// A valid NIP on nobody's roster.
 const NIP_UNKNOWN: &str = "199203152018012004";
+/// An employee of agency A without an account.
+const NIP_RINA: &str = "198807212012022002";
 
 fn users() -> serde_json::Value {
     let user = |login: &str, nip: &str, agency: &str| {
@@ -25,6 +27,7 @@ fn users() -> serde_json::Value {
     };
     serde_json::json!([
         user("budi", NIP, "pemkab-a"),
+        user("rina", NIP_RINA, "pemkab-a"),
         user("siti", NIP_OTHER, "pemkab-a"),
         user("asing", NIP_UNKNOWN, "pemkab-a"),
         user("aud-salah", NIP, "pemkab-a"),
@@ -156,6 +159,41 @@ async fn signing_in_through_the_agency_provider_follows_the_rules(backend: Backe
         out.contains(&format!("{}/session/end", provider.issuer))
             && out.contains("client_id=netra"),
         "the provider's end-session address is offered"
+    );
+
+    // Rina (agency A, no account yet) was typed in on the form; her first SSO sign-in creates
+    // her account and ends that self-declared session.
+    let a = db::accounts::agency_by_code(&app.db, "pemkab-a")
+        .await?
+        .context("agency A")?;
+    sea_orm::ActiveModelTrait::insert(
+        db::entities::employee::ActiveModel {
+            nip: sea_orm::Set(NIP_RINA.into()),
+            name: sea_orm::Set("Rina Wati".into()),
+            instansi: sea_orm::Set(a.name.clone()),
+            unit_kerja: sea_orm::Set("Dinas Kesehatan".into()),
+            agency_id: sea_orm::Set(Some(a.id)),
+            ..Default::default()
+        },
+        &app.db,
+    )
+    .await?;
+    let typed = app.browser()?;
+    typed.identify(NIP_RINA, "Rina Wati").await?;
+    let rina = app.browser()?;
+    let back = through_the_provider(&app, &rina, "rina").await?;
+    let (status, _) = callback(&rina, &back).await?;
+    ensure!(status == StatusCode::SEE_OTHER, "Rina signed in");
+    ensure!(me(&rina).await?["assurance"] == "Sso", "at the SSO level");
+    ensure!(
+        me(&typed).await?.is_null(),
+        "signing in through SSO ends the self-declared sessions on the NIP"
+    );
+    ensure!(
+        db::accounts::by_login(&app.db, NIP_RINA)
+            .await?
+            .is_some_and(|a| a.password_hash.is_none() && a.sso_subject.as_deref() == Some("rina")),
+        "her account, created at her first SSO sign-in, without a password"
     );
 
     // Siti is on agency B's roster, the provider says agency A: refused, nothing created.
