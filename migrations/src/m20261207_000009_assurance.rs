@@ -28,11 +28,23 @@ fn added_columns() -> [(&'static str, ColumnDef); 10] {
     [
         ("learner_sessions", big_integer_null(c("claim_id"))),
         ("attempts", big_integer(c("claim_id")).default(0).to_owned()),
-        ("certificates", big_integer(c("claim_id")).default(0).to_owned()),
+        (
+            "certificates",
+            big_integer(c("claim_id")).default(0).to_owned(),
+        ),
         ("certificates", level(c("assurance"), "self_declared")),
-        ("webinar_participants", big_integer(c("claim_id")).default(0).to_owned()),
-        ("module_results", timestamp_with_time_zone_null(c("account_passed_at"))),
-        ("module_results", timestamp_with_time_zone_null(c("sso_passed_at"))),
+        (
+            "webinar_participants",
+            big_integer(c("claim_id")).default(0).to_owned(),
+        ),
+        (
+            "module_results",
+            timestamp_with_time_zone_null(c("account_passed_at")),
+        ),
+        (
+            "module_results",
+            timestamp_with_time_zone_null(c("sso_passed_at")),
+        ),
         ("agencies", level(c("required_assurance"), "account")),
         ("account_sessions", level(c("assurance"), "account")),
         ("accounts", string_null(c("sso_subject"))),
@@ -356,7 +368,11 @@ async fn create_lessons_table(
     table: LessonsRead,
     with_claim: bool,
 ) -> Result<(), DbErr> {
-    let name = if with_claim { "lessons_read" } else { "lesson_progress" };
+    let name = if with_claim {
+        "lessons_read"
+    } else {
+        "lesson_progress"
+    };
     let mut create = table_auto(table);
     create
         .col(big_pk_auto(LessonsRead::Id))
@@ -380,7 +396,11 @@ async fn create_lessons_table(
     } else {
         "employee_id, module_slug, lesson_slug"
     };
-    let index = if with_claim { "uq_lessons_read" } else { "uq_lesson_progress" };
+    let index = if with_claim {
+        "uq_lessons_read"
+    } else {
+        "uq_lesson_progress"
+    };
     manager
         .get_connection()
         .execute_unprepared(&format!("CREATE UNIQUE INDEX {index} ON {name} ({key})"))

@@ -89,7 +89,11 @@ pub async fn sso_begin(#[server(default)] next: String) -> Result<String, AppErr
     use crate::api::learner::safe_next;
     use crate::ssr::{accounts::sso, AppState};
     let state = AppState::current()?;
-    let next = if next.is_empty() { "/saya".to_string() } else { safe_next(&next) };
+    let next = if next.is_empty() {
+        "/saya".to_string()
+    } else {
+        safe_next(&next)
+    };
     sso::begin(&state, &next).await
 }
 

@@ -63,16 +63,7 @@ pub async fn decide_claim(claim_id: i64, answer: String) -> Result<(), AppError>
     use crate::ssr::{accounts::claims, accounts::learner, AppState};
     let state = AppState::current()?;
     let me = learner::require(&state).await?;
-    let accept = match answer.as_str() {
-        "ya" => true,
-        "bukan" => false,
-        _ => {
-            return Err(crate::ssr::respond::fail(AppError::invalid(
-                "answer",
-                "Pilih \"Ini saya\" atau \"Bukan saya\".",
-            )))
-        }
-    };
+    let accept = yes_or_no(&answer, "Pilih \"Ini saya\" atau \"Bukan saya\".")?;
     claims::decide_own(&state, &me, claim_id, accept).await?;
     leptos_axum::redirect("/saya");
     Ok(())
@@ -85,19 +76,22 @@ pub async fn decide_transfer(transfer_id: i64, answer: String) -> Result<(), App
     use crate::ssr::{accounts::learner, tracking::transfers, AppState};
     let state = AppState::current()?;
     let me = learner::require(&state).await?;
-    let accept = match answer.as_str() {
-        "ya" => true,
-        "bukan" => false,
-        _ => {
-            return Err(crate::ssr::respond::fail(AppError::invalid(
-                "answer",
-                "Pilih \"Setuju\" atau \"Tolak\".",
-            )))
-        }
-    };
+    let accept = yes_or_no(&answer, "Pilih \"Setuju\" atau \"Tolak\".")?;
     transfers::decide_by_employee(&state, &me, transfer_id, accept).await?;
     leptos_axum::redirect("/saya");
     Ok(())
+}
+
+/// An `answer` of `ya` or `bukan`; anything else is refused with `message` on that field.
+#[cfg(feature = "ssr")]
+fn yes_or_no(answer: &str, message: &str) -> Result<bool, AppError> {
+    match answer {
+        "ya" => Ok(true),
+        "bukan" => Ok(false),
+        _ => Err(crate::ssr::respond::fail(AppError::invalid(
+            "answer", message,
+        ))),
+    }
 }
 
 /// Only local paths are followed after identifying: no open redirect to another site.

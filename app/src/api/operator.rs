@@ -84,7 +84,11 @@ pub async fn delete_employee(
 /// Confirms a self-declared claim on an employee's NIP (its history joins the record), with the
 /// reason the operator is sure (kept in the audit log).
 #[server(client = crate::api::client::Netra, endpoint = "confirm_claim")]
-pub async fn confirm_claim(employee_id: i64, claim_id: i64, reason: String) -> Result<(), AppError> {
+pub async fn confirm_claim(
+    employee_id: i64,
+    claim_id: i64,
+    reason: String,
+) -> Result<(), AppError> {
     use crate::ssr::{accounts::claims, accounts::session, AppState};
     let state = AppState::current()?;
     let actor = session::require(&state, &[crate::model::auth::Role::Operator]).await?;

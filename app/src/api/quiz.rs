@@ -92,7 +92,8 @@ pub async fn get_my_results() -> Result<Option<MyResults>, AppError> {
         Some(me) => {
             let mut mine = results::my_results(&state, &me, &CertifyOnPass).await?;
             // Requests to join another agency's roster wait for the employee's answer here.
-            mine.transfers = crate::ssr::tracking::transfers::waiting_for_employee(&state, &me).await?;
+            mine.transfers =
+                crate::ssr::tracking::transfers::waiting_for_employee(&state, &me).await?;
             Ok(Some(mine))
         }
         None => Ok(None),

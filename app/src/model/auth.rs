@@ -177,7 +177,10 @@ mod tests {
     fn nips_are_masked_in_the_middle() {
         assert_eq!(mask_nip("198609122010011003"), "198609********1003");
         assert_eq!(mask_nip("123"), "***");
-        assert_eq!(mask_nip_for_public("198609122010011003"), "1986**************");
+        assert_eq!(
+            mask_nip_for_public("198609122010011003"),
+            "1986**************"
+        );
     }
 
     #[test]

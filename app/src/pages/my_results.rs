@@ -1,15 +1,15 @@
 //! `/saya`: the learner's attempts and best score per module.
 
 use super::loaded;
-use crate::api::quiz::get_my_results;
 use crate::api::learner::{DecideClaim, DecideTransfer};
+use crate::api::quiz::get_my_results;
 use crate::app::LearnerActions;
 use crate::components::error_notice::ErrorNotice;
-use crate::model::assurance::Assurance;
-use leptos::form::ActionForm;
 use crate::components::identify_form::IdentifyForm;
+use crate::model::assurance::Assurance;
 use crate::model::nip::format_nip;
 use crate::model::quiz::MyResults;
+use leptos::form::ActionForm;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::components::A;

@@ -211,8 +211,16 @@ async fn submit_raw(app: &TestApp, started: Vec<Started>) -> Result<f64> {
             };
             let txn = db::begin_write(&conn).await?;
             ensure!(db::attempts::claim_submission(&txn, s.attempt_id, &outcome).await?);
-            db::results::submitted(&txn, employee_id, MODULE, now, 0, false, Assurance::SelfDeclared)
-                .await?;
+            db::results::submitted(
+                &txn,
+                employee_id,
+                MODULE,
+                now,
+                0,
+                false,
+                Assurance::SelfDeclared,
+            )
+            .await?;
             db::attempts::save_final_answers(&txn, s.attempt_id, rows).await?;
             txn.commit().await?;
             Ok::<_, anyhow::Error>(())

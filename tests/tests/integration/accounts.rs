@@ -279,6 +279,18 @@ pub async fn sign_in(browser: &Browser, login: &str) -> Result<()> {
     Ok(())
 }
 
+/// An operator issues a one-time code for an employee: the answer (`login`, `code`, ...).
+pub async fn issue_code(operator: &Browser, employee_id: i64) -> Result<serde_json::Value> {
+    let res = operator
+        .call(
+            "/api/issue_learner_code",
+            &[("employee_id", &employee_id.to_string())],
+        )
+        .await?;
+    ensure!(res.status().is_success(), "issue a code: {}", res.status());
+    Ok(res.json().await?)
+}
+
 /// A browser signed in to a (new) account of the rostered employee with this NIP: what an
 /// employee has after activating the code their operator gave them.
 pub async fn signed_in_employee(app: &TestApp, nip: &str) -> Result<Browser> {
@@ -1163,14 +1175,7 @@ async fn activation_codes_work_once_and_expire(backend: Backend) -> Result<()> {
     let w = world(&app).await?;
     let operator = app.browser()?;
     sign_in(&operator, "op-b@netra.test").await?;
-    let issued: serde_json::Value = operator
-        .call(
-            "/api/issue_learner_code",
-            &[("employee_id", &w.employee_b.to_string())],
-        )
-        .await?
-        .json()
-        .await?;
+    let issued = issue_code(&operator, w.employee_b).await?;
     let code = issued["code"].as_str().context("code")?.to_string();
     ensure!(
         issued["login"] == NIP_OTHER,
@@ -1222,7 +1227,10 @@ async fn activation_codes_work_once_and_expire(backend: Backend) -> Result<()> {
     let typed = app.browser()?;
     typed.identify(NIP_OTHER, "Siti Aminah").await?;
     let before: serde_json::Value = typed.call("/api/me", &[]).await?.json().await?;
-    ensure!(before["assurance"] == "SelfDeclared", "typed identity: {before}");
+    ensure!(
+        before["assurance"] == "SelfDeclared",
+        "typed identity: {before}"
+    );
     let learner = app.browser()?;
     let weak = learner
         .call(

@@ -1,7 +1,7 @@
 //! Trustworthy completion: whose history a self-declared claim is, who may make it the
 //! employee's, and attempts counted per assignment cycle with extra attempts an operator grants.
 
-use crate::accounts::{sign_in, world, PASSWORD};
+use crate::accounts::{issue_code, sign_in, world, PASSWORD};
 use anyhow::{ensure, Context, Result};
 use app::ssr::db::entities::{assignment, audit_entry};
 use reqwest::StatusCode;
@@ -40,14 +40,7 @@ async fn the_employee_confirms_or_rejects_what_was_typed_with_their_nip(
     // Siti activates the code her operator gave her: both typed sessions end.
     let op = app.browser()?;
     sign_in(&op, "op-b@netra.test").await?;
-    let issued: serde_json::Value = op
-        .call(
-            "/api/issue_learner_code",
-            &[("employee_id", &w.employee_b.to_string())],
-        )
-        .await?
-        .json()
-        .await?;
+    let issued = issue_code(&op, w.employee_b).await?;
     let code = issued["code"].as_str().context("code")?;
     let siti = app.browser()?;
     let res = siti
@@ -88,9 +81,14 @@ async fn the_employee_confirms_or_rejects_what_was_typed_with_their_nip(
     let (passed, failed) = (id_of(1)?, id_of(0)?);
     // Someone identified only by typing cannot settle claims, even on another NIP.
     let stranger = app.browser()?;
-    stranger.identify("199203152018012004", "Orang Lain").await?;
+    stranger
+        .identify("199203152018012004", "Orang Lain")
+        .await?;
     let res = stranger
-        .call("/api/decide_claim", &[("claim_id", &passed), ("answer", "ya")])
+        .call(
+            "/api/decide_claim",
+            &[("claim_id", &passed), ("answer", "ya")],
+        )
         .await?;
     ensure!(
         res.status() == StatusCode::UNAUTHORIZED,
@@ -99,15 +97,24 @@ async fn the_employee_confirms_or_rejects_what_was_typed_with_their_nip(
     );
     // "Ini saya": the pass joins her record, still marked as typed; "Bukan saya": closed.
     let res = siti
-        .call("/api/decide_claim", &[("claim_id", &passed), ("answer", "ya")])
+        .call(
+            "/api/decide_claim",
+            &[("claim_id", &passed), ("answer", "ya")],
+        )
         .await?;
     ensure!(res.status().is_success(), "confirm: {}", res.status());
     let res = siti
-        .call("/api/decide_claim", &[("claim_id", &failed), ("answer", "bukan")])
+        .call(
+            "/api/decide_claim",
+            &[("claim_id", &failed), ("answer", "bukan")],
+        )
         .await?;
     ensure!(res.status().is_success(), "reject: {}", res.status());
     let res = siti
-        .call("/api/decide_claim", &[("claim_id", &failed), ("answer", "ya")])
+        .call(
+            "/api/decide_claim",
+            &[("claim_id", &failed), ("answer", "ya")],
+        )
         .await?;
     ensure!(
         res.status() == StatusCode::CONFLICT,
@@ -197,7 +204,10 @@ async fn attempts_count_per_cycle_and_operators_grant_extra_ones(backend: Backen
         "another agency's employee"
     );
     ensure!(
-        grant(&op, "Listrik padam saat ujian").await?.status().is_success(),
+        grant(&op, "Listrik padam saat ujian")
+            .await?
+            .status()
+            .is_success(),
         "grant"
     );
     let html = budi.start_quiz().await?;
@@ -267,7 +277,10 @@ async fn another_agencys_employee_is_requested_not_taken(backend: Backend) -> Re
             ],
         )
     };
-    ensure!(add().await?.status().is_success(), "the request is accepted");
+    ensure!(
+        add().await?.status().is_success(),
+        "the request is accepted"
+    );
     let agency_of_siti = || async {
         let e = app::ssr::db::employees::find(&app.db, w.employee_b)
             .await?
@@ -297,7 +310,10 @@ async fn another_agencys_employee_is_requested_not_taken(backend: Backend) -> Re
     let mine = results(&siti).await?;
     let id = mine["transfers"][0]["id"].to_string();
     let res = siti
-        .call("/api/decide_transfer", &[("transfer_id", &id), ("answer", "bukan")])
+        .call(
+            "/api/decide_transfer",
+            &[("transfer_id", &id), ("answer", "bukan")],
+        )
         .await?;
     ensure!(res.status().is_success(), "decline: {}", res.status());
     ensure!(agency_of_siti().await? == b, "still B's");
@@ -305,11 +321,7 @@ async fn another_agencys_employee_is_requested_not_taken(backend: Backend) -> Re
     ensure!(add().await?.status().is_success(), "asked again");
     let admin = app.browser()?;
     sign_in(&admin, "admin@netra.test").await?;
-    let overview: serde_json::Value = admin
-        .call("/api/admin_overview", &[])
-        .await?
-        .json()
-        .await?;
+    let overview: serde_json::Value = admin.call("/api/admin_overview", &[]).await?.json().await?;
     let id = overview["transfers"][0]["id"].to_string();
     let res = op_a
         .call("/api/approve_transfer", &[("transfer_id", &id)])

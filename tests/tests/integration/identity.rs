@@ -151,7 +151,10 @@ async fn a_second_claim_on_a_nip_opens_nothing_of_its_history(backend: Backend) 
     let (status, _) = proxy
         .page(&format!("/modul/{MODULE}/hasil/{budi_attempt}"))
         .await?;
-    ensure!(status == 404, "Budi's result is not found for the proxy: {status}");
+    ensure!(
+        status == 404,
+        "Budi's result is not found for the proxy: {status}"
+    );
     // It has attempts of its own, whatever the first claim used.
     let html = proxy.start_quiz().await?;
     ensure!(
@@ -202,10 +205,18 @@ async fn identification_is_throttled_per_nip_and_per_address(backend: Backend) -
     for nip in [NIP, NIP_UNKNOWN] {
         for i in 0..5 {
             let res = post(nip, "Budi Santoso").await?;
-            ensure!(res.status().is_success(), "claim {i} on {nip}: {}", res.status());
+            ensure!(
+                res.status().is_success(),
+                "claim {i} on {nip}: {}",
+                res.status()
+            );
         }
         let res = post(nip, "Budi Santoso").await?;
-        ensure!(res.status() == 429, "the sixth claim in a quarter hour: {}", res.status());
+        ensure!(
+            res.status() == 429,
+            "the sixth claim in a quarter hour: {}",
+            res.status()
+        );
         let wait: u64 = res
             .headers()
             .get("retry-after")
@@ -250,7 +261,12 @@ async fn identification_is_throttled_per_nip_and_per_address(backend: Backend) -
         let res = flood
             .call(
                 "/api/identify",
-                &[("nip", "1"), ("name", "x"), ("instansi", ""), ("unit_kerja", "")],
+                &[
+                    ("nip", "1"),
+                    ("name", "x"),
+                    ("instansi", ""),
+                    ("unit_kerja", ""),
+                ],
             )
             .await?;
         if res.status() == 429 {

@@ -1,8 +1,8 @@
 //! Integration tests: the whole app over HTTP, on SQLite and on PostgreSQL, plus the browser journey.
 
 mod accounts;
-mod assurance;
 mod architecture;
+mod assurance;
 mod browser;
 mod catalog;
 mod crash;

@@ -965,7 +965,13 @@ async fn assignments_dashboards_and_exports_follow_the_fixture(backend: Backend)
     take_quiz_self_declared(&app, &people[3].0, "Dodi", usize::MAX).await?;
     let tally = |o: Overview| {
         let t = o.assignment.tally;
-        (t.passed, t.below_level, t.failed, t.in_progress, t.not_started)
+        (
+            t.passed,
+            t.below_level,
+            t.failed,
+            t.in_progress,
+            t.not_started,
+        )
     };
     let overview = || async {
         json::<Option<Overview>>(&op, "/api/dashboard", &[])
@@ -997,7 +1003,10 @@ async fn assignments_dashboards_and_exports_follow_the_fixture(backend: Backend)
         .await?;
     ensure!(res.status().is_success(), "confirm: {}", res.status());
     let o = overview().await?;
-    ensure!(o.assignment.required == Assurance::Account, "the default policy");
+    ensure!(
+        o.assignment.required == Assurance::Account,
+        "the default policy"
+    );
     ensure!(
         tally(o) == (1, 1, 1, 1, 0),
         "Dodi's pass is shown below the level"
@@ -1053,9 +1062,16 @@ async fn assignments_dashboards_and_exports_follow_the_fixture(backend: Backend)
         let op = &op;
         async move {
             let res = op
-                .call("/api/set_assurance_policy", &[("required_assurance", level)])
+                .call(
+                    "/api/set_assurance_policy",
+                    &[("required_assurance", level)],
+                )
                 .await?;
-            ensure!(res.status().is_success(), "policy {level}: {}", res.status());
+            ensure!(
+                res.status().is_success(),
+                "policy {level}: {}",
+                res.status()
+            );
             anyhow::Ok(())
         }
     };
@@ -1074,7 +1090,10 @@ async fn assignments_dashboards_and_exports_follow_the_fixture(backend: Backend)
     ensure!(credited == vec!["Ani", "Dodi", "Eka"], "{credited:?}");
     set_policy("account").await?;
     let res = op
-        .call("/api/set_assurance_policy", &[("required_assurance", "verified")])
+        .call(
+            "/api/set_assurance_policy",
+            &[("required_assurance", "verified")],
+        )
         .await?;
     ensure!(res.status() == 422, "an unknown level: {}", res.status());
 
@@ -1105,10 +1124,7 @@ async fn assignments_dashboards_and_exports_follow_the_fixture(backend: Backend)
         .await?
         .context("overview")?;
     let t = &o.assignment.tally;
-    ensure!(
-        (t.passed, t.below_level, t.overdue) == (1, 1, 2),
-        "{t:?}"
-    );
+    ensure!((t.passed, t.below_level, t.overdue) == (1, 1, 2), "{t:?}");
     let res = op
         .get(&format!(
             "/operator/penugasan/{id}/status.csv?status=terlambat"

@@ -587,10 +587,18 @@ async fn a_webinar_runs_from_join_to_a_verified_certificate(backend: Backend) ->
     let short = op_b
         .call(
             "/api/confirm_claim",
-            &[("employee_id", &employee_id), ("claim_id", &claim_id), ("reason", "ya")],
+            &[
+                ("employee_id", &employee_id),
+                ("claim_id", &claim_id),
+                ("reason", "ya"),
+            ],
         )
         .await?;
-    ensure!(short.status() == 422, "a reason is required: {}", short.status());
+    ensure!(
+        short.status() == 422,
+        "a reason is required: {}",
+        short.status()
+    );
     let res = op_b
         .call(
             "/api/confirm_claim",
@@ -831,9 +839,10 @@ async fn certificate_numbers_stay_unique_under_concurrent_issuance(backend: Back
         let state = app.state.clone();
         let nip = format!("1990011520150320{i:02}");
         tasks.push(tokio::spawn(async move {
-            let holder = db::employees::find_or_insert(&state.db, &nip, "Peserta", "Instansi", "Unit")
-                .await
-                .map_err(|e| anyhow::anyhow!("{e:?}"))?;
+            let holder =
+                db::employees::find_or_insert(&state.db, &nip, "Peserta", "Instansi", "Unit")
+                    .await
+                    .map_err(|e| anyhow::anyhow!("{e:?}"))?;
             let cert = app::ssr::learning::certificates::issue(
                 &state,
                 app::ssr::learning::certificates::Award {

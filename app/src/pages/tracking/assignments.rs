@@ -2,11 +2,10 @@
 
 use super::*;
 use crate::api::tracking::{
-    get_assignments, CreateAssignment, NewAssignmentCycle, SetAssurancePolicy,
-    SetCertificateSigner,
+    get_assignments, CreateAssignment, NewAssignmentCycle, SetAssurancePolicy, SetCertificateSigner,
 };
-use crate::model::assurance::Assurance;
 use crate::components::error_notice::ErrorNotice;
+use crate::model::assurance::Assurance;
 use crate::model::tracking::{percent, AssignmentsPage, Tally};
 use crate::pages::loaded;
 use leptos::form::ActionForm;

@@ -41,7 +41,14 @@ pub async fn decide_own(
     } else {
         "claim_rejected_by_employee"
     };
-    audit(state, account.as_ref(), action, &me.employee.nip, &claim.name).await
+    audit(
+        state,
+        account.as_ref(),
+        action,
+        &me.employee.nip,
+        &claim.name,
+    )
+    .await
 }
 
 /// An operator confirms a claim on the NIP of an employee of their agency, with a reason.
@@ -52,13 +59,11 @@ pub async fn confirm_by_operator(
     reason: &str,
 ) -> Result<(), AppError> {
     let agency_id = session::agency_of(actor)?;
-    let reason = reason.split_whitespace().collect::<Vec<_>>().join(" ");
-    if reason.chars().count() < 10 || reason.chars().count() > 300 {
-        return Err(fail(AppError::invalid(
-            "reason",
-            "Tulis alasan konfirmasi (10 sampai 300 karakter), misalnya bagaimana identitas pegawai dipastikan.",
-        )));
-    }
+    let reason = super::sign_in::audit_reason(
+        reason,
+        10,
+        "Tulis alasan konfirmasi (10 sampai 300 karakter), misalnya bagaimana identitas pegawai dipastikan.",
+    )?;
     let claim = db::claims::find(&state.db, claim_id)
         .await
         .or_fail()?

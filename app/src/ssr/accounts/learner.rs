@@ -7,9 +7,9 @@ use crate::error::{AppError, FieldError};
 use crate::model::assurance::Assurance;
 use crate::model::nip::{Nip, YearMonth};
 use crate::ssr::db::claims::{ClaimStatus, Holder};
+use crate::ssr::db::entities::webinar_session;
 use crate::ssr::db::sessions::Owner;
 use crate::ssr::db::{self, entities::account, entities::employee, entities::learner_claim};
-use crate::ssr::db::entities::webinar_session;
 use crate::ssr::respond::{db_error, OrFail};
 use crate::ssr::AppState;
 use chrono::{Datelike, Utc};
@@ -107,7 +107,12 @@ pub fn throttle_address(state: &AppState) -> Result<(), AppError> {
 
 fn throttle_nip(state: &AppState, nip: &str) -> Result<(), AppError> {
     let window = std::time::Duration::from_secs(CLAIMS_PER_NIP_WINDOW_SECONDS);
-    super::sign_in::throttle(state, &format!("identify-nip:{nip}"), CLAIMS_PER_NIP, window)
+    super::sign_in::throttle(
+        state,
+        &format!("identify-nip:{nip}"),
+        CLAIMS_PER_NIP,
+        window,
+    )
 }
 
 /// Opens a new claim on the identity's NIP and starts this browser's learner session for it,

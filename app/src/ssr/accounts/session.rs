@@ -157,6 +157,11 @@ impl Store {
 
 /// A session token from the request's cookies (64 hex digits, or nothing).
 pub(crate) fn cookie_in(headers: &axum::http::HeaderMap, name: &str) -> Option<String> {
+    raw_cookie(headers, name).filter(|v| is_token(v))
+}
+
+/// The value of the first cookie named `name`, as sent.
+fn raw_cookie(headers: &axum::http::HeaderMap, name: &str) -> Option<String> {
     headers
         .get_all(header::COOKIE)
         .iter()
@@ -165,26 +170,15 @@ pub(crate) fn cookie_in(headers: &axum::http::HeaderMap, name: &str) -> Option<S
         .filter_map(|pair| pair.trim().split_once('='))
         .find(|(n, _)| *n == name)
         .map(|(_, value)| value.to_string())
-        .filter(|v| is_token(v))
 }
 
 /// A short opaque cookie value (an SSO state: base64url), or nothing.
 pub(crate) fn cookie_value(name: &str) -> Option<String> {
-    let headers = use_context::<Parts>()?.headers;
-    headers
-        .get_all(header::COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(';'))
-        .filter_map(|pair| pair.trim().split_once('='))
-        .find(|(n, _)| *n == name)
-        .map(|(_, value)| value.to_string())
-        .filter(|v| {
-            v.len() <= 128
-                && v
-                    .bytes()
-                    .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
-        })
+    raw_cookie(&use_context::<Parts>()?.headers, name).filter(|v| {
+        v.len() <= 128
+            && v.bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+    })
 }
 
 pub(crate) fn set_cookie(name: &str, value: &str, max_age_secs: i64, secure: bool) {

@@ -277,10 +277,7 @@ pub fn throttle(
     limit: usize,
     window: std::time::Duration,
 ) -> Result<(), AppError> {
-    state
-        .limiter
-        .check(key, limit, window)
-        .map_err(too_many)
+    state.limiter.check(key, limit, window).map_err(too_many)
 }
 
 fn too_many(wait: u64) -> AppError {
@@ -320,6 +317,17 @@ pub async fn audit(
     db::accounts::audit(&state.db, record, Utc::now())
         .await
         .or_fail()
+}
+
+/// The reason a staff action records in the audit log: whitespace collapsed, `min` to 300
+/// characters, else `Invalid` on the `reason` field with `message`.
+pub fn audit_reason(reason: &str, min: usize, message: &str) -> Result<String, AppError> {
+    let reason = reason.split_whitespace().collect::<Vec<_>>().join(" ");
+    let n = reason.chars().count();
+    if n < min || n > 300 {
+        return Err(fail(AppError::invalid("reason", message)));
+    }
+    Ok(reason)
 }
 
 fn wrong_credentials() -> AppError {

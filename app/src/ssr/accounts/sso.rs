@@ -27,14 +27,13 @@ use chrono::{Duration, Utc};
 use openidconnect::core::{
     CoreAuthDisplay, CoreAuthPrompt, CoreAuthenticationFlow, CoreErrorResponseType,
     CoreGenderClaim, CoreJsonWebKey, CoreJweContentEncryptionAlgorithm, CoreJwsSigningAlgorithm,
-    CoreRevocableToken, CoreRevocationErrorResponse, CoreTokenIntrospectionResponse,
-    CoreTokenType,
+    CoreRevocableToken, CoreRevocationErrorResponse, CoreTokenIntrospectionResponse, CoreTokenType,
 };
 use openidconnect::{
     AdditionalClaims, AuthorizationCode, Client, ClientId, ClientSecret, CsrfToken,
-    EmptyExtraTokenFields, EndpointMaybeSet, EndpointNotSet, EndpointSet, IdTokenFields,
-    IssuerUrl, Nonce, PkceCodeChallenge, PkceCodeVerifier, ProviderMetadataWithLogout,
-    RedirectUrl, Scope, StandardErrorResponse, StandardTokenResponse, TokenResponse,
+    EmptyExtraTokenFields, EndpointMaybeSet, EndpointNotSet, EndpointSet, IdTokenFields, IssuerUrl,
+    Nonce, PkceCodeChallenge, PkceCodeVerifier, ProviderMetadataWithLogout, RedirectUrl, Scope,
+    StandardErrorResponse, StandardTokenResponse, TokenResponse,
 };
 use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, Set};
 use serde::{Deserialize, Serialize};
@@ -78,7 +77,9 @@ pub struct Sso {
 
 impl std::fmt::Debug for Sso {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Sso").field("settings", &self.settings).finish()
+        f.debug_struct("Sso")
+            .field("settings", &self.settings)
+            .finish()
     }
 }
 
@@ -188,7 +189,10 @@ impl Sso {
     /// The provider's end-session address (RP-initiated logout), when it has one.
     pub async fn end_session_url(&self, back_to: &str) -> Option<String> {
         let metadata = self.metadata().await.ok()?;
-        let end = metadata.additional_metadata().end_session_endpoint.as_ref()?;
+        let end = metadata
+            .additional_metadata()
+            .end_session_endpoint
+            .as_ref()?;
         let mut url = end.url().clone();
         url.query_pairs_mut()
             .append_pair("client_id", &self.settings.client_id)
@@ -198,11 +202,7 @@ impl Sso {
 }
 
 fn sso(state: &AppState) -> Result<&Sso, AppError> {
-    state
-        .sso
-        .as_deref()
-        .ok_or(AppError::NotFound)
-        .map_err(fail)
+    state.sso.as_deref().ok_or(AppError::NotFound).map_err(fail)
 }
 
 fn cookie_name(state: &AppState) -> &'static str {
@@ -286,7 +286,10 @@ pub async fn finish(state: &AppState, answer: Callback) -> Result<String, AppErr
     let bound = super::session::cookie_value(cookie_name(state)).as_deref() == Some(&answer.state);
     super::session::set_cookie(cookie_name(state), "", 0, state.settings.secure_cookies);
     if taken.rows_affected != 1 || pending.expires_at < Utc::now() || !bound {
-        return Err(fail(refused("state expired, used or not this browser's", "")));
+        return Err(fail(refused(
+            "state expired, used or not this browser's",
+            "",
+        )));
     }
     let client = sso.client().await?;
     let tokens = client
@@ -403,7 +406,14 @@ async fn link_account(
             )
             .await
             .or_fail()?;
-            audit(state, Some(&created), "sso_account_created", &employee.nip, "").await?;
+            audit(
+                state,
+                Some(&created),
+                "sso_account_created",
+                &employee.nip,
+                "",
+            )
+            .await?;
             created
         }
     };

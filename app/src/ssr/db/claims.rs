@@ -94,7 +94,10 @@ pub async fn create(
     .await
 }
 
-pub async fn find(db: &impl ConnectionTrait, id: i64) -> Result<Option<learner_claim::Model>, DbErr> {
+pub async fn find(
+    db: &impl ConnectionTrait,
+    id: i64,
+) -> Result<Option<learner_claim::Model>, DbErr> {
     learner_claim::Entity::find_by_id(id).one(db).await
 }
 
@@ -173,25 +176,30 @@ pub async fn merge(db: &impl ConnectionTrait, claim: &learner_claim::Model) -> R
         let statement = Statement::from_sql_and_values(backend, bind(backend, sql), values);
         async move { db.execute_raw(statement).await.map(|_| ()) }
     };
-    run("UPDATE attempts SET claim_id = 0 WHERE claim_id = ? AND NOT EXISTS (\
+    run(
+        "UPDATE attempts SET claim_id = 0 WHERE claim_id = ? AND NOT EXISTS (\
          SELECT 1 FROM attempts r WHERE r.employee_id = attempts.employee_id AND r.claim_id = 0 \
          AND r.module_slug = attempts.module_slug AND r.context = attempts.context \
          AND COALESCE(r.webinar_session_id, 0) = COALESCE(attempts.webinar_session_id, 0) \
          AND ((r.submitted_at IS NULL AND attempts.submitted_at IS NULL) \
          OR (r.webinar_session_id IS NOT NULL AND r.submitted_at IS NOT NULL \
-         AND attempts.submitted_at IS NOT NULL)))")
+         AND attempts.submitted_at IS NOT NULL)))",
+    )
     .await?;
-    run("UPDATE certificates SET claim_id = 0 WHERE claim_id = ? AND NOT EXISTS (\
+    run(
+        "UPDATE certificates SET claim_id = 0 WHERE claim_id = ? AND NOT EXISTS (\
          SELECT 1 FROM certificates r WHERE r.employee_id = certificates.employee_id \
-         AND r.claim_id = 0 AND r.webinar_session_id = certificates.webinar_session_id)")
+         AND r.claim_id = 0 AND r.webinar_session_id = certificates.webinar_session_id)",
+    )
     .await?;
-    run("UPDATE lessons_read SET claim_id = 0 WHERE claim_id = ? AND NOT EXISTS (\
+    run(
+        "UPDATE lessons_read SET claim_id = 0 WHERE claim_id = ? AND NOT EXISTS (\
          SELECT 1 FROM lessons_read r WHERE r.employee_id = lessons_read.employee_id \
          AND r.claim_id = 0 AND r.module_slug = lessons_read.module_slug \
-         AND r.lesson_slug = lessons_read.lesson_slug)")
+         AND r.lesson_slug = lessons_read.lesson_slug)",
+    )
     .await?;
-    run("UPDATE webinar_participants SET claim_id = 0 WHERE claim_id = ?")
-        .await?;
+    run("UPDATE webinar_participants SET claim_id = 0 WHERE claim_id = ?").await?;
     Ok(())
 }
 

@@ -3,8 +3,8 @@
 //! with the attempts it summarises.
 
 use super::entities::employee;
-use crate::model::assurance::Assurance;
 use super::entities::module_result::{self, Column};
+use crate::model::assurance::Assurance;
 use chrono::{DateTime, Utc};
 use sea_orm::sea_query::{Expr, OnConflict};
 use sea_orm::{ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, Set};

@@ -4,8 +4,8 @@
 use crate::error::{AppError, FieldError};
 use crate::model::assurance::Assurance;
 use crate::model::auth::mask_nip_for_public;
-use crate::ssr::db::claims::Holder;
 use crate::model::quiz::CertificateCheck;
+use crate::ssr::db::claims::Holder;
 use crate::ssr::db::{
     self,
     entities::{certificate, employee},

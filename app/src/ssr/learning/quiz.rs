@@ -100,15 +100,9 @@ async fn find_open(
     slug: &str,
     place: Place,
 ) -> Result<Option<attempt::Model>, AppError> {
-    db::attempts::find_open(
-        &state.db,
-        holder,
-        slug,
-        place.context(),
-        place.session_id(),
-    )
-    .await
-    .or_fail()
+    db::attempts::find_open(&state.db, holder, slug, place.context(), place.session_id())
+        .await
+        .or_fail()
 }
 
 pub(super) fn module<'a>(state: &'a AppState, slug: &str) -> Result<&'a Arc<Module>, AppError> {
@@ -182,7 +176,11 @@ async fn rules(
     let used = attempts
         .iter()
         .filter(|a| a.context == Place::Own.context())
-        .filter(|a| allowance.counts_from.is_none_or(|from| a.started_at >= from))
+        .filter(|a| {
+            allowance
+                .counts_from
+                .is_none_or(|from| a.started_at >= from)
+        })
         .count();
     let best_score = attempts
         .iter()
@@ -199,7 +197,9 @@ async fn rules(
         question_count: module.questions_per_attempt,
         passing_score: module.passing_score,
         time_limit_minutes: module.time_limit_minutes,
-        attempt_limit: module.attempt_limit.map(|l| l.saturating_add(allowance.extra)),
+        attempt_limit: module
+            .attempt_limit
+            .map(|l| l.saturating_add(allowance.extra)),
         attempts_used: used as u32,
         best_score,
         last_attempt_id,

@@ -125,17 +125,13 @@ pub async fn grant_extra(
         .catalog
         .module(slug)
         .filter(|m| m.attempt_limit.is_some())
-        .ok_or_else(|| {
-            AppError::invalid("module", "Pilih modul yang memiliki batas percobaan.")
-        })
+        .ok_or_else(|| AppError::invalid("module", "Pilih modul yang memiliki batas percobaan."))
         .map_err(fail)?;
-    let reason = reason.split_whitespace().collect::<Vec<_>>().join(" ");
-    if reason.chars().count() < 5 || reason.chars().count() > 300 {
-        return Err(fail(AppError::invalid(
-            "reason",
-            "Tulis alasan pemberian percobaan tambahan (5 sampai 300 karakter).",
-        )));
-    }
+    let reason = sign_in::audit_reason(
+        reason,
+        5,
+        "Tulis alasan pemberian percobaan tambahan (5 sampai 300 karakter).",
+    )?;
     let counts_from = cycle_start(&state.db, agency_id, employee.id, &module.slug)
         .await
         .or_fail()?;

@@ -52,13 +52,15 @@ pub(crate) async fn certify(
         .await
         .or_fail()?
         .iter()
-        .map(|row| -> Result<Option<(i64, DateTime<Utc>, Assurance)>, DbErr> {
-            let id: i64 = row.try_get("", "id")?;
-            let level = row
-                .try_get::<Option<String>>("", "pass_level")?
-                .map_or(Assurance::SelfDeclared, |c| Assurance::from_code(&c));
-            Ok(scope.cycle_pass(row)?.map(|at| (id, at, level)))
-        })
+        .map(
+            |row| -> Result<Option<(i64, DateTime<Utc>, Assurance)>, DbErr> {
+                let id: i64 = row.try_get("", "id")?;
+                let level = row
+                    .try_get::<Option<String>>("", "pass_level")?
+                    .map_or(Assurance::SelfDeclared, |c| Assurance::from_code(&c));
+                Ok(scope.cycle_pass(row)?.map(|at| (id, at, level)))
+            },
+        )
         .collect::<Result<Vec<_>, _>>()
         .or_fail()?
         .into_iter()

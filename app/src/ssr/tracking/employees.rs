@@ -208,9 +208,7 @@ pub async fn detail(
 ) -> Result<EmployeeDetail, AppError> {
     let e = find(state, actor, employee_id).await?;
     let record = Holder::record(e.id);
-    let attempts = db::attempts::list_for(&state.db, record)
-        .await
-        .or_fail()?;
+    let attempts = db::attempts::list_for(&state.db, record).await.or_fail()?;
     let credits = db::certificates::of_holder(&state.db, record)
         .await
         .or_fail()?

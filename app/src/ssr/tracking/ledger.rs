@@ -2,8 +2,8 @@
 //! employee and calendar year, against the 20 JP target) and question difficulty per assignment.
 
 use crate::error::AppError;
-use crate::model::tracking::{Difficulty, JpLedger, JpRow, UnitOption, JP_TARGET};
 use crate::model::assurance::Assurance;
+use crate::model::tracking::{Difficulty, JpLedger, JpRow, UnitOption, JP_TARGET};
 use crate::ssr::db::dashboards::{levels_meeting, Sql};
 use crate::ssr::db::entities::{account, unit};
 use crate::ssr::db::item_stats::Population;
@@ -129,9 +129,10 @@ pub async fn ledger(
     query: LedgerQuery,
 ) -> Result<JpLedger, AppError> {
     let (rows, unit, mut opds) = ledger_rows(state, actor, &query).await?;
-    let required = crate::ssr::db::dashboards::policy_of(&state.db, agency_of(state, actor).await?.id)
-        .await
-        .or_fail()?;
+    let required =
+        crate::ssr::db::dashboards::policy_of(&state.db, agency_of(state, actor).await?.id)
+            .await
+            .or_fail()?;
     opds.sort_by(|a, b| a.name_key.cmp(&b.name_key));
     let below = rows.iter().filter(|r| r.jp < JP_TARGET).count() as u64;
     let pages = rows.len().div_ceil(PAGE_SIZE).max(1) as u32;

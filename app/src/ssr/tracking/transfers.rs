@@ -83,8 +83,16 @@ async fn views(
             id: t.id,
             name: row.name.clone(),
             nip_masked: mask_nip(&row.nip),
-            from_agency: name_of(db::accounts::agency(&state.db, t.from_agency_id).await.or_fail()?),
-            to_agency: name_of(db::accounts::agency(&state.db, t.to_agency_id).await.or_fail()?),
+            from_agency: name_of(
+                db::accounts::agency(&state.db, t.from_agency_id)
+                    .await
+                    .or_fail()?,
+            ),
+            to_agency: name_of(
+                db::accounts::agency(&state.db, t.to_agency_id)
+                    .await
+                    .or_fail()?,
+            ),
             unit: row.unit_label(),
             requested_at: format_wib(t.requested_at),
         });
@@ -112,7 +120,10 @@ pub async fn waiting_for_agency(
 }
 
 /// Requests waiting for a signed-in employee's answer.
-pub async fn waiting_for_employee(state: &AppState, me: &Me) -> Result<Vec<TransferView>, AppError> {
+pub async fn waiting_for_employee(
+    state: &AppState,
+    me: &Me,
+) -> Result<Vec<TransferView>, AppError> {
     if !me.is_signed_in() {
         return Ok(Vec::new());
     }
@@ -173,7 +184,14 @@ pub async fn approve_by_admin(
         .await
         .or_fail()?;
     let target = employee.map(|e| e.nip).unwrap_or_default();
-    audit(state, Some(admin), "transfer_approved_by_admin", &target, "").await
+    audit(
+        state,
+        Some(admin),
+        "transfer_approved_by_admin",
+        &target,
+        "",
+    )
+    .await
 }
 
 async fn find_pending(
@@ -205,7 +223,10 @@ async fn settle(
     let done = agency_transfer::Entity::update_many()
         .col_expr(agency_transfer::Column::Status, Expr::value(status))
         .col_expr(agency_transfer::Column::DecidedAt, Expr::value(now))
-        .col_expr(agency_transfer::Column::DecidedBy, Expr::value(by.map(|a| a.id)))
+        .col_expr(
+            agency_transfer::Column::DecidedBy,
+            Expr::value(by.map(|a| a.id)),
+        )
         .filter(agency_transfer::Column::Id.eq(t.id))
         .filter(agency_transfer::Column::Status.eq(PENDING))
         .exec(&txn)
@@ -227,9 +248,17 @@ async fn settle(
             .map_err(|e| fail(AppError::internal("a stored roster row", e)))?;
         let current = db::employees::find(&txn, t.employee_id).await.or_fail()?;
         let mut units = roster::units_by_key(&txn, to.id).await.or_fail()?;
-        roster::apply_row(&txn, to.id, &to.name, &row, current.as_ref(), &mut units, now)
-            .await
-            .or_fail()?;
+        roster::apply_row(
+            &txn,
+            to.id,
+            &to.name,
+            &row,
+            current.as_ref(),
+            &mut units,
+            now,
+        )
+        .await
+        .or_fail()?;
         // The employee's account moves with them; other agencies' requests lapse.
         account::Entity::update_many()
             .col_expr(account::Column::AgencyId, Expr::value(Some(to.id)))

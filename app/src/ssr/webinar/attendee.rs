@@ -10,8 +10,7 @@ use crate::model::webinar::{
 };
 use crate::ssr::accounts::learner::Me;
 use crate::ssr::db::{
-    self, entities::account, entities::attempt, entities::certificate,
-    entities::webinar_session,
+    self, entities::account, entities::attempt, entities::certificate, entities::webinar_session,
 };
 use crate::ssr::learning::certificates::{self, Award};
 use crate::ssr::learning::quiz::{self, Place, Resume};
@@ -179,8 +178,8 @@ pub(crate) async fn join(
         me.assurance,
         Utc::now(),
     )
-        .await
-        .or_fail()?;
+    .await
+    .or_fail()?;
     state.live.publish(&state.db, session.id).await;
     Ok(())
 }
@@ -311,13 +310,11 @@ pub async fn revoke(
     certificate_id: i64,
     reason: &str,
 ) -> Result<i64, AppError> {
-    let reason = super::form::clean(reason);
-    if reason.chars().count() < 5 || reason.chars().count() > 300 {
-        return Err(fail(AppError::invalid(
-            "reason",
-            "Tulis alasan pencabutan (5 sampai 300 karakter); alasan ini tampil di halaman verifikasi.",
-        )));
-    }
+    let reason = crate::ssr::accounts::sign_in::audit_reason(
+        reason,
+        5,
+        "Tulis alasan pencabutan (5 sampai 300 karakter); alasan ini tampil di halaman verifikasi.",
+    )?;
     let cert = db::certificates::by_id(&state.db, certificate_id)
         .await
         .or_fail()?
@@ -428,11 +425,7 @@ pub async fn submit_test(
 /// After a webinar attempt is submitted: issue the certificate when the session is complete,
 /// and tell the live board. Returns the session page to go back to. The submission is already
 /// stored: a failure here is logged, and the certificate is issued on the attendee's next visit.
-pub async fn after_submit(
-    state: &AppState,
-    session: &webinar_session::Model,
-    me: &Me,
-) -> String {
+pub async fn after_submit(state: &AppState, session: &webinar_session::Model, me: &Me) -> String {
     if let Err(e) = award_if_complete(state, session, me).await {
         tracing::error!(error = ?e, session = session.id, "certificate not issued yet");
     }
