@@ -179,6 +179,7 @@ pub async fn prepare(config: &ServerConfig) -> anyhow::Result<AppState> {
         settings: Arc::new(settings),
         limiter: Arc::default(),
         live,
+        session_rows: Arc::default(),
         sso,
     })
 }

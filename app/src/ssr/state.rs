@@ -66,6 +66,8 @@ pub struct AppState {
     pub limiter: Arc<super::accounts::sign_in::RateLimiter>,
     /// Change hints for the webinar live boards.
     pub live: Arc<super::live::LiveHub>,
+    /// Webinar session rows by join code, kept a second (the rush reads one row per arrival).
+    pub session_rows: Arc<super::webinar::sessions::SessionRows>,
     /// Single sign-on through the agency's identity provider, when configured.
     pub sso: Option<Arc<super::accounts::sso::Sso>>,
 }

@@ -147,8 +147,15 @@ pub fn normalise_login(login: &str) -> String {
 /// login. In memory: with several processes each keeps its own, so the limits hold per process.
 #[derive(Default)]
 pub struct RateLimiter {
-    hits: Mutex<HashMap<String, VecDeque<Instant>>>,
+    hits: Mutex<Hits>,
     failures: Mutex<HashMap<String, Failures>>,
+}
+
+/// Recent attempts per key, each key with its own window.
+#[derive(Default)]
+struct Hits {
+    by_key: HashMap<String, (std::time::Duration, VecDeque<Instant>)>,
+    last_sweep: Option<Instant>,
 }
 
 /// Keys kept before the expired ones are swept (bounds memory under a flood of made-up keys).
@@ -181,10 +188,27 @@ impl RateLimiter {
         let Ok(mut hits) = self.hits.lock() else {
             return Ok(());
         };
-        if hits.len() > MAX_KEYS {
-            hits.retain(|_, q| q.back().is_some_and(|t| now.duration_since(*t) < window));
+        let hits = &mut *hits;
+        // Full: sweep what expired, at most once a second (so a flood of made-up keys costs one
+        // pass a second, not one per request). Still full: a new key is let through unrecorded,
+        // so memory stays bounded; the per-address limits still hold.
+        if hits.by_key.len() >= MAX_KEYS && !hits.by_key.contains_key(key) {
+            if hits
+                .last_sweep
+                .is_none_or(|t| now.duration_since(t).as_secs() >= 1)
+            {
+                hits.by_key
+                    .retain(|_, (w, q)| q.back().is_some_and(|t| now.duration_since(*t) < *w));
+                hits.last_sweep = Some(now);
+            }
+            if hits.by_key.len() >= MAX_KEYS {
+                return Ok(());
+            }
         }
-        let q = hits.entry(key.to_string()).or_default();
+        let (_, q) = hits
+            .by_key
+            .entry(key.to_string())
+            .or_insert_with(|| (window, VecDeque::new()));
         while q.front().is_some_and(|t| now.duration_since(*t) >= window) {
             q.pop_front();
         }
@@ -567,6 +591,24 @@ mod tests {
         assert!(
             limiter.check("b", 3, window).is_ok(),
             "other keys are independent"
+        );
+    }
+
+    #[test]
+    fn a_flood_of_made_up_keys_stays_bounded_and_known_keys_stay_limited() {
+        let limiter = RateLimiter::default();
+        let window = std::time::Duration::from_secs(900);
+        for _ in 0..2 {
+            assert!(limiter.check("known", 2, window).is_ok());
+        }
+        for i in 0..MAX_KEYS + 5_000 {
+            let _ = limiter.check(&format!("made-up-{i}"), 5, window);
+        }
+        let kept = limiter.hits.lock().map(|h| h.by_key.len()).unwrap_or(0);
+        assert!(kept <= MAX_KEYS, "{kept} keys kept");
+        assert!(
+            limiter.check("known", 2, window).is_err(),
+            "a key seen before the flood is still limited"
         );
     }
 

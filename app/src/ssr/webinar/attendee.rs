@@ -75,7 +75,7 @@ pub async fn session_to_join(
     let Some(code) = next.strip_prefix("/w/").and_then(normalize_code) else {
         return Ok(None);
     };
-    db::webinars::by_code(&state.db, &code).await.or_fail()
+    state.session_rows.by_code(&state.db, &code).await.or_fail()
 }
 
 /// `/w/{code}`: joins the identified attendee (once) and shows where they stand.
@@ -84,7 +84,14 @@ pub async fn attendee_view(
     me: Option<&Me>,
     code: &str,
 ) -> Result<AttendeeView, AppError> {
-    let session = by_code(state, code).await?;
+    let code = normalize_code(code).ok_or(AppError::NotFound).or_fail()?;
+    let session = state
+        .session_rows
+        .by_code(&state.db, &code)
+        .await
+        .or_fail()?
+        .ok_or(AppError::NotFound)
+        .or_fail()?;
     let now = Utc::now();
     let mut view = AttendeeView {
         code: session.code.clone(),

@@ -181,6 +181,7 @@ pub async fn set_window(
     db::webinars::set_windows(&state.db, session.id, pre, post)
         .await
         .or_fail()?;
+    state.session_rows.forget(&session.code);
     let action = if open {
         "webinar_open"
     } else {

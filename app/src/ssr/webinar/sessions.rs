@@ -170,3 +170,51 @@ mod tests {
         assert_eq!(Tally::default().average(), None);
     }
 }
+
+/// Session rows by join code, each read from the database at most once a second per process:
+/// in a webinar's rush every arrival renders the session's page (twice, with the
+/// identification), and the row changes only when the host opens or closes a test, which
+/// forgets it here at once (another replica sees the change within the second).
+#[derive(Default)]
+pub struct SessionRows {
+    rows: std::sync::Mutex<
+        std::collections::HashMap<String, (std::time::Instant, webinar_session::Model)>,
+    >,
+}
+
+/// How long a row is kept, and how many rows at most (a flood of made-up codes finds nothing
+/// to keep: only rows that exist are kept).
+const ROW_SECONDS: u64 = 1;
+const MAX_ROWS: usize = 1_000;
+
+impl SessionRows {
+    /// The session with this (normalised) code.
+    pub async fn by_code(
+        &self,
+        db: &impl sea_orm::ConnectionTrait,
+        code: &str,
+    ) -> Result<Option<webinar_session::Model>, sea_orm::DbErr> {
+        if let Ok(rows) = self.rows.lock() {
+            if let Some((at, row)) = rows.get(code) {
+                if at.elapsed().as_secs() < ROW_SECONDS {
+                    return Ok(Some(row.clone()));
+                }
+            }
+        }
+        let row = crate::ssr::db::webinars::by_code(db, code).await?;
+        if let (Some(row), Ok(mut rows)) = (&row, self.rows.lock()) {
+            if rows.len() >= MAX_ROWS {
+                rows.clear();
+            }
+            rows.insert(code.to_string(), (std::time::Instant::now(), row.clone()));
+        }
+        Ok(row)
+    }
+
+    /// The host changed the session: read it afresh next time.
+    pub fn forget(&self, code: &str) {
+        if let Ok(mut rows) = self.rows.lock() {
+            rows.remove(code);
+        }
+    }
+}
