@@ -1413,6 +1413,18 @@ async fn operators_export_and_delete_personal_data_of_their_own_agency_only(
             && text.contains("dasar-netralitas-asn"),
         "export content: {text}"
     );
+    // Someone once typed his NIP with a name of their own: that too is personal data.
+    db::claims::create(
+        &app.db,
+        w.employee_a,
+        db::claims::Typed {
+            name: "Nama Yang Diketik",
+            instansi: "Pemkab",
+            unit_kerja: "Dinas",
+        },
+        chrono::Utc::now(),
+    )
+    .await?;
     let res = operator
         .call("/api/delete_employee", &[("employee_id", &a)])
         .await?;
@@ -1446,6 +1458,10 @@ async fn operators_export_and_delete_personal_data_of_their_own_agency_only(
     );
     let me: serde_json::Value = learner.call("/api/me", &[]).await?.json().await?;
     ensure!(me.is_null(), "the deleted learner is signed out");
+    ensure!(
+        db::claims::open_of(&app.db, w.employee_a).await?.is_empty(),
+        "typed claims on the NIP are deleted too"
+    );
     let log = {
         let admin = app.browser()?;
         sign_in(&admin, "admin@netra.test").await?;

@@ -367,7 +367,7 @@ pub async fn delete(
     actor: &account::Model,
     employee_id: i64,
 ) -> Result<(), AppError> {
-    use crate::ssr::db::entities::lesson_progress;
+    use crate::ssr::db::entities::{agency_transfer, learner_claim, lesson_progress};
     let e = find(state, actor, employee_id).await?;
     let txn = state.db.begin().await.or_fail()?;
     if let Some(account) = db::accounts::by_employee(&txn, e.id).await.or_fail()? {
@@ -380,6 +380,17 @@ pub async fn delete(
         .or_fail()?;
     lesson_progress::Entity::delete_many()
         .filter(lesson_progress::Column::EmployeeId.eq(e.id))
+        .exec(&txn)
+        .await
+        .or_fail()?;
+    // What others typed with the NIP (names, units) and transfer requests (a roster row) go too.
+    learner_claim::Entity::delete_many()
+        .filter(learner_claim::Column::EmployeeId.eq(e.id))
+        .exec(&txn)
+        .await
+        .or_fail()?;
+    agency_transfer::Entity::delete_many()
+        .filter(agency_transfer::Column::EmployeeId.eq(e.id))
         .exec(&txn)
         .await
         .or_fail()?;
