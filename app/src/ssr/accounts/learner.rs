@@ -278,17 +278,12 @@ pub(crate) async fn lookup_with(
     let Some(live) = LEARNERS.live(state, &token).await? else {
         return Ok(None);
     };
-    let Some(claim) = db::claims::find(&state.db, live.owner_id)
-        .await
-        .map_err(db_error)?
-        .filter(|c| ClaimStatus::of(c) != ClaimStatus::Rejected)
-    else {
-        return Ok(None);
-    };
-    let employee = db::employees::find(&state.db, claim.employee_id)
+    let found = db::claims::with_employee(&state.db, live.owner_id)
         .await
         .map_err(db_error)?;
-    Ok(employee.map(|e| Me::of_claim(e, &claim)))
+    Ok(found
+        .filter(|(claim, _)| ClaimStatus::of(claim) != ClaimStatus::Rejected)
+        .map(|(claim, employee)| Me::of_claim(employee, &claim)))
 }
 
 /// The learner, or `Unauthorized`.

@@ -101,6 +101,18 @@ pub async fn find(
     learner_claim::Entity::find_by_id(id).one(db).await
 }
 
+/// A claim with its employee, in one query (every request of a self-declared learner asks).
+pub async fn with_employee(
+    db: &impl ConnectionTrait,
+    id: i64,
+) -> Result<Option<(learner_claim::Model, super::entities::employee::Model)>, DbErr> {
+    Ok(learner_claim::Entity::find_by_id(id)
+        .find_also_related(super::entities::employee::Entity)
+        .one(db)
+        .await?
+        .and_then(|(claim, employee)| employee.map(|e| (claim, e))))
+}
+
 /// The open claims on an employee's NIP, oldest first.
 pub async fn open_of(
     db: &impl ConnectionTrait,
