@@ -257,10 +257,12 @@ async fn account_of_token(state: &AppState, token: &str) -> Result<Option<Signed
         .or_fail()?;
     Ok(account.map(|account| SignedIn {
         account,
-        assurance: match live.assurance.as_deref() {
-            Some("sso") => Assurance::Sso,
-            _ => Assurance::Account,
-        },
+        // An account session is at least `account`, whatever the column holds.
+        assurance: live
+            .assurance
+            .as_deref()
+            .map_or(Assurance::Account, Assurance::from_code)
+            .max(Assurance::Account),
     }))
 }
 

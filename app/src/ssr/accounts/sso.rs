@@ -9,7 +9,7 @@
 //! the code and validates the ID token.
 
 use super::learner::name_key;
-use super::session::{start_account_session, ACCOUNTS};
+use super::session::start_account_session;
 use super::sign_in::{audit, end_self_declared_sessions};
 use crate::error::AppError;
 use crate::model::assurance::Assurance;
@@ -430,5 +430,5 @@ pub async fn signed_in_through_sso(state: &AppState) -> bool {
     matches!(
         super::session::signed_in(state).await,
         Ok(Some(s)) if s.assurance == Assurance::Sso
-    ) && ACCOUNTS.token().is_some()
+    )
 }

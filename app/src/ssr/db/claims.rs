@@ -4,11 +4,12 @@
 //! webinar certificates made under a claim carry its id; the employee's own record is claim 0.
 //! Confirming a claim moves its history into the record (see [`merge`]).
 
+use super::dashboards::Sql;
 use super::entities::learner_claim;
 use chrono::{DateTime, Utc};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, DbBackend, DbErr, EntityTrait, QueryFilter,
-    QueryOrder, Set, Statement,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QueryOrder,
+    Set,
 };
 
 /// Whose history: an employee's own record (`claim_id` 0) or one self-declared claim on their
@@ -153,19 +154,14 @@ pub async fn history_counts(
     db: &impl ConnectionTrait,
     employee_id: i64,
 ) -> Result<Vec<(i64, i64, i64)>, DbErr> {
-    let sql = bind(
-        db.get_database_backend(),
+    let mut sql = Sql::new(db.get_database_backend());
+    sql.push(
         "SELECT claim_id, COUNT(submitted_at) AS submitted, \
-         SUM(CASE WHEN passed THEN 1 ELSE 0 END) AS passes \
-         FROM attempts WHERE employee_id = ? AND claim_id <> 0 GROUP BY claim_id",
-    );
-    let rows = db
-        .query_all_raw(Statement::from_sql_and_values(
-            db.get_database_backend(),
-            sql,
-            [employee_id.into()],
-        ))
-        .await?;
+         SUM(CASE WHEN passed THEN 1 ELSE 0 END) AS passes FROM attempts WHERE employee_id = ",
+    )
+    .bind(employee_id)
+    .push(" AND claim_id <> 0 GROUP BY claim_id");
+    let rows = db.query_all_raw(sql.statement()).await?;
     rows.iter()
         .map(|r| {
             Ok((
@@ -182,14 +178,19 @@ pub async fn history_counts(
 /// same webinar test submitted, a certificate of the same session) stays with the claim, so no
 /// unique rule is broken and nothing is lost.
 pub async fn merge(db: &impl ConnectionTrait, claim: &learner_claim::Model) -> Result<(), DbErr> {
-    let backend = db.get_database_backend();
-    let run = |sql: &'static str| {
-        let values = [claim.id.into()];
-        let statement = Statement::from_sql_and_values(backend, bind(backend, sql), values);
-        async move { db.execute_raw(statement).await.map(|_| ()) }
+    // `UPDATE <table> SET claim_id = 0 WHERE claim_id = <the claim><unless>`.
+    let run = |table: &str, unless: &str| {
+        let mut sql = Sql::new(db.get_database_backend());
+        sql.push(&format!(
+            "UPDATE {table} SET claim_id = 0 WHERE claim_id = "
+        ))
+        .bind(claim.id)
+        .push(unless);
+        async move { db.execute_raw(sql.statement()).await.map(|_| ()) }
     };
     run(
-        "UPDATE attempts SET claim_id = 0 WHERE claim_id = ? AND NOT EXISTS (\
+        "attempts",
+        " AND NOT EXISTS (\
          SELECT 1 FROM attempts r WHERE r.employee_id = attempts.employee_id AND r.claim_id = 0 \
          AND r.module_slug = attempts.module_slug AND r.context = attempts.context \
          AND COALESCE(r.webinar_session_id, 0) = COALESCE(attempts.webinar_session_id, 0) \
@@ -199,37 +200,19 @@ pub async fn merge(db: &impl ConnectionTrait, claim: &learner_claim::Model) -> R
     )
     .await?;
     run(
-        "UPDATE certificates SET claim_id = 0 WHERE claim_id = ? AND NOT EXISTS (\
+        "certificates",
+        " AND NOT EXISTS (\
          SELECT 1 FROM certificates r WHERE r.employee_id = certificates.employee_id \
          AND r.claim_id = 0 AND r.webinar_session_id = certificates.webinar_session_id)",
     )
     .await?;
     run(
-        "UPDATE lessons_read SET claim_id = 0 WHERE claim_id = ? AND NOT EXISTS (\
+        "lessons_read",
+        " AND NOT EXISTS (\
          SELECT 1 FROM lessons_read r WHERE r.employee_id = lessons_read.employee_id \
          AND r.claim_id = 0 AND r.module_slug = lessons_read.module_slug \
          AND r.lesson_slug = lessons_read.lesson_slug)",
     )
     .await?;
-    run("UPDATE webinar_participants SET claim_id = 0 WHERE claim_id = ?").await?;
-    Ok(())
-}
-
-/// `?` placeholders in the backend's style.
-pub(crate) fn bind(backend: DbBackend, sql: &str) -> String {
-    if backend != DbBackend::Postgres {
-        return sql.to_string();
-    }
-    let mut out = String::with_capacity(sql.len() + 8);
-    let mut n = 0;
-    for c in sql.chars() {
-        if c == '?' {
-            n += 1;
-            out.push('$');
-            out.push_str(&n.to_string());
-        } else {
-            out.push(c);
-        }
-    }
-    out
+    run("webinar_participants", "").await
 }

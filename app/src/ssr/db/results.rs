@@ -145,27 +145,24 @@ pub async fn recompute(db: &impl ConnectionTrait, employee_id: i64) -> Result<()
         .filter(Column::EmployeeId.eq(employee_id))
         .exec(db)
         .await?;
-    let backend = db.get_database_backend();
-    let sql = super::claims::bind(
-        backend,
+    use super::dashboards::{levels_meeting, Sql};
+    let mut sql = Sql::new(db.get_database_backend());
+    sql.push(&format!(
         "INSERT INTO module_results (employee_id, module_slug, submitted, best_score, \
          first_passed_at, last_passed_at, account_passed_at, sso_passed_at, last_submitted_at, \
          last_activity_at, agency_id, unit_id) \
          SELECT a.employee_id, a.module_slug, COUNT(a.submitted_at), MAX(a.score), \
          MIN(CASE WHEN a.passed THEN a.submitted_at END), \
          MAX(CASE WHEN a.passed THEN a.submitted_at END), \
-         MAX(CASE WHEN a.passed AND a.identity IN ('account', 'sso') THEN a.submitted_at END), \
-         MAX(CASE WHEN a.passed AND a.identity = 'sso' THEN a.submitted_at END), \
+         MAX(CASE WHEN a.passed AND a.identity IN ({}) THEN a.submitted_at END), \
+         MAX(CASE WHEN a.passed AND a.identity IN ({}) THEN a.submitted_at END), \
          MAX(a.submitted_at), MAX(COALESCE(a.submitted_at, a.started_at)), \
          MAX(e.agency_id), MAX(e.unit_id) \
-         FROM attempts a JOIN employees e ON e.id = a.employee_id \
-         WHERE a.employee_id = ? AND a.claim_id = 0 GROUP BY a.employee_id, a.module_slug",
-    );
-    db.execute_raw(sea_orm::Statement::from_sql_and_values(
-        backend,
-        sql,
-        [employee_id.into()],
+         FROM attempts a JOIN employees e ON e.id = a.employee_id WHERE a.employee_id = ",
+        levels_meeting(Assurance::Account),
+        levels_meeting(Assurance::Sso),
     ))
-    .await
-    .map(|_| ())
+    .bind(employee_id)
+    .push(" AND a.claim_id = 0 GROUP BY a.employee_id, a.module_slug");
+    db.execute_raw(sql.statement()).await.map(|_| ())
 }
