@@ -83,7 +83,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 // Server-rendered only (the shell is never hydrated), so the content-hashed name
                 // the server read at start-up need not be known to the wasm.
                 <link rel="stylesheet" href=stylesheet />
-                {hydrate.then(|| view! { <HydrationScripts options /> })}
+                {hydrate.then(|| view! { <HydrationScripts options islands=true /> })}
                 <MetaTags />
             </head>
             <body>
@@ -93,46 +93,9 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
     }
 }
 
-/// Identification changes what several pages show; resources read this to refetch.
-/// (The actions themselves live in the forms: only views inside `<Routes>` can pick up the
-/// errors of a no-JS form post.)
-#[derive(Clone, Copy)]
-pub struct LearnerActions {
-    epoch: RwSignal<usize>,
-}
-
-impl LearnerActions {
-    /// Changes whenever someone identifies or signs out in this tab.
-    pub fn epoch(&self) -> usize {
-        self.epoch.get()
-    }
-
-    /// Makes the epoch follow an action: each successful call bumps it (in the browser only).
-    /// Failed calls do not, so the form that shows their errors is not re-rendered away.
-    pub fn follow<T, O, E>(&self, action: Action<T, Result<O, E>>)
-    where
-        T: Send + Sync + 'static,
-        O: Send + Sync + 'static,
-        E: Send + Sync + 'static,
-    {
-        let epoch = self.epoch;
-        Effect::new(move |_| {
-            if action.value().with(|v| matches!(v, Some(Ok(_)))) {
-                epoch.update(|e| *e += 1);
-            }
-        });
-    }
-}
-
 #[component]
 pub fn App() -> impl IntoView {
     provide_meta_context();
-    // Effects run only in the browser, after hydration: tests and CSS can rely on this flag.
-    Effect::new(|_| {
-        if let Some(body) = document().body() {
-            let _ = body.set_attribute("data-hydrated", "true");
-        }
-    });
     view! {
         <Title formatter=|page: String| {
             if page.is_empty() { "Netra".to_string() } else { format!("{page} · Netra") }
@@ -146,26 +109,11 @@ pub fn App() -> impl IntoView {
 /// Everything inside the router, so server actions can pick up errors from no-JS form posts.
 #[component]
 fn Layout() -> impl IntoView {
-    provide_context(LearnerActions {
-        epoch: RwSignal::new(0),
-    });
-    // After a client-side navigation, move focus to the new page's content, as a full page load
-    // would: keyboard and screen-reader users otherwise stay on the link they activated.
-    let main_ref = NodeRef::<leptos::html::Main>::new();
     let pathname = use_location().pathname;
-    Effect::new(move |previous: Option<String>| {
-        let current = pathname.get();
-        if previous.is_some_and(|p| p != current) {
-            if let Some(main) = main_ref.get() {
-                let _ = main.focus();
-            }
-        }
-        current
-    });
     view! {
         <a class="skip-link" href="#konten">"Lewati ke konten"</a>
         <SiteHeader />
-        <main id="konten" tabindex="-1" node_ref=main_ref class:wide=move || is_staff_page(&pathname.get())>
+        <main id="konten" tabindex="-1" class:wide=move || is_staff_page(&pathname.get())>
             <Routes fallback=NotFound>
                 <Route path=path!("/") view=HomePage ssr=SsrMode::Async />
                 <Route path=path!("/identitas") view=IdentifyPage ssr=SsrMode::Async />

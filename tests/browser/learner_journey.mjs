@@ -1,5 +1,6 @@
 // The learner's whole path in headless Chromium with JavaScript on: identify, start, answer with
-// autosave, submit, result, "Hasil saya". Proves hydration by interactions that need the wasm.
+// autosave, submit, result, "Hasil saya". Pages are server-rendered; the islands (identification
+// form, quiz form) are proven live by interactions that need the wasm.
 // Usage: node learner_journey.mjs BASE_URL SCREENSHOT_DIR   (NETRA_TOOLS points at playwright-core)
 import { check, launch } from './common.mjs';
 
@@ -17,24 +18,26 @@ try {
 
   await page.goto(`${base}/modul/${MODULE}/kuis`);
   await hydrated();
-  // A marker on window survives only if no full page load happens: the wasm handles the forms.
+  // A marker on window survives only if no full page load happens: the island handles the form.
   await page.evaluate(() => { window.__netraMarker = 'same-document'; });
 
-  // Identification with a mangled NIP shows the message inline, without reloading.
+  // Identification with a mangled NIP shows the message inline, without reloading, and keeps
+  // what was typed.
   await page.getByLabel('NIP').fill('1.98609E+17');
   await page.getByLabel('Nama lengkap').fill('Budi Santoso');
   await page.getByLabel('Instansi').fill('Pemerintah Kabupaten Sleman');
   await page.getByLabel('Unit kerja / OPD').fill('BKPSDM');
   await page.getByRole('button', { name: 'Simpan dan lanjutkan' }).click();
   await page.getByText('format ilmiah').waitFor();
+  check(await page.evaluate(() => window.__netraMarker) === 'same-document', 'the mistake reloaded the page');
+  check(await page.getByLabel('Nama lengkap').inputValue() === 'Budi Santoso', 'the typed name was lost');
   await page.getByLabel('NIP').fill('19860912 201001 1 003');
   await page.getByRole('button', { name: 'Simpan dan lanjutkan' }).click();
   await page.getByRole('button', { name: 'Mulai kuis' }).waitFor();
-  check(await page.evaluate(() => window.__netraMarker) === 'same-document', 'identification reloaded the page');
 
   await page.getByRole('button', { name: 'Mulai kuis' }).click();
   await page.getByText('Soal 1 dari 10').waitFor();
-  check(await page.evaluate(() => window.__netraMarker) === 'same-document', 'starting reloaded the page');
+  await hydrated();
 
   // The countdown ticks (only the wasm does that).
   const t0 = await page.locator('.countdown time').textContent();
@@ -54,18 +57,15 @@ try {
   await page.getByRole('button', { name: 'Kumpulkan jawaban' }).click();
   await page.getByRole('heading', { name: 'Hasil kuis' }).waitFor();
   check(page.url().includes(`/modul/${MODULE}/hasil/`), `result URL: ${page.url()}`);
-  check(await page.evaluate(() => window.__netraMarker) === 'same-document', 'submitting reloaded the page');
   const score = Number(await page.getByTestId('score').textContent());
   check(score >= 0 && score <= 100, `score ${score}`);
   await page.getByText('Dasar hukum:').first().waitFor();
   await page.screenshot({ path: `${shots}/netra-result.png`, fullPage: false });
 
-  // Client-side navigation to "Hasil saya".
   await page.getByRole('navigation', { name: 'Menu utama' }).getByRole('link', { name: 'Hasil saya' }).click();
   await page.getByRole('heading', { name: 'Nilai terbaik per modul' }).waitFor();
-  check(await page.evaluate(() => window.__netraMarker) === 'same-document', 'navigation reloaded the page');
 
-  // The violation catalogue filters in place once hydrated (a GET form handled by the router).
+  // The violation catalogue filters with a GET form.
   await page.getByRole('navigation', { name: 'Menu utama' }).getByRole('link', { name: 'Pelanggaran' }).click();
   await page.getByRole('heading', { name: 'Katalog pelanggaran netralitas ASN' }).waitFor();
   await page.getByLabel('Kategori').selectOption('pidana');
@@ -73,15 +73,13 @@ try {
   await page.getByText('Menjadi pelaksana atau anggota tim kampanye pemilu').waitFor();
   await page.waitForFunction(() => !document.body.textContent.includes('Menjadi anggota atau pengurus partai politik'));
   check(page.url().includes('kategori=pidana'), `filter not in URL: ${page.url()}`);
-  check(await page.evaluate(() => window.__netraMarker) === 'same-document', 'filtering reloaded the page');
-  // "Cek tindakan" answers in place too.
+  // "Cek tindakan" answers the form.
   await page.getByRole('navigation', { name: 'Menu utama' }).getByRole('link', { name: 'Cek tindakan' }).click();
   await page.getByLabel('Tindakan apa?').selectOption('ikut_kampanye');
   await page.getByRole('group', { name: 'Apakah memakai fasilitas negara' }).getByLabel('Ya').check();
   await page.getByRole('button', { name: 'Periksa' }).click();
   await page.getByRole('heading', { name: 'Kemungkinan pelanggaran' }).waitFor();
   await page.getByRole('link', { name: 'Kampanye dengan fasilitas negara' }).waitFor();
-  check(await page.evaluate(() => window.__netraMarker) === 'same-document', 'the self-check reloaded the page');
   await page.screenshot({ path: `${shots}/netra-cek.png`, fullPage: false });
 
   await page.getByRole('navigation', { name: 'Menu utama' }).getByRole('link', { name: 'Hasil saya' }).click();

@@ -2,7 +2,6 @@
 
 use crate::api::account::whoami;
 use crate::api::learner::SignOut;
-use crate::app::LearnerActions;
 use crate::model::auth::Role;
 use crate::model::nip::format_nip;
 use leptos::form::ActionForm;
@@ -11,10 +10,8 @@ use leptos_router::components::A;
 
 #[component]
 pub fn SiteHeader() -> impl IntoView {
-    let actions = expect_context::<LearnerActions>();
     let sign_out = ServerAction::<SignOut>::new();
-    actions.follow(sign_out.into());
-    let who = Resource::new(move || actions.epoch(), |_| whoami());
+    let who = Resource::new(|| (), |_| whoami());
     view! {
         <header class="site-header">
             <A href="/" attr:class="brand">

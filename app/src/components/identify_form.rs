@@ -1,17 +1,17 @@
-//! The learner identification form: NIP, full name, agency and unit. Works as a plain HTML
-//! form; with JavaScript it submits without a reload.
+//! The learner identification form: NIP, full name, agency and unit. A Leptos island: with
+//! JavaScript a mistake is shown in place and what was typed stays; without it (and on the pages
+//! sent without the bundle) it is a plain form and the server answers with the page again.
 
 use crate::api::learner::Identify;
-use crate::app::LearnerActions;
 use crate::components::field::TextField;
 use crate::error::AppError;
 use leptos::form::ActionForm;
 use leptos::prelude::*;
 
-#[component]
-pub fn IdentifyForm(#[prop(into)] next: String) -> impl IntoView {
+/// `next`: where to go once identified.
+#[island]
+pub fn IdentifyForm(next: String) -> impl IntoView {
     let action = ServerAction::<Identify>::new();
-    expect_context::<LearnerActions>().follow(action.into());
     let error = move || action.value().get().and_then(Result::err);
     let field = move |name: &'static str| {
         Signal::derive(move || error().and_then(|e| e.field_message(name)))

@@ -1,8 +1,6 @@
-//! Sign-in with email, username or NIP and password. A plain HTML form; with JavaScript it
-//! submits without a reload.
+//! Sign-in with email, username or NIP and password. A plain HTML form.
 
 use crate::api::account::SignIn;
-use crate::app::LearnerActions;
 use crate::components::error_notice::ErrorNotice;
 use leptos::form::ActionForm;
 use leptos::prelude::*;
@@ -11,7 +9,6 @@ use leptos_router::components::A;
 #[component]
 pub fn SignInForm(#[prop(into)] next: String) -> impl IntoView {
     let action = ServerAction::<SignIn>::new();
-    expect_context::<LearnerActions>().follow(action.into());
     let error = move || action.value().get().and_then(Result::err);
     view! {
         <section class="card" aria-labelledby="signin-title">

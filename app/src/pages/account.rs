@@ -1,7 +1,6 @@
 //! `/masuk` (sign in) and `/aktivasi` (first password or reset with a one-time code).
 
 use crate::api::account::{sso_info, Activate};
-use crate::app::LearnerActions;
 use crate::components::error_notice::ErrorNotice;
 use crate::components::sign_in_form::SignInForm;
 use leptos::form::ActionForm;
@@ -46,7 +45,6 @@ pub fn SignInPage() -> impl IntoView {
 #[component]
 pub fn ActivatePage() -> impl IntoView {
     let action = ServerAction::<Activate>::new();
-    expect_context::<LearnerActions>().follow(action.into());
     let error = move || action.value().get().and_then(Result::err);
     let field = move |name: &'static str| move || error().and_then(|e| e.field_message(name));
     view! {

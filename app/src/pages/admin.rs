@@ -15,26 +15,45 @@ use leptos_router::components::A;
 
 #[component]
 pub fn AdminPage() -> impl IntoView {
-    let create_agency = ServerAction::<CreateAgency>::new();
-    let create_staff = ServerAction::<CreateStaff>::new();
-    let reset = ServerAction::<ResetStaff>::new();
-    let approve = ServerAction::<ApproveTransfer>::new();
-    let overview = Resource::new(
-        move || {
-            (
-                create_agency.version().get(),
-                create_staff.version().get(),
-                reset.version().get() + approve.version().get(),
-            )
-        },
-        |_| get_admin_overview(),
-    );
+    let overview = Resource::new(|| (), |_| get_admin_overview());
     view! {
         <Title text="Admin" />
         <h1>"Admin"</h1>
         <p><A href="/admin/audit">"Lihat log audit"</A></p>
+        {loaded(overview, |overview| view! { <AdminConsole overview /> })}
+    }
+}
+
+/// Agencies, staff accounts and transfer approvals: a Leptos island, because an activation code
+/// is shown once, on the page that issued it. After each change the lists are read again.
+/// Without JavaScript the forms post and the page comes back with the lists changed.
+#[island]
+fn AdminConsole(overview: AdminOverview) -> impl IntoView {
+    let create_agency = ServerAction::<CreateAgency>::new();
+    let create_staff = ServerAction::<CreateStaff>::new();
+    let reset = ServerAction::<ResetStaff>::new();
+    let approve = ServerAction::<ApproveTransfer>::new();
+    let current = RwSignal::new(overview);
+    let changes = move || {
+        create_agency.version().get()
+            + create_staff.version().get()
+            + reset.version().get()
+            + approve.version().get()
+    };
+    Effect::new(move |seen: Option<usize>| {
+        let now = changes();
+        if seen.is_some_and(|seen| seen != now) {
+            leptos::task::spawn_local(async move {
+                if let Ok(fresh) = get_admin_overview().await {
+                    current.set(fresh);
+                }
+            });
+        }
+        now
+    });
+    view! {
         {move || approve.value().get().and_then(Result::err).map(|error| view! { <ErrorNotice error /> })}
-        {loaded(overview, move |o| view! { <Overview overview=o create_agency create_staff reset approve /> })}
+        {move || view! { <Overview overview=current.get() create_agency create_staff reset approve /> }}
     }
 }
 

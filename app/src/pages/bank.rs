@@ -22,7 +22,8 @@ pub fn BankImportPage() -> impl IntoView {
     }
 }
 
-#[component]
+/// Upload and report: a Leptos island (the upload needs the browser).
+#[island]
 fn BankImportForm() -> impl IntoView {
     let result = RwSignal::new(None::<Result<BankConversion, AppError>>);
     let pending = RwSignal::new(false);

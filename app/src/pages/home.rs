@@ -2,7 +2,6 @@
 
 use super::loaded;
 use crate::api::catalog::list_modules;
-use crate::app::LearnerActions;
 use crate::components::join_form::JoinForm;
 use crate::model::catalog::{ModuleCard, ModuleStatus};
 use leptos::prelude::*;
@@ -11,8 +10,7 @@ use leptos_router::components::A;
 
 #[component]
 pub fn HomePage() -> impl IntoView {
-    let actions = expect_context::<LearnerActions>();
-    let modules = Resource::new(move || actions.epoch(), |_| list_modules());
+    let modules = Resource::new(|| (), |_| list_modules());
     view! {
         <Title text="Modul pelatihan" />
         <h1>"Modul pelatihan netralitas ASN"</h1>

@@ -340,7 +340,9 @@ fn follow(id: i64, live: RwSignal<LiveStats>, connected: RwSignal<bool>) {
     on_cleanup(move || handle.0.close());
 }
 
-#[component]
+/// The figures, following the server's event stream: a Leptos island, the one part of the
+/// board page that runs in the browser.
+#[island]
 fn LiveBoard(id: i64, stats: LiveStats) -> impl IntoView {
     let live = RwSignal::new(stats);
     let connected = RwSignal::new(false);

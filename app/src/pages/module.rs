@@ -2,7 +2,6 @@
 
 use super::loaded;
 use crate::api::catalog::get_module;
-use crate::app::LearnerActions;
 use crate::components::progress_bar::ProgressBar;
 use crate::model::catalog::ModuleDetail;
 use leptos::prelude::*;
@@ -13,15 +12,9 @@ use leptos_router::hooks::use_params_map;
 #[component]
 pub fn ModulePage() -> impl IntoView {
     let params = use_params_map();
-    let actions = expect_context::<LearnerActions>();
     let module = Resource::new(
-        move || {
-            (
-                params.read().get("slug").unwrap_or_default(),
-                actions.epoch(),
-            )
-        },
-        |(slug, _)| get_module(slug),
+        move || params.read().get("slug").unwrap_or_default(),
+        get_module,
     );
     loaded(module, |m| view! { <ModuleView module=m /> })
 }

@@ -3,7 +3,6 @@
 use super::loaded;
 use crate::api::learner::{DecideClaim, DecideTransfer};
 use crate::api::quiz::get_my_results;
-use crate::app::LearnerActions;
 use crate::components::error_notice::ErrorNotice;
 use crate::components::identify_form::IdentifyForm;
 use crate::model::assurance::Assurance;
@@ -16,14 +15,13 @@ use leptos_router::components::A;
 
 #[component]
 pub fn MyResultsPage() -> impl IntoView {
-    let actions = expect_context::<LearnerActions>();
-    let results = Resource::new(move || actions.epoch(), |_| get_my_results());
+    let results = Resource::new(|| (), |_| get_my_results());
     view! {
         <Title text="Hasil saya" />
         <h1>"Hasil saya"</h1>
         {loaded(results, |r| match r {
             Some(r) => view! { <ResultsView results=r /> }.into_any(),
-            None => view! { <IdentifyForm next="/saya" /> }.into_any(),
+            None => view! { <IdentifyForm next="/saya".to_string() /> }.into_any(),
         })}
     }
 }

@@ -64,8 +64,9 @@ pub fn RosterPageView() -> impl IntoView {
     }
 }
 
-/// Codes for a whole unit, as a table to print and cut.
-#[component]
+/// Codes for a whole unit, as a table to print and cut: a Leptos island, since the codes are
+/// shown once, on the page that issued them.
+#[island]
 fn UnitCodes() -> impl IntoView {
     let action = ServerAction::<IssueUnitCodes>::new();
     view! {
@@ -140,7 +141,6 @@ pub fn EmployeePage() -> impl IntoView {
             .and_then(|v| v.parse::<i64>().ok())
             .unwrap_or(0)
     };
-    let issue = ServerAction::<IssueLearnerCode>::new();
     let delete = ServerAction::<DeleteEmployee>::new();
     let confirm = ServerAction::<ConfirmClaim>::new();
     let grant = ServerAction::<GrantAttempt>::new();
@@ -148,7 +148,7 @@ pub fn EmployeePage() -> impl IntoView {
         move || {
             (
                 id(),
-                issue.version().get() + confirm.version().get() + grant.version().get(),
+                confirm.version().get() + grant.version().get(),
             )
         },
         |(id, _)| get_employee_detail(id),
@@ -156,21 +156,35 @@ pub fn EmployeePage() -> impl IntoView {
     view! {
         <Title text="Data pegawai" />
         <nav aria-label="Jejak" class="breadcrumb"><A href="/operator">"Roster"</A></nav>
+        {move || delete.value().get().and_then(Result::err).map(|error| view! { <ErrorNotice error /> })}
+        {move || confirm.value().get().and_then(Result::err).map(|error| view! { <ErrorNotice error /> })}
+        {move || grant.value().get().and_then(Result::err).map(|error| view! { <ErrorNotice error /> })}
+        {loaded(detail, move |d| view! { <EmployeeView detail=d delete confirm grant /> })}
+    }
+}
+
+/// Issues an employee's activation code (or a new one): a Leptos island, since the code is shown
+/// once, on the page that issued it.
+#[island]
+fn IssueCodeForm(employee_id: i64, has_account: bool) -> impl IntoView {
+    let issue = ServerAction::<IssueLearnerCode>::new();
+    view! {
+        <ActionForm action=issue>
+            <input type="hidden" name="employee_id" value=employee_id />
+            <button type="submit" class="button button-primary">
+                {if has_account { "Buat kode baru (reset kata sandi)" } else { "Buat kode aktivasi" }}
+            </button>
+        </ActionForm>
         {move || issue.value().get().map(|r| match r {
             Ok(code) => view! { <IssuedCodeCard code /> }.into_any(),
             Err(error) => view! { <ErrorNotice error /> }.into_any(),
         })}
-        {move || delete.value().get().and_then(Result::err).map(|error| view! { <ErrorNotice error /> })}
-        {move || confirm.value().get().and_then(Result::err).map(|error| view! { <ErrorNotice error /> })}
-        {move || grant.value().get().and_then(Result::err).map(|error| view! { <ErrorNotice error /> })}
-        {loaded(detail, move |d| view! { <EmployeeView detail=d issue delete confirm grant /> })}
     }
 }
 
 #[component]
 fn EmployeeView(
     detail: EmployeeDetail,
-    issue: ServerAction<IssueLearnerCode>,
     delete: ServerAction<DeleteEmployee>,
     confirm: ServerAction<ConfirmClaim>,
     grant: ServerAction<GrantAttempt>,
@@ -183,12 +197,7 @@ fn EmployeeView(
         <h1>{e.name.clone()}</h1>
         <p class="lead">{format!("NIP {} · {} · {}", format_nip(&e.nip), e.unit_kerja, account_status(&e))}</p>
         <div class="actions">
-            <ActionForm action=issue>
-                <input type="hidden" name="employee_id" value=id />
-                <button type="submit" class="button button-primary">
-                    {if e.account_activated.is_some() { "Buat kode baru (reset kata sandi)" } else { "Buat kode aktivasi" }}
-                </button>
-            </ActionForm>
+            <IssueCodeForm employee_id=id has_account=e.account_activated.is_some() />
             <a class="button" href=format!("/api/export_employee?employee_id={id}") download=format!("pegawai-{id}.json")>"Unduh semua data (JSON)"</a>
         </div>
         <h2>"Percobaan kuis"</h2>

@@ -2,7 +2,6 @@
 
 use super::loaded;
 use crate::api::quiz::{load_quiz, SaveAnswer, StartAttempt, SubmitAttempt};
-use crate::app::LearnerActions;
 use crate::components::connection::{use_online, Pending, PendingAnswers};
 use crate::components::countdown::Countdown;
 use crate::components::error_notice::ErrorNotice;
@@ -19,14 +18,9 @@ use std::collections::BTreeMap;
 #[component]
 pub fn QuizPage() -> impl IntoView {
     let params = use_params_map();
-    let actions = expect_context::<LearnerActions>();
     let start = ServerAction::<StartAttempt>::new();
-    let submit = ServerAction::<SubmitAttempt>::new();
     let slug = move || params.read().get("slug").unwrap_or_default();
-    let state = Resource::new(
-        move || (slug(), actions.epoch(), start.version().get()),
-        |(slug, _, _)| load_quiz(slug),
-    );
+    let state = Resource::new(slug, load_quiz);
     view! {
         {loaded(state, move |state| match state {
             QuizState::NeedsIdentity { module_title } => view! {
@@ -36,7 +30,7 @@ pub fn QuizPage() -> impl IntoView {
             }
             .into_any(),
             QuizState::Ready(rules) => view! { <StartView rules start /> }.into_any(),
-            QuizState::InProgress(attempt) => view! { <QuizForm attempt submit /> }.into_any(),
+            QuizState::InProgress(attempt) => view! { <QuizInProgress attempt /> }.into_any(),
         })}
     }
 }
@@ -104,9 +98,23 @@ fn StartView(rules: QuizRules, start: ServerAction<StartAttempt>) -> impl IntoVi
     }
 }
 
+/// An attempt in progress: the page's title around the [`QuizForm`] island.
 #[component]
-pub(crate) fn QuizForm(attempt: AttemptView, submit: ServerAction<SubmitAttempt>) -> impl IntoView {
+pub(crate) fn QuizInProgress(attempt: AttemptView) -> impl IntoView {
+    view! {
+        <Title text=format!("Kuis: {}", attempt.module_title) />
+        <h1>"Kuis: "{attempt.module_title.clone()}</h1>
+        <QuizForm attempt />
+    }
+}
+
+/// The questions with autosave, the countdown and the submit: the one part of a quiz page that
+/// runs in the browser (a Leptos island). Without JavaScript it is a plain form that submits
+/// every checked option at once.
+#[island]
+fn QuizForm(attempt: AttemptView) -> impl IntoView {
     let save = ServerAction::<SaveAnswer>::new();
+    let submit = ServerAction::<SubmitAttempt>::new();
     let attempt_id = attempt.attempt_id;
     let total = attempt.questions.len();
     let answers = RwSignal::new(
@@ -267,8 +275,6 @@ pub(crate) fn QuizForm(attempt: AttemptView, submit: ServerAction<SubmitAttempt>
             .map(|error| view! { <ErrorNotice error /> }.into_any())
     };
     view! {
-        <Title text=format!("Kuis: {}", attempt.module_title) />
-        <h1>"Kuis: "{attempt.module_title.clone()}</h1>
         <div class="quiz-status">
             {attempt.seconds_left.map(|s| view! { <Countdown seconds_left=s on_expire /> })}
             <p>{move || format!("{} dari {total} soal dijawab", answered())}</p>

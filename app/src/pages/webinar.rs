@@ -1,13 +1,11 @@
 //! The attendee's side of a webinar: `/w/{code}` (identify once, then see what is open) and
 //! `/w/{code}/{stage}` (the pre-test or post-test), and the public `/verifikasi/{code}`.
 
-use super::quiz::QuizForm;
+use super::quiz::QuizInProgress;
 use super::{error_view, loaded, loading};
-use crate::api::quiz::SubmitAttempt;
 use crate::api::webinar::{
     find_webinar, verify_certificate, webinar_page, webinar_quiz, StartWebinarTest,
 };
-use crate::app::LearnerActions;
 use crate::components::error_notice::ErrorNotice;
 use crate::components::identify_form::IdentifyForm;
 use crate::components::join_form::JoinForm;
@@ -60,12 +58,11 @@ pub fn JoinPage() -> impl IntoView {
 #[component]
 pub fn WebinarPage() -> impl IntoView {
     let params = use_params_map();
-    let actions = expect_context::<LearnerActions>();
     let start = ServerAction::<StartWebinarTest>::new();
     let code = move || params.read().get("code").unwrap_or_default();
     let page = Resource::new(
-        move || (code(), actions.epoch(), start.version().get()),
-        |(code, _, _)| webinar_page(code),
+        code,
+        webinar_page,
     );
     view! {
         <Suspense fallback=loading>
@@ -210,7 +207,6 @@ fn StageStep(
 #[component]
 pub fn WebinarQuizPage() -> impl IntoView {
     let params = use_params_map();
-    let submit = ServerAction::<SubmitAttempt>::new();
     let code = move || params.read().get("code").unwrap_or_default();
     let state = Resource::new(
         move || (code(), params.read().get("stage").unwrap_or_default()),
@@ -221,7 +217,7 @@ pub fn WebinarQuizPage() -> impl IntoView {
             <A href=move || format!("/w/{}", code())>"Kembali ke halaman sesi"</A>
         </nav>
         {loaded(state, move |state| match state {
-            QuizState::InProgress(attempt) => view! { <QuizForm attempt submit /> }.into_any(),
+            QuizState::InProgress(attempt) => view! { <QuizInProgress attempt /> }.into_any(),
             QuizState::NeedsIdentity { module_title } => view! {
                 <h1>{module_title}</h1>
                 <IdentifyForm next=format!("/w/{}", code()) />

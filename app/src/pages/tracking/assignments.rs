@@ -17,14 +17,11 @@ use leptos_router::components::A;
 pub fn AssignmentsPageView() -> impl IntoView {
     let create = ServerAction::<CreateAssignment>::new();
     let cycle = ServerAction::<NewAssignmentCycle>::new();
-    let signer = ServerAction::<SetCertificateSigner>::new();
-    let policy = ServerAction::<SetAssurancePolicy>::new();
     let data = Resource::new(
         move || {
             (
                 create.version().get(),
                 cycle.version().get(),
-                signer.version().get() + policy.version().get(),
             )
         },
         |_| get_assignments(),
@@ -35,15 +32,17 @@ pub fn AssignmentsPageView() -> impl IntoView {
         <h1>"Penugasan modul"</h1>
         {loaded(data, move |page| view! {
             <Assignments page=page.clone() create cycle />
-            <PolicyForm current=page.required action=policy />
-            <SignerForm current=page.signer action=signer />
+            <PolicyForm current=page.required />
+            <SignerForm current=page.signer />
         })}
     }
 }
 
-/// The agency's policy: how sure a pass must be of who made it to count.
-#[component]
-fn PolicyForm(current: Assurance, action: ServerAction<SetAssurancePolicy>) -> impl IntoView {
+/// The agency's policy: how sure a pass must be of who made it to count. A Leptos island, so
+/// that saving says so in place.
+#[island]
+fn PolicyForm(current: Assurance) -> impl IntoView {
+    let action = ServerAction::<SetAssurancePolicy>::new();
     let error = move || action.value().get().and_then(Result::err);
     let saved = move || matches!(action.value().get(), Some(Ok(())));
     view! {
@@ -69,12 +68,11 @@ fn PolicyForm(current: Assurance, action: ServerAction<SetAssurancePolicy>) -> i
     }
 }
 
-/// The official who signs the e-certificates of mandatory modules.
-#[component]
-pub(super) fn SignerForm(
-    current: (String, String, String),
-    action: ServerAction<SetCertificateSigner>,
-) -> impl IntoView {
+/// The official who signs the e-certificates of mandatory modules. A Leptos island, so that
+/// saving says so in place.
+#[island]
+pub(super) fn SignerForm(current: (String, String, String)) -> impl IntoView {
+    let action = ServerAction::<SetCertificateSigner>::new();
     let error = move || action.value().get().and_then(Result::err);
     let saved = move || matches!(action.value().get(), Some(Ok(())));
     let (name, nip, position) = current;

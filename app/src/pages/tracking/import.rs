@@ -21,7 +21,8 @@ pub fn RosterImportPage() -> impl IntoView {
     }
 }
 
-#[component]
+/// Upload, preview and confirm: a Leptos island (the upload needs the browser).
+#[island]
 pub(super) fn RosterImportForm() -> impl IntoView {
     let preview = RwSignal::new(None::<Result<RosterPreview, AppError>>);
     let pending = RwSignal::new(false);
