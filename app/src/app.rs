@@ -64,13 +64,30 @@ pub fn is_staff_page(path: &str) -> bool {
         .any(|prefix| path == *prefix || path.starts_with(&format!("{prefix}/")))
 }
 
+/// The islands bundle a page loads: none for light pages, the staff bundle (`<name>-staff`, which
+/// adds the staff pages' islands) for staff pages when the site has one, else the learners'.
+fn bundle_for(path: &str, options: &LeptosOptions) -> Option<LeptosOptions> {
+    if is_light_page(path) {
+        return None;
+    }
+    let staff = format!("{}-staff", options.output_name);
+    let built = std::path::Path::new(options.site_root.as_ref())
+        .join(options.site_pkg_dir.as_ref())
+        .join(format!("{staff}.js"));
+    if is_staff_page(path) && built.exists() {
+        let mut options = options.clone();
+        options.output_name = staff.into();
+        return Some(options);
+    }
+    Some(options.clone())
+}
+
 /// The document around the app. Rendered on the server only.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
-    #[cfg(feature = "ssr")]
-    let hydrate = use_context::<axum::http::request::Parts>()
-        .is_none_or(|parts| !is_light_page(parts.uri.path()));
-    #[cfg(not(feature = "ssr"))]
-    let hydrate = true;
+    let path = use_context::<axum::http::request::Parts>()
+        .map(|parts| parts.uri.path().to_string())
+        .unwrap_or_default();
+    let bundle = bundle_for(&path, &options);
     let stylesheet = format!("/pkg/{}.css", options.output_name);
     view! {
         <!DOCTYPE html>
@@ -83,7 +100,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 // Server-rendered only (the shell is never hydrated), so the content-hashed name
                 // the server read at start-up need not be known to the wasm.
                 <link rel="stylesheet" href=stylesheet />
-                {hydrate.then(|| view! { <HydrationScripts options islands=true /> })}
+                {bundle.map(|options| view! { <HydrationScripts options islands=true /> })}
                 <MetaTags />
             </head>
             <body>

@@ -1,10 +1,12 @@
 //! Netra: e-learning and quizzes on the political neutrality of Indonesian civil servants (ASN).
 //!
-//! The same crate builds the server-rendered app (`ssr`) and the browser bundle (`hydrate`).
+//! The same crate builds the server-rendered app (`ssr`) and the browser bundles of its islands:
+//! `hydrate` for every page but the staff pages, `hydrate` + `staff` for those.
 
 #![recursion_limit = "256"]
 
 pub mod api;
+#[cfg(feature = "ssr")]
 pub mod app;
 pub mod components;
 pub mod error;
@@ -13,6 +15,7 @@ pub mod pages;
 #[cfg(feature = "ssr")]
 pub mod ssr;
 
+#[cfg(feature = "ssr")]
 pub use app::{shell, App};
 
 /// Entry point of the wasm bundle, called once per page load before the page's islands are

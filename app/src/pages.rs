@@ -1,20 +1,29 @@
 //! One component per route.
+//!
+//! Staff pages (administration, rosters, tracking, hosting, bank import) are compiled into the
+//! server and into the staff bundle (`hydrate` + `staff`) only: the learners' bundle holds none of
+//! their islands.
 
 pub mod account;
+#[cfg(any(feature = "ssr", feature = "staff"))]
 pub mod admin;
+#[cfg(any(feature = "ssr", feature = "staff"))]
 pub mod bank;
 pub mod home;
+#[cfg(any(feature = "ssr", feature = "staff"))]
 pub mod host;
 pub mod identify;
 pub mod lesson;
 pub mod module;
 pub mod my_results;
 pub mod not_found;
+#[cfg(any(feature = "ssr", feature = "staff"))]
 pub mod operator;
 pub mod quiz;
 pub mod result;
 pub mod self_check;
 pub mod sso;
+#[cfg(any(feature = "ssr", feature = "staff"))]
 pub mod tracking;
 pub mod violations;
 pub mod webinar;
@@ -96,7 +105,7 @@ pub(crate) fn loading() -> impl IntoView {
 }
 
 /// The fields of the form a submit event came from, for the upload forms that post multipart.
-#[cfg(feature = "hydrate")]
+#[cfg(all(feature = "hydrate", feature = "staff"))]
 pub(crate) fn submitted_form_data(ev: &leptos::ev::SubmitEvent) -> Option<web_sys::FormData> {
     use wasm_bindgen::JsCast;
     let form = ev.target()?.dyn_into::<web_sys::HtmlFormElement>().ok()?;

@@ -145,12 +145,7 @@ pub fn EmployeePage() -> impl IntoView {
     let confirm = ServerAction::<ConfirmClaim>::new();
     let grant = ServerAction::<GrantAttempt>::new();
     let detail = Resource::new(
-        move || {
-            (
-                id(),
-                confirm.version().get() + grant.version().get(),
-            )
-        },
+        move || (id(), confirm.version().get() + grant.version().get()),
         |(id, _)| get_employee_detail(id),
     );
     view! {

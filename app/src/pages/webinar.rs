@@ -60,10 +60,7 @@ pub fn WebinarPage() -> impl IntoView {
     let params = use_params_map();
     let start = ServerAction::<StartWebinarTest>::new();
     let code = move || params.read().get("code").unwrap_or_default();
-    let page = Resource::new(
-        code,
-        webinar_page,
-    );
+    let page = Resource::new(code, webinar_page);
     view! {
         <Suspense fallback=loading>
             {move || Suspend::new(async move {

@@ -3,8 +3,9 @@
 //!
 //! `make build && cargo run --release -p bench --bin page_weight`
 //!
-//! Budget (issue 8): a lesson page at most 30 KB before any JavaScript/WASM and 250 KB in total.
-//! Exits with an error when the lesson page is over either budget.
+//! Budgets: a lesson page at most 30 KB before any JavaScript/WASM and 250 KB in total (issue 8);
+//! a quiz page in progress (questions, countdown, autosave) 250 KB in total (issue 18). Exits with
+//! an error when either page is over its budget.
 
 use anyhow::{ensure, Context, Result};
 use reqwest::header::{ACCEPT_ENCODING, CONTENT_ENCODING};
@@ -88,7 +89,7 @@ async fn main() -> Result<()> {
         &format!("/modul/{MODULE}/arti-netral"),
     )
     .await?;
-    // The quiz page asks who you are first; identify, then weigh it.
+    // The quiz page asks who you are first; identify, start, then weigh the page with questions.
     let api = tests::bench::Api {
         client: &client,
         base: &server.base,
@@ -100,7 +101,13 @@ async fn main() -> Result<()> {
         unit_kerja: "BKPSDM",
     };
     api.identify(&who, &format!("/modul/{MODULE}/kuis")).await?;
-    weigh(&client, &server.base, &format!("/modul/{MODULE}/kuis")).await?;
+    api.call("start_attempt", None, &[("slug", MODULE)]).await?;
+    let quiz = format!("/modul/{MODULE}/kuis");
+    ensure!(
+        api.page(&quiz, None).await?.contains("Kumpulkan jawaban"),
+        "the quiz page shows no questions after starting"
+    );
+    let (_, quiz_total) = weigh(&client, &server.base, &quiz).await?;
     drop(server);
     db.drop().await?;
     ensure!(
@@ -108,5 +115,10 @@ async fn main() -> Result<()> {
         "the lesson page is over budget: {lesson_before} B before scripts, {lesson_total} B in total"
     );
     println!("lesson page within budget (30 KB before scripts, 250 KB in total)");
+    ensure!(
+        quiz_total <= 250 * 1024,
+        "the quiz page is over budget: {quiz_total} B in total"
+    );
+    println!("quiz page within budget (250 KB in total)");
     Ok(())
 }

@@ -243,3 +243,20 @@ async fn single_sign_on_goes_through_the_providers_login_form_in_chromium() -> R
     drop(provider);
     Ok(())
 }
+
+/// A first visit on a phone profile (1.6 Mbit/s, 150 ms, CPU 4x slower): the lesson reads and the
+/// quiz page's countdown ticks. Prints the times; their targets are held on the release build by
+/// `cargo run --release -p bench --bin phone_profile` (docs/performance.md).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_phone_on_a_weak_connection_reads_a_lesson_and_starts_a_quiz_in_chromium() -> Result<()> {
+    let app = TestApp::spawn(Backend::Sqlite).await?;
+    let out = journey(
+        &app,
+        "phone_profile.mjs",
+        &[tests::MODULE, "arti-netral", "199005172015042002"],
+        "phone profile passed",
+    )
+    .await?;
+    print!("{out}");
+    Ok(())
+}

@@ -18,12 +18,7 @@ pub fn AssignmentsPageView() -> impl IntoView {
     let create = ServerAction::<CreateAssignment>::new();
     let cycle = ServerAction::<NewAssignmentCycle>::new();
     let data = Resource::new(
-        move || {
-            (
-                create.version().get(),
-                cycle.version().get(),
-            )
-        },
+        move || (create.version().get(), cycle.version().get()),
         |_| get_assignments(),
     );
     view! {
