@@ -34,8 +34,8 @@ use leptos_router::{
 
 /// Lesson pages are for reading: plain server-rendered HTML with links and forms that work
 /// without JavaScript. They are sent without the wasm bundle, so a first visit on a slow phone
-/// costs the page and its stylesheet only (see "Pages on phones" in docs/features.md). Most other pages
-/// hydrate ([`is_light_page`]); the bundle is cached for good once fetched.
+/// costs the page and its stylesheet only (see "Pages on phones" in docs/features.md). Other
+/// pages load an islands bundle ([`bundle_for`]), cached for good once fetched.
 pub fn is_reading_page(path: &str) -> bool {
     let parts: Vec<&str> = path.trim_matches('/').split('/').collect();
     matches!(parts.as_slice(), ["modul", _, lesson] if *lesson != "kuis")
@@ -45,8 +45,8 @@ pub fn is_reading_page(path: &str) -> bool {
 /// (`/w`) and a webinar's session page (`/w/{code}`),
 /// whose identification form and "Mulai" buttons are plain forms. Tens of thousands of
 /// attendees open that page within a minute; without the bundle the rush costs a few KB per
-/// attendee instead of the whole app, which is fetched later, spread over the minutes in which
-/// they open a test.
+/// attendee, and the learners' bundle is fetched later, spread over the minutes in which they
+/// open a test.
 pub fn is_light_page(path: &str) -> bool {
     let parts: Vec<&str> = path.trim_matches('/').split('/').collect();
     is_reading_page(path)
@@ -57,7 +57,7 @@ pub fn is_light_page(path: &str) -> bool {
 }
 
 /// Staff pages (dashboards, rosters, host pages, administration) are tables and use the width
-/// of the screen; learner pages keep a reading column.
+/// of the screen; learner pages keep a reading column. They load the staff islands bundle.
 pub fn is_staff_page(path: &str) -> bool {
     ["/operator", "/host", "/admin"]
         .iter()

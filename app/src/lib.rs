@@ -26,6 +26,16 @@ pub fn hydrate() {
     use leptos::prelude::*;
     console_error_panic_hook::set_once();
     leptos::mount::hydrate_islands();
+    // A form posted before its island was hydrated comes back with the error in the URL, which
+    // the server rendered into the island: the island must see it too, or hydration would differ.
+    if let Some(error) = window()
+        .location()
+        .search()
+        .ok()
+        .and_then(|search| posted_error(&search))
+    {
+        provide_context(error);
+    }
     // A server function that answers with a redirect (a quiz submitted, say) moves to that page;
     // without a client-side router, as a plain navigation.
     let _ = leptos::server_fn::redirect::set_redirect_hook(|location: &str| {
@@ -41,4 +51,24 @@ pub fn hydrate() {
         },
         std::time::Duration::ZERO,
     );
+}
+
+/// The `__path` and `__err` of a URL's query (Leptos's answer to a form posted without
+/// JavaScript), as the server action of that path reads them.
+#[cfg(feature = "hydrate")]
+fn posted_error(search: &str) -> Option<leptos::server::ServerActionError> {
+    let value = |key: &str| {
+        search.trim_start_matches('?').split('&').find_map(|pair| {
+            let (k, v) = pair.split_once('=')?;
+            (k == key).then(|| {
+                percent_encoding::percent_decode_str(&v.replace('+', " "))
+                    .decode_utf8_lossy()
+                    .into_owned()
+            })
+        })
+    };
+    Some(leptos::server::ServerActionError::new(
+        &value("__path")?,
+        &value("__err")?,
+    ))
 }

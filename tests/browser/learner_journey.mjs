@@ -16,6 +16,15 @@ try {
   page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
   const hydrated = () => page.waitForSelector('body[data-hydrated="true"]', { timeout: 30000 });
 
+  // A form posted before its island was hydrated comes back with the error in the URL: the
+  // server shows it, and the island hydrates over it without a mismatch.
+  const err = Buffer.from(JSON.stringify({ Invalid: [{ field: 'nip', message: 'Pesan dari server' }] }))
+    .toString('base64').replace(/\+/g, '-').replace(/\//g, '_');
+  await page.goto(`${base}/modul/${MODULE}/kuis?__path=%2Fapi%2Fidentify&__err=${encodeURIComponent(err)}`);
+  await hydrated();
+  await page.getByText('Pesan dari server').waitFor();
+  check(errors.length === 0, `hydrating over a posted error: ${errors.join(' | ')}`);
+
   await page.goto(`${base}/modul/${MODULE}/kuis`);
   await hydrated();
   // A marker on window survives only if no full page load happens: the island handles the form.

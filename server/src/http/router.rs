@@ -60,7 +60,9 @@ async fn pkg_cache_control(
         .next()
         .and_then(|file| file.strip_prefix("netra-"))
         .and_then(|rest| rest.split_once('.'))
-        .is_some_and(|(hash, _)| hash.len() == 16 && hash.bytes().all(|b| b.is_ascii_hexdigit()));
+        // `netra-<hash>.*` and the staff bundle's `netra-<hash>-staff.*`.
+        .map(|(name, _)| name.strip_suffix("-staff").unwrap_or(name))
+        .is_some_and(|hash| hash.len() == 16 && hash.bytes().all(|b| b.is_ascii_hexdigit()));
     let mut res = next.run(req).await;
     if res.status().is_success() || res.status() == StatusCode::NOT_MODIFIED {
         let value = if hashed {

@@ -201,19 +201,35 @@ async fn a_lesson_page_is_light_and_its_assets_are_cached_for_good() -> Result<(
     println!("lesson page in total: {total} B (budget 250 KB)");
     ensure!(total <= 250 * 1024, "over the 250 KB budget: {total} B");
 
-    // Pages that hydrate ask for content-hashed scripts, cached for good.
-    browser.identify(NIP, "Budi Santoso").await?;
+    // Pages with islands ask for content-hashed scripts, cached for good: a learner's page for
+    // the learners' bundle, a staff page for the staff bundle.
+    super::accounts::world(&app).await?;
+    // A NIP without an account (the world gives NIP one).
+    browser
+        .identify("199005172015042002", "Sri Wahyuni")
+        .await?;
     let (_, quiz) = browser.page(&format!("/modul/{MODULE}/kuis")).await?;
-    for marker in ["rel=\"modulepreload\" href=\"", "rel=\"preload\" href=\""] {
-        let href = quiz
-            .split(marker)
-            .nth(1)
-            .and_then(|rest| rest.split('"').next())
-            .with_context(|| format!("{marker} link on the quiz page"))?
-            .to_string();
-        ensure!(href.starts_with("/pkg/netra-"), "hashed name: {href}");
-        let (_, cache, _) = fetch(href.clone()).await?;
-        ensure!(cache.contains("immutable"), "{href}: {cache:?}");
+    let operator = app.browser()?;
+    super::accounts::sign_in(&operator, "op-a@netra.test").await?;
+    let (_, roster) = operator.page("/operator").await?;
+    for (page, html, bundle_suffix) in [("quiz", &quiz, ""), ("roster", &roster, "-staff")] {
+        for (marker, ext) in [
+            ("rel=\"modulepreload\" href=\"", ".js"),
+            ("rel=\"preload\" href=\"", ".wasm"),
+        ] {
+            let href = html
+                .split(marker)
+                .nth(1)
+                .and_then(|rest| rest.split('"').next())
+                .with_context(|| format!("{marker} link on the {page} page"))?
+                .to_string();
+            ensure!(
+                href.starts_with("/pkg/netra-") && href.ends_with(&format!("{bundle_suffix}{ext}")),
+                "the {page} page loads {href}"
+            );
+            let (_, cache, _) = fetch(href.clone()).await?;
+            ensure!(cache.contains("immutable"), "{href}: {cache:?}");
+        }
     }
     Ok(())
 }
