@@ -1,6 +1,7 @@
 //! HTTP around the Leptos app: the router, its middleware, metrics, the shared-page cache and
 //! the accept loop.
 
+pub mod join;
 pub mod metrics;
 pub mod middleware;
 pub mod page_cache;

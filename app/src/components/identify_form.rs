@@ -1,6 +1,8 @@
-//! The learner identification form: NIP, full name, agency and unit. A Leptos island: with
-//! JavaScript a mistake is shown in place and what was typed stays; without it (and on the pages
-//! sent without the bundle) it is a plain form and the server answers with the page again.
+//! The learner identification form: NIP, full name, agency and unit. [`IdentifyForm`] is a Leptos
+//! island: with JavaScript a mistake is shown in place and what was typed stays; without it it is
+//! a plain form and the server answers with the page again. [`SessionIdentifyForm`] is the same
+//! form on a webinar session's page (sent without the bundle): it posts to the page itself, which
+//! answers with the attendee's page in one response.
 
 use crate::api::learner::Identify;
 use crate::components::field::TextField;
@@ -12,12 +14,35 @@ use leptos::prelude::*;
 #[island]
 pub fn IdentifyForm(next: String) -> impl IntoView {
     let action = ServerAction::<Identify>::new();
-    let error = move || action.value().get().and_then(Result::err);
-    let field = move |name: &'static str| {
-        Signal::derive(move || error().and_then(|e| e.field_message(name)))
-    };
+    view! {
+        <IdentityCard action>
+            <ActionForm action=action>
+                <IdentityFields next action />
+            </ActionForm>
+        </IdentityCard>
+    }
+}
+
+/// The form on `/w/{code}`, posted to `/w/{code}` (server/src/http/join.rs). Its errors come
+/// back as Leptos carries them for a form posted without JavaScript.
+#[component]
+pub fn SessionIdentifyForm(code: String) -> impl IntoView {
+    let action = ServerAction::<Identify>::new();
+    let page = format!("/w/{code}");
+    view! {
+        <IdentityCard action>
+            <form method="post" action=page.clone()>
+                <IdentityFields next=page.clone() action />
+            </form>
+        </IdentityCard>
+    }
+}
+
+/// The card around the form, with the summary of a refusal.
+#[component]
+fn IdentityCard(action: ServerAction<Identify>, children: Children) -> impl IntoView {
     let summary = move || {
-        error().map(|e| match e {
+        action.value().get().and_then(Result::err).map(|e| match e {
             AppError::Invalid(_) => view! {
                 <div class="notice notice-error" role="alert">
                     <p>"Identitas belum dapat disimpan. Perbaiki isian yang ditandai di bawah."</p>
@@ -37,35 +62,45 @@ pub fn IdentifyForm(next: String) -> impl IntoView {
                 "Hasil kuis dicatat per pegawai menurut NIP. Isi sekali; browser ini akan mengingat Anda."
             </p>
             {summary}
-            <ActionForm action=action>
-                <input type="hidden" name="next" value=next />
-                <TextField
-                    name="nip"
-                    label="NIP"
-                    hint="18 angka seperti di SK atau kartu pegawai, contoh: 19860912 201001 1 003"
-                    inputmode="numeric"
-                    autocomplete="off"
-                    maxlength=30
-                    error=field("nip")
-                />
-                <TextField name="name" label="Nama lengkap" autocomplete="name" error=field("name") />
-                <TextField
-                    name="instansi"
-                    label="Instansi"
-                    hint="Contoh: Pemerintah Kabupaten Sleman"
-                    autocomplete="organization"
-                    error=field("instansi")
-                />
-                <TextField
-                    name="unit_kerja"
-                    label="Unit kerja / OPD"
-                    hint="Contoh: Dinas Pendidikan"
-                    error=field("unit_kerja")
-                />
-                <button type="submit" class="button button-primary" disabled=move || action.pending().get()>
-                    {move || if action.pending().get() { "Menyimpan…" } else { "Simpan dan lanjutkan" }}
-                </button>
-            </ActionForm>
+            {children()}
         </section>
+    }
+}
+
+/// The fields and the button, each field with its error.
+#[component]
+fn IdentityFields(next: String, action: ServerAction<Identify>) -> impl IntoView {
+    let error = move || action.value().get().and_then(Result::err);
+    let field = move |name: &'static str| {
+        Signal::derive(move || error().and_then(|e| e.field_message(name)))
+    };
+    view! {
+        <input type="hidden" name="next" value=next />
+        <TextField
+            name="nip"
+            label="NIP"
+            hint="18 angka seperti di SK atau kartu pegawai, contoh: 19860912 201001 1 003"
+            inputmode="numeric"
+            autocomplete="off"
+            maxlength=30
+            error=field("nip")
+        />
+        <TextField name="name" label="Nama lengkap" autocomplete="name" error=field("name") />
+        <TextField
+            name="instansi"
+            label="Instansi"
+            hint="Contoh: Pemerintah Kabupaten Sleman"
+            autocomplete="organization"
+            error=field("instansi")
+        />
+        <TextField
+            name="unit_kerja"
+            label="Unit kerja / OPD"
+            hint="Contoh: Dinas Pendidikan"
+            error=field("unit_kerja")
+        />
+        <button type="submit" class="button button-primary" disabled=move || action.pending().get()>
+            {move || if action.pending().get() { "Menyimpan…" } else { "Simpan dan lanjutkan" }}
+        </button>
     }
 }

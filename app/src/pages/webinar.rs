@@ -7,7 +7,7 @@ use crate::api::webinar::{
     find_webinar, verify_certificate, webinar_page, webinar_quiz, StartWebinarTest,
 };
 use crate::components::error_notice::ErrorNotice;
-use crate::components::identify_form::IdentifyForm;
+use crate::components::identify_form::{IdentifyForm, SessionIdentifyForm};
 use crate::components::join_form::JoinForm;
 use crate::error::AppError;
 use crate::model::nip::format_nip;
@@ -113,7 +113,7 @@ fn Attendee(view: AttendeeView, start: ServerAction<StartWebinarTest>) -> impl I
                 <h2 id="join-title">"Isi identitas untuk bergabung"</h2>
                 <p>"Cukup sekali: setelah itu halaman ini menampilkan pre-test, materi, post-test dan sertifikat Anda. "
                    "Punya akun Netra? "<A href=format!("/masuk?lanjut={next}")>"Masuk dengan NIP dan kata sandi"</A>" agar hasil tercatat terverifikasi."</p>
-                <IdentifyForm next=next.clone() />
+                <SessionIdentifyForm code=view.code.clone() />
             </section>
         }
         .into_any();

@@ -3,13 +3,13 @@
 
 //! Start-up: load and validate content, connect and migrate the database, build the router.
 
-use super::{metrics, middleware, page_cache};
+use super::{join, metrics, middleware, page_cache};
 use app::ssr::{db, AppState};
 use app::{shell, App};
 use axum::extract::State;
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::IntoResponse;
-use axum::routing::get;
+use axum::routing::{get, post};
 use axum::{Json, Router};
 use leptos::prelude::provide_context;
 use leptos_axum::{generate_route_list, LeptosRoutes};
@@ -102,7 +102,7 @@ pub fn router(state: AppState) -> Router {
         move || shell(options.clone())
     };
     let metrics = Arc::new(metrics::Metrics::default());
-    Router::new()
+    let app = Router::new()
         .route("/healthz", get(healthz))
         .route("/readyz", get(readyz))
         .route(
@@ -121,6 +121,17 @@ pub fn router(state: AppState) -> Router {
             state.clone(),
             middleware::resolve_visitor,
         ))
+        .with_state(state.clone());
+    // A webinar session's identification form posts to the session's page, which answers with
+    // the page itself (`join.rs`); every other request goes to the app.
+    Router::new()
+        .route(
+            "/w/{code}",
+            post(join::identify_and_show)
+                .with_state(app.clone())
+                .fallback_service(app.clone()),
+        )
+        .fallback_service(app)
         .layer(axum::middleware::from_fn_with_state(
             middleware::AllowedOrigin::new(state.settings.public_url.as_deref()),
             middleware::same_origin,
@@ -165,5 +176,4 @@ pub fn router(state: AppState) -> Router {
         .layer(TraceLayer::new_for_http())
         // Outermost: the id is set before anything logs.
         .layer(axum::middleware::from_fn(middleware::request_id))
-        .with_state(state)
 }

@@ -353,6 +353,105 @@ async fn the_join_page_is_shared_for_a_second_and_identifying_there_joins() -> R
     Ok(())
 }
 
+/// The session page's identification form posts to the page itself, which answers with the
+/// attendee's page in the same response (one request, no redirect); a refusal answers with the
+/// form and its errors under the refusal's status, and nothing is recorded.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn identifying_on_the_session_page_answers_with_the_attendees_page() -> Result<()> {
+    let app = TestApp::spawn(Backend::Sqlite).await?;
+    world(&app).await?;
+    let host = app.browser()?;
+    sign_in(&host, "host@netra.test").await?;
+    let session = create_session(&app, &host, "Sosialisasi netralitas").await?;
+    let path = format!("/w/{}", session.code);
+    let attendee = app.browser()?;
+    let (_, page) = attendee.page(&path).await?;
+    ensure!(
+        page.contains(&format!("action=\"{path}\"")),
+        "the form posts to the session page"
+    );
+    let fields = |nip: &'static str| {
+        [
+            ("nip", nip),
+            ("name", "Yusuf Maulana"),
+            ("instansi", "Pemerintah Kota Makassar"),
+            ("unit_kerja", "Dinas Kominfo"),
+            ("next", "/elsewhere"),
+        ]
+    };
+
+    // A mistake: the form again, with the field's message, 422, no session, nobody joined.
+    let res = attendee
+        .submit_form(&path, &path, &fields("1.98609E+17"))
+        .await?;
+    ensure!(
+        res.status() == StatusCode::UNPROCESSABLE_ENTITY,
+        "{}",
+        res.status()
+    );
+    ensure!(
+        !res.headers().contains_key(reqwest::header::SET_COOKIE),
+        "no session for a refusal"
+    );
+    let body = res.text().await?;
+    ensure!(
+        body.contains("format ilmiah") && body.contains("Isi identitas Anda"),
+        "the form with the NIP's message"
+    );
+    ensure!(
+        db::webinars::participant_count(&app.db, session.id).await? == 0,
+        "nobody joined"
+    );
+
+    // Right: the attendee's own page in the same response, joined, the session cookie set.
+    let res = attendee
+        .submit_form(&path, &path, &fields(NIP_GUEST))
+        .await?;
+    ensure!(res.status() == StatusCode::OK, "{}", res.status());
+    ensure!(
+        res.headers()
+            .get_all(reqwest::header::SET_COOKIE)
+            .iter()
+            .any(|c| c.to_str().is_ok_and(|c| c.starts_with("netra_sesi="))),
+        "the learner session cookie comes with the page"
+    );
+    let body = res.text().await?;
+    ensure!(
+        body.contains("Yusuf Maulana") && !body.contains("Isi identitas Anda"),
+        "the attendee's page, not the form"
+    );
+    ensure!(
+        db::webinars::participant_count(&app.db, session.id).await? == 1,
+        "joined in the same request"
+    );
+    // The cookie works on its own afterwards.
+    let (_, again) = attendee.page(&path).await?;
+    ensure!(again.contains("Yusuf Maulana"), "still identified");
+
+    // Another site cannot post it; a made-up code is no session.
+    let res = attendee
+        .client
+        .post(attendee.url(&path))
+        .header(reqwest::header::ORIGIN, "https://evil.example")
+        .form(&fields(NIP_OTHER))
+        .send()
+        .await?;
+    ensure!(
+        res.status() == StatusCode::FORBIDDEN,
+        "cross-site post: {}",
+        res.status()
+    );
+    let res = attendee
+        .submit_form(&path, "/w/ZZ%26next=x", &fields(NIP_OTHER))
+        .await?;
+    ensure!(
+        res.status() == StatusCode::NOT_FOUND,
+        "odd code: {}",
+        res.status()
+    );
+    Ok(())
+}
+
 /// Form fields answering every drawn question right (or every one wrong).
 fn answers(app: &TestApp, module: &str, html: &str, right: bool) -> Result<Vec<(String, String)>> {
     tests::answers_for(app, module, html, if right { usize::MAX } else { 0 })
