@@ -280,6 +280,33 @@ impl Api<'_> {
         Ok(cookie)
     }
 
+    /// Identifies through a webinar session page's own form (`POST /w/{code}`), which answers
+    /// with the attendee's page; returns the session cookie. Fails unless the page came.
+    pub async fn identify_on_page(&self, who: &Identity<'_>, page: &str) -> Result<String> {
+        let res = self
+            .client
+            .post(format!("{}{page}", self.base))
+            .header(ACCEPT, "text/html")
+            .header(reqwest::header::REFERER, format!("{}{page}", self.base))
+            .form(&[
+                ("nip", who.nip),
+                ("name", who.name),
+                ("instansi", who.instansi),
+                ("unit_kerja", who.unit_kerja),
+                ("next", page),
+            ])
+            .send()
+            .await?;
+        ensure!(res.status() == 200, "POST {page}: {}", res.status());
+        let cookie = cookie_of(&res, "netra_sesi").context("no session cookie")?;
+        let html = res.text().await?;
+        ensure!(
+            html.contains(who.name),
+            "POST {page} answered without the attendee's page"
+        );
+        Ok(cookie)
+    }
+
     /// Submits an attempt whose page is `html`, choosing the first offered option of every
     /// question.
     pub async fn submit_first_options(

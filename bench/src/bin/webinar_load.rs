@@ -7,8 +7,11 @@
 //!
 //! The server runs as its own process (`target/release/netra`, or `NETRA_BIN`), so its peak
 //! memory is its own. Per attendee, over loopback:
-//! - at their arrival (evenly over the join window): `GET /w/{code}`, `POST /api/identify`, then
-//!   `GET /w/{code}` again with their cookie (where the form leads; it records them as joined);
+//! - at their arrival (evenly over the join window): `GET /w/{code}`, then the session page's
+//!   form, `POST /w/{code}`, answered with the attendee's own page (it records them as joined).
+//!   `NETRA_BENCH_FLOW=redirect` sends the form to `POST /api/identify` instead and then asks
+//!   for `GET /w/{code}` with the cookie, as the form did before; `NETRA_BENCH_LANDING=0` leaves
+//!   the page out (`POST /api/identify` only);
 //! - at their post-test time (spread evenly between the end of the join window and the
 //!   post-test deadline, in an order unrelated to arrival): `POST /api/webinar_start`,
 //!   `GET /w/{code}/post-test`, `POST /api/submit_attempt`.
@@ -51,6 +54,7 @@ fn host_client() -> Result<reqwest::Client> {
 /// Arrival: the join page, then identification. Returns the learner's session cookie.
 async fn join(
     landing: bool,
+    one_request: bool,
     client: &reqwest::Client,
     base: &str,
     code: &str,
@@ -71,6 +75,12 @@ async fn join(
         instansi: ["Pemkab Sleman", "Pemkot Makassar", "Pemprov Papua"][i % 3],
         unit_kerja: "Sekretariat Daerah",
     };
+    if landing && one_request {
+        // The session page's form: identified and answered with the page in one response.
+        let res = api.identify_on_page(&who, &format!("/w/{code}")).await?;
+        times[1] = t.elapsed();
+        return Ok(res);
+    }
     let cookie = api.identify(&who, &format!("/w/{code}")).await?;
     times[1] = t.elapsed();
 
@@ -199,6 +209,7 @@ async fn main() -> Result<()> {
         );
     }
     let landing = std::env::var("NETRA_BENCH_LANDING").map_or(true, |v| v != "0");
+    let one_request = std::env::var("NETRA_BENCH_FLOW").map_or(true, |v| v != "redirect");
     let board_events = Arc::new(AtomicU64::new(0));
     // `NETRA_BENCH_BOARD=0` leaves the board closed, to see what it costs.
     let board_open = std::env::var("NETRA_BENCH_BOARD").map_or(true, |v| v != "0");
@@ -237,7 +248,16 @@ async fn main() -> Result<()> {
             };
             let result = async {
                 let permit = gate.clone().acquire_owned().await?;
-                let cookie = join(landing, &client, &base, &code, i, &mut out.times).await?;
+                let cookie = join(
+                    landing,
+                    one_request,
+                    &client,
+                    &base,
+                    &code,
+                    i,
+                    &mut out.times,
+                )
+                .await?;
                 drop(permit);
                 out.joined = Some(Instant::now());
                 if !straight_on {
@@ -296,7 +316,8 @@ async fn main() -> Result<()> {
         (last_done - started).as_secs_f64(),
     );
     for (step, mut lat) in per_step.into_iter().enumerate() {
-        if step == 2 && !landing {
+        // One request identifies and answers with the page: counted as "identify".
+        if step == 2 && (!landing || one_request) {
             continue;
         }
         lat.sort();
