@@ -102,7 +102,7 @@ pub fn router(state: AppState) -> Router {
         move || shell(options.clone())
     };
     let metrics = Arc::new(metrics::Metrics::default());
-    let app = Router::new()
+    let app: Router<AppState> = Router::new()
         .route("/healthz", get(healthz))
         .route("/readyz", get(readyz))
         .route(
@@ -120,18 +120,12 @@ pub fn router(state: AppState) -> Router {
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
             middleware::resolve_visitor,
-        ))
-        .with_state(state.clone());
-    // A webinar session's identification form posts to the session's page, which answers with
-    // the page itself (`join.rs`); every other request goes to the app.
-    Router::new()
-        .route(
-            "/w/{code}",
-            post(join::identify_and_show)
-                .with_state(app.clone())
-                .fallback_service(app.clone()),
-        )
-        .fallback_service(app)
+        ));
+    // A webinar session's identification form posts to the session's page, which identifies and
+    // answers with the page itself (`join.rs`) through the routes above, without the layers
+    // below (they see the one request the browser made).
+    let inner = app.clone().with_state(state.clone());
+    app.route("/w/{code}", post(join::identify_and_show).with_state(inner))
         .layer(axum::middleware::from_fn_with_state(
             middleware::AllowedOrigin::new(state.settings.public_url.as_deref()),
             middleware::same_origin,
@@ -176,4 +170,5 @@ pub fn router(state: AppState) -> Router {
         .layer(TraceLayer::new_for_http())
         // Outermost: the id is set before anything logs.
         .layer(axum::middleware::from_fn(middleware::request_id))
+        .with_state(state)
 }
