@@ -5,6 +5,7 @@ pub mod countdown;
 pub mod error_notice;
 pub mod field;
 pub mod header;
+pub mod hydrated;
 pub mod identify_form;
 pub mod issued_code;
 pub mod join_form;

@@ -6,6 +6,7 @@ use crate::api::admin::{
     audit_log, get_admin_overview, ApproveTransfer, CreateAgency, CreateStaff, ResetStaff,
 };
 use crate::components::error_notice::ErrorNotice;
+use crate::components::hydrated::use_hydrated;
 use crate::components::issued_code::IssuedCodeCard;
 use crate::model::auth::{AdminOverview, AuditView};
 use leptos::form::ActionForm;
@@ -34,6 +35,7 @@ fn AdminConsole(overview: AdminOverview) -> impl IntoView {
     let reset = ServerAction::<ResetStaff>::new();
     let approve = ServerAction::<ApproveTransfer>::new();
     let current = RwSignal::new(overview);
+    let hydrated = use_hydrated();
     let changes = move || {
         create_agency.version().get()
             + create_staff.version().get()
@@ -53,7 +55,7 @@ fn AdminConsole(overview: AdminOverview) -> impl IntoView {
     });
     view! {
         {move || approve.value().get().and_then(Result::err).map(|error| view! { <ErrorNotice error /> })}
-        {move || view! { <Overview overview=current.get() create_agency create_staff reset approve /> }}
+        {move || view! { <Overview overview=current.get() create_agency create_staff reset approve hydrated /> }}
     }
 }
 
@@ -64,6 +66,7 @@ fn Overview(
     create_staff: ServerAction<CreateStaff>,
     reset: ServerAction<ResetStaff>,
     approve: ServerAction<ApproveTransfer>,
+    hydrated: ReadSignal<bool>,
 ) -> impl IntoView {
     let transfers = overview.transfers.clone();
     let issued = move || match (create_staff.value().get(), reset.value().get()) {
@@ -127,7 +130,7 @@ fn Overview(
                             <td>
                                 <ActionForm action=reset>
                                     <input type="hidden" name="account_id" value=s.id />
-                                    <button type="submit" class="button-link">"Kode baru"</button>
+                                    <button type="submit" class="button-link" disabled=move || !hydrated.get()>"Kode baru"</button>
                                 </ActionForm>
                             </td>
                         </tr>
@@ -136,6 +139,7 @@ fn Overview(
             </table>
         </div>
         <h3>"Tambah akun staf"</h3>
+        <noscript><p class="hint">"Kode hanya ditampilkan sekali, di halaman ini: membuatnya memerlukan JavaScript."</p></noscript>
         <ActionForm action=create_staff>
             <div class="field">
                 <label for="st-role">"Peran"</label>
@@ -154,7 +158,7 @@ fn Overview(
                     {agencies.into_iter().map(|a| view! { <option value=a.code>{a.name}</option> }).collect_view()}
                 </select>
             </div>
-            <button type="submit" class="button button-primary">"Buat akun dan kode aktivasi"</button>
+            <button type="submit" class="button button-primary" disabled=move || !hydrated.get()>"Buat akun dan kode aktivasi"</button>
         </ActionForm>
     }
 }

@@ -8,6 +8,7 @@ use crate::api::operator::{
 };
 use crate::components::error_notice::ErrorNotice;
 use crate::components::field::TextField;
+use crate::components::hydrated::use_hydrated;
 use crate::components::issued_code::IssuedCodeCard;
 use crate::model::auth::RosterEmployee;
 use crate::model::nip::format_nip;
@@ -69,12 +70,14 @@ pub fn RosterPageView() -> impl IntoView {
 #[island]
 fn UnitCodes() -> impl IntoView {
     let action = ServerAction::<IssueUnitCodes>::new();
+    let hydrated = use_hydrated();
     view! {
         <h2>"Kode aktivasi per unit"</h2>
         <p class="hint">"Untuk setiap pegawai di unit ini yang belum mengaktifkan akun. Kode lama mereka tidak berlaku lagi."</p>
+        <noscript><p class="hint">"Kode hanya ditampilkan sekali, di halaman ini: membuatnya memerlukan JavaScript."</p></noscript>
         <ActionForm action=action>
             <div class="field"><label for="u-unit">"Unit kerja"</label><input id="u-unit" name="unit_kerja" required=true maxlength=200 /></div>
-            <button type="submit" class="button">"Buat kode untuk unit ini"</button>
+            <button type="submit" class="button" disabled=move || !hydrated.get()>"Buat kode untuk unit ini"</button>
         </ActionForm>
         {move || action.value().get().map(|r| match r {
             Ok(codes) => view! {
@@ -163,10 +166,12 @@ pub fn EmployeePage() -> impl IntoView {
 #[island]
 fn IssueCodeForm(employee_id: i64, has_account: bool) -> impl IntoView {
     let issue = ServerAction::<IssueLearnerCode>::new();
+    let hydrated = use_hydrated();
     view! {
+        <noscript><p class="hint">"Kode hanya ditampilkan sekali, di halaman ini: membuatnya memerlukan JavaScript."</p></noscript>
         <ActionForm action=issue>
             <input type="hidden" name="employee_id" value=employee_id />
-            <button type="submit" class="button button-primary">
+            <button type="submit" class="button button-primary" disabled=move || !hydrated.get()>
                 {if has_account { "Buat kode baru (reset kata sandi)" } else { "Buat kode aktivasi" }}
             </button>
         </ActionForm>

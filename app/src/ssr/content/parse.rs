@@ -138,7 +138,7 @@ impl Report<'_> {
 
 /// The parser's message for a TOML error. Some errors (a NUL byte, say) come without one: they
 /// still get a sentence, so no reported problem is blank.
-fn toml_message(err: &toml::de::Error) -> String {
+pub(super) fn toml_message(err: &toml::de::Error) -> String {
     match err.message().trim() {
         "" => "invalid TOML here (a control character or a stray byte-order mark?)".to_string(),
         message => message.to_string(),
@@ -1004,7 +1004,7 @@ mod fuzz {
             if let Err(errors) = outcome {
                 prop_assert!(!errors.0.is_empty());
                 for e in &errors.0 {
-                    prop_assert!(!e.message.is_empty());
+                    prop_assert!(!e.message.is_empty(), "{} cut at {at}: {e:?}", rel.display());
                 }
             }
         }

@@ -70,7 +70,7 @@ pub fn load(root: &Path, catalog: &Catalog, errors: &mut Vec<ContentError>) -> C
             err(
                 errors,
                 e.span().map(|s| s.start),
-                e.message().trim().to_string(),
+                super::parse::toml_message(&e),
             );
             return CatalogueData::default();
         }
