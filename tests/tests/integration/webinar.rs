@@ -63,6 +63,18 @@ async fn create_session(
         .context("the new session")
 }
 
+/// A SQLite app with the accounts' world and one session created by its host; the session's
+/// page path.
+async fn hosted_session() -> Result<(TestApp, webinar_session::Model, String)> {
+    let app = TestApp::spawn(Backend::Sqlite).await?;
+    world(&app).await?;
+    let host = app.browser()?;
+    sign_in(&host, "host@netra.test").await?;
+    let session = create_session(&app, &host, "Sosialisasi netralitas").await?;
+    let path = format!("/w/{}", session.code);
+    Ok((app, session, path))
+}
+
 /// Windows set by schedule open and close by themselves; a bad schedule is refused field by field.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn scheduled_windows_open_and_close_by_themselves() -> Result<()> {
@@ -266,12 +278,7 @@ async fn a_typed_join_code_leads_to_its_session_or_back_to_the_field_with_the_re
 /// their own page.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_join_page_is_shared_for_a_second_and_identifying_there_joins() -> Result<()> {
-    let app = TestApp::spawn(Backend::Sqlite).await?;
-    world(&app).await?;
-    let host = app.browser()?;
-    sign_in(&host, "host@netra.test").await?;
-    let session = create_session(&app, &host, "Sosialisasi netralitas").await?;
-    let path = format!("/w/{}", session.code);
+    let (app, session, path) = hosted_session().await?;
     let anonymous = app.browser()?;
     let get = |path: String| {
         let res = anonymous.client.get(anonymous.url(&path)).send();
@@ -358,12 +365,7 @@ async fn the_join_page_is_shared_for_a_second_and_identifying_there_joins() -> R
 /// form and its errors under the refusal's status, and nothing is recorded.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn identifying_on_the_session_page_answers_with_the_attendees_page() -> Result<()> {
-    let app = TestApp::spawn(Backend::Sqlite).await?;
-    world(&app).await?;
-    let host = app.browser()?;
-    sign_in(&host, "host@netra.test").await?;
-    let session = create_session(&app, &host, "Sosialisasi netralitas").await?;
-    let path = format!("/w/{}", session.code);
+    let (app, session, path) = hosted_session().await?;
     let attendee = app.browser()?;
     let (_, page) = attendee.page(&path).await?;
     ensure!(
