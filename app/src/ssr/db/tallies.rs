@@ -19,9 +19,14 @@ pub async fn add(
         return Ok(());
     }
     let shard = attempt_id.rem_euclid(SHARDS);
+    // Rows in one order for every submission: an attempt's questions come in its own drawn order,
+    // and two submissions locking the same shard's rows in different orders can deadlock on
+    // PostgreSQL.
+    let mut answers: Vec<&(String, bool)> = answers.iter().collect();
+    answers.sort_unstable_by(|a, b| a.0.cmp(&b.0));
     let mut values: Vec<Value> = Vec::with_capacity(answers.len() * 5);
     let mut rows = Vec::with_capacity(answers.len());
-    for (i, (question_id, correct)) in answers.iter().enumerate() {
+    for (i, (question_id, correct)) in answers.into_iter().enumerate() {
         let at = i * 5;
         rows.push(format!(
             "(${}, ${}, ${}, ${}, 1, ${})",
