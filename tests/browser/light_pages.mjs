@@ -57,6 +57,9 @@ try {
   await plain.getByLabel('Instansi').fill('Pemerintah Kabupaten Sleman');
   await plain.getByLabel('Unit kerja / OPD').fill('BKPSDM');
   await plain.getByRole('button', { name: 'Simpan dan lanjutkan' }).click();
+  // The identification's answer (and its cookie) must arrive before the next page is asked for;
+  // a `goto` right after the click could cancel the post in flight.
+  await plain.waitForURL((url) => !url.pathname.startsWith('/identitas'));
   await plain.goto(`${base}/modul/${module}/kuis`);
   await plain.getByRole('button', { name: 'Mulai kuis' }).click();
   await plain.getByRole('button', { name: 'Kumpulkan jawaban' }).waitFor();
