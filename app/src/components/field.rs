@@ -14,7 +14,11 @@ pub fn TextField(
     #[prop(default = true)]
     required: bool,
     #[prop(into)] error: Signal<Option<String>>,
+    /// What the field shows when the page is drawn (empty: nothing).
+    #[prop(optional, into)]
+    value: String,
 ) -> impl IntoView {
+    let value = (!value.is_empty()).then_some(value);
     let id = format!("f-{name}");
     let hint_id = format!("{id}-hint");
     let error_id = format!("{id}-error");
@@ -38,6 +42,7 @@ pub fn TextField(
             <input
                 id=id.clone()
                 name=name
+                value=value
                 type="text"
                 required=required
                 maxlength=maxlength

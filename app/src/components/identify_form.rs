@@ -23,8 +23,34 @@ pub fn IdentifyForm(next: String) -> impl IntoView {
     }
 }
 
+/// What was typed into the session page's form. `POST /w/{code}` (server/src/http/join.rs)
+/// hands it to the page that shows the form again with a refusal, so nothing typed is lost.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Typed {
+    pub nip: String,
+    pub name: String,
+    pub instansi: String,
+    pub unit_kerja: String,
+}
+
+impl Typed {
+    /// What this request's form carried back, if it is a refusal shown again.
+    fn on_this_request() -> Self {
+        #[cfg(feature = "ssr")]
+        {
+            use_context::<axum::http::request::Parts>()
+                .and_then(|parts| parts.extensions.get::<Self>().cloned())
+                .unwrap_or_default()
+        }
+        #[cfg(not(feature = "ssr"))]
+        {
+            Self::default()
+        }
+    }
+}
+
 /// The form on `/w/{code}`, posted to `/w/{code}` (server/src/http/join.rs). Its errors come
-/// back as Leptos carries them for a form posted without JavaScript.
+/// back as Leptos carries them for a form posted without JavaScript, with what was typed.
 #[component]
 pub fn SessionIdentifyForm(code: String) -> impl IntoView {
     let action = ServerAction::<Identify>::new();
@@ -32,7 +58,7 @@ pub fn SessionIdentifyForm(code: String) -> impl IntoView {
     view! {
         <IdentityCard action>
             <form method="post" action=page.clone()>
-                <IdentityFields next=page.clone() action />
+                <IdentityFields next=page.clone() action typed=Typed::on_this_request() />
             </form>
         </IdentityCard>
     }
@@ -67,9 +93,13 @@ fn IdentityCard(action: ServerAction<Identify>, children: Children) -> impl Into
     }
 }
 
-/// The fields and the button, each field with its error.
+/// The fields and the button, each field with its error and what was typed.
 #[component]
-fn IdentityFields(next: String, action: ServerAction<Identify>) -> impl IntoView {
+fn IdentityFields(
+    next: String,
+    action: ServerAction<Identify>,
+    #[prop(optional)] typed: Typed,
+) -> impl IntoView {
     let error = move || action.value().get().and_then(Result::err);
     let field = move |name: &'static str| {
         Signal::derive(move || error().and_then(|e| e.field_message(name)))
@@ -79,16 +109,24 @@ fn IdentityFields(next: String, action: ServerAction<Identify>) -> impl IntoView
         <TextField
             name="nip"
             label="NIP"
+            value=typed.nip
             hint="18 angka seperti di SK atau kartu pegawai, contoh: 19860912 201001 1 003"
             inputmode="numeric"
             autocomplete="off"
             maxlength=30
             error=field("nip")
         />
-        <TextField name="name" label="Nama lengkap" autocomplete="name" error=field("name") />
+        <TextField
+            name="name"
+            label="Nama lengkap"
+            autocomplete="name"
+            value=typed.name
+            error=field("name")
+        />
         <TextField
             name="instansi"
             label="Instansi"
+            value=typed.instansi
             hint="Contoh: Pemerintah Kabupaten Sleman"
             autocomplete="organization"
             error=field("instansi")
@@ -96,6 +134,7 @@ fn IdentityFields(next: String, action: ServerAction<Identify>) -> impl IntoView
         <TextField
             name="unit_kerja"
             label="Unit kerja / OPD"
+            value=typed.unit_kerja
             hint="Contoh: Dinas Pendidikan"
             error=field("unit_kerja")
         />

@@ -11,8 +11,10 @@
 
 use super::middleware::BODY_LIMIT;
 use app::api::learner::Identify;
+use app::components::identify_form::Typed;
 use app::error::AppError;
-use axum::body::{Body, Bytes};
+use app::ssr::accounts::session::HandOver;
+use axum::body::Body;
 use axum::extract::{Path, Request, State};
 use axum::http::{header, HeaderMap, HeaderValue, Method, StatusCode};
 use axum::response::{IntoResponse, Response};
@@ -37,7 +39,8 @@ pub async fn identify_and_show(
         return StatusCode::PAYLOAD_TOO_LARGE.into_response();
     };
     let page_path = format!("/w/{code}");
-    let mut identify = Request::new(Body::from(form_with_next(&body, &page_path)));
+    let form: Vec<(String, String)> = form_urlencoded::parse(&body).into_owned().collect();
+    let mut identify = Request::new(Body::from(form_with_next(&form, &page_path)));
     *identify.method_mut() = Method::POST;
     *identify.uri_mut() = match Identify::PATH.parse() {
         Ok(uri) => uri,
@@ -54,6 +57,9 @@ pub async fn identify_and_show(
         .insert(header::ACCEPT, HeaderValue::from_static("application/json"));
     identify.headers_mut().remove(header::CONTENT_LENGTH);
     *identify.extensions_mut() = parts.extensions.clone();
+    // The identification hands the page who it identified: no second lookup of the session.
+    let hand_over = HandOver::default();
+    identify.extensions_mut().insert(hand_over.clone());
     let Ok(answer) = app.clone().oneshot(identify).await;
 
     let (status, answer_headers, error) = if answer.status().is_success() {
@@ -66,9 +72,10 @@ pub async fn identify_and_show(
             .unwrap_or_default();
         (status, headers, Some(AppError::de(body)))
     };
-    let target = match &error {
-        None => Some(page_path.clone()),
-        Some(error) => with_error(&page_path, error.clone()),
+    let refused = error.is_some();
+    let target = match error {
+        None => Some(page_path),
+        Some(error) => with_error(&page_path, error),
     };
     let Some(target) = target.and_then(|t| t.parse().ok()) else {
         return StatusCode::INTERNAL_SERVER_ERROR.into_response();
@@ -77,11 +84,17 @@ pub async fn identify_and_show(
     *page.uri_mut() = target;
     *page.headers_mut() = page_headers(&parts.headers, &answer_headers);
     *page.extensions_mut() = parts.extensions;
+    if refused {
+        // The form comes back with what was typed.
+        page.extensions_mut().insert(typed(&form));
+    } else if let Some(resolved) = hand_over.take() {
+        page.extensions_mut().insert(resolved);
+    }
     let Ok(mut res) = app.oneshot(page).await;
     for cookie in answer_headers.get_all(header::SET_COOKIE) {
         res.headers_mut().append(header::SET_COOKIE, cookie.clone());
     }
-    if error.is_some() && res.status() == StatusCode::OK {
+    if refused && res.status() == StatusCode::OK {
         *res.status_mut() = status;
         if let Some(retry) = answer_headers.get(header::RETRY_AFTER) {
             res.headers_mut().insert(header::RETRY_AFTER, retry.clone());
@@ -91,15 +104,29 @@ pub async fn identify_and_show(
 }
 
 /// The posted form with `next` set to the session's page (whatever the form said).
-fn form_with_next(body: &Bytes, page_path: &str) -> String {
-    let form = String::from_utf8_lossy(body);
-    let mut pairs: Vec<&str> = form
-        .split('&')
-        .filter(|pair| !pair.is_empty() && pair.split('=').next() != Some("next"))
-        .collect();
-    let next = format!("next={}", page_path.replace('/', "%2F"));
-    pairs.push(&next);
-    pairs.join("&")
+fn form_with_next(form: &[(String, String)], page_path: &str) -> String {
+    let mut out = form_urlencoded::Serializer::new(String::new());
+    for (name, value) in form.iter().filter(|(name, _)| name != "next") {
+        out.append_pair(name, value);
+    }
+    out.append_pair("next", page_path);
+    out.finish()
+}
+
+/// The identity fields of the posted form, to show again with a refusal.
+fn typed(form: &[(String, String)]) -> Typed {
+    let field = |wanted: &str| {
+        form.iter()
+            .find(|(name, _)| name == wanted)
+            .map(|(_, value)| value.clone())
+            .unwrap_or_default()
+    };
+    Typed {
+        nip: field("nip"),
+        name: field("name"),
+        instansi: field("instansi"),
+        unit_kerja: field("unit_kerja"),
+    }
 }
 
 /// `page_path` with a refusal in its query, as Leptos carries a no-JavaScript form's error.
@@ -148,12 +175,32 @@ fn page_headers(request: &HeaderMap, answer: &HeaderMap) -> HeaderMap {
 mod tests {
     use super::*;
 
+    fn parsed(body: &str) -> Vec<(String, String)> {
+        form_urlencoded::parse(body.as_bytes())
+            .into_owned()
+            .collect()
+    }
+
     #[test]
     fn the_form_goes_to_the_session_it_was_posted_to() {
-        let body = Bytes::from("nip=1986&next=%2Felsewhere&name=Budi+S&");
+        let form = parsed("nip=1986&next=%2Felsewhere&name=Budi+S%26Co&next=%2Fx&");
         assert_eq!(
-            form_with_next(&body, "/w/ABC123"),
-            "nip=1986&name=Budi+S&next=%2Fw%2FABC123"
+            form_with_next(&form, "/w/ABC123"),
+            "nip=1986&name=Budi+S%26Co&next=%2Fw%2FABC123"
+        );
+    }
+
+    #[test]
+    fn what_was_typed_is_kept_for_the_form_shown_again() {
+        let form = parsed("nip=1986+09&name=Sri+%C3%84&instansi=Pemkab&next=%2Fw%2FX");
+        assert_eq!(
+            typed(&form),
+            Typed {
+                nip: "1986 09".into(),
+                name: "Sri Ä".into(),
+                instansi: "Pemkab".into(),
+                unit_kerja: String::new(),
+            }
         );
     }
 

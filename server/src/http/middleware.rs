@@ -1,5 +1,6 @@
 //! Cross-cutting HTTP protections: same-origin check on state changes and security headers.
 
+use app::ssr::accounts::session::Resolved;
 use axum::body::Body;
 use axum::extract::State;
 use axum::http::{header, HeaderValue, Method, Request, StatusCode};
@@ -112,7 +113,15 @@ pub async fn resolve_visitor(
 ) -> Response {
     let path = req.uri().path();
     let has_cookie = req.headers().get(header::COOKIE).is_some();
-    if has_cookie && !path.starts_with("/pkg/") && path != "/healthz" && path != "/readyz" {
+    // Already resolved: a page rendered right after an identification in the same response
+    // (`join.rs`) is handed who it identified.
+    let handed_over = req.extensions().get::<Resolved>().is_some();
+    if has_cookie
+        && !handed_over
+        && !path.starts_with("/pkg/")
+        && path != "/healthz"
+        && path != "/readyz"
+    {
         if let Ok(resolved) = app::ssr::accounts::session::resolve(&state, req.headers()).await {
             req.extensions_mut().insert(resolved);
         }

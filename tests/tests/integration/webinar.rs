@@ -400,6 +400,17 @@ async fn identifying_on_the_session_page_answers_with_the_attendees_page() -> Re
         body.contains("format ilmiah") && body.contains("Isi identitas Anda"),
         "the form with the NIP's message"
     );
+    for typed in [
+        "1.98609E+17",
+        "Yusuf Maulana",
+        "Pemerintah Kota Makassar",
+        "Dinas Kominfo",
+    ] {
+        ensure!(
+            body.contains(&format!("value=\"{typed}\"")),
+            "what was typed comes back in the form: {typed}"
+        );
+    }
     ensure!(
         db::webinars::participant_count(&app.db, session.id).await? == 0,
         "nobody joined"

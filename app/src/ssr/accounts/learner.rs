@@ -187,6 +187,7 @@ pub async fn identify(
     }
     txn.commit().await.or_fail()?;
     LEARNERS.set_cookie(state, &token);
+    super::session::HandOver::offer(&me);
     Ok(me)
 }
 

@@ -227,6 +227,40 @@ pub async fn resolve(
     Ok(Resolved { account, learner })
 }
 
+/// A slot a request carries for who it identified: `POST /w/{code}` (server/src/http/join.rs)
+/// identifies and then renders the attendee's page in the same response, and hands the page the
+/// learner the identification opened a session for, instead of the page looking that session up
+/// again. Only server code can put it in a request's extensions.
+#[derive(Clone, Debug, Default)]
+pub struct HandOver(std::sync::Arc<std::sync::Mutex<Option<Resolved>>>);
+
+impl HandOver {
+    /// Who the request resolved to, if it offered anyone (once).
+    pub fn take(&self) -> Option<Resolved> {
+        self.0.lock().ok()?.take()
+    }
+
+    /// Offers `learner`, just identified on this request, to the page rendered after it. Not
+    /// offered when the browser also has an account session: the account's employee may be who
+    /// the page shows, and the page looks it up as for any request.
+    pub(crate) fn offer(learner: &Me) {
+        if ACCOUNTS.token().is_some() {
+            return;
+        }
+        let Some(slot) = use_context::<Parts>().and_then(|p| p.extensions.get::<Self>().cloned())
+        else {
+            return;
+        };
+        let resolved = Resolved {
+            account: None,
+            learner: Some(learner.clone()),
+        };
+        if let Ok(mut held) = slot.0.lock() {
+            *held = Some(resolved);
+        };
+    }
+}
+
 pub(crate) fn resolved() -> Option<Resolved> {
     use_context::<Parts>().and_then(|p| p.extensions.get::<Resolved>().cloned())
 }
