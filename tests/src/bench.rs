@@ -78,14 +78,19 @@ impl Drop for Server {
 }
 
 impl Server {
+    /// The server's process id, for [`cpu_seconds`] and [`peak_mb`] while it runs.
+    pub fn pid(&self) -> String {
+        self.child.id().to_string()
+    }
+
     /// CPU time the server process has used so far (user and system), in seconds.
     pub fn cpu_seconds(&self) -> Option<f64> {
-        cpu_seconds(&self.child.id().to_string())
+        cpu_seconds(&self.pid())
     }
 
     /// Peak resident memory of the server process so far (VmHWM), in MB.
     pub fn peak_mb(&self) -> Option<f64> {
-        peak_mb(&self.child.id().to_string())
+        peak_mb(&self.pid())
     }
 }
 

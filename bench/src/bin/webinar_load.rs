@@ -24,7 +24,7 @@
 
 use anyhow::{ensure, Context, Result};
 use sea_orm::{ConnectionTrait, Database, Statement};
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 use tests::bench::{host_session, start_server, Api, Identity};
@@ -228,6 +228,22 @@ async fn main() -> Result<()> {
     // Bounds the requests in flight, not the attendees: one waiting for the post-test holds none.
     let gate = Arc::new(Semaphore::new(in_flight));
     let started = Instant::now();
+    // The CPU the arrivals cost, apart from the post-tests: read when the last identification
+    // has been answered (post-tests start at the window's end, so some may overlap the tail).
+    let arrived = Arc::new(AtomicUsize::new(0));
+    let arrival_phase = tokio::spawn({
+        let (arrived, pid) = (arrived.clone(), server.pid());
+        async move {
+            while arrived.load(Ordering::Relaxed) < n {
+                tokio::time::sleep(Duration::from_millis(10)).await;
+            }
+            (
+                started.elapsed(),
+                tests::bench::cpu_seconds(&pid),
+                tests::bench::cpu_seconds("self"),
+            )
+        }
+    });
     let mut tasks = Vec::with_capacity(n);
     for i in 0..n {
         // Open-loop arrivals, evenly spread over the window.
@@ -238,7 +254,13 @@ async fn main() -> Result<()> {
         let post =
             started + Duration::from_secs_f64(join_window + (post_by - join_window) * spread);
         tokio::time::sleep_until(arrival.into()).await;
-        let (client, base, code, gate) = (client.clone(), base.clone(), code.clone(), gate.clone());
+        let (client, base, code, gate, arrived) = (
+            client.clone(),
+            base.clone(),
+            code.clone(),
+            gate.clone(),
+            arrived.clone(),
+        );
         tasks.push(tokio::spawn(async move {
             let mut out = Outcome {
                 times: [Duration::ZERO; 6],
@@ -248,7 +270,7 @@ async fn main() -> Result<()> {
             };
             let result = async {
                 let permit = gate.clone().acquire_owned().await?;
-                let cookie = join(
+                let joined = join(
                     landing,
                     one_request,
                     &client,
@@ -257,7 +279,9 @@ async fn main() -> Result<()> {
                     i,
                     &mut out.times,
                 )
-                .await?;
+                .await;
+                arrived.fetch_add(1, Ordering::Relaxed);
+                let cookie = joined?;
                 drop(permit);
                 out.joined = Some(Instant::now());
                 if !straight_on {
@@ -297,6 +321,7 @@ async fn main() -> Result<()> {
             }
         }
     }
+    let (arrivals_done, arrival_server_cpu, arrival_generator_cpu) = arrival_phase.await?;
     let peak = server.peak_mb();
     let cpu = server.cpu_seconds();
     let board_events = board_events.load(Ordering::Relaxed);
@@ -329,6 +354,14 @@ async fn main() -> Result<()> {
             percentile(&lat, 0.95).as_secs_f64() * 1e3,
             percentile(&lat, 0.99).as_secs_f64() * 1e3,
             lat.last().copied().unwrap_or_default().as_secs_f64() * 1e3,
+        );
+    }
+    if let (Some(server_cpu), Some(generator_cpu)) = (arrival_server_cpu, arrival_generator_cpu) {
+        println!(
+            "arrival phase (every identification answered at {:.1} s): server CPU {server_cpu:.1} s, \
+             {:.2} ms per attendee; load generator CPU {generator_cpu:.1} s",
+            arrivals_done.as_secs_f64(),
+            server_cpu * 1e3 / n as f64,
         );
     }
     println!("live board updates received by the host: {board_events}");

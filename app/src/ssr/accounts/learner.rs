@@ -186,6 +186,9 @@ pub async fn identify(
             .or_fail()?;
     }
     txn.commit().await.or_fail()?;
+    if let Some(session) = joining {
+        state.session_rows.joined(session.id, me.id);
+    }
     LEARNERS.set_cookie(state, &token);
     super::session::HandOver::offer(&me);
     Ok(me)

@@ -175,11 +175,15 @@ pub(crate) async fn join(
     session: &webinar_session::Model,
     me: &Me,
 ) -> Result<(), AppError> {
+    if state.session_rows.known_joined(session.id, me.id) {
+        return Ok(());
+    }
     if db::webinars::participant(&state.db, session.id, me.id)
         .await
         .or_fail()?
         .is_some()
     {
+        state.session_rows.joined(session.id, me.id);
         return Ok(());
     }
     db::webinars::join(
@@ -192,6 +196,7 @@ pub(crate) async fn join(
     )
     .await
     .or_fail()?;
+    state.session_rows.joined(session.id, me.id);
     state.live.publish(&state.db, session.id).await;
     Ok(())
 }

@@ -175,17 +175,26 @@ mod tests {
 /// in a webinar's rush every arrival renders the session's page (twice, with the
 /// identification), and the row changes only when the host opens or closes a test, which
 /// forgets it here at once (another replica sees the change within the second).
+///
+/// It also remembers which employees this process has seen joined to which session, so the
+/// session page does not ask the database again for every attendee it was just told about.
+/// Participant rows are never deleted, so what is remembered stays true; another replica that
+/// does not remember asks the database.
 #[derive(Default)]
 pub struct SessionRows {
     rows: std::sync::Mutex<
         std::collections::HashMap<String, (std::time::Instant, webinar_session::Model)>,
     >,
+    joined: std::sync::Mutex<std::collections::HashSet<(i64, i64)>>,
 }
 
 /// How long a row is kept, and how many rows at most (a flood of made-up codes finds nothing
 /// to keep: only rows that exist are kept).
 const ROW_SECONDS: u64 = 1;
 const MAX_ROWS: usize = 1_000;
+/// (session, employee) pairs remembered as joined at most (a few MB; forgotten all at once
+/// when full, after which the database is asked again).
+const MAX_JOINED: usize = 200_000;
 
 impl SessionRows {
     /// The session with this (normalised) code.
@@ -215,6 +224,23 @@ impl SessionRows {
     pub fn forget(&self, code: &str) {
         if let Ok(mut rows) = self.rows.lock() {
             rows.remove(code);
+        }
+    }
+
+    /// Whether `employee_id` is known here to have joined session `session_id`.
+    pub fn known_joined(&self, session_id: i64, employee_id: i64) -> bool {
+        self.joined
+            .lock()
+            .is_ok_and(|joined| joined.contains(&(session_id, employee_id)))
+    }
+
+    /// `employee_id` is recorded as a participant of `session_id` (committed).
+    pub fn joined(&self, session_id: i64, employee_id: i64) {
+        if let Ok(mut joined) = self.joined.lock() {
+            if joined.len() >= MAX_JOINED {
+                joined.clear();
+            }
+            joined.insert((session_id, employee_id));
         }
     }
 }
