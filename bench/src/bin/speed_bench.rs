@@ -209,7 +209,7 @@ async fn submit_raw(app: &TestApp, started: Vec<Started>) -> Result<f64> {
                 passed: false,
                 late: false,
             };
-            let (txn, _turn) = db::begin_write(&conn).await?;
+            let txn = db::begin_write(&conn).await?;
             ensure!(db::attempts::claim_submission(&txn, s.attempt_id, &outcome).await?);
             db::results::submitted(
                 &txn,

@@ -71,7 +71,7 @@ pub async fn run(cmd: RosterCommand) -> anyhow::Result<ExitCode> {
         return Ok(ExitCode::SUCCESS);
     }
     let interactive = std::io::stderr().is_terminal();
-    let (txn, _turn) = app::ssr::db::begin_write(&conn).await?;
+    let txn = app::ssr::db::begin_write(&conn).await?;
     let (done, _) = roster::commit(
         &txn,
         agency.id,
