@@ -143,6 +143,9 @@ pub async fn prepare(config: &ServerConfig) -> anyhow::Result<AppState> {
         "content loaded"
     );
     let conn = connect_and_migrate(&config.database_url, config.sqlite_synchronous).await?;
+    let writer = db::connect_writer(&conn, &config.database_url, config.sqlite_synchronous)
+        .await
+        .context("opening the writer connection")?;
     let module_ids = db::modules::sync(&conn, &catalog)
         .await
         .context("recording content versions")?;
@@ -174,6 +177,7 @@ pub async fn prepare(config: &ServerConfig) -> anyhow::Result<AppState> {
     Ok(AppState {
         leptos_options,
         db: conn,
+        writer,
         catalog: Arc::new(catalog),
         module_ids: Arc::new(module_ids),
         settings: Arc::new(settings),

@@ -18,4 +18,6 @@ pub mod sessions;
 pub mod tallies;
 pub mod webinars;
 
-pub use connect::{begin_write, connect, connect_with, parse_synchronous, ping, SqliteSynchronous};
+pub use connect::{
+    begin_write, connect, connect_with, connect_writer, parse_synchronous, ping, SqliteSynchronous,
+};

@@ -149,7 +149,7 @@ pub async fn identify(
         }
     }
     let now = Utc::now();
-    let txn = db::begin_write(&state.db).await.or_fail()?;
+    let txn = db::begin_write(&state.writer).await.or_fail()?;
     let employee = match existing {
         Some(e) => e,
         None => db::employees::insert(

@@ -39,23 +39,9 @@ pub async fn connect_with(
     url: &str,
     synchronous: SqliteSynchronous,
 ) -> Result<DatabaseConnection, DbErr> {
-    let mut opts = ConnectOptions::new(url.to_string());
-    opts.sqlx_logging(false)
-        // Fail fast when the database is down so pages answer 503 instead of hanging.
-        .acquire_timeout(Duration::from_secs(3))
-        .connect_timeout(Duration::from_secs(3));
+    let mut opts = options(url, synchronous);
     if url.starts_with("sqlite:") {
-        opts.max_connections(8)
-            .min_connections(1)
-            .map_sqlx_sqlite_opts(move |o| {
-                o.journal_mode(sqlx::sqlite::SqliteJournalMode::Wal)
-                    .synchronous(synchronous)
-                    .busy_timeout(Duration::from_secs(5))
-                    .foreign_keys(true)
-                    // Pages are read from the mapped file instead of being copied into each
-                    // connection's cache, which WAL empties whenever another connection wrote.
-                    .pragma("mmap_size", MMAP_BYTES.to_string())
-            });
+        opts.max_connections(8).min_connections(1);
     } else {
         opts.max_connections(20)
             .min_connections(0)
@@ -64,12 +50,60 @@ pub async fn connect_with(
     Database::connect(opts).await
 }
 
+/// The connection write transactions use ([`begin_write`]), beside the pool `db` opened on `url`.
+///
+/// On SQLite it is one connection of its own. SQLite has one writer at a time: writers that each
+/// took a pooled connection and then waited for the write lock slept in SQLite's busy handler
+/// (1, 2, 5, 10 ms and longer) while the lock sat free, and kept those connections from readers.
+/// With one writer connection, writers queue for it in order and readers keep the pool. On
+/// PostgreSQL writers share `db`.
+pub async fn connect_writer(
+    db: &DatabaseConnection,
+    url: &str,
+    synchronous: SqliteSynchronous,
+) -> Result<DatabaseConnection, DbErr> {
+    if !url.starts_with("sqlite:") {
+        return Ok(db.clone());
+    }
+    let mut opts = options(url, synchronous);
+    // Writers wait in line for the one connection, as long as they waited for SQLite's lock.
+    opts.max_connections(1)
+        .min_connections(1)
+        .acquire_timeout(WRITE_WAIT);
+    Database::connect(opts).await
+}
+
+/// How long a writer waits for SQLite's lock (the busy timeout), or for the writer connection.
+const WRITE_WAIT: Duration = Duration::from_secs(5);
+
+/// Options shared by every pool on `url`.
+fn options(url: &str, synchronous: SqliteSynchronous) -> ConnectOptions {
+    let mut opts = ConnectOptions::new(url.to_string());
+    opts.sqlx_logging(false)
+        // Fail fast when the database is down so pages answer 503 instead of hanging.
+        .acquire_timeout(Duration::from_secs(3))
+        .connect_timeout(Duration::from_secs(3));
+    if url.starts_with("sqlite:") {
+        opts.map_sqlx_sqlite_opts(move |o| {
+            o.journal_mode(sqlx::sqlite::SqliteJournalMode::Wal)
+                .synchronous(synchronous)
+                .busy_timeout(WRITE_WAIT)
+                .foreign_keys(true)
+                // Pages are read from the mapped file instead of being copied into each
+                // connection's cache, which WAL empties whenever another connection wrote.
+                .pragma("mmap_size", MMAP_BYTES.to_string())
+        });
+    }
+    opts
+}
+
 /// A cheap round trip, for `/readyz`.
 pub async fn ping(db: &impl ConnectionTrait) -> Result<(), DbErr> {
     db.execute_unprepared("SELECT 1").await.map(|_| ())
 }
 
-/// Begins a transaction that will write. On SQLite it takes the write lock up front
+/// Begins a transaction that will write, on the writer connection (`AppState::writer`, see
+/// [`connect_writer`]). On SQLite it takes the write lock up front
 /// (`BEGIN IMMEDIATE`): a deferred transaction that reads first and writes later fails with
 /// "database is locked" when another writer got in between, instead of waiting its turn.
 pub async fn begin_write(db: &DatabaseConnection) -> Result<sea_orm::DatabaseTransaction, DbErr> {
@@ -79,4 +113,60 @@ pub async fn begin_write(db: &DatabaseConnection) -> Result<sea_orm::DatabaseTra
         ..Default::default()
     })
     .await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Writers waiting for the writer connection hold none of the readers': a read still gets
+    /// a connection at once, and every writer gets in when the one before it commits.
+    #[tokio::test]
+    async fn waiting_writers_leave_the_pool_to_readers() {
+        let dir = std::env::temp_dir().join(format!("netra-writer-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).expect("temporary directory");
+        let url = format!("sqlite://{}?mode=rwc", dir.join("writer.db").display());
+        let db = connect(&url).await.expect("open");
+        let writer = connect_writer(&db, &url, SqliteSynchronous::Full)
+            .await
+            .expect("writer");
+        db.execute_unprepared("CREATE TABLE IF NOT EXISTS t (n INTEGER)")
+            .await
+            .expect("table");
+        let first = begin_write(&writer).await.expect("first writer");
+        let writers: Vec<_> = (0..20)
+            .map(|n| {
+                let writer = writer.clone();
+                tokio::spawn(async move {
+                    let txn = begin_write(&writer).await?;
+                    txn.execute_unprepared(&format!("INSERT INTO t VALUES ({n})"))
+                        .await?;
+                    txn.commit().await
+                })
+            })
+            .collect();
+        tokio::time::sleep(Duration::from_millis(200)).await;
+        // More writers wait than the pool has connections; a read is not among them.
+        let read = tokio::time::timeout(Duration::from_secs(1), ping(&db)).await;
+        assert!(
+            matches!(read, Ok(Ok(()))),
+            "a reader waited behind the writers: {read:?}"
+        );
+        first.commit().await.expect("first commit");
+        for task in writers {
+            task.await.expect("task").expect("writer");
+        }
+        let rows = db
+            .query_one_raw(sea_orm::Statement::from_string(
+                sea_orm::DbBackend::Sqlite,
+                "SELECT COUNT(*) FROM t",
+            ))
+            .await
+            .expect("count")
+            .and_then(|row| row.try_get_by_index::<i64>(0).ok());
+        assert_eq!(rows, Some(20));
+        writer.close().await.expect("close writer");
+        db.close().await.expect("close");
+        let _ = std::fs::remove_dir_all(&dir);
+    }
 }

@@ -128,7 +128,7 @@ pub async fn issue(
     let year = now.year();
     let mut last_error = None;
     for _ in 0..20 {
-        let txn = db::begin_write(&state.db).await.map_err(db_error)?;
+        let txn = db::begin_write(&state.writer).await.map_err(db_error)?;
         // One issuer per organiser at a time (SQLite's write lock already serialises writers).
         db::certificates::lock_numbering(&txn, &key)
             .await

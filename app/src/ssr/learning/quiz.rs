@@ -309,7 +309,7 @@ pub async fn start(
         .or_fail()?;
     // Counting and inserting happen under one lock per learner, so concurrent starts cannot
     // both see "one attempt left".
-    let txn = db::begin_write(&state.db).await.or_fail()?;
+    let txn = db::begin_write(&state.writer).await.or_fail()?;
     db::employees::lock(&txn, learner.id).await.or_fail()?;
     if let Some(limit) = module.attempt_limit.filter(|_| place == Place::Own) {
         let limit = limit.saturating_add(allowance.extra);
@@ -448,7 +448,7 @@ pub async fn save_answer(
     let chosen_json = serde_json::to_string(&chosen)
         .map_err(|e| AppError::internal("encoding autosaved answers", e))
         .or_fail()?;
-    let txn = db::begin_write(&state.db).await.or_fail()?;
+    let txn = db::begin_write(&state.writer).await.or_fail()?;
     if !db::attempts::lock_open(&txn, attempt_id).await.or_fail()? {
         return Err(fail(AppError::Conflict(
             "Jawaban sudah dikumpulkan.".into(),
@@ -539,7 +539,7 @@ async fn finalize(
 ) -> Result<bool, AppError> {
     let draw = parse_draw(&attempt.draw)?;
     let late = is_expired(state, attempt, now);
-    let txn = db::begin_write(&state.db).await.or_fail()?;
+    let txn = db::begin_write(&state.writer).await.or_fail()?;
     // Lock the attempt before reading its autosaved answers, so no autosave can commit between
     // the read and the final write (autosave takes the same lock).
     if !db::attempts::lock_open(&txn, attempt.id).await.or_fail()? {

@@ -355,7 +355,7 @@ pub async fn create(
     if !errors.is_empty() {
         return Err(fail(AppError::Invalid(errors)));
     }
-    let txn = db::begin_write(&state.db).await.or_fail()?;
+    let txn = db::begin_write(&state.writer).await.or_fail()?;
     let created = assignment::ActiveModel {
         agency_id: Set(agency.id),
         module_slug: Set(form.module_slug.clone()),
@@ -430,7 +430,7 @@ pub async fn new_cycle(
             "Siklus baru harus dimulai sesudah siklus sebelumnya dimulai.",
         )));
     }
-    let txn = db::begin_write(&state.db).await.or_fail()?;
+    let txn = db::begin_write(&state.writer).await.or_fail()?;
     // Only one new cycle per assignment, even with two operators clicking at once.
     let superseded = assignment::Entity::update_many()
         .col_expr(
