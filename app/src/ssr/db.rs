@@ -17,7 +17,9 @@ pub mod results;
 pub mod sessions;
 pub mod tallies;
 pub mod webinars;
+pub mod writer;
 
 pub use connect::{
     begin_write, connect, connect_with, connect_writer, parse_synchronous, ping, SqliteSynchronous,
 };
+pub use writer::Writer;

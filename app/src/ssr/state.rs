@@ -58,9 +58,9 @@ impl Default for Settings {
 pub struct AppState {
     pub leptos_options: LeptosOptions,
     pub db: DatabaseConnection,
-    /// Where write transactions begin (`db::begin_write`): SQLite's one writer connection, apart
-    /// from `db`; `db` itself on PostgreSQL.
-    pub writer: DatabaseConnection,
+    /// Where write transactions run: SQLite's one writer connection and its thread, apart from
+    /// `db`; `db` itself on PostgreSQL.
+    pub writer: super::db::Writer,
     pub catalog: Arc<Catalog>,
     /// slug -> `content_modules.id` of the version currently loaded.
     pub module_ids: Arc<HashMap<String, i64>>,

@@ -117,7 +117,7 @@ async fn settle(
     } else {
         ClaimStatus::Rejected
     };
-    let txn = db::begin_write(&state.writer).await.or_fail()?;
+    let txn = state.writer.begin().await.or_fail()?;
     db::employees::lock(&txn, claim.employee_id)
         .await
         .or_fail()?;

@@ -149,45 +149,50 @@ pub async fn identify(
         }
     }
     let now = Utc::now();
-    let txn = db::begin_write(&state.writer).await.or_fail()?;
-    let employee = match existing {
-        Some(e) => e,
-        None => db::employees::insert(
-            &txn,
-            identity.nip.as_str(),
-            &identity.name,
-            &identity.instansi,
-            &identity.unit_kerja,
-        )
+    let opening = LEARNERS.opening(state);
+    let identity = identity.clone();
+    let session_id = joining.map(|s| s.id);
+    let writer = state.writer.clone();
+    // The transaction runs on the writer's thread; from here on nothing reads the request.
+    let (me, token) = state
+        .writer
+        .run(async move {
+            let txn = writer.begin().await?;
+            let employee = match existing {
+                Some(e) => e,
+                None => {
+                    db::employees::insert(
+                        &txn,
+                        identity.nip.as_str(),
+                        &identity.name,
+                        &identity.instansi,
+                        &identity.unit_kerja,
+                    )
+                    .await?
+                }
+            };
+            let typed = db::claims::Typed {
+                name: &identity.name,
+                instansi: &identity.instansi,
+                unit_kerja: &identity.unit_kerja,
+            };
+            let claim = db::claims::create(&txn, employee.id, typed, now).await?;
+            let owner = Owner::Claim {
+                id: claim.id,
+                employee_id: employee.id,
+            };
+            opening.write(&txn, owner).await?;
+            let me = Me::of_claim(employee, &claim);
+            if let Some(session_id) = session_id {
+                db::webinars::join(&txn, session_id, &me, me.holder, me.assurance, now).await?;
+            }
+            txn.commit().await?;
+            Ok::<_, sea_orm::DbErr>((me, opening.token))
+        })
         .await
-        .or_fail()?,
-    };
-    let claim = db::claims::create(
-        &txn,
-        employee.id,
-        db::claims::Typed {
-            name: &identity.name,
-            instansi: &identity.instansi,
-            unit_kerja: &identity.unit_kerja,
-        },
-        now,
-    )
-    .await
-    .or_fail()?;
-    let owner = Owner::Claim {
-        id: claim.id,
-        employee_id: employee.id,
-    };
-    let token = LEARNERS.open(state, &txn, owner).await?;
-    let me = Me::of_claim(employee, &claim);
-    if let Some(session) = joining {
-        db::webinars::join(&txn, session.id, &me, me.holder, me.assurance, now)
-            .await
-            .or_fail()?;
-    }
-    txn.commit().await.or_fail()?;
-    if let Some(session) = joining {
-        state.session_rows.joined(session.id, me.id);
+        .or_fail()?;
+    if let Some(session_id) = session_id {
+        state.session_rows.joined(session_id, me.id);
     }
     LEARNERS.set_cookie(state, &token);
     super::session::HandOver::offer(&me);

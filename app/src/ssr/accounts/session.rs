@@ -55,6 +55,34 @@ pub const LEARNERS: Store = Store {
     lifetime: |s| Duration::days(s.session_lifetime_days),
 };
 
+/// A session about to be opened ([`Store::opening`]).
+#[derive(Debug)]
+pub struct Opening {
+    /// The hash of the browser's current session of this kind, ended when this one opens.
+    replaces: Option<String>,
+    /// The new session's token, for [`Store::set_cookie`] once written.
+    pub token: String,
+    kind: Kind,
+    now: chrono::DateTime<Utc>,
+    expires: chrono::DateTime<Utc>,
+    ends: chrono::DateTime<Utc>,
+}
+
+impl Opening {
+    /// Ends the session it replaces and writes the new one for `owner` on `db`.
+    pub async fn write(
+        &self,
+        db: &impl ConnectionTrait,
+        owner: Owner<'_>,
+    ) -> Result<(), sea_orm::DbErr> {
+        if let Some(old) = &self.replaces {
+            db::sessions::delete(db, self.kind, old).await?;
+        }
+        let token_hash = hash_token(&self.token);
+        db::sessions::create(db, owner, &token_hash, self.now, self.expires, self.ends).await
+    }
+}
+
 /// A session is written back (its expiry slid forward) at most this often: one write per page
 /// view would be wasteful.
 const TOUCH_EVERY_MINUTES: i64 = 5;
@@ -103,7 +131,7 @@ impl Store {
         Ok(Some(session))
     }
 
-    /// Replaces this browser's session of this kind (if any) with a new one for `owner_id`,
+    /// Replaces this browser's session of this kind (if any) with a new one for `owner`,
     /// written on `db` (the pool or the caller's transaction). A new random token every time:
     /// no session fixation. Returns the token for [`Store::set_cookie`], to be called once `db`
     /// has committed.
@@ -113,19 +141,24 @@ impl Store {
         db: &impl ConnectionTrait,
         owner: Owner<'_>,
     ) -> Result<String, AppError> {
-        if let Some(old) = self.token() {
-            db::sessions::delete(db, self.kind, &hash_token(&old))
-                .await
-                .or_fail()?;
-        }
-        let token = new_token();
+        let opening = self.opening(state);
+        opening.write(db, owner).await.or_fail()?;
+        Ok(opening.token)
+    }
+
+    /// [`Store::open`] in two halves: what the request knows (the browser's old session, the
+    /// new token and times), and [`Opening::write`], which needs nothing of the request and so
+    /// can run in a write job (`db::Writer::run`).
+    pub fn opening(&self, state: &AppState) -> Opening {
         let now = Utc::now();
-        let expires = now + (self.idle)(&state.settings);
-        let ends = now + (self.lifetime)(&state.settings);
-        db::sessions::create(db, owner, &hash_token(&token), now, expires, ends)
-            .await
-            .or_fail()?;
-        Ok(token)
+        Opening {
+            replaces: self.token().map(|old| hash_token(&old)),
+            token: new_token(),
+            kind: self.kind,
+            now,
+            expires: now + (self.idle)(&state.settings),
+            ends: now + (self.lifetime)(&state.settings),
+        }
     }
 
     /// Sends the cookie for a session [`Store::open`] made.

@@ -1,6 +1,7 @@
 //! Opening the pool (SQLite or PostgreSQL, each with its settings), the readiness ping and
 //! write transactions that take SQLite's lock up front.
 
+use super::Writer;
 use sea_orm::{sqlx, ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DbErr};
 use std::time::Duration;
 
@@ -50,27 +51,29 @@ pub async fn connect_with(
     Database::connect(opts).await
 }
 
-/// The connection write transactions use ([`begin_write`]), beside the pool `db` opened on `url`.
+/// Where write transactions run ([`Writer`]), beside the pool `db` opened on `url`.
 ///
-/// On SQLite it is one connection of its own. SQLite has one writer at a time: writers that each
-/// took a pooled connection and then waited for the write lock slept in SQLite's busy handler
-/// (1, 2, 5, 10 ms and longer) while the lock sat free, and kept those connections from readers.
-/// With one writer connection, writers queue for it in order and readers keep the pool. On
-/// PostgreSQL writers share `db`.
+/// On SQLite it is one connection of its own, with a thread of its own. SQLite has one writer
+/// at a time: writers that each took a pooled connection and then waited for the write lock
+/// slept in SQLite's busy handler (1, 2, 5, 10 ms and longer) while the lock sat free, and kept
+/// those connections from readers. With one writer connection, writers queue for it in order
+/// and readers keep the pool. On PostgreSQL writers share `db`, in the caller's task.
 pub async fn connect_writer(
     db: &DatabaseConnection,
     url: &str,
     synchronous: SqliteSynchronous,
-) -> Result<DatabaseConnection, DbErr> {
+) -> Result<Writer, DbErr> {
     if !url.starts_with("sqlite:") {
-        return Ok(db.clone());
+        return Ok(Writer::inline(db.clone()));
     }
     let mut opts = options(url, synchronous);
     // Writers wait in line for the one connection, as long as they waited for SQLite's lock.
     opts.max_connections(1)
         .min_connections(1)
         .acquire_timeout(WRITE_WAIT);
-    Database::connect(opts).await
+    let conn = Database::connect(opts).await?;
+    Writer::on_own_thread(conn)
+        .map_err(|e| DbErr::Custom(format!("starting the writer's thread: {e}")))
 }
 
 /// How long a writer waits for SQLite's lock (the busy timeout), or for the writer connection.
@@ -102,8 +105,8 @@ pub async fn ping(db: &impl ConnectionTrait) -> Result<(), DbErr> {
     db.execute_unprepared("SELECT 1").await.map(|_| ())
 }
 
-/// Begins a transaction that will write, on the writer connection (`AppState::writer`, see
-/// [`connect_writer`]). On SQLite it takes the write lock up front
+/// Begins a transaction that will write on `db`: the writer connection ([`Writer::begin`]) or a
+/// command's own connection. On SQLite it takes the write lock up front
 /// (`BEGIN IMMEDIATE`): a deferred transaction that reads first and writes later fails with
 /// "database is locked" when another writer got in between, instead of waiting its turn.
 pub async fn begin_write(db: &DatabaseConnection) -> Result<sea_orm::DatabaseTransaction, DbErr> {
@@ -133,12 +136,12 @@ mod tests {
         db.execute_unprepared("CREATE TABLE IF NOT EXISTS t (n INTEGER)")
             .await
             .expect("table");
-        let first = begin_write(&writer).await.expect("first writer");
+        let first = writer.begin().await.expect("first writer");
         let writers: Vec<_> = (0..20)
             .map(|n| {
                 let writer = writer.clone();
                 tokio::spawn(async move {
-                    let txn = begin_write(&writer).await?;
+                    let txn = writer.begin().await?;
                     txn.execute_unprepared(&format!("INSERT INTO t VALUES ({n})"))
                         .await?;
                     txn.commit().await
@@ -165,7 +168,12 @@ mod tests {
             .expect("count")
             .and_then(|row| row.try_get_by_index::<i64>(0).ok());
         assert_eq!(rows, Some(20));
-        writer.close().await.expect("close writer");
+        writer
+            .connection()
+            .clone()
+            .close()
+            .await
+            .expect("close writer");
         db.close().await.expect("close");
         let _ = std::fs::remove_dir_all(&dir);
     }

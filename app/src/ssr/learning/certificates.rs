@@ -15,7 +15,7 @@ use crate::ssr::respond::{db_error, fail, OrFail};
 use crate::ssr::tokens::random_code;
 use crate::ssr::AppState;
 use chrono::{DateTime, Datelike, NaiveDate, Utc};
-use sea_orm::{Set, SqlErr};
+use sea_orm::{DbErr, Set, SqlErr};
 
 /// Crockford-style base 32: no I, L, O, U, so a code read aloud or typed is unambiguous.
 const VERIFY_ALPHABET: &[u8; 32] = b"0123456789ABCDEFGHJKMNPQRSTVWXYZ";
@@ -128,20 +128,9 @@ pub async fn issue(
     let year = now.year();
     let mut last_error = None;
     for _ in 0..20 {
-        let txn = db::begin_write(&state.writer).await.map_err(db_error)?;
-        // One issuer per organiser at a time (SQLite's write lock already serialises writers).
-        db::certificates::lock_numbering(&txn, &key)
-            .await
-            .map_err(db_error)?;
-        let seq = db::certificates::last_seq(&txn, &key, year)
-            .await
-            .map_err(db_error)?
-            + 1;
-        let row = certificate::ActiveModel {
-            number: Set(format_number(seq, &key, year)),
+        let mut row = certificate::ActiveModel {
             organiser_key: Set(key.clone()),
             year: Set(year),
-            seq: Set(seq),
             verify_code: Set(new_verify_code()),
             employee_id: Set(award.holder.id),
             claim_id: Set(award.claim_id),
@@ -167,13 +156,26 @@ pub async fn issue(
             revoked_reason: Set(None),
             ..Default::default()
         };
-        match db::certificates::insert(&txn, row).await {
-            Ok(cert) => {
-                txn.commit().await.map_err(db_error)?;
-                return Ok(cert);
-            }
+        let (writer, key) = (state.writer.clone(), key.clone());
+        let issued = state
+            .writer
+            .run(async move {
+                let txn = writer.begin().await?;
+                // One issuer per organiser at a time (SQLite's write lock already serialises
+                // writers).
+                db::certificates::lock_numbering(&txn, &key).await?;
+                let seq = db::certificates::last_seq(&txn, &key, year).await? + 1;
+                row.number = Set(format_number(seq, &key, year));
+                row.seq = Set(seq);
+                let cert = db::certificates::insert(&txn, row).await?;
+                txn.commit().await?;
+                Ok::<_, DbErr>(cert)
+            })
+            .await;
+        match issued {
+            Ok(cert) => return Ok(cert),
+            // Anything but a taken number or certificate rolled back and is reported as it is.
             Err(e) => {
-                let _ = txn.rollback().await;
                 if !matches!(e.sql_err(), Some(SqlErr::UniqueConstraintViolation(_))) {
                     return Err(db_error(e));
                 }

@@ -307,51 +307,65 @@ pub async fn start(
     let draw_json = serde_json::to_string(&draw)
         .map_err(|e| AppError::internal("encoding a draw", e))
         .or_fail()?;
-    // Counting and inserting happen under one lock per learner, so concurrent starts cannot
-    // both see "one attempt left".
-    let txn = db::begin_write(&state.writer).await.or_fail()?;
-    db::employees::lock(&txn, learner.id).await.or_fail()?;
-    if let Some(limit) = module.attempt_limit.filter(|_| place == Place::Own) {
-        let limit = limit.saturating_add(allowance.extra);
-        let used = db::attempts::count_for(&txn, learner.holder, slug, allowance.counts_from)
-            .await
-            .or_fail()?;
-        if used >= u64::from(limit) {
-            txn.rollback().await.or_fail()?;
-            return Err(fail(AppError::Conflict(format!(
-                "Batas {limit} kali percobaan untuk modul ini sudah habis."
-            ))));
-        }
-    }
-    let inserted = db::attempts::insert(
-        &txn,
-        db::attempts::NewAttempt {
-            holder: learner.holder,
-            content_module_id: module_id,
-            module_slug: slug,
-            instansi: &learner.instansi,
-            unit_kerja: &learner.unit_kerja,
-            assurance: learner.assurance,
-            context: place.context(),
-            webinar_session_id: place.session_id(),
-            draw_json,
-            question_count: draw.len() as i32,
-            started_at: now,
-            deadline_at: module
-                .time_limit_minutes
-                .map(|m| now + Duration::minutes(i64::from(m))),
-        },
-    )
-    .await;
-    let inserted = match inserted {
-        Ok(a) => txn.commit().await.map(|_| a),
-        Err(e) => {
-            txn.rollback().await.or_fail()?;
-            Err(e)
-        }
-    };
-    match inserted {
-        Ok(a) => Ok(a.id),
+    let limit = module
+        .attempt_limit
+        .filter(|_| place == Place::Own)
+        .map(|limit| limit.saturating_add(allowance.extra));
+    let question_count = draw.len() as i32;
+    let deadline_at = module
+        .time_limit_minutes
+        .map(|m| now + Duration::minutes(i64::from(m)));
+    let (writer, learner_id, holder) = (state.writer.clone(), learner.id, learner.holder);
+    let (slug_owned, instansi, unit_kerja, assurance) = (
+        slug.to_string(),
+        learner.instansi.clone(),
+        learner.unit_kerja.clone(),
+        learner.assurance,
+    );
+    let opened = state
+        .writer
+        .run(async move {
+            // Counting and inserting happen under one lock per learner, so concurrent starts
+            // cannot both see "one attempt left".
+            let txn = writer.begin().await?;
+            db::employees::lock(&txn, learner_id).await?;
+            if let Some(limit) = limit {
+                let used =
+                    db::attempts::count_for(&txn, holder, &slug_owned, allowance.counts_from)
+                        .await?;
+                if used >= u64::from(limit) {
+                    txn.rollback().await?;
+                    return Ok(Opened::LimitReached(limit));
+                }
+            }
+            let new = db::attempts::NewAttempt {
+                holder,
+                content_module_id: module_id,
+                module_slug: &slug_owned,
+                instansi: &instansi,
+                unit_kerja: &unit_kerja,
+                assurance,
+                context: place.context(),
+                webinar_session_id: place.session_id(),
+                question_count,
+                draw_json,
+                started_at: now,
+                deadline_at,
+            };
+            match db::attempts::insert(&txn, new).await {
+                Ok(a) => txn.commit().await.map(|_| Opened::Attempt(a.id)),
+                Err(e) => {
+                    txn.rollback().await?;
+                    Err(e)
+                }
+            }
+        })
+        .await;
+    match opened {
+        Ok(Opened::Attempt(id)) => Ok(id),
+        Ok(Opened::LimitReached(limit)) => Err(fail(AppError::Conflict(format!(
+            "Batas {limit} kali percobaan untuk modul ini sudah habis."
+        )))),
         // A concurrent start (double click) won the race: resume its attempt.
         Err(e) if matches!(e.sql_err(), Some(SqlErr::UniqueConstraintViolation(_))) => {
             match find_open(state, learner.holder, slug, place).await? {
@@ -361,6 +375,13 @@ pub async fn start(
         }
         Err(e) => Err(fail(db_error(e))),
     }
+}
+
+/// What [`start`]'s write transaction did.
+enum Opened {
+    Attempt(i64),
+    /// The learner's own attempts are used up: this many were allowed.
+    LimitReached(u32),
 }
 
 fn draw_questions(module: &Module) -> Vec<Drawn> {
@@ -448,16 +469,26 @@ pub async fn save_answer(
     let chosen_json = serde_json::to_string(&chosen)
         .map_err(|e| AppError::internal("encoding autosaved answers", e))
         .or_fail()?;
-    let txn = db::begin_write(&state.writer).await.or_fail()?;
-    if !db::attempts::lock_open(&txn, attempt_id).await.or_fail()? {
+    let writer = state.writer.clone();
+    let question_id = question_id.to_string();
+    let saved = state
+        .writer
+        .run(async move {
+            let txn = writer.begin().await?;
+            if !db::attempts::lock_open(&txn, attempt_id).await? {
+                return Ok(false);
+            }
+            db::attempts::save_answer(&txn, attempt_id, &question_id, chosen_json, None).await?;
+            txn.commit().await.map(|_| true)
+        })
+        .await
+        .or_fail()?;
+    if !saved {
         return Err(fail(AppError::Conflict(
             "Jawaban sudah dikumpulkan.".into(),
         )));
     }
-    db::attempts::save_answer(&txn, attempt_id, question_id, chosen_json, None)
-        .await
-        .or_fail()?;
-    txn.commit().await.or_fail()
+    Ok(())
 }
 
 /// Only options that were actually offered for the question count; duplicates are dropped.
@@ -538,81 +569,94 @@ async fn finalize(
     now: DateTime<Utc>,
 ) -> Result<bool, AppError> {
     let draw = parse_draw(&attempt.draw)?;
+    let keys: Vec<Vec<String>> = draw.iter().map(|d| d.key(module)).collect();
     let late = is_expired(state, attempt, now);
-    let txn = db::begin_write(&state.writer).await.or_fail()?;
-    // Lock the attempt before reading its autosaved answers, so no autosave can commit between
-    // the read and the final write (autosave takes the same lock).
-    if !db::attempts::lock_open(&txn, attempt.id).await.or_fail()? {
-        txn.rollback().await.or_fail()?;
-        return Ok(false);
-    }
-    let saved: HashMap<String, Vec<String>> = db::attempts::answers_of(&txn, attempt.id)
-        .await
-        .or_fail()?
-        .into_iter()
-        .map(|a| (a.question_id, parse_chosen(&a.chosen)))
-        .collect();
-    let mut graded = Vec::with_capacity(draw.len());
-    for d in &draw {
-        let chosen = match (&posted, late) {
-            (Some(posted), false) => keep_offered(d, posted.get(&d.q).cloned().unwrap_or_default()),
-            _ => saved.get(&d.q).cloned().unwrap_or_default(),
-        };
-        let correct = is_answer_correct(&d.key(module), &chosen);
-        graded.push((d.q.clone(), chosen, correct));
-    }
-    let correct_count = graded.iter().filter(|g| g.2).count() as u32;
-    let score = score_percent(correct_count, draw.len() as u32);
-    let outcome = db::attempts::Outcome {
-        submitted_at: now,
-        score: score as i32,
-        correct_count: correct_count as i32,
-        passed: score >= module.passing_score,
-        late,
-    };
-    if !db::attempts::claim_submission(&txn, attempt.id, &outcome)
-        .await
-        .or_fail()?
-    {
-        // Someone else submitted it a moment ago; their result stands.
-        txn.rollback().await.or_fail()?;
-        return Ok(false);
-    }
-    // The dashboards' summary holds the employee's own record only.
-    if attempt.claim_id == 0 {
-        db::results::submitted(
-            &txn,
-            attempt.employee_id,
-            &attempt.module_slug,
-            now,
-            outcome.score,
-            outcome.passed,
-            Assurance::from_code(&attempt.identity),
-        )
-        .await
-        .or_fail()?;
-    }
-    // An attempt taken in an event adds to the event's running per-question tallies, last
-    // before the commit so their rows stay locked for as short a time as possible.
-    let tallies: Vec<(String, bool)> = graded.iter().map(|g| (g.0.clone(), g.2)).collect();
-    let rows = graded
-        .into_iter()
-        .map(|(question_id, chosen, correct)| {
-            serde_json::to_string(&chosen).map(|json| (question_id, json, correct))
+    let passing_score = module.passing_score;
+    let (writer, attempt) = (state.writer.clone(), attempt.clone());
+    state
+        .writer
+        .run(async move {
+            let txn = writer.begin().await.map_err(db_error)?;
+            // Lock the attempt before reading its autosaved answers, so no autosave can commit
+            // between the read and the final write (autosave takes the same lock).
+            if !db::attempts::lock_open(&txn, attempt.id)
+                .await
+                .map_err(db_error)?
+            {
+                txn.rollback().await.map_err(db_error)?;
+                return Ok(false);
+            }
+            let saved: HashMap<String, Vec<String>> = db::attempts::answers_of(&txn, attempt.id)
+                .await
+                .map_err(db_error)?
+                .into_iter()
+                .map(|a| (a.question_id, parse_chosen(&a.chosen)))
+                .collect();
+            let mut graded = Vec::with_capacity(draw.len());
+            for (d, key) in draw.iter().zip(&keys) {
+                let chosen = match (&posted, late) {
+                    (Some(posted), false) => {
+                        keep_offered(d, posted.get(&d.q).cloned().unwrap_or_default())
+                    }
+                    _ => saved.get(&d.q).cloned().unwrap_or_default(),
+                };
+                let correct = is_answer_correct(key, &chosen);
+                graded.push((d.q.clone(), chosen, correct));
+            }
+            let correct_count = graded.iter().filter(|g| g.2).count() as u32;
+            let score = score_percent(correct_count, draw.len() as u32);
+            let outcome = db::attempts::Outcome {
+                submitted_at: now,
+                score: score as i32,
+                correct_count: correct_count as i32,
+                passed: score >= passing_score,
+                late,
+            };
+            if !db::attempts::claim_submission(&txn, attempt.id, &outcome)
+                .await
+                .map_err(db_error)?
+            {
+                // Someone else submitted it a moment ago; their result stands.
+                txn.rollback().await.map_err(db_error)?;
+                return Ok(false);
+            }
+            // The dashboards' summary holds the employee's own record only.
+            if attempt.claim_id == 0 {
+                db::results::submitted(
+                    &txn,
+                    attempt.employee_id,
+                    &attempt.module_slug,
+                    now,
+                    outcome.score,
+                    outcome.passed,
+                    Assurance::from_code(&attempt.identity),
+                )
+                .await
+                .map_err(db_error)?;
+            }
+            // An attempt taken in an event adds to the event's running per-question tallies,
+            // last before the commit so their rows stay locked for as short a time as possible.
+            let tallies: Vec<(String, bool)> = graded.iter().map(|g| (g.0.clone(), g.2)).collect();
+            let rows = graded
+                .into_iter()
+                .map(|(question_id, chosen, correct)| {
+                    serde_json::to_string(&chosen).map(|json| (question_id, json, correct))
+                })
+                .collect::<Result<Vec<_>, _>>()
+                .map_err(|e| AppError::internal("encoding final answers", e))?;
+            db::attempts::save_final_answers(&txn, attempt.id, rows)
+                .await
+                .map_err(db_error)?;
+            if let Some(session_id) = attempt.webinar_session_id {
+                db::tallies::add(&txn, session_id, &attempt.context, attempt.id, &tallies)
+                    .await
+                    .map_err(db_error)?;
+            }
+            txn.commit().await.map_err(db_error)?;
+            Ok::<_, AppError>(outcome.passed)
         })
-        .collect::<Result<Vec<_>, _>>()
-        .map_err(|e| AppError::internal("encoding final answers", e))
-        .or_fail()?;
-    db::attempts::save_final_answers(&txn, attempt.id, rows)
         .await
-        .or_fail()?;
-    if let Some(session_id) = attempt.webinar_session_id {
-        db::tallies::add(&txn, session_id, &attempt.context, attempt.id, &tallies)
-            .await
-            .or_fail()?;
-    }
-    txn.commit().await.or_fail()?;
-    Ok(outcome.passed)
+        .or_fail()
 }
 
 #[cfg(test)]

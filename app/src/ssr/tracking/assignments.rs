@@ -7,10 +7,7 @@ use crate::model::assurance::Assurance;
 use crate::model::tracking::{AssignmentView, AssignmentsPage, ModuleOption, Tally, UnitOption};
 use crate::ssr::accounts::sign_in as auth;
 use crate::ssr::db::dashboards::*;
-use crate::ssr::db::{
-    self,
-    entities::{account, agency, assignment, assignment_target, unit},
-};
+use crate::ssr::db::entities::{account, agency, assignment, assignment_target, unit};
 use crate::ssr::respond::{fail, OrFail};
 use crate::ssr::time::{format_local, zone_offset};
 use crate::ssr::AppState;
@@ -355,7 +352,7 @@ pub async fn create(
     if !errors.is_empty() {
         return Err(fail(AppError::Invalid(errors)));
     }
-    let txn = db::begin_write(&state.writer).await.or_fail()?;
+    let txn = state.writer.begin().await.or_fail()?;
     let created = assignment::ActiveModel {
         agency_id: Set(agency.id),
         module_slug: Set(form.module_slug.clone()),
@@ -430,7 +427,7 @@ pub async fn new_cycle(
             "Siklus baru harus dimulai sesudah siklus sebelumnya dimulai.",
         )));
     }
-    let txn = db::begin_write(&state.writer).await.or_fail()?;
+    let txn = state.writer.begin().await.or_fail()?;
     // Only one new cycle per assignment, even with two operators clicking at once.
     let superseded = assignment::Entity::update_many()
         .col_expr(

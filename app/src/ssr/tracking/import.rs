@@ -107,7 +107,7 @@ pub async fn confirm_import(
     import_id: i64,
 ) -> Result<RosterChanges, AppError> {
     let agency = agency_of(state, actor).await?;
-    let txn = db::begin_write(&state.writer).await.or_fail()?;
+    let txn = state.writer.begin().await.or_fail()?;
     let staged = roster_import::Entity::find_by_id(import_id)
         .one(&txn)
         .await

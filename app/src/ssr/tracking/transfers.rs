@@ -219,7 +219,7 @@ async fn settle(
         (true, Some("admin")) => "approved",
         (true, _) => "accepted",
     };
-    let txn = db::begin_write(&state.writer).await.or_fail()?;
+    let txn = state.writer.begin().await.or_fail()?;
     let done = agency_transfer::Entity::update_many()
         .col_expr(agency_transfer::Column::Status, Expr::value(status))
         .col_expr(agency_transfer::Column::DecidedAt, Expr::value(now))
