@@ -53,6 +53,11 @@ try {
   await reader.page.goto(`${base}/modul/${module}/${lesson}`, { waitUntil: 'commit' });
   await reader.page.locator('main h1').waitFor({ timeout: 30000 });
   await reader.page.waitForLoadState('load');
+  // The paint entry is queued after the frame is shown, which on a busy machine can come after
+  // the load event: wait for it (a page that never paints still fails below).
+  await reader.page
+    .waitForFunction(() => performance.getEntriesByName('first-contentful-paint').length > 0, null, { timeout: 30000 })
+    .catch(() => {});
   const lessonTimes = await reader.page.evaluate(() => ({
     paint: performance.getEntriesByName('first-contentful-paint')[0]?.startTime ?? null,
     load: performance.getEntriesByType('navigation')[0]?.loadEventEnd ?? null,
