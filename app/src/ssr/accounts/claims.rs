@@ -117,28 +117,35 @@ async fn settle(
     } else {
         ClaimStatus::Rejected
     };
-    let txn = state.writer.begin().await.or_fail()?;
-    db::employees::lock(&txn, claim.employee_id)
+    let (writer, claim, by, reason) = (
+        state.writer.clone(),
+        claim.clone(),
+        by.map(|a| a.id),
+        reason.to_string(),
+    );
+    let decided = state
+        .writer
+        .run(async move {
+            let txn = writer.begin().await?;
+            db::employees::lock(&txn, claim.employee_id).await?;
+            if !db::claims::decide(&txn, claim.id, status, by, &reason, Utc::now()).await? {
+                txn.rollback().await?;
+                return Ok(false);
+            }
+            if accept {
+                db::claims::merge(&txn, &claim).await?;
+                db::results::recompute(&txn, claim.employee_id).await?;
+            } else {
+                db::sessions::delete_all_of(&txn, db::sessions::Kind::Learner, claim.id).await?;
+            }
+            txn.commit().await.map(|_| true)
+        })
         .await
         .or_fail()?;
-    if !db::claims::decide(&txn, claim.id, status, by.map(|a| a.id), reason, Utc::now())
-        .await
-        .or_fail()?
-    {
-        txn.rollback().await.or_fail()?;
+    if !decided {
         return Err(fail(AppError::Conflict(
             "Klaim ini sudah diputuskan sebelumnya.".into(),
         )));
     }
-    if accept {
-        db::claims::merge(&txn, claim).await.or_fail()?;
-        db::results::recompute(&txn, claim.employee_id)
-            .await
-            .or_fail()?;
-    } else {
-        db::sessions::delete_all_of(&txn, db::sessions::Kind::Learner, claim.id)
-            .await
-            .or_fail()?;
-    }
-    txn.commit().await.or_fail()
+    Ok(())
 }

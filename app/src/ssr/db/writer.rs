@@ -63,8 +63,8 @@ impl Writer {
         &self.conn
     }
 
-    /// Begins a write transaction (see [`super::begin_write`]) in the caller's task. For writes
-    /// off the busy paths; [`Writer::run`] carries a whole transaction on the writer's thread.
+    /// Begins a write transaction (see [`super::begin_write`]), inside a job given to
+    /// [`Writer::run`]: begun anywhere else, its steps would wait in the caller's runtime again.
     pub async fn begin(&self) -> Result<DatabaseTransaction, DbErr> {
         super::begin_write(&self.conn).await
     }

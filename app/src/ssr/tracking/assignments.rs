@@ -13,8 +13,8 @@ use crate::ssr::time::{format_local, zone_offset};
 use crate::ssr::AppState;
 use chrono::{DateTime, NaiveDate, NaiveDateTime, NaiveTime, Utc};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QueryOrder,
-    Set,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseTransaction, DbErr, EntityTrait,
+    QueryFilter, QueryOrder, Set,
 };
 use std::collections::HashMap;
 
@@ -352,8 +352,7 @@ pub async fn create(
     if !errors.is_empty() {
         return Err(fail(AppError::Invalid(errors)));
     }
-    let txn = state.writer.begin().await.or_fail()?;
-    let created = assignment::ActiveModel {
+    let row = assignment::ActiveModel {
         agency_id: Set(agency.id),
         module_slug: Set(form.module_slug.clone()),
         opens_at: Set(opens_at),
@@ -365,38 +364,27 @@ pub async fn create(
         superseded_at: Set(None),
         created_by: Set(Some(actor.id)),
         ..Default::default()
-    }
-    .insert(&txn)
-    .await
-    .or_fail()?;
-    for employee_id in listed {
-        assignment_target::ActiveModel {
-            assignment_id: Set(created.id),
-            unit_id: Set(None),
-            employee_id: Set(Some(employee_id)),
-            ..Default::default()
-        }
-        .insert(&txn)
-        .await
-        .or_fail()?;
-    }
+    };
+    // Each target: (unit, employee).
+    let mut targets: Vec<(Option<i64>, Option<i64>)> =
+        listed.into_iter().map(|e| (None, Some(e))).collect();
     if form.scope == "units" {
         let mut ids = form.unit_ids.clone();
         ids.sort_unstable();
         ids.dedup();
-        for unit_id in ids {
-            assignment_target::ActiveModel {
-                assignment_id: Set(created.id),
-                unit_id: Set(Some(unit_id)),
-                employee_id: Set(None),
-                ..Default::default()
-            }
-            .insert(&txn)
-            .await
-            .or_fail()?;
-        }
+        targets.extend(ids.into_iter().map(|u| (Some(u), None)));
     }
-    txn.commit().await.or_fail()?;
+    let writer = state.writer.clone();
+    let created_id = state
+        .writer
+        .run(async move {
+            let txn = writer.begin().await?;
+            let created = row.insert(&txn).await?;
+            insert_targets(&txn, created.id, targets).await?;
+            txn.commit().await.map(|_| created.id)
+        })
+        .await
+        .or_fail()?;
     auth::audit(
         state,
         Some(actor),
@@ -405,7 +393,26 @@ pub async fn create(
         &format_local(deadline_at, &form.time_zone),
     )
     .await?;
-    Ok(created.id)
+    Ok(created_id)
+}
+
+/// Adds an assignment's targets, each a (unit, employee) pair with one of the two set.
+async fn insert_targets(
+    txn: &DatabaseTransaction,
+    assignment_id: i64,
+    targets: Vec<(Option<i64>, Option<i64>)>,
+) -> Result<(), DbErr> {
+    for (unit_id, employee_id) in targets {
+        assignment_target::ActiveModel {
+            assignment_id: Set(assignment_id),
+            unit_id: Set(unit_id),
+            employee_id: Set(employee_id),
+            ..Default::default()
+        }
+        .insert(txn)
+        .await?;
+    }
+    Ok(())
 }
 
 /// Re-opens an assignment for a new election cycle: same module and targets, new dates; passes
@@ -427,25 +434,7 @@ pub async fn new_cycle(
             "Siklus baru harus dimulai sesudah siklus sebelumnya dimulai.",
         )));
     }
-    let txn = state.writer.begin().await.or_fail()?;
-    // Only one new cycle per assignment, even with two operators clicking at once.
-    let superseded = assignment::Entity::update_many()
-        .col_expr(
-            assignment::Column::SupersededAt,
-            sea_orm::sea_query::Expr::value(Utc::now()),
-        )
-        .filter(assignment::Column::Id.eq(old.id))
-        .filter(assignment::Column::SupersededAt.is_null())
-        .exec(&txn)
-        .await
-        .or_fail()?;
-    if superseded.rows_affected != 1 {
-        txn.rollback().await.or_fail()?;
-        return Err(fail(AppError::Conflict(
-            "Penugasan ini sudah dibuka ulang untuk siklus baru.".into(),
-        )));
-    }
-    let created = assignment::ActiveModel {
+    let row = assignment::ActiveModel {
         agency_id: Set(agency.id),
         module_slug: Set(old.module_slug.clone()),
         opens_at: Set(opens_at),
@@ -457,27 +446,44 @@ pub async fn new_cycle(
         superseded_at: Set(None),
         created_by: Set(Some(actor.id)),
         ..Default::default()
-    }
-    .insert(&txn)
-    .await
-    .or_fail()?;
-    for t in assignment_target::Entity::find()
-        .filter(assignment_target::Column::AssignmentId.eq(old.id))
-        .all(&txn)
+    };
+    let (writer, old_id) = (state.writer.clone(), old.id);
+    let created_id = state
+        .writer
+        .run(async move {
+            let txn = writer.begin().await?;
+            // Only one new cycle per assignment, even with two operators clicking at once.
+            let superseded = assignment::Entity::update_many()
+                .col_expr(
+                    assignment::Column::SupersededAt,
+                    sea_orm::sea_query::Expr::value(Utc::now()),
+                )
+                .filter(assignment::Column::Id.eq(old_id))
+                .filter(assignment::Column::SupersededAt.is_null())
+                .exec(&txn)
+                .await?;
+            if superseded.rows_affected != 1 {
+                txn.rollback().await?;
+                return Ok(None);
+            }
+            let created = row.insert(&txn).await?;
+            let targets = assignment_target::Entity::find()
+                .filter(assignment_target::Column::AssignmentId.eq(old_id))
+                .all(&txn)
+                .await?
+                .into_iter()
+                .map(|t| (t.unit_id, t.employee_id))
+                .collect();
+            insert_targets(&txn, created.id, targets).await?;
+            txn.commit().await.map(|_| Some(created.id))
+        })
         .await
         .or_fail()?
-    {
-        assignment_target::ActiveModel {
-            assignment_id: Set(created.id),
-            unit_id: Set(t.unit_id),
-            employee_id: Set(t.employee_id),
-            ..Default::default()
-        }
-        .insert(&txn)
-        .await
-        .or_fail()?;
-    }
-    txn.commit().await.or_fail()?;
+        .ok_or_else(|| {
+            fail(AppError::Conflict(
+                "Penugasan ini sudah dibuka ulang untuk siklus baru.".into(),
+            ))
+        })?;
     auth::audit(
         state,
         Some(actor),
@@ -486,7 +492,7 @@ pub async fn new_cycle(
         &format_local(deadline_at, &old.time_zone),
     )
     .await?;
-    Ok(created.id)
+    Ok(created_id)
 }
 
 #[cfg(test)]

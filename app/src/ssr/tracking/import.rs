@@ -10,7 +10,7 @@ use crate::ssr::db::{
 };
 use crate::ssr::files::{Column, Format, TableWriter};
 use crate::ssr::http::Upload;
-use crate::ssr::respond::{fail, OrFail};
+use crate::ssr::respond::{db_error, fail, OrFail};
 use crate::ssr::tracking::roster::{self, ReadRows};
 use crate::ssr::AppState;
 use chrono::{Duration, Utc};
@@ -107,55 +107,62 @@ pub async fn confirm_import(
     import_id: i64,
 ) -> Result<RosterChanges, AppError> {
     let agency = agency_of(state, actor).await?;
-    let txn = state.writer.begin().await.or_fail()?;
-    let staged = roster_import::Entity::find_by_id(import_id)
-        .one(&txn)
+    let (writer, agency, actor_id) = (state.writer.clone(), agency.clone(), actor.id);
+    let (changes, file_name) = state
+        .writer
+        .run(async move {
+            let txn = writer.begin().await.map_err(db_error)?;
+            let staged = roster_import::Entity::find_by_id(import_id)
+                .one(&txn)
+                .await
+                .map_err(db_error)?
+                .filter(|s| s.agency_id == agency.id && s.account_id == actor_id)
+                .ok_or(AppError::NotFound)?;
+            if staged.committed_at.is_some() {
+                return Err(AppError::Conflict(
+                    "Berkas ini sudah diimpor. Unggah lagi bila ada perubahan.".into(),
+                ));
+            }
+            let now = Utc::now();
+            if staged.expires_at < now {
+                return Err(AppError::Conflict(
+                    "Pratinjau ini sudah kedaluwarsa. Unggah berkasnya lagi.".into(),
+                ));
+            }
+            let rows: Vec<RosterRow> = serde_json::from_str(&staged.rows)
+                .map_err(|e| AppError::internal("staged roster rows are not valid JSON", e))?;
+            let total = rows.len();
+            let read = ReadRows {
+                rows,
+                problems: Vec::new(),
+                total,
+            };
+            let (changes, _) = roster::commit(
+                &txn,
+                agency.id,
+                &agency.name,
+                read,
+                now,
+                Some(actor_id),
+                |_, _| {},
+            )
+            .await
+            .map_err(db_error)?;
+            let file_name = staged.file_name.clone();
+            let mut done: roster_import::ActiveModel = staged.into();
+            done.committed_at = Set(Some(now));
+            done.rows = Set("[]".into());
+            done.update(&txn).await.map_err(db_error)?;
+            txn.commit().await.map_err(db_error)?;
+            Ok((changes, file_name))
+        })
         .await
-        .or_fail()?
-        .filter(|s| s.agency_id == agency.id && s.account_id == actor.id)
-        .ok_or(AppError::NotFound)
-        .map_err(fail)?;
-    if staged.committed_at.is_some() {
-        return Err(fail(AppError::Conflict(
-            "Berkas ini sudah diimpor. Unggah lagi bila ada perubahan.".into(),
-        )));
-    }
-    let now = Utc::now();
-    if staged.expires_at < now {
-        return Err(fail(AppError::Conflict(
-            "Pratinjau ini sudah kedaluwarsa. Unggah berkasnya lagi.".into(),
-        )));
-    }
-    let rows: Vec<RosterRow> = serde_json::from_str(&staged.rows)
-        .map_err(|e| AppError::internal("staged roster rows are not valid JSON", e))
         .or_fail()?;
-    let total = rows.len();
-    let read = ReadRows {
-        rows,
-        problems: Vec::new(),
-        total,
-    };
-    let (changes, _) = roster::commit(
-        &txn,
-        agency.id,
-        &agency.name,
-        read,
-        now,
-        Some(actor.id),
-        |_, _| {},
-    )
-    .await
-    .or_fail()?;
-    let mut done: roster_import::ActiveModel = staged.clone().into();
-    done.committed_at = Set(Some(now));
-    done.rows = Set("[]".into());
-    done.update(&txn).await.or_fail()?;
-    txn.commit().await.or_fail()?;
     crate::ssr::accounts::sign_in::audit(
         state,
         Some(actor),
         "roster_import",
-        &staged.file_name,
+        &file_name,
         &format!(
             "{} baru, {} diperbarui, {} pindah unit, {} tetap, {} menunggu persetujuan pindah instansi",
             changes.added, changes.updated, changes.moved, changes.unchanged, changes.transfers

@@ -14,7 +14,7 @@ use crate::ssr::db::{
     self,
     entities::{account, agency, agency_transfer, employee},
 };
-use crate::ssr::respond::{fail, OrFail};
+use crate::ssr::respond::{db_error, fail, OrFail};
 use crate::ssr::time::format_wib;
 use crate::ssr::AppState;
 use chrono::{DateTime, Utc};
@@ -219,61 +219,66 @@ async fn settle(
         (true, Some("admin")) => "approved",
         (true, _) => "accepted",
     };
-    let txn = state.writer.begin().await.or_fail()?;
-    let done = agency_transfer::Entity::update_many()
-        .col_expr(agency_transfer::Column::Status, Expr::value(status))
-        .col_expr(agency_transfer::Column::DecidedAt, Expr::value(now))
-        .col_expr(
-            agency_transfer::Column::DecidedBy,
-            Expr::value(by.map(|a| a.id)),
-        )
-        .filter(agency_transfer::Column::Id.eq(t.id))
-        .filter(agency_transfer::Column::Status.eq(PENDING))
-        .exec(&txn)
+    let (writer, t, by) = (state.writer.clone(), t.clone(), by.map(|a| a.id));
+    state
+        .writer
+        .run(async move {
+            let txn = writer.begin().await.map_err(db_error)?;
+            let done = agency_transfer::Entity::update_many()
+                .col_expr(agency_transfer::Column::Status, Expr::value(status))
+                .col_expr(agency_transfer::Column::DecidedAt, Expr::value(now))
+                .col_expr(agency_transfer::Column::DecidedBy, Expr::value(by))
+                .filter(agency_transfer::Column::Id.eq(t.id))
+                .filter(agency_transfer::Column::Status.eq(PENDING))
+                .exec(&txn)
+                .await
+                .map_err(db_error)?;
+            if done.rows_affected != 1 {
+                txn.rollback().await.map_err(db_error)?;
+                return Err(AppError::Conflict(
+                    "Permintaan ini sudah diputuskan sebelumnya.".into(),
+                ));
+            }
+            if accept {
+                let to = db::accounts::agency(&txn, t.to_agency_id)
+                    .await
+                    .map_err(db_error)?
+                    .ok_or(AppError::NotFound)?;
+                let row: RosterRow = serde_json::from_str(&t.roster_row)
+                    .map_err(|e| AppError::internal("a stored roster row", e))?;
+                let current = db::employees::find(&txn, t.employee_id)
+                    .await
+                    .map_err(db_error)?;
+                let mut units = roster::units_by_key(&txn, to.id).await.map_err(db_error)?;
+                roster::apply_row(
+                    &txn,
+                    to.id,
+                    &to.name,
+                    &row,
+                    current.as_ref(),
+                    &mut units,
+                    now,
+                )
+                .await
+                .map_err(db_error)?;
+                // The employee's account moves with them; other agencies' requests lapse.
+                account::Entity::update_many()
+                    .col_expr(account::Column::AgencyId, Expr::value(Some(to.id)))
+                    .filter(account::Column::EmployeeId.eq(t.employee_id))
+                    .exec(&txn)
+                    .await
+                    .map_err(db_error)?;
+                agency_transfer::Entity::update_many()
+                    .col_expr(agency_transfer::Column::Status, Expr::value("rejected"))
+                    .col_expr(agency_transfer::Column::DecidedAt, Expr::value(now))
+                    .filter(agency_transfer::Column::EmployeeId.eq(t.employee_id))
+                    .filter(agency_transfer::Column::Status.eq(PENDING))
+                    .exec(&txn)
+                    .await
+                    .map_err(db_error)?;
+            }
+            txn.commit().await.map_err(db_error)
+        })
         .await
-        .or_fail()?;
-    if done.rows_affected != 1 {
-        txn.rollback().await.or_fail()?;
-        return Err(fail(AppError::Conflict(
-            "Permintaan ini sudah diputuskan sebelumnya.".into(),
-        )));
-    }
-    if accept {
-        let to = db::accounts::agency(&txn, t.to_agency_id)
-            .await
-            .or_fail()?
-            .ok_or(AppError::NotFound)
-            .map_err(fail)?;
-        let row: RosterRow = serde_json::from_str(&t.roster_row)
-            .map_err(|e| fail(AppError::internal("a stored roster row", e)))?;
-        let current = db::employees::find(&txn, t.employee_id).await.or_fail()?;
-        let mut units = roster::units_by_key(&txn, to.id).await.or_fail()?;
-        roster::apply_row(
-            &txn,
-            to.id,
-            &to.name,
-            &row,
-            current.as_ref(),
-            &mut units,
-            now,
-        )
-        .await
-        .or_fail()?;
-        // The employee's account moves with them; other agencies' requests lapse.
-        account::Entity::update_many()
-            .col_expr(account::Column::AgencyId, Expr::value(Some(to.id)))
-            .filter(account::Column::EmployeeId.eq(t.employee_id))
-            .exec(&txn)
-            .await
-            .or_fail()?;
-        agency_transfer::Entity::update_many()
-            .col_expr(agency_transfer::Column::Status, Expr::value("rejected"))
-            .col_expr(agency_transfer::Column::DecidedAt, Expr::value(now))
-            .filter(agency_transfer::Column::EmployeeId.eq(t.employee_id))
-            .filter(agency_transfer::Column::Status.eq(PENDING))
-            .exec(&txn)
-            .await
-            .or_fail()?;
-    }
-    txn.commit().await.or_fail()
+        .or_fail()
 }
