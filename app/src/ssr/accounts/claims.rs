@@ -117,16 +117,10 @@ async fn settle(
     } else {
         ClaimStatus::Rejected
     };
-    let (writer, claim, by, reason) = (
-        state.writer.clone(),
-        claim.clone(),
-        by.map(|a| a.id),
-        reason.to_string(),
-    );
+    let (claim, by, reason) = (claim.clone(), by.map(|a| a.id), reason.to_string());
     let decided = state
         .writer
-        .run(async move {
-            let txn = writer.begin().await?;
+        .run(move |txn| async move {
             db::employees::lock(&txn, claim.employee_id).await?;
             if !db::claims::decide(&txn, claim.id, status, by, &reason, Utc::now()).await? {
                 txn.rollback().await?;

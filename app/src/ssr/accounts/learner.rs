@@ -152,12 +152,10 @@ pub async fn identify(
     let opening = LEARNERS.opening(state);
     let identity = identity.clone();
     let session_id = joining.map(|s| s.id);
-    let writer = state.writer.clone();
     // The transaction runs on the writer's thread; from here on nothing reads the request.
     let (me, token) = state
         .writer
-        .run(async move {
-            let txn = writer.begin().await?;
+        .run(move |txn| async move {
             let employee = match existing {
                 Some(e) => e,
                 None => {

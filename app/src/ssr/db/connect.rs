@@ -105,8 +105,8 @@ pub async fn ping(db: &impl ConnectionTrait) -> Result<(), DbErr> {
     db.execute_unprepared("SELECT 1").await.map(|_| ())
 }
 
-/// Begins a transaction that will write on `db`: the writer connection ([`Writer::begin`]) or a
-/// command's own connection. On SQLite it takes the write lock up front
+/// Begins a transaction that will write on `db`: the writer connection (through [`Writer::run`])
+/// or a command's own connection. On SQLite it takes the write lock up front
 /// (`BEGIN IMMEDIATE`): a deferred transaction that reads first and writes later fails with
 /// "database is locked" when another writer got in between, instead of waiting its turn.
 pub async fn begin_write(db: &DatabaseConnection) -> Result<sea_orm::DatabaseTransaction, DbErr> {
@@ -136,12 +136,14 @@ mod tests {
         db.execute_unprepared("CREATE TABLE IF NOT EXISTS t (n INTEGER)")
             .await
             .expect("table");
-        let first = writer.begin().await.expect("first writer");
+        let first = begin_write(writer.connection())
+            .await
+            .expect("first writer");
         let writers: Vec<_> = (0..20)
             .map(|n| {
                 let writer = writer.clone();
                 tokio::spawn(async move {
-                    let txn = writer.begin().await?;
+                    let txn = begin_write(writer.connection()).await?;
                     txn.execute_unprepared(&format!("INSERT INTO t VALUES ({n})"))
                         .await?;
                     txn.commit().await

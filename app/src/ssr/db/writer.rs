@@ -63,51 +63,63 @@ impl Writer {
         &self.conn
     }
 
-    /// Begins a write transaction (see [`super::begin_write`]), inside a job given to
-    /// [`Writer::run`]: begun anywhere else, its steps would wait in the caller's runtime again.
-    pub async fn begin(&self) -> Result<DatabaseTransaction, DbErr> {
-        super::begin_write(&self.conn).await
-    }
-
-    /// Runs `job` (which begins a transaction on `self.begin()`, writes and commits) on the
-    /// writer's thread, and gives its result. The job runs to its end even when the caller
-    /// stops waiting (a browser that went away): what it commits stays committed, and nobody
-    /// was told it was saved before it was.
+    /// Begins a write transaction on the writer connection (see [`super::begin_write`]) and
+    /// runs `job` with it on the writer's thread; the job commits or rolls back. It runs to its
+    /// end even when the caller stops waiting (a browser that went away): what it commits stays
+    /// committed, and nobody was told it was saved before it was.
     ///
     /// The job runs without the request's context: it reports errors as values (`db_error`, not
     /// `or_fail`), and the caller adds the request to them.
-    pub async fn run<T, E, F>(&self, job: F) -> Result<T, E>
+    pub async fn run<T, E, F, Fut>(&self, job: F) -> Result<T, E>
     where
-        F: Future<Output = Result<T, E>> + Send + 'static,
+        F: FnOnce(DatabaseTransaction) -> Fut + Send + 'static,
+        Fut: Future<Output = Result<T, E>> + Send,
         T: Send + 'static,
-        E: From<JobLost> + Send + 'static,
+        E: From<JobError> + Send + 'static,
     {
+        let conn = self.conn.clone();
+        let work = async move {
+            let txn = super::begin_write(&conn)
+                .await
+                .map_err(|e| E::from(JobError::Begin(e)))?;
+            job(txn).await
+        };
         match &self.lane {
-            None => job.await,
+            None => work.await,
             Some(lane) => lane
                 .handle
-                .spawn(job)
+                .spawn(work)
                 .await
-                .map_err(|e| E::from(JobLost(e.to_string())))?,
+                .map_err(|e| E::from(JobError::Lost(e.to_string())))?,
         }
     }
 }
 
-/// A write job that did not run to its end: it panicked, or the writer's thread had stopped.
-/// Whatever it wrote was rolled back with its transaction.
+/// A write job that did not run: its transaction could not begin, or it did not run to its end
+/// (it panicked, or the writer's thread had stopped; what it wrote was rolled back).
 #[derive(Debug, thiserror::Error)]
-#[error("a write job on the writer's thread did not finish: {0}")]
-pub struct JobLost(String);
+pub enum JobError {
+    #[error("beginning a write transaction: {0}")]
+    Begin(DbErr),
+    #[error("a write job on the writer's thread did not finish: {0}")]
+    Lost(String),
+}
 
-impl From<JobLost> for DbErr {
-    fn from(lost: JobLost) -> DbErr {
-        DbErr::Custom(lost.to_string())
+impl From<JobError> for DbErr {
+    fn from(err: JobError) -> DbErr {
+        match err {
+            JobError::Begin(e) => e,
+            lost @ JobError::Lost(_) => DbErr::Custom(lost.to_string()),
+        }
     }
 }
 
-impl From<JobLost> for AppError {
-    fn from(lost: JobLost) -> AppError {
-        AppError::internal("writing", lost)
+impl From<JobError> for AppError {
+    fn from(err: JobError) -> AppError {
+        match err {
+            JobError::Begin(e) => crate::ssr::respond::db_error(e),
+            lost @ JobError::Lost(_) => AppError::internal("writing", lost),
+        }
     }
 }
 
@@ -145,7 +157,7 @@ mod tests {
     async fn jobs_run_on_the_writers_thread_and_finish_without_their_caller() {
         let (writer, dir) = sqlite_writer("lane").await;
         let thread = writer
-            .run(async { Ok::<_, DbErr>(std::thread::current().name().map(str::to_string)) })
+            .run(|_txn| async { Ok::<_, DbErr>(std::thread::current().name().map(str::to_string)) })
             .await
             .expect("job");
         assert_eq!(thread.as_deref(), Some("netra-writer"));
@@ -155,10 +167,8 @@ mod tests {
         let caller = tokio::spawn({
             let writer = writer.clone();
             async move {
-                let inner = writer.clone();
                 writer
-                    .run(async move {
-                        let txn = inner.begin().await?;
+                    .run(move |txn| async move {
                         txn.execute_unprepared("INSERT INTO t VALUES (1)").await?;
                         let _ = wait.await;
                         txn.commit().await
@@ -186,10 +196,8 @@ mod tests {
     #[tokio::test]
     async fn a_job_that_panics_is_an_error_and_rolls_back() {
         let (writer, dir) = sqlite_writer("panic").await;
-        let inner = writer.clone();
         let lost = writer
-            .run(async move {
-                let txn = inner.begin().await?;
+            .run(|txn| async move {
                 txn.execute_unprepared("INSERT INTO t VALUES (1)").await?;
                 if txn.get_database_backend() == DbBackend::Sqlite {
                     panic!("a bug in a write job");
@@ -202,10 +210,8 @@ mod tests {
             "{lost:?}"
         );
         // The writer connection is back, and the insert was rolled back.
-        let inner = writer.clone();
         writer
-            .run(async move {
-                let txn = inner.begin().await?;
+            .run(|txn| async move {
                 txn.execute_unprepared("INSERT INTO t VALUES (2)").await?;
                 txn.commit().await
             })

@@ -156,11 +156,10 @@ pub async fn issue(
             revoked_reason: Set(None),
             ..Default::default()
         };
-        let (writer, key) = (state.writer.clone(), key.clone());
+        let key = key.clone();
         let issued = state
             .writer
-            .run(async move {
-                let txn = writer.begin().await?;
+            .run(move |txn| async move {
                 // One issuer per organiser at a time (SQLite's write lock already serialises
                 // writers).
                 db::certificates::lock_numbering(&txn, &key).await?;

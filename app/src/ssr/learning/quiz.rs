@@ -315,7 +315,7 @@ pub async fn start(
     let deadline_at = module
         .time_limit_minutes
         .map(|m| now + Duration::minutes(i64::from(m)));
-    let (writer, learner_id, holder) = (state.writer.clone(), learner.id, learner.holder);
+    let (learner_id, holder) = (learner.id, learner.holder);
     let (slug_owned, instansi, unit_kerja, assurance) = (
         slug.to_string(),
         learner.instansi.clone(),
@@ -324,10 +324,9 @@ pub async fn start(
     );
     let opened = state
         .writer
-        .run(async move {
+        .run(move |txn| async move {
             // Counting and inserting happen under one lock per learner, so concurrent starts
             // cannot both see "one attempt left".
-            let txn = writer.begin().await?;
             db::employees::lock(&txn, learner_id).await?;
             if let Some(limit) = limit {
                 let used =
@@ -469,12 +468,10 @@ pub async fn save_answer(
     let chosen_json = serde_json::to_string(&chosen)
         .map_err(|e| AppError::internal("encoding autosaved answers", e))
         .or_fail()?;
-    let writer = state.writer.clone();
     let question_id = question_id.to_string();
     let saved = state
         .writer
-        .run(async move {
-            let txn = writer.begin().await?;
+        .run(move |txn| async move {
             if !db::attempts::lock_open(&txn, attempt_id).await? {
                 return Ok(false);
             }
@@ -572,11 +569,10 @@ async fn finalize(
     let keys: Vec<Vec<String>> = draw.iter().map(|d| d.key(module)).collect();
     let late = is_expired(state, attempt, now);
     let passing_score = module.passing_score;
-    let (writer, attempt) = (state.writer.clone(), attempt.clone());
+    let attempt = attempt.clone();
     state
         .writer
-        .run(async move {
-            let txn = writer.begin().await.map_err(db_error)?;
+        .run(move |txn| async move {
             // Lock the attempt before reading its autosaved answers, so no autosave can commit
             // between the read and the final write (autosave takes the same lock).
             if !db::attempts::lock_open(&txn, attempt.id)

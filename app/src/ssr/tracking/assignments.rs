@@ -374,11 +374,9 @@ pub async fn create(
         ids.dedup();
         targets.extend(ids.into_iter().map(|u| (Some(u), None)));
     }
-    let writer = state.writer.clone();
     let created_id = state
         .writer
-        .run(async move {
-            let txn = writer.begin().await?;
+        .run(move |txn| async move {
             let created = row.insert(&txn).await?;
             insert_targets(&txn, created.id, targets).await?;
             txn.commit().await.map(|_| created.id)
@@ -447,11 +445,10 @@ pub async fn new_cycle(
         created_by: Set(Some(actor.id)),
         ..Default::default()
     };
-    let (writer, old_id) = (state.writer.clone(), old.id);
+    let old_id = old.id;
     let created_id = state
         .writer
-        .run(async move {
-            let txn = writer.begin().await?;
+        .run(move |txn| async move {
             // Only one new cycle per assignment, even with two operators clicking at once.
             let superseded = assignment::Entity::update_many()
                 .col_expr(

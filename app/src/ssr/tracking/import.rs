@@ -107,11 +107,10 @@ pub async fn confirm_import(
     import_id: i64,
 ) -> Result<RosterChanges, AppError> {
     let agency = agency_of(state, actor).await?;
-    let (writer, agency, actor_id) = (state.writer.clone(), agency.clone(), actor.id);
+    let (agency, actor_id) = (agency.clone(), actor.id);
     let (changes, file_name) = state
         .writer
-        .run(async move {
-            let txn = writer.begin().await.map_err(db_error)?;
+        .run(move |txn| async move {
             let staged = roster_import::Entity::find_by_id(import_id)
                 .one(&txn)
                 .await

@@ -219,11 +219,10 @@ async fn settle(
         (true, Some("admin")) => "approved",
         (true, _) => "accepted",
     };
-    let (writer, t, by) = (state.writer.clone(), t.clone(), by.map(|a| a.id));
+    let (t, by) = (t.clone(), by.map(|a| a.id));
     state
         .writer
-        .run(async move {
-            let txn = writer.begin().await.map_err(db_error)?;
+        .run(move |txn| async move {
             let done = agency_transfer::Entity::update_many()
                 .col_expr(agency_transfer::Column::Status, Expr::value(status))
                 .col_expr(agency_transfer::Column::DecidedAt, Expr::value(now))
